@@ -1,0 +1,29 @@
+namespace Console.Workflows.Common;
+
+/// <summary>Why a command was refused: a message for the person and, for form input, messages per field.</summary>
+public sealed record Refusal(string Message, IReadOnlyDictionary<string, string[]> FieldErrors, RefusalKind Kind = RefusalKind.Invalid)
+{
+    public static Refusal Because(string message, RefusalKind kind = RefusalKind.Invalid) =>
+        new(message, new Dictionary<string, string[]>(), kind);
+
+    public static Refusal ForFields(IReadOnlyDictionary<string, string[]> errors) =>
+        new("Some fields need attention.", errors, RefusalKind.Invalid);
+}
+
+public enum RefusalKind
+{
+    Invalid,
+    Forbidden,
+    NotFound,
+    Conflict,
+}
+
+/// <summary>The result of a command: the id it created or changed, or the refusal. Never an exception for bad input.</summary>
+public sealed record Outcome(Guid Id, Refusal? Refusal)
+{
+    public bool Succeeded => Refusal is null;
+
+    public static Outcome Done(Guid id) => new(id, null);
+
+    public static Outcome Refused(Refusal refusal) => new(Guid.Empty, refusal);
+}
