@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # A private PostgreSQL 15 cluster for the console: its own data folder, 127.0.0.1 only, a fixed port, no Docker.
-# Usage: cluster.sh ensure <name> <port>   -> initdb once, start if not running, create database <name>; prints
-#                                             a connection string on stdout (last line)
+# Usage: cluster.sh ensure <name> <port>   -> initdb once, start if not running, create database "console"; prints
+#                                             the Npgsql connection string on stdout (always the last line)
 #        cluster.sh stop <name> <port>
-# Idempotent: running it twice leaves one running cluster. The data folder lives under /var/tmp, named after the
-# checkout, because the postgres user may not be able to traverse the checkout's parents (e.g. /root).
+#        cluster.sh status <name> <port>
+# Idempotent: running it twice leaves one running cluster, and its data survives restarts. The data folder lives
+# under /var/tmp, named after the checkout, because the postgres user may not be able to traverse the checkout's
+# parents (e.g. /root). Set CONSOLE_PG_BASE to put it elsewhere. Diagnostics go to stderr, never stdout.
 set -euo pipefail
 
 cmd=${1:?ensure|stop|status}
@@ -23,10 +25,17 @@ for dir in /usr/lib/postgresql/15/bin /usr/lib/postgresql/*/bin; do
   if [ -x "$dir/initdb" ]; then pg_bin=$dir; break; fi
 done
 if [ -z "$pg_bin" ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "PostgreSQL server binaries not found; install them: sudo apt-get install -y postgresql-15" >&2
+    exit 1
+  fi
   echo "PostgreSQL server binaries not found; installing postgresql-15 from Debian" >&2
   apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 >&2
   pg_bin=/usr/lib/postgresql/15/bin
 fi
+# The server's own psql when present (same major version), else whatever client is on PATH.
+psql_bin="$pg_bin/psql"
+[ -x "$psql_bin" ] || psql_bin=psql
 
 # initdb and postgres refuse to run as root: run them as the postgres user then, as ourselves otherwise.
 as_owner() {
@@ -41,8 +50,31 @@ is_running() {
   [ -f "$data/postmaster.pid" ] && as_owner "$pg_bin/pg_ctl" -D "$data" status >/dev/null 2>&1
 }
 
+# The 4th line of postmaster.pid is the port the running server listens on.
+running_port() {
+  sed -n 4p "$data/postmaster.pid" 2>/dev/null | tr -d '[:space:]'
+}
+
+port_in_use() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# Names the data folder of any of our clusters (any checkout) that listens on the port, to make a clash explainable.
+port_owner() {
+  local pidfile
+  for pidfile in /var/tmp/vnf-console-*/*/postmaster.pid "$base"/*/postmaster.pid; do
+    [ -f "$pidfile" ] || continue
+    if [ "$(sed -n 4p "$pidfile" 2>/dev/null | tr -d '[:space:]')" = "$1" ]; then
+      dirname "$pidfile"
+      return 0
+    fi
+  done
+  return 1
+}
+
 psql_admin() {
-  PGPASSWORD=$(cat "$pwfile") psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U console -d postgres "$@"
+  PGPASSWORD=$(cat "$pwfile") PGCONNECT_TIMEOUT=5 "$psql_bin" -X -q -v ON_ERROR_STOP=1 \
+    -h 127.0.0.1 -p "$port" -U console -d postgres "$@"
 }
 
 case "$cmd" in
@@ -50,6 +82,9 @@ case "$cmd" in
     mkdir -p "$base"
     if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$base"; fi
     chmod 700 "$base"
+    # Two scripts may ensure the same cluster at once (e.g. tests started twice): serialise them.
+    exec 9>"$base/$name.lock"
+    flock -w 120 9 || { echo "timed out waiting for $base/$name.lock" >&2; exit 1; }
     if [ ! -s "$pwfile" ]; then
       head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' > "$pwfile.tmp"
       if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$pwfile.tmp"; fi
@@ -59,30 +94,57 @@ case "$cmd" in
     if [ ! -f "$data/PG_VERSION" ]; then
       rm -rf "$data"
       as_owner "$pg_bin/initdb" -D "$data" -U console --pwfile="$pwfile" \
-        --auth-host=scram-sha-256 --auth-local=scram-sha-256 -E UTF8 --locale=C.UTF-8 >"$log.initdb" 2>&1 \
+        --auth-host=scram-sha-256 --auth-local=scram-sha-256 -E UTF8 --locale=C.UTF-8 >"$log.initdb" 2>&1 9>&- \
         || { cat "$log.initdb" >&2; exit 1; }
     fi
-    if ! is_running; then
+    if is_running; then
+      actual=$(running_port)
+      if [ -n "$actual" ] && [ "$actual" != "$port" ]; then
+        # Restarting could cut off a console or test run using it; keep it and say where it is.
+        echo "cluster '$name' already runs on port $actual (asked for $port); using $actual." \
+             "To move it: $0 stop $name $actual" >&2
+        port=$actual
+      fi
+    else
+      # A crash or reboot leaves a stale pid file; pg_ctl status said nothing runs on it.
       rm -f "$data/postmaster.pid"
+      if port_in_use "$port"; then
+        if owner=$(port_owner "$port"); then
+          echo "port $port is taken by another console cluster: $owner" >&2
+          echo "stop it (cluster.sh stop in its checkout) or choose another port" >&2
+        else
+          echo "port $port on 127.0.0.1 is taken by another program; choose another port" >&2
+        fi
+        exit 1
+      fi
       # Sized for a 2-core machine running tests; fsync stays on: this is a real database, not a fake.
+      # 9>&-: the server must not inherit the lock, or it would hold it for its whole life.
+      # -k '': no Unix socket (its default folder may not be writable); clients use TCP on loopback only.
       as_owner "$pg_bin/pg_ctl" -D "$data" -l "$log" -w -t 60 start \
-        -o "-h 127.0.0.1 -p $port -k '' -c max_connections=300 -c shared_buffers=256MB" >/dev/null \
+        -o "-h 127.0.0.1 -p $port -k '' -c max_connections=300 -c shared_buffers=256MB" >/dev/null 9>&- \
         || { tail -n 30 "$log" >&2; exit 1; }
     fi
+    ready=""
     for _ in $(seq 1 60); do
-      if psql_admin -c 'select 1' >/dev/null 2>&1; then break; fi
+      if psql_admin -c 'select 1' >/dev/null 2>&1; then ready=1; break; fi
       sleep 0.5
     done
+    if [ -z "$ready" ]; then
+      echo "cluster '$name' does not accept connections on 127.0.0.1:$port; log: $log" >&2
+      tail -n 30 "$log" >&2 || true
+      exit 1
+    fi
     if ! psql_admin -tAc "select 1 from pg_database where datname = 'console'" | grep -q 1; then
-      psql_admin -c 'create database console'
+      psql_admin -c 'create database console' >&2
     fi
     echo "Host=127.0.0.1;Port=$port;Database=console;Username=console;Password=$(cat "$pwfile")"
     ;;
   stop)
     if is_running; then as_owner "$pg_bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null; fi
+    echo "stopped: $data"
     ;;
   status)
-    if is_running; then echo "running: $data on 127.0.0.1:$port"; else echo "stopped: $data"; fi
+    if is_running; then echo "running: $data on 127.0.0.1:$(running_port)"; else echo "stopped: $data"; fi
     ;;
   *)
     echo "unknown command $cmd" >&2; exit 2 ;;
