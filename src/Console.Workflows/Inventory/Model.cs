@@ -50,12 +50,12 @@ public enum VnfType
     SEPP,
 }
 
-public sealed record TrustDomain(Guid Id, string Name, string OwnerGroup, string Description)
+public sealed partial record TrustDomain(Guid Id, string Name, string OwnerGroup, string Description)
 {
     public int Version { get; init; }
 }
 
-public sealed record ExecutionEnvironment(
+public sealed partial record ExecutionEnvironment(
     Guid Id,
     string Name,
     EnvironmentKind Kind,
@@ -70,7 +70,7 @@ public sealed record ExecutionEnvironment(
 /// <summary>A VNF component (VNFC). Its trust domain and sensitivity travel with it through snapshots and moves.</summary>
 public sealed record VnfComponent(Guid Id, string Name, Sensitivity Sensitivity, Guid TrustDomainId);
 
-public sealed record Vnf(
+public sealed partial record Vnf(
     Guid Id,
     string Name,
     VnfType Type,
@@ -83,4 +83,7 @@ public sealed record Vnf(
 
     public Sensitivity HighestSensitivity =>
         Components.Count == 0 ? Sensitivity.Public : Components.Max(c => c.Sensitivity);
+
+    /// <summary>Numeric form of <see cref="HighestSensitivity"/>, stored so the database can sort by it.</summary>
+    public int HighestSensitivityRank => (int)HighestSensitivity;
 }
