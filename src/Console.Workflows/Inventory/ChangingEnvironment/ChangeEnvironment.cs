@@ -1,0 +1,60 @@
+using Console.Workflows.Common;
+using Marten;
+
+namespace Console.Workflows.Inventory.ChangingEnvironment;
+
+/// <summary>
+/// Change an environment's description, trust level or attestation status. A lower trust level is accepted: the
+/// inventory records what is, and the detail pages show components whose placement no longer holds.
+/// </summary>
+public sealed record ChangeEnvironment(
+    Guid EnvironmentId,
+    int ExpectedVersion,
+    string Name,
+    EnvironmentKind Kind,
+    string Location,
+    TrustLevel TrustLevel,
+    AttestationStatus AttestationStatus);
+
+public static class ChangeEnvironmentDecider
+{
+    public static Decision Decide(ChangeEnvironment command, ExecutionEnvironment? state, bool nameTaken, Actor actor, DateTimeOffset now)
+    {
+        if (InventoryGuards.MayChangeInventory(actor) is { } forbidden)
+            return forbidden;
+        if (state is null)
+            return InventoryGuards.NotFound("environment");
+        if (InventoryGuards.IsCurrent(command.ExpectedVersion, state.Version, "environment") is { } conflict)
+            return conflict;
+
+        var name = Text.Clean(command.Name);
+        var location = Text.Clean(command.Location);
+        var errors = EnvironmentRules.Validate(
+            name, command.Kind, location, command.TrustLevel, command.AttestationStatus, nameTaken);
+        if (errors.Any)
+            return errors.ToRefusal();
+
+        var events = new List<object>();
+        if (name != state.Name || command.Kind != state.Kind || location != state.Location || command.TrustLevel != state.TrustLevel)
+            events.Add(new EnvironmentChanged(state.Id, name, command.Kind, location, command.TrustLevel, actor.UserId, now));
+        if (command.AttestationStatus != state.AttestationStatus)
+            events.Add(new EnvironmentAttestationRecorded(state.Id, command.AttestationStatus, actor.UserId, now));
+        return Decision.Emit(events);
+    }
+}
+
+internal static class ChangeEnvironmentHandler
+{
+    public static async Task<Outcome> Handle(
+        IDocumentSession session, TimeProvider time, ChangeEnvironment command, Actor actor, CancellationToken ct)
+    {
+        var stream = await session.Events.FetchForWriting<ExecutionEnvironment>(command.EnvironmentId, ct);
+        var nameTaken = await InventoryLookups.EnvironmentNameTakenAsync(session, command.Name, command.EnvironmentId, ct);
+        var decision = ChangeEnvironmentDecider.Decide(command, stream.Aggregate, nameTaken, actor, time.GetUtcNow());
+        if (decision.Refusal is { } refusal)
+            return Outcome.Refused(refusal);
+
+        stream.AppendMany(decision.Events);
+        return await InventorySaving.SaveAsync(session, command.EnvironmentId, nameof(ChangeEnvironment.Name), "environment", ct);
+    }
+}

@@ -1,0 +1,46 @@
+using Console.Workflows.Common;
+using Marten;
+
+namespace Console.Workflows.Inventory.ChangingTrustDomain;
+
+/// <summary>Rename a trust domain or hand it to another owner group.</summary>
+public sealed record ChangeTrustDomain(Guid TrustDomainId, int ExpectedVersion, string Name, string OwnerGroup, string Description = "");
+
+public static class ChangeTrustDomainDecider
+{
+    public static Decision Decide(ChangeTrustDomain command, TrustDomain? state, bool nameTaken, Actor actor, DateTimeOffset now)
+    {
+        if (InventoryGuards.MayChangeInventory(actor) is { } forbidden)
+            return forbidden;
+        if (state is null)
+            return InventoryGuards.NotFound("trust domain");
+        if (InventoryGuards.IsCurrent(command.ExpectedVersion, state.Version, "trust domain") is { } conflict)
+            return conflict;
+
+        var (name, ownerGroup, description) = TrustDomainRules.Clean(command.Name, command.OwnerGroup, command.Description);
+        var errors = TrustDomainRules.Validate(name, ownerGroup, description, nameTaken);
+        if (errors.Any)
+            return errors.ToRefusal();
+
+        if (name == state.Name && ownerGroup == state.OwnerGroup && description == state.Description)
+            return Decision.Emit();
+
+        return Decision.Emit(new TrustDomainChanged(state.Id, name, ownerGroup, description, actor.UserId, now));
+    }
+}
+
+internal static class ChangeTrustDomainHandler
+{
+    public static async Task<Outcome> Handle(
+        IDocumentSession session, TimeProvider time, ChangeTrustDomain command, Actor actor, CancellationToken ct)
+    {
+        var stream = await session.Events.FetchForWriting<TrustDomain>(command.TrustDomainId, ct);
+        var nameTaken = await InventoryLookups.TrustDomainNameTakenAsync(session, command.Name, command.TrustDomainId, ct);
+        var decision = ChangeTrustDomainDecider.Decide(command, stream.Aggregate, nameTaken, actor, time.GetUtcNow());
+        if (decision.Refusal is { } refusal)
+            return Outcome.Refused(refusal);
+
+        stream.AppendMany(decision.Events);
+        return await InventorySaving.SaveAsync(session, command.TrustDomainId, nameof(ChangeTrustDomain.Name), "trust domain", ct);
+    }
+}
