@@ -34,8 +34,8 @@ public static class InventoryRegistration
             .Index(x => x.Type)
             .Index(x => x.EnvironmentId)
             .Index(x => x.HighestSensitivityRank)
-            // Component filters (trust domain, sensitivity) are jsonb containment on Components.
-            .GinIndexJsonData();
+            // Component filters (trust domain, sensitivity) become `data -> 'Components' @> ...`; this index serves them.
+            .GinIndexJsonDataMember(x => x.Components);
         return opts;
     }
 

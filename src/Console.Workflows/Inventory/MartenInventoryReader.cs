@@ -20,7 +20,7 @@ public sealed class MartenInventoryReader(IQuerySession session) : IInventoryRea
 
         var (vnfs, total) = search.SortBy == VnfSortField.Environment
             ? await PageByEnvironmentAsync(filtered, environments.Values, search.Descending, page, pageSize, ct)
-            : await PageAsync(Sort(filtered, search.SortBy, search.Descending), page, pageSize, ct);
+            : await PageAsync(search, page, pageSize, ct);
 
         var items = vnfs.Select(v => ToListItem(v, environments, trustDomains)).ToList();
         return new PagedResult<VnfListItem>(items, total, page, pageSize);
@@ -117,11 +117,17 @@ public sealed class MartenInventoryReader(IQuerySession session) : IInventoryRea
         return ordered.ThenBy(x => x.Name).ThenBy(x => x.Id);
     }
 
-    private static async Task<(IReadOnlyList<Vnf> Items, long Total)> PageAsync(
-        IQueryable<Vnf> sorted, int page, int pageSize, CancellationToken ct)
+    private async Task<(IReadOnlyList<Vnf> Items, long Total)> PageAsync(
+        VnfSearch search, int page, int pageSize, CancellationToken ct)
     {
-        var items = await sorted.Stats(out QueryStatistics stats).Skip(page * pageSize).Take(pageSize).ToListAsync(ct);
-        return (items, stats.TotalResults);
+        var items = await Sort(Filter(session.Query<Vnf>(), search), search.SortBy, search.Descending)
+            .Stats(out QueryStatistics stats)
+            .Skip(page * pageSize)
+            .Take(pageSize)
+            .ToListAsync(ct);
+        // The total rides on the returned rows; a page past the end has none, so count separately then.
+        var total = items.Count == 0 && page > 0 ? await Filter(session.Query<Vnf>(), search).CountAsync(ct) : stats.TotalResults;
+        return (items, total);
     }
 
     /// <summary>
