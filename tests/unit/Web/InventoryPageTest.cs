@@ -1,0 +1,56 @@
+using System.Security.Claims;
+using Bunit;
+using Console.UnitTests.Web.Fakes;
+using Console.Web.Security;
+using Console.Workflows.Common;
+using Console.Workflows.Inventory;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using MudBlazor.Services;
+
+namespace Console.UnitTests.Web;
+
+/// <summary>
+/// A bUnit context with MudBlazor, the in-memory inventory behind the reader and command ports, and a signed-in user
+/// whose roles and policies follow <see cref="Policies.RolesFor"/>.
+/// </summary>
+public abstract class InventoryPageTest : BunitContext
+{
+    protected InventoryPageTest()
+    {
+        Reader = new FakeInventoryReader(Inventory);
+        Commands = new FakeInventoryCommands(Inventory);
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+        Services.AddSingleton<IInventoryReader>(Reader);
+        Services.AddSingleton<IInventoryCommands>(Commands);
+        Services.AddScoped<CurrentActor>();
+        RenderTree.Add<MudProviders>();
+        DefaultWaitTimeout = TimeSpan.FromSeconds(5);
+    }
+
+    protected InMemoryInventory Inventory { get; } = new();
+
+    protected FakeInventoryReader Reader { get; }
+
+    protected FakeInventoryCommands Commands { get; }
+
+    protected NavigationManager Navigation => Services.GetRequiredService<NavigationManager>();
+
+    protected ISnackbar Snackbar => Services.GetRequiredService<ISnackbar>();
+
+    protected void SignInAs(string userId, params string[] roles)
+    {
+        var policies = Policies.RolesFor.Where(p => p.Value.Intersect(roles).Any()).Select(p => p.Key).ToArray();
+        var auth = AddAuthorization();
+        auth.SetAuthorized(userId);
+        auth.SetRoles(roles);
+        auth.SetPolicies(policies);
+        auth.SetClaims(new Claim("sub", userId));
+    }
+
+    protected void SignInAsAdministrator() => SignInAs("ada.admin", Roles.Administrator);
+
+    protected void SignInAsOperator() => SignInAs("olli.operator", Roles.NocOperator);
+}
