@@ -1,3 +1,67 @@
+using Console.Web.Components;
+using Console.Web.Hosting;
+using Console.Web.Identity;
+using Console.Web.Security;
+using Console.Workflows.Inventory;
+using JasperFx;
+using Marten;
+using MudBlazor.Services;
+
 var builder = WebApplication.CreateBuilder(args);
+var console = ConsoleOptions.Read(builder.Configuration);
+
+// MudBlazor's assets come from static web assets; outside Development they are only found when this is on.
+builder.WebHost.UseStaticWebAssets();
+
+builder.AddConsoleObservability();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton(console);
+
+builder.Services.AddMarten(opts =>
+    {
+        opts.Connection(console.ConnectionString);
+        opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+        opts.Schema.For<ConsoleUser>().DocumentAlias("console_user");
+        opts.AddInventory();
+    })
+    .UseLightweightSessions();
+builder.Services.AddInventoryServices();
+builder.Services.AddSingleton<UserDirectory>();
+
+builder.AddConsoleAuthentication(console);
+
+builder.Services.AddHealthChecks().AddNpgSql(console.ConnectionString, name: "postgresql", tags: ["db"]);
+builder.Services.AddMudServices();
+builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+
 var app = builder.Build();
-app.Run();
+
+await StartupTasks.RunAsync(app, console);
+
+app.UseExceptionHandler("/error", createScopeForErrors: true);
+if (!console.PublicOriginIsLoopback)
+{
+    app.UseHsts();
+}
+
+app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseConsoleRequestLogging();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+
+app.MapStaticAssets().AllowAnonymous();
+app.MapHealthChecks("/health").AllowAnonymous();
+if (!console.UseEntraId)
+{
+    app.MapLocalIdentityProvider();
+}
+
+app.MapAccountEndpoints();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+
+app.Logger.LogInformation("VNF mobility console listening; sign in at {Origin}", console.PublicOrigin);
+await app.RunAsync();
+
+/// <summary>Entry point; public so integration and e2e tests can reference the assembly.</summary>
+public partial class Program;

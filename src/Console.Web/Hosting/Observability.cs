@@ -1,0 +1,84 @@
+using Npgsql;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Serilog;
+using Serilog.Context;
+
+namespace Console.Web.Hosting;
+
+/// <summary>
+/// Structured logs carrying request, user and trace ids; OpenTelemetry traces and metrics for ASP.NET Core, HTTP
+/// clients and the database, exported over OTLP only when an endpoint is configured.
+/// </summary>
+public static class Observability
+{
+    public const string ServiceName = "vnf-mobility-console";
+
+    public static void AddConsoleObservability(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSerilog((services, logger) => logger
+            .ReadFrom.Configuration(builder.Configuration)
+            .ReadFrom.Services(services)
+            .Enrich.FromLogContext()
+            .WriteTo.Console(outputTemplate:
+                "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} {Properties:j}{NewLine}{Exception}"));
+
+        var otlpEndpoint = builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]
+            ?? builder.Configuration["OpenTelemetry:OtlpEndpoint"];
+        var exportOtlp = !string.IsNullOrWhiteSpace(otlpEndpoint);
+
+        var otel = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(ServiceName, serviceVersion: typeof(Observability).Assembly.GetName().Version?.ToString()))
+            .WithTracing(t =>
+            {
+                t.AddAspNetCoreInstrumentation(o => o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/_blazor"))
+                    .AddHttpClientInstrumentation()
+                    .AddNpgsql()
+                    .AddSource("Marten");
+                if (exportOtlp)
+                {
+                    t.AddOtlpExporter(o => o.Endpoint = new Uri(otlpEndpoint!));
+                }
+            })
+            .WithMetrics(m =>
+            {
+                m.AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddRuntimeInstrumentation()
+                    .AddMeter("Npgsql", "Marten");
+                if (exportOtlp)
+                {
+                    m.AddOtlpExporter(o => o.Endpoint = new Uri(otlpEndpoint!));
+                }
+            });
+        _ = otel;
+    }
+
+    public static void UseConsoleRequestLogging(this WebApplication app)
+    {
+        // Every log line written while serving a request carries its request and user ids; Serilog adds the
+        // trace and span ids of the current activity by itself.
+        app.Use(async (context, next) =>
+        {
+            using (LogContext.PushProperty("RequestId", context.TraceIdentifier))
+            using (LogContext.PushProperty("UserId", context.User.FindFirst("sub")?.Value ?? context.User.Identity?.Name ?? "anonymous"))
+            {
+                await next(context);
+            }
+        });
+        app.UseSerilogRequestLogging(o =>
+        {
+            o.EnrichDiagnosticContext = (diagnostics, http) =>
+            {
+                diagnostics.Set("RequestId", http.TraceIdentifier);
+                diagnostics.Set("UserId", http.User.FindFirst("sub")?.Value ?? "anonymous");
+            };
+            o.GetLevel = (http, _, ex) => ex is not null || http.Response.StatusCode >= 500
+                ? Serilog.Events.LogEventLevel.Error
+                : http.Request.Path.StartsWithSegments("/_blazor") || http.Request.Path.StartsWithSegments("/_framework") || http.Request.Path.StartsWithSegments("/_content")
+                    ? Serilog.Events.LogEventLevel.Verbose
+                    : Serilog.Events.LogEventLevel.Information;
+        });
+    }
+}

@@ -1,0 +1,35 @@
+using Console.Web.Identity;
+using Console.Workflows.Inventory.Seeding;
+using Marten;
+
+namespace Console.Web.Hosting;
+
+/// <summary>
+/// What must be true before the console takes requests: the schema exists, the provider knows its client, and on an
+/// embedded first start the demo data is there. Each step is idempotent, so a restart changes nothing.
+/// </summary>
+public static class StartupTasks
+{
+    public static async Task RunAsync(WebApplication app, ConsoleOptions console, CancellationToken ct = default)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(StartupTasks));
+        var store = app.Services.GetRequiredService<IDocumentStore>();
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+
+        if (!console.UseEntraId)
+        {
+            await LocalIdentityProvider.InitializeAsync(app.Services, console, ct);
+        }
+
+        if (console.SeedDemoData)
+        {
+            if (!console.UseEntraId && !string.IsNullOrWhiteSpace(console.DemoUsersFile))
+            {
+                await app.Services.GetRequiredService<UserDirectory>().SeedDemoUsersAsync(console.DemoUsersFile, ct);
+            }
+
+            var seeded = await InventorySeed.EnsureSeededAsync(store, app.Services.GetRequiredService<TimeProvider>(), ct);
+            logger.LogInformation("Demo inventory: {Outcome}", seeded ? "seeded" : "already present, not seeded again");
+        }
+    }
+}

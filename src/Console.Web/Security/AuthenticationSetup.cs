@@ -1,0 +1,129 @@
+using Console.Web.Hosting;
+using Console.Web.Identity;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.Identity.Web;
+
+namespace Console.Web.Security;
+
+/// <summary>
+/// The console's own session is a cookie; people sign in through OpenID Connect, authorization code + PKCE, either
+/// at Microsoft Entra ID (when an AzureAd section is configured) or at the embedded provider.
+/// </summary>
+public static class AuthenticationSetup
+{
+    public const string SessionCookieName = ".vnfconsole.session";
+
+    public static void AddConsoleAuthentication(this WebApplicationBuilder builder, ConsoleOptions console)
+    {
+        if (console.UseEntraId)
+        {
+            builder.Services.AddAuthentication(OpenIdConnectDefaults.AuthenticationScheme)
+                .AddMicrosoftIdentityWebApp(options =>
+                {
+                    builder.Configuration.GetSection("AzureAd").Bind(options);
+                    options.UsePkce = true;
+                    // Entra puts app roles in the "roles" claim; map it so IsInRole and the policies see them.
+                    options.TokenValidationParameters.RoleClaimType = "roles";
+                    options.TokenValidationParameters.NameClaimType = "name";
+                }, cookie => ConfigureSessionCookie(cookie));
+        }
+        else
+        {
+            builder.AddLocalIdentityProvider(console);
+            builder.Services.AddAuthentication(o =>
+                {
+                    o.DefaultScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+                    o.DefaultChallengeScheme = OpenIdConnectDefaults.AuthenticationScheme;
+                })
+                .AddCookie(CookieAuthenticationDefaults.AuthenticationScheme, ConfigureSessionCookie)
+                .AddOpenIdConnect(OpenIdConnectDefaults.AuthenticationScheme, o =>
+                {
+                    o.Authority = console.PublicOrigin + "/";
+                    o.ClientId = console.ClientId;
+                    o.ClientSecret = console.ClientSecret;
+                    o.ResponseType = "code";
+                    o.UsePkce = true;
+                    o.RequireHttpsMetadata = !console.PublicOriginIsLoopback;
+                    o.MapInboundClaims = false;
+                    o.SaveTokens = true;
+                    o.GetClaimsFromUserInfoEndpoint = false;
+                    o.Scope.Clear();
+                    o.Scope.Add("openid");
+                    o.Scope.Add("profile");
+                    o.Scope.Add("roles");
+                    o.TokenValidationParameters.NameClaimType = "name";
+                    o.TokenValidationParameters.RoleClaimType = "role";
+                    o.SignedOutRedirectUri = "/account/signed-out";
+                });
+        }
+
+        builder.Services.AddAuthorizationBuilder().AddConsolePolicies();
+        builder.Services.AddCascadingAuthenticationState();
+        builder.Services.AddScoped<CurrentActor>();
+    }
+
+    private static void ConfigureSessionCookie(CookieAuthenticationOptions cookie)
+    {
+        cookie.Cookie.Name = SessionCookieName;
+        cookie.Cookie.HttpOnly = true;
+        cookie.Cookie.SameSite = SameSiteMode.Lax;
+        cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
+        cookie.SlidingExpiration = true;
+        cookie.AccessDeniedPath = "/account/forbidden";
+        cookie.Events.OnRedirectToAccessDenied = ctx =>
+        {
+            // Browsers get the forbidden page (which answers 403 itself); API callers get a bare 403.
+            if (ctx.Request.Path.StartsWithSegments("/api"))
+            {
+                ctx.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return Task.CompletedTask;
+            }
+
+            ctx.Response.Redirect(ctx.RedirectUri);
+            return Task.CompletedTask;
+        };
+        cookie.Events.OnRedirectToLogin = ctx =>
+        {
+            if (ctx.Request.Path.StartsWithSegments("/api"))
+            {
+                ctx.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                return Task.CompletedTask;
+            }
+
+            ctx.Response.Redirect(ctx.RedirectUri);
+            return Task.CompletedTask;
+        };
+    }
+
+    public static void MapAccountEndpoints(this WebApplication app)
+    {
+        var account = app.MapGroup("/account");
+
+        // Starts OpenID Connect sign-in; the provider's page asks for the password.
+        account.MapGet("/signin", (string? returnUrl) =>
+            Results.Challenge(new AuthenticationProperties { RedirectUri = SafeLocalUrl(returnUrl) },
+                [OpenIdConnectDefaults.AuthenticationScheme])).AllowAnonymous();
+
+        // Ends the session here and at the provider (RP-initiated sign-out), then lands on the signed-out page.
+        account.MapPost("/signout", async (HttpContext http, IAntiforgery antiforgery) =>
+            {
+                if (!await antiforgery.IsRequestValidAsync(http))
+                {
+                    return Results.BadRequest("The sign-out form expired; reload the page and sign out again.");
+                }
+
+                return Results.SignOut(new AuthenticationProperties { RedirectUri = "/account/signed-out" },
+                    [CookieAuthenticationDefaults.AuthenticationScheme, OpenIdConnectDefaults.AuthenticationScheme]);
+            })
+            .RequireAuthorization()
+            .DisableAntiforgery();
+    }
+
+    public static string SafeLocalUrl(string? url) =>
+        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)
+            ? url
+            : "/";
+}

@@ -1,0 +1,37 @@
+using Console.Workflows.Common;
+using Microsoft.AspNetCore.Authorization;
+
+namespace Console.Web.Security;
+
+/// <summary>
+/// Named authorization policies. Every page, endpoint and command names one of these; the UI hides what a policy
+/// refuses only for convenience, the server enforces it.
+/// </summary>
+public static class Policies
+{
+    public const string ViewInventory = nameof(ViewInventory);
+    public const string ManageInventory = nameof(ManageInventory);
+    public const string Administer = nameof(Administer);
+
+    public static readonly IReadOnlyDictionary<string, string[]> RolesFor = new Dictionary<string, string[]>
+    {
+        [ViewInventory] = [.. Roles.All],
+        [ManageInventory] = [Roles.Administrator],
+        [Administer] = [Roles.Administrator],
+    };
+
+    public static AuthorizationBuilder AddConsolePolicies(this AuthorizationBuilder builder)
+    {
+        foreach (var (name, roles) in RolesFor)
+        {
+            builder.AddPolicy(name, p => p.RequireAuthenticatedUser().RequireRole(roles));
+        }
+
+        // Anything without an explicit policy still needs a signed-in user.
+        builder.SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        return builder;
+    }
+
+    public static bool Allows(string policy, System.Security.Claims.ClaimsPrincipal user) =>
+        user.Identity?.IsAuthenticated == true && RolesFor[policy].Any(user.IsInRole);
+}

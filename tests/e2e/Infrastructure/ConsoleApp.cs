@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text;
+using Npgsql;
+
+namespace Console.E2ETests.Infrastructure;
+
+/// <summary>
+/// The real console, started as its own process exactly as scripts/run starts it (built Console.Web.dll, its own
+/// fresh database on the test PostgreSQL, demo data seeded, built-in identity provider), on a free loopback port.
+/// </summary>
+public sealed class ConsoleApp : IAsyncLifetime
+{
+    private readonly StringBuilder _output = new();
+    private Process? _process;
+    private string? _database;
+
+    public string BaseUrl { get; private set; } = "";
+
+    public string ConnectionString { get; private set; } = "";
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public async ValueTask InitializeAsync()
+    {
+        var admin = TestEnvironment.Require("CONSOLE_TEST_PG");
+        _database = "e2e_" + Guid.NewGuid().ToString("N")[..12];
+        await using (var conn = new NpgsqlConnection(admin))
+        {
+            await conn.OpenAsync();
+            await using var create = new NpgsqlCommand($"create database {_database}", conn);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        ConnectionString = new NpgsqlConnectionStringBuilder(admin) { Database = _database }.ConnectionString;
+        var port = FreePort();
+        BaseUrl = $"http://127.0.0.1:{port}";
+
+        var root = TestEnvironment.RepoRoot;
+        var configuration = Environment.GetEnvironmentVariable("CONSOLE_TEST_CONFIGURATION") ?? "Release";
+        var projectDir = Path.Combine(root, "src", "Console.Web");
+        var dll = Path.Combine(projectDir, "bin", configuration, "net10.0", "Console.Web.dll");
+        if (!File.Exists(dll))
+        {
+            throw new InvalidOperationException($"{dll} is missing: build the solution in {configuration} first (scripts/test does).");
+        }
+
+        var start = new ProcessStartInfo("dotnet", [dll])
+        {
+            WorkingDirectory = projectDir,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Embedded";
+        start.Environment["ASPNETCORE_URLS"] = BaseUrl;
+        start.Environment["ConnectionStrings__Console"] = ConnectionString;
+        start.Environment["Console__PublicOrigin"] = BaseUrl;
+        start.Environment["Console__SeedDemoData"] = "true";
+        start.Environment["Console__DemoUsersFile"] = Path.Combine(root, "infra", "demo", "users.tsv");
+        start.Environment["Serilog__MinimumLevel__Default"] = "Warning";
+
+        _process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        using var http = new HttpClient();
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The console exited with code {_process.ExitCode} while starting:\n{Output}");
+            }
+
+            try
+            {
+                var health = await http.GetAsync(BaseUrl + "/health");
+                if (health.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException($"The console did not become healthy within 90 s:\n{Output}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process?.Dispose();
+        if (_database is not null)
+        {
+            await using var conn = new NpgsqlConnection(TestEnvironment.Require("CONSOLE_TEST_PG"));
+            await conn.OpenAsync();
+            await using var drop = new NpgsqlCommand($"drop database if exists {_database} with (force)", conn);
+            await drop.ExecuteNonQueryAsync();
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
