@@ -2,6 +2,7 @@ using Console.Web.Components;
 using Console.Web.Hosting;
 using Console.Web.Identity;
 using Console.Web.Security;
+using Console.Workflows;
 using Console.Workflows.Inventory;
 using JasperFx;
 using Marten;
@@ -19,10 +20,9 @@ builder.Services.AddSingleton(console);
 
 builder.Services.AddMarten(opts =>
     {
-        opts.Connection(console.ConnectionString);
+        opts.ConfigureConsoleStore(console.ConnectionString);
         opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
         opts.Schema.For<ConsoleUser>().DocumentAlias("console_user");
-        opts.AddInventory();
     })
     .UseLightweightSessions();
 builder.Services.AddInventoryServices();

@@ -1,26 +1,19 @@
-using JasperFx.Events;
 using JasperFx.Events.Projections;
 using Marten;
 using Marten.Schema;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Weasel.Core;
 
 namespace Console.Workflows.Inventory;
 
 public static class InventoryRegistration
 {
     /// <summary>
-    /// Inventory streams and their inline snapshots (the documents every query reads). Sets two store-wide options:
-    /// rich appends, so a snapshot's <c>Version</c> is the stream version optimistic concurrency checks against, and
-    /// enums stored by name, so events written today still read correctly if an enum gains members, and sorting by
-    /// type is alphabetical.
+    /// Inventory streams and their inline snapshots (the documents every query reads). Relies on the store-wide
+    /// options of <see cref="ConsoleStore"/> (rich appends, enums by name, so sorting by type is alphabetical).
     /// </summary>
     public static StoreOptions AddInventory(this StoreOptions opts)
     {
-        opts.UseSystemTextJsonForSerialization(EnumStorage.AsString);
-        opts.Events.AppendMode = EventAppendMode.Rich;
-
         opts.Projections.Snapshot<TrustDomain>(SnapshotLifecycle.Inline);
         opts.Projections.Snapshot<ExecutionEnvironment>(SnapshotLifecycle.Inline);
         opts.Projections.Snapshot<Vnf>(SnapshotLifecycle.Inline);

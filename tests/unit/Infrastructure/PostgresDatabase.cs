@@ -1,3 +1,4 @@
+using Console.Workflows;
 using Console.Workflows.Inventory;
 using JasperFx;
 using Marten;
@@ -45,9 +46,8 @@ public sealed class PostgresDatabase : IAsyncLifetime
     /// <summary>The same Marten configuration the application uses, on this test database.</summary>
     public void ConfigureMarten(StoreOptions opts)
     {
-        opts.Connection(ConnectionString);
+        opts.ConfigureConsoleStore(ConnectionString);
         opts.AutoCreateSchemaObjects = AutoCreate.All;
-        opts.AddInventory();
     }
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,27 @@
+using Console.Workflows.Inventory;
+using JasperFx.Events;
+using Marten;
+using Weasel.Core;
+
+namespace Console.Workflows;
+
+/// <summary>
+/// The console's Marten store: options that hold for every capability, then each capability's own registration.
+/// The web host and the integration tests both configure the store through this, so tests run what production runs.
+/// </summary>
+public static class ConsoleStore
+{
+    public static StoreOptions ConfigureConsoleStore(this StoreOptions opts, string connectionString)
+    {
+        opts.Connection(connectionString);
+
+        // Enums by name: events written today still read correctly when an enum gains members.
+        opts.UseSystemTextJsonForSerialization(EnumStorage.AsString);
+
+        // Rich appends: inline snapshots carry the stream version that optimistic concurrency checks against.
+        opts.Events.AppendMode = EventAppendMode.Rich;
+
+        opts.AddInventory();
+        return opts;
+    }
+}
