@@ -13,6 +13,9 @@ public sealed class ConsoleUser
 
     public List<string> Roles { get; set; } = [];
 
+    /// <summary>Groups (e.g. a trust domain's owner group such as "noc-core"); sent in the "groups" claim.</summary>
+    public List<string> Groups { get; set; } = [];
+
     public string PasswordHash { get; set; } = "";
 
     public bool Disabled { get; set; }

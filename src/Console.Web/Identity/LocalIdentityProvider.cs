@@ -252,6 +252,7 @@ public static class LocalIdentityProvider
             [Claims.Name] = user.DisplayName,
             [Claims.PreferredUsername] = user.Id,
             [Claims.Role] = user.Roles,
+            ["groups"] = user.Groups,
         });
     }
 
@@ -264,13 +265,14 @@ public static class LocalIdentityProvider
         identity.SetClaim(Claims.Subject, user.Id)
             .SetClaim(Claims.Name, user.DisplayName)
             .SetClaim(Claims.PreferredUsername, user.Id)
-            .SetClaims(Claims.Role, [.. user.Roles]);
+            .SetClaims(Claims.Role, [.. user.Roles])
+            .SetClaims("groups", [.. user.Groups]);
         identity.SetScopes(scopes);
         identity.SetResources(ApiScope);
         identity.SetDestinations(claim => claim.Type switch
         {
             // Name and roles go to both tokens: the console reads the id token, the API the access token.
-            Claims.Name or Claims.Role or Claims.PreferredUsername => [Destinations.AccessToken, Destinations.IdentityToken],
+            Claims.Name or Claims.Role or Claims.PreferredUsername or "groups" => [Destinations.AccessToken, Destinations.IdentityToken],
             _ => [Destinations.AccessToken],
         });
         return new ClaimsPrincipal(identity);

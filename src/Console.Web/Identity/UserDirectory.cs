@@ -71,6 +71,7 @@ public sealed class UserDirectory(IDocumentStore store, TimeProvider time, ILogg
                 Id = demo.UserName,
                 DisplayName = demo.DisplayName,
                 Roles = [demo.Role],
+                Groups = [.. demo.Groups],
                 CreatedAt = time.GetUtcNow(),
             };
             user.PasswordHash = Hasher.HashPassword(user, demo.Password);
@@ -85,11 +86,11 @@ public sealed class UserDirectory(IDocumentStore store, TimeProvider time, ILogg
     private static readonly string DummyHash = Hasher.HashPassword(new ConsoleUser(), Guid.NewGuid().ToString());
 }
 
-public sealed record DemoUser(string UserName, string DisplayName, string Role, string Password);
+public sealed record DemoUser(string UserName, string DisplayName, string Role, string Password, IReadOnlyList<string> Groups);
 
 public static class DemoUsersFile
 {
-    /// <summary>Reads `username, display_name, role, password` rows (tab-separated, header line first).</summary>
+    /// <summary>Reads `username, display_name, role, password[, groups]` rows (tab-separated, header line first; groups comma-separated).</summary>
     public static IReadOnlyList<DemoUser> Read(string file)
     {
         var rows = new List<DemoUser>();
@@ -106,7 +107,10 @@ public static class DemoUsersFile
                 throw new InvalidDataException($"{file}: expected 'username<TAB>display name<TAB>role<TAB>password' with a known role, got '{line}'");
             }
 
-            rows.Add(new DemoUser(cells[0].Trim().ToLowerInvariant(), cells[1].Trim(), cells[2].Trim(), cells[3].Trim()));
+            var groups = cells.Length > 4
+                ? cells[4].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                : [];
+            rows.Add(new DemoUser(cells[0].Trim().ToLowerInvariant(), cells[1].Trim(), cells[2].Trim(), cells[3].Trim(), groups));
         }
 
         return rows;

@@ -21,6 +21,7 @@ public sealed class CurrentActor(AuthenticationStateProvider authState)
         var identityRoleTypes = user.Identities.Select(i => i.RoleClaimType).Append(ClaimTypes.Role).Distinct().ToArray();
         var roles = user.Claims.Where(c => identityRoleTypes.Contains(c.Type)).Select(c => c.Value)
             .Where(r => Roles.All.Contains(r)).ToHashSet(StringComparer.Ordinal);
-        return new Actor(id, name, roles);
+        var groups = user.Claims.Where(c => c.Type is "groups" or "group").Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
+        return new Actor(id, name, roles) { Groups = groups };
     }
 }

@@ -1,0 +1,83 @@
+using Console.Workflows.Inventory;
+using Console.Workflows.Policy;
+
+namespace Console.Workflows.Requests;
+
+public enum RequestKind
+{
+    /// <summary>Snapshot a VNF: all of its components or the selected ones.</summary>
+    Snapshot = 0,
+
+    /// <summary>Move a VNF (all components) or selected components to another execution environment.</summary>
+    Migration = 1,
+
+    /// <summary>Delete an existing snapshot before it expires.</summary>
+    SnapshotDeletion = 2,
+}
+
+public enum RequestStatus
+{
+    PendingApproval = 0,
+    Approved = 1,
+    Executing = 2,
+    Completed = 3,
+    Failed = 4,
+    Rejected = 5,
+    Expired = 6,
+    Cancelled = 7,
+}
+
+/// <summary>An optional window in which the operation may run (UTC).</summary>
+public sealed record ChangeWindow(DateTimeOffset Start, DateTimeOffset End);
+
+/// <summary>
+/// Exactly what is being asked: approvals are bound to the digest of this content, so if any of it changes, earlier
+/// approvals no longer count.
+/// </summary>
+public sealed record RequestContent(
+    RequestKind Kind,
+    Guid VnfId,
+    IReadOnlyList<Guid> ComponentIds,
+    Guid SourceEnvironmentId,
+    Guid? TargetEnvironmentId,
+    Guid? SnapshotId,
+    int PolicyRevision);
+
+/// <summary>One group of the quorum as resolved for this request (role or concrete owner group of the target domain).</summary>
+public sealed record RequiredGroup(string Name, ApproverSource Source, string Designates, int Required);
+
+/// <summary>The AND of groups a request needs, fixed at submission from the policy revision then in force.</summary>
+public sealed record ApprovalRequirement(IReadOnlyList<RequiredGroup> Groups, bool CrossesTrustDomains, string Explanation)
+{
+    public bool NoneNeeded => Groups.Count == 0;
+}
+
+/// <summary>An approval that counts: who, which group they filled, and the content digest they approved.</summary>
+public sealed record Approval(string ApproverId, string ApproverName, string Group, string ContentDigest, DateTimeOffset At);
+
+/// <summary>The state of one request, rebuilt from its event stream.</summary>
+public sealed partial record ChangeRequest(
+    Guid Id,
+    RequestContent Content,
+    string ContentDigest,
+    string VnfName,
+    string Justification,
+    ChangeWindow? Window,
+    ApprovalRequirement Requirement,
+    string RequesterId,
+    string RequesterName,
+    DateTimeOffset SubmittedAt,
+    DateTimeOffset ExpiresAt,
+    RequestStatus Status,
+    IReadOnlyList<Approval> Approvals,
+    int ExecutionAttempts,
+    string? Outcome,
+    DateTimeOffset LastChangedAt)
+{
+    public int Version { get; init; }
+
+    /// <summary>Approvals bound to the current content; approvals of an earlier content do not count.</summary>
+    public IEnumerable<Approval> CurrentApprovals => Approvals.Where(a => a.ContentDigest == ContentDigest);
+
+    public bool IsFinal => Status is RequestStatus.Completed or RequestStatus.Rejected or RequestStatus.Expired or RequestStatus.Cancelled;
+}

@@ -1,0 +1,51 @@
+namespace Console.Workflows.Requests;
+
+// Every event names who caused it and when. "system:..." ids mark steps the workflow took by itself.
+
+public sealed record RequestSubmitted(
+    Guid RequestId,
+    RequestContent Content,
+    string ContentDigest,
+    string VnfName,
+    string Justification,
+    ChangeWindow? Window,
+    ApprovalRequirement Requirement,
+    string RequesterId,
+    string RequesterName,
+    DateTimeOffset At,
+    DateTimeOffset ExpiresAt);
+
+/// <summary>The requester changed what is asked; approvals of the earlier content stop counting.</summary>
+public sealed record RequestAmended(
+    Guid RequestId,
+    RequestContent Content,
+    string ContentDigest,
+    ApprovalRequirement Requirement,
+    string Justification,
+    ChangeWindow? Window,
+    string By,
+    DateTimeOffset At);
+
+public sealed record ApprovalGranted(
+    Guid RequestId, string ApproverId, string ApproverName, string Group, string ContentDigest, string? Comment, DateTimeOffset At);
+
+/// <summary>Quorum reached (or none needed): the workflow will execute by itself.</summary>
+public sealed record RequestApproved(Guid RequestId, string ContentDigest, string By, DateTimeOffset At);
+
+public sealed record RequestRejected(Guid RequestId, string ApproverId, string ApproverName, string Reason, DateTimeOffset At);
+
+public sealed record RequestCancelled(Guid RequestId, string By, string ByName, string Reason, DateTimeOffset At);
+
+public sealed record RequestExpired(Guid RequestId, string By, DateTimeOffset At);
+
+public sealed record ExecutionStarted(Guid RequestId, int Attempt, string By, DateTimeOffset At);
+
+/// <summary>The target environment presented fresh attestation evidence and the console judged it.</summary>
+public sealed record TargetAttestationChecked(
+    Guid RequestId, Guid EnvironmentId, bool Passed, string Detail, string By, DateTimeOffset At);
+
+public sealed record ExecutionCompleted(Guid RequestId, int Attempt, string Result, string By, DateTimeOffset At);
+
+public sealed record ExecutionFailed(Guid RequestId, int Attempt, string Reason, string By, DateTimeOffset At);
+
+public sealed record ExecutionRetryRequested(Guid RequestId, string By, string ByName, DateTimeOffset At);

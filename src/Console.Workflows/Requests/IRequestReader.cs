@@ -1,0 +1,77 @@
+using Console.Workflows.Common;
+using Console.Workflows.Inventory;
+
+namespace Console.Workflows.Requests;
+
+public enum RequestSortField
+{
+    SubmittedAt,
+    LastChangedAt,
+    Status,
+    Kind,
+    Vnf,
+    Requester,
+}
+
+public sealed record RequestSearch(
+    string? Text = null,
+    RequestKind? Kind = null,
+    RequestStatus? Status = null,
+    Guid? VnfId = null,
+    string? RequesterId = null,
+    DateTimeOffset? SubmittedFrom = null,
+    DateTimeOffset? SubmittedTo = null,
+    RequestSortField SortBy = RequestSortField.SubmittedAt,
+    bool Descending = true,
+    int Page = 0,
+    int PageSize = 25);
+
+public sealed record RequestListItem(
+    Guid Id,
+    RequestKind Kind,
+    RequestStatus Status,
+    Guid VnfId,
+    string VnfName,
+    Sensitivity HighestSensitivity,
+    string? TargetEnvironmentName,
+    string RequesterName,
+    DateTimeOffset SubmittedAt,
+    DateTimeOffset LastChangedAt,
+    int ApprovalsCounted,
+    int ApprovalsRequired);
+
+/// <summary>One group of the quorum as the request page shows it: how many, who filled it.</summary>
+public sealed record GroupProgress(RequiredGroup Group, IReadOnlyList<Approval> FilledBy)
+{
+    public bool Satisfied => FilledBy.Count >= Group.Required;
+}
+
+/// <summary>One line of the request's journal: every event of its stream, who and when, in words.</summary>
+public sealed record JournalEntry(long Version, string EventType, string Actor, DateTimeOffset At, string Summary);
+
+public sealed record RequestDetails(
+    ChangeRequest Request,
+    IReadOnlyList<GroupProgress> Groups,
+    IReadOnlyList<JournalEntry> Journal,
+    string? SourceEnvironmentName,
+    string? TargetEnvironmentName,
+    IReadOnlyList<VnfComponent> Components);
+
+/// <summary>A request the person may act on now, and the group their approval would fill.</summary>
+public sealed record InboxItem(RequestListItem Request, string GroupToFill, string ContentDigest, int Version);
+
+public interface IRequestReader
+{
+    Task<PagedResult<RequestListItem>> SearchAsync(RequestSearch search, CancellationToken ct = default);
+
+    Task<RequestDetails?> GetAsync(Guid requestId, CancellationToken ct = default);
+
+    /// <summary>Pending requests this person may approve (never their own), with the group they would fill.</summary>
+    Task<IReadOnlyList<InboxItem>> InboxAsync(Actor actor, CancellationToken ct = default);
+}
+
+/// <summary>Raised after any change to a request is committed, so open pages refresh without a manual reload.</summary>
+public interface IRequestNotifications
+{
+    event Action<Guid>? RequestChanged;
+}
