@@ -10,6 +10,9 @@ public sealed record EnvironmentChanged(
 public sealed record EnvironmentAttestationRecorded(
     Guid EnvironmentId, AttestationStatus Status, string By, DateTimeOffset At);
 
+/// <summary>The environment is now operated by this trust domain (set at registration or changed later).</summary>
+public sealed record EnvironmentOperatorDomainAssigned(Guid EnvironmentId, Guid TrustDomainId, string By, DateTimeOffset At);
+
 public sealed partial record ExecutionEnvironment
 {
     public static ExecutionEnvironment Create(EnvironmentRegistered e) =>
@@ -25,4 +28,6 @@ public sealed partial record ExecutionEnvironment
             AttestationStatus = e.Status,
             LastAttestedAt = e.Status == AttestationStatus.Attested ? e.At : LastAttestedAt,
         };
+
+    public ExecutionEnvironment Apply(EnvironmentOperatorDomainAssigned e) => this with { OperatorDomainId = e.TrustDomainId };
 }

@@ -65,10 +65,20 @@ public sealed partial record ExecutionEnvironment(
     DateTimeOffset? LastAttestedAt)
 {
     public int Version { get; init; }
+
+    /// <summary>
+    /// The trust domain that operates this environment; a migration into an environment operated by another domain
+    /// than the components' own crosses trust domains. Null for environments registered before domains were assigned.
+    /// </summary>
+    public Guid? OperatorDomainId { get; init; }
 }
 
 /// <summary>A VNF component (VNFC). Its trust domain and sensitivity travel with it through snapshots and moves.</summary>
-public sealed record VnfComponent(Guid Id, string Name, Sensitivity Sensitivity, Guid TrustDomainId);
+public sealed record VnfComponent(Guid Id, string Name, Sensitivity Sensitivity, Guid TrustDomainId)
+{
+    /// <summary>Where this component runs when it was moved apart from its VNF; null means where the VNF runs.</summary>
+    public Guid? EnvironmentId { get; init; }
+}
 
 public sealed partial record Vnf(
     Guid Id,
@@ -86,4 +96,7 @@ public sealed partial record Vnf(
 
     /// <summary>Numeric form of <see cref="HighestSensitivity"/>, stored so the database can sort by it.</summary>
     public int HighestSensitivityRank => (int)HighestSensitivity;
+
+    /// <summary>The environment a component actually runs in.</summary>
+    public Guid PlacementOf(VnfComponent c) => c.EnvironmentId ?? EnvironmentId;
 }

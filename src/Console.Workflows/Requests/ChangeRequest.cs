@@ -53,7 +53,14 @@ public sealed record ApprovalRequirement(IReadOnlyList<RequiredGroup> Groups, bo
 }
 
 /// <summary>An approval that counts: who, which group they filled, and the content digest they approved.</summary>
-public sealed record Approval(string ApproverId, string ApproverName, string Group, string ContentDigest, DateTimeOffset At);
+public sealed record Approval(string ApproverId, string ApproverName, string Group, string ContentDigest, DateTimeOffset At)
+{
+    /// <summary>
+    /// Every group of the requirement the person could fill when they approved. The quorum is a matching of people to
+    /// slots over these, so the order in which approvals arrive does not decide whether it is met.
+    /// </summary>
+    public IReadOnlyList<string> EligibleGroups { get; init; } = [];
+}
 
 /// <summary>The state of one request, rebuilt from its event stream.</summary>
 public sealed partial record ChangeRequest(

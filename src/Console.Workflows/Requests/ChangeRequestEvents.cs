@@ -27,7 +27,11 @@ public sealed record RequestAmended(
     DateTimeOffset At);
 
 public sealed record ApprovalGranted(
-    Guid RequestId, string ApproverId, string ApproverName, string Group, string ContentDigest, string? Comment, DateTimeOffset At);
+    Guid RequestId, string ApproverId, string ApproverName, string Group, string ContentDigest, string? Comment, DateTimeOffset At)
+{
+    /// <summary>Every group of the bound requirement the approver could fill at that moment (see Quorum).</summary>
+    public IReadOnlyList<string>? EligibleGroups { get; init; }
+}
 
 /// <summary>Quorum reached (or none needed): the workflow will execute by itself.</summary>
 public sealed record RequestApproved(Guid RequestId, string ContentDigest, string By, DateTimeOffset At);

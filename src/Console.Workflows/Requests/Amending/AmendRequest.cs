@@ -1,0 +1,50 @@
+using Console.Workflows.Common;
+using Console.Workflows.Requests.Approvals;
+using Console.Workflows.Requests.Submitting;
+
+namespace Console.Workflows.Requests.Amending;
+
+/// <summary>
+/// The requester changes a waiting request. The content gets a new digest and its requirement is worked out again from
+/// the policy in force now; approvals given to the earlier content stop counting.
+/// </summary>
+public static class AmendRequestDecider
+{
+    public static Decision Decide(AmendRequest command, ChangeRequest state, SubmissionFacts facts, Actor actor, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(facts);
+        ArgumentNullException.ThrowIfNull(actor);
+        if (actor.UserId != state.RequesterId)
+            return Refusal.Because("Only the person who raised this request may change it.", RefusalKind.Forbidden);
+        if (RequestGuards.IsCurrent(command.ExpectedVersion, state) is { } conflict)
+            return conflict;
+        if (RequestGuards.IsPending(state, "changed") is { } notPending)
+            return notPending;
+        if (now >= state.ExpiresAt)
+            return Refusal.Because("This request has expired; raise a new one.", RefusalKind.Conflict);
+        if (facts.Vnf is null || facts.Vnf.Id != state.Content.VnfId)
+            return Refusal.Because("The VNF of this request does not exist (any more).", RefusalKind.NotFound);
+
+        var checkedRequest = RequestValidation.Check(
+            state.Content.Kind, command.ComponentIds, command.TargetEnvironmentId, state.Content.SnapshotId,
+            command.Justification, command.Window, facts, now);
+        if (checkedRequest.Refusal is { } refusal)
+            return refusal;
+
+        var content = checkedRequest.Content!;
+        var digest = ContentDigest.Of(content);
+        var requirement = ApprovalRules.RequirementFor(content, facts);
+        if (digest == state.ContentDigest && requirement == state.Requirement
+            && checkedRequest.Justification == state.Justification && command.Window == state.Window)
+            return Decision.Emit();
+
+        var amended = new RequestAmended(
+            state.Id, content, digest, requirement, checkedRequest.Justification, command.Window, actor.UserId, now);
+        var after = state.Apply(amended);
+        return Quorum.IsMet(after)
+            ? Decision.Emit(amended, new RequestApproved(state.Id, digest, SubmitRequestDecider.PolicyActor, now))
+            : Decision.Emit(amended);
+    }
+}

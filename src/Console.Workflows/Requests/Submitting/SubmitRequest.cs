@@ -1,0 +1,200 @@
+using Console.Workflows.Common;
+using Console.Workflows.Inventory;
+using Console.Workflows.Policy;
+using Console.Workflows.Requests.Approvals;
+using Console.Workflows.Snapshots;
+
+namespace Console.Workflows.Requests.Submitting;
+
+/// <summary>
+/// What the handler loads before deciding on a submission or amendment: the VNF, the environments and trust domains by
+/// id, the policy in force, and for a deletion the snapshot.
+/// </summary>
+public sealed record SubmissionFacts(
+    Vnf Vnf,
+    IReadOnlyDictionary<Guid, ExecutionEnvironment> Environments,
+    IReadOnlyDictionary<Guid, TrustDomain> TrustDomains,
+    ApprovalPolicy Policy,
+    Snapshot? Snapshot);
+
+public static class SubmitRequestDecider
+{
+    /// <summary>Who records that no approval was needed.</summary>
+    public const string PolicyActor = "system:policy";
+
+    public static Decision Decide(SubmitRequest command, Guid requestId, SubmissionFacts facts, Actor actor, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(facts);
+        ArgumentNullException.ThrowIfNull(actor);
+        if (!actor.IsInRole(Roles.NocOperator))
+            return Refusal.Because("Only a NOC operator may request snapshots, migrations and snapshot deletions.", RefusalKind.Forbidden);
+        if (facts.Vnf is null || facts.Vnf.Id != command.VnfId)
+            return Refusal.Because("This VNF does not exist (any more).", RefusalKind.NotFound);
+
+        var checkedRequest = RequestValidation.Check(
+            command.Kind, command.ComponentIds, command.TargetEnvironmentId, command.SnapshotId,
+            command.Justification, command.Window, facts, now);
+        if (checkedRequest.Refusal is { } refusal)
+            return refusal;
+
+        var content = checkedRequest.Content!;
+        var digest = ContentDigest.Of(content);
+        var requirement = ApprovalRules.RequirementFor(content, facts);
+        var submitted = new RequestSubmitted(
+            requestId, content, digest, facts.Vnf.Name, checkedRequest.Justification, command.Window, requirement,
+            actor.UserId, actor.DisplayName, now, now + facts.Policy.Document.PendingRequestTimeout);
+        return requirement.NoneNeeded
+            ? Decision.Emit(submitted, new RequestApproved(requestId, digest, PolicyActor, now))
+            : Decision.Emit(submitted);
+    }
+}
+
+/// <summary>Limits of request input, for forms to show.</summary>
+public static class RequestLimits
+{
+    public const int JustificationMinLength = 10;
+    public const int JustificationMaxLength = 2000;
+    public const int ReasonMaxLength = 1000;
+    public const int CommentMaxLength = 1000;
+    public static readonly TimeSpan ChangeWindowMaxLength = TimeSpan.FromDays(30);
+}
+
+internal sealed record CheckedRequest(RequestContent? Content, string Justification, Refusal? Refusal);
+
+/// <summary>The checks submission and amendment share, so an amended request is held to the same rules.</summary>
+internal static class RequestValidation
+{
+    public static CheckedRequest Check(
+        RequestKind kind, IReadOnlyList<Guid>? componentIds, Guid? targetId, Guid? snapshotId,
+        string? justificationInput, ChangeWindow? window, SubmissionFacts facts, DateTimeOffset now)
+    {
+        var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        void Add(string field, string message)
+        {
+            if (!errors.TryGetValue(field, out var list))
+                errors[field] = list = [];
+            list.Add(message);
+        }
+
+        var vnf = facts.Vnf;
+        var justification = justificationInput?.Trim() ?? string.Empty;
+        if (justification.Length < RequestLimits.JustificationMinLength)
+            Add(nameof(SubmitRequest.Justification), $"Explain why in at least {RequestLimits.JustificationMinLength} characters.");
+        else if (justification.Length > RequestLimits.JustificationMaxLength)
+            Add(nameof(SubmitRequest.Justification), $"The justification must be at most {RequestLimits.JustificationMaxLength} characters.");
+
+        if (window is not null)
+        {
+            if (window.Start >= window.End)
+                Add(nameof(SubmitRequest.Window), "The change window must end after it starts.");
+            else if (window.End - window.Start > RequestLimits.ChangeWindowMaxLength)
+                Add(nameof(SubmitRequest.Window), "The change window may be at most 30 days long.");
+            if (window.End <= now)
+                Add(nameof(SubmitRequest.Window), "The change window must end in the future.");
+        }
+
+        if (!Enum.IsDefined(kind))
+        {
+            Add(nameof(SubmitRequest.Kind), "Choose a snapshot, a migration or a snapshot deletion.");
+            return Refused(errors);
+        }
+
+        var selected = (componentIds ?? []).Distinct().ToList();
+        var unknown = selected.Where(id => vnf.Components.All(c => c.Id != id)).ToList();
+        if (unknown.Count > 0 && kind != RequestKind.SnapshotDeletion)
+            Add(nameof(SubmitRequest.ComponentIds), $"{unknown.Count} of the selected components do not belong to {vnf.Name}.");
+
+        var components = selected.Count == 0
+            ? vnf.Components.ToList()
+            : vnf.Components.Where(c => selected.Contains(c.Id)).ToList();
+        IReadOnlyList<Guid> ids = [.. components.Select(c => c.Id).Order()];
+        var source = vnf.EnvironmentId;
+        Guid? target = null;
+        Guid? snapshot = null;
+        string? placementMessage = null;
+
+        switch (kind)
+        {
+            case RequestKind.Snapshot:
+                if (components.Count == 0)
+                    Add(nameof(SubmitRequest.ComponentIds), $"{vnf.Name} has no components to snapshot.");
+                break;
+
+            case RequestKind.Migration:
+                if (components.Count == 0)
+                    Add(nameof(SubmitRequest.ComponentIds), $"{vnf.Name} has no components to move.");
+                var sources = components.Select(vnf.PlacementOf).Distinct().ToList();
+                if (sources.Count > 1)
+                    Add(nameof(SubmitRequest.ComponentIds),
+                        "The selected components run in different environments; request one migration per environment.");
+                else if (sources.Count == 1)
+                    source = sources[0];
+
+                if (targetId is not { } t)
+                {
+                    Add(nameof(SubmitRequest.TargetEnvironmentId), "Choose the environment to move to.");
+                    break;
+                }
+
+                target = t;
+                if (!facts.Environments.TryGetValue(t, out var environment))
+                {
+                    Add(nameof(SubmitRequest.TargetEnvironmentId), "This environment does not exist (any more).");
+                    break;
+                }
+
+                var already = components.Where(c => vnf.PlacementOf(c) == t).ToList();
+                if (already.Count > 0)
+                    Add(nameof(SubmitRequest.TargetEnvironmentId),
+                        $"{Humanise.List(already.Select(c => c.Name))} already {(already.Count == 1 ? "runs" : "run")} in {environment.Name}.");
+
+                // The placement rule: never into a less trustworthy environment. Refused here, it never reaches approval.
+                var policy = facts.Policy.Document;
+                var tooLow = components
+                    .Where(c => !Placement.Satisfied(c, environment, policy))
+                    .OrderByDescending(c => c.Sensitivity)
+                    .ToList();
+                if (tooLow.Count > 0)
+                {
+                    placementMessage = string.Join(" ", tooLow.Select(c =>
+                        $"{c.Name} is {c.Sensitivity} and needs trust level {Placement.RequiredTrustLevel(c.Sensitivity, policy)} or higher; {environment.Name} offers {environment.TrustLevel}."))
+                        + " A component may not move to a less trustworthy environment.";
+                    Add(nameof(SubmitRequest.TargetEnvironmentId), placementMessage);
+                }
+
+                break;
+
+            case RequestKind.SnapshotDeletion:
+                if (snapshotId is not { } sid)
+                {
+                    Add(nameof(SubmitRequest.SnapshotId), "Choose the snapshot to delete.");
+                    break;
+                }
+
+                snapshot = sid;
+                if (facts.Snapshot is not { } found || found.Id != sid)
+                    Add(nameof(SubmitRequest.SnapshotId), "This snapshot does not exist.");
+                else if (found.VnfId != vnf.Id)
+                    Add(nameof(SubmitRequest.SnapshotId), $"This snapshot is not one of {vnf.Name}.");
+                else if (found.Status != SnapshotStatus.Available)
+                    Add(nameof(SubmitRequest.SnapshotId), "This snapshot has already been deleted.");
+                else
+                    ids = [.. found.Components.Select(c => c.ComponentId).Order()];
+                break;
+        }
+
+        if (errors.Count > 0)
+            return Refused(errors, placementMessage);
+
+        var content = new RequestContent(kind, vnf.Id, ids, source, target, snapshot, facts.Policy.Revision);
+        return new CheckedRequest(content, justification, null);
+    }
+
+    private static CheckedRequest Refused(Dictionary<string, List<string>> errors, string? message = null)
+    {
+        var fields = errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
+        var refusal = message is null ? Refusal.ForFields(fields) : new Refusal(message, fields, RefusalKind.Invalid);
+        return new CheckedRequest(null, string.Empty, refusal);
+    }
+}
