@@ -38,7 +38,11 @@ public sealed record RequestListItem(
     DateTimeOffset SubmittedAt,
     DateTimeOffset LastChangedAt,
     int ApprovalsCounted,
-    int ApprovalsRequired);
+    int ApprovalsRequired)
+{
+    /// <summary>When a pending request expires (the inbox shows it); null when the reader does not know.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+}
 
 /// <summary>One group of the quorum as the request page shows it: how many, who filled it.</summary>
 public sealed record GroupProgress(RequiredGroup Group, IReadOnlyList<Approval> FilledBy)
