@@ -1,0 +1,39 @@
+namespace Console.Workflows.Nfv;
+
+public enum SimulatedOperationKind
+{
+    Snapshot = 0,
+    Migration = 1,
+    SnapshotDeletion = 2,
+}
+
+/// <summary>
+/// One operation the simulated infrastructure carried out, keyed by the caller's operation id: a second call with the
+/// same id finds it and returns the first result instead of doing the work again.
+/// </summary>
+public sealed record SimulatedOperation(
+    Guid Id,
+    SimulatedOperationKind Kind,
+    Guid? VnfId,
+    IReadOnlyList<Guid> ComponentIds,
+    Guid? SourceEnvironmentId,
+    Guid? TargetEnvironmentId,
+    Guid? SnapshotId,
+    string Detail,
+    DateTimeOffset StartedAt,
+    DateTimeOffset CompletedAt);
+
+/// <summary>Where the simulated infrastructure runs a component (its own view, independent of the inventory).</summary>
+public sealed record SimulatedPlacement(Guid Id, Guid VnfId, Guid EnvironmentId, Guid OperationId, DateTimeOffset Since);
+
+/// <summary>A snapshot artefact held by the simulated infrastructure.</summary>
+public sealed record SimulatedSnapshotArtefact(
+    Guid Id,
+    Guid VnfId,
+    IReadOnlyList<Guid> ComponentIds,
+    Guid EnvironmentId,
+    string Location,
+    string ContentDigest,
+    long SizeBytes,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? DeletedAt);

@@ -1,0 +1,198 @@
+using System.Security.Cryptography;
+using System.Text;
+using Console.Workflows.Inventory;
+using JasperFx;
+using Marten;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Console.Workflows.Nfv;
+
+/// <summary>
+/// The default <see cref="INfvInfrastructure"/>: a simulated NFV orchestrator that keeps its placements, operations and
+/// snapshot artefacts in PostgreSQL, takes realistic time per operation and can be told by configuration
+/// (<see cref="NfvSimulatorOptions"/>) to fail operations, fail attestation or present stale evidence.
+/// A real orchestrator adapter (OSM, ONAP, a Kubernetes operator) implements the same port with the same contract:
+/// idempotent on the operation id, failures as <see cref="InfrastructureException"/>.
+/// </summary>
+public sealed class SimulatedNfvInfrastructure(
+    IDocumentStore store,
+    TimeProvider time,
+    IOptionsMonitor<NfvSimulatorOptions> options,
+    ILogger<SimulatedNfvInfrastructure> logger) : INfvInfrastructure
+{
+    public async Task<AttestationReport> AttestAsync(Guid environmentId, string nonce, CancellationToken ct)
+    {
+        var settings = options.CurrentValue;
+        await using var session = store.QuerySession();
+        var environment = await session.LoadAsync<ExecutionEnvironment>(environmentId, ct)
+            ?? throw new InfrastructureException($"The infrastructure knows no execution environment {environmentId}.");
+
+        // Gathering a quote from the platform's TPM is quicker than moving a workload, but not instant.
+        await Task.Delay(OperationDelay(settings) / 4, time, ct);
+
+        var issuedAt = time.GetUtcNow() - settings.AttestationAge;
+        if (settings.AttestationFailsFor(environment.Id, environment.Name))
+            return new AttestationReport(environment.Id, false, environment.TrustLevel, nonce, issuedAt,
+                $"{environment.Name}: the platform's measurements do not match the reference values (simulated failure).");
+        if (environment.AttestationStatus != AttestationStatus.Attested)
+            return new AttestationReport(environment.Id, false, environment.TrustLevel, nonce, issuedAt,
+                $"{environment.Name}: attestation status is {environment.AttestationStatus}.");
+        return new AttestationReport(environment.Id, true, environment.TrustLevel, nonce, issuedAt,
+            $"{environment.Name}: platform measurements match the reference values; trust level {environment.TrustLevel}.");
+    }
+
+    public async Task<SnapshotArtefact> TakeSnapshotAsync(SnapshotOrder order, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        if (await FindAsync(order.OperationId, ct) is { } done)
+            return await ArtefactOfAsync(done, ct);
+
+        var settings = options.CurrentValue;
+        var startedAt = time.GetUtcNow();
+        var environment = await EnvironmentAsync(order.EnvironmentId, ct);
+        await Task.Delay(OperationDelay(settings), time, ct);
+        if (settings.Fails(SimulatedOperationKind.Snapshot))
+            throw new InfrastructureException(
+                $"The snapshot of the VNF's components in {environment.Name} failed: the storage back end refused the write (simulated failure).");
+
+        var completedAt = time.GetUtcNow();
+        var digest = Digest($"{order.OperationId}|{order.VnfId}|{string.Join(',', order.ComponentIds)}");
+        var artefact = new SimulatedSnapshotArtefact(
+            order.SnapshotId, order.VnfId, order.ComponentIds, order.EnvironmentId,
+            $"sim://{Slug(environment.Name)}/snapshots/{order.SnapshotId:N}", digest,
+            SizeFrom(digest, order.ComponentIds.Count), completedAt, null);
+        var operation = new SimulatedOperation(order.OperationId, SimulatedOperationKind.Snapshot, order.VnfId, order.ComponentIds,
+            order.EnvironmentId, null, order.SnapshotId, $"Snapshot stored at {artefact.Location}", startedAt, completedAt);
+
+        var recorded = await RecordAsync(operation, s => s.Store(artefact), ct);
+        return await ArtefactOfAsync(recorded, ct);
+    }
+
+    public async Task<MigrationReceipt> MigrateAsync(MigrationOrder order, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        if (await FindAsync(order.OperationId, ct) is { } done)
+            return Receipt(done);
+
+        var settings = options.CurrentValue;
+        var startedAt = time.GetUtcNow();
+        var source = await EnvironmentAsync(order.SourceEnvironmentId, ct);
+        var target = await EnvironmentAsync(order.TargetEnvironmentId, ct);
+        await Task.Delay(OperationDelay(settings), time, ct);
+        if (settings.Fails(SimulatedOperationKind.Migration))
+            throw new InfrastructureException(
+                $"The migration from {source.Name} to {target.Name} failed: the target refused the live-migration handshake (simulated failure).");
+
+        var completedAt = time.GetUtcNow();
+        var operation = new SimulatedOperation(order.OperationId, SimulatedOperationKind.Migration, order.VnfId, order.ComponentIds,
+            order.SourceEnvironmentId, order.TargetEnvironmentId, null,
+            $"{order.ComponentIds.Count} component(s) now run in {target.Name}", startedAt, completedAt);
+        var recorded = await RecordAsync(operation, s =>
+        {
+            foreach (var component in order.ComponentIds)
+                s.Store(new SimulatedPlacement(component, order.VnfId, order.TargetEnvironmentId, order.OperationId, completedAt));
+        }, ct);
+        return Receipt(recorded);
+    }
+
+    public async Task<DeletionReceipt> DeleteSnapshotAsync(SnapshotDeletionOrder order, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        if (await FindAsync(order.OperationId, ct) is { } done)
+            return new DeletionReceipt(done.Id, order.SnapshotId, done.CompletedAt, done.Detail);
+
+        var settings = options.CurrentValue;
+        var startedAt = time.GetUtcNow();
+        await Task.Delay(OperationDelay(settings), time, ct);
+        if (settings.Fails(SimulatedOperationKind.SnapshotDeletion))
+            throw new InfrastructureException(
+                "Deleting the snapshot artefact failed: the storage back end is read-only at the moment (simulated failure).");
+
+        await using var query = store.QuerySession();
+        var artefact = await query.LoadAsync<SimulatedSnapshotArtefact>(order.SnapshotId, ct);
+        var completedAt = time.GetUtcNow();
+        var detail = artefact is null || artefact.DeletedAt is not null
+            ? "The artefact was already gone."
+            : $"Artefact {artefact.Location} deleted.";
+        var operation = new SimulatedOperation(order.OperationId, SimulatedOperationKind.SnapshotDeletion, artefact?.VnfId, [],
+            artefact?.EnvironmentId, null, order.SnapshotId, detail, startedAt, completedAt);
+        var recorded = await RecordAsync(operation, s =>
+        {
+            if (artefact is { DeletedAt: null })
+                s.Store(artefact with { DeletedAt = completedAt });
+        }, ct);
+        return new DeletionReceipt(recorded.Id, order.SnapshotId, recorded.CompletedAt, recorded.Detail);
+    }
+
+    private async Task<SimulatedOperation?> FindAsync(Guid operationId, CancellationToken ct)
+    {
+        await using var session = store.QuerySession();
+        var operation = await session.LoadAsync<SimulatedOperation>(operationId, ct);
+        if (operation is not null)
+            logger.LogInformation("Operation {OperationId} ({Kind}) was already carried out; returning its result", operationId, operation.Kind);
+        return operation;
+    }
+
+    /// <summary>
+    /// Records the operation and its effects in one transaction. The operation id is the primary key, so of two calls
+    /// racing with the same id only one takes effect; the other returns what the first recorded.
+    /// </summary>
+    private async Task<SimulatedOperation> RecordAsync(SimulatedOperation operation, Action<IDocumentSession> effects, CancellationToken ct)
+    {
+        try
+        {
+            await using var session = store.LightweightSession();
+            session.Insert(operation);
+            effects(session);
+            await session.SaveChangesAsync(ct);
+            logger.LogInformation("Simulated {Kind} {OperationId}: {Detail}", operation.Kind, operation.Id, operation.Detail);
+            return operation;
+        }
+        catch (Exception ex) when (IsDuplicate(ex))
+        {
+            return await FindAsync(operation.Id, ct)
+                ?? throw new InfrastructureException($"Operation {operation.Id} collided with itself but cannot be found.", ex);
+        }
+    }
+
+    private async Task<SnapshotArtefact> ArtefactOfAsync(SimulatedOperation operation, CancellationToken ct)
+    {
+        await using var session = store.QuerySession();
+        var artefact = await session.LoadAsync<SimulatedSnapshotArtefact>(operation.SnapshotId!.Value, ct)
+            ?? throw new InfrastructureException($"The artefact of snapshot {operation.SnapshotId} is missing.");
+        return new SnapshotArtefact(artefact.Id, artefact.Location, artefact.ContentDigest, artefact.SizeBytes, artefact.CreatedAt);
+    }
+
+    private async Task<ExecutionEnvironment> EnvironmentAsync(Guid id, CancellationToken ct)
+    {
+        await using var session = store.QuerySession();
+        return await session.LoadAsync<ExecutionEnvironment>(id, ct)
+            ?? throw new InfrastructureException($"The infrastructure knows no execution environment {id}.");
+    }
+
+    private static MigrationReceipt Receipt(SimulatedOperation operation) =>
+        new(operation.Id, operation.TargetEnvironmentId ?? Guid.Empty, operation.CompletedAt, operation.Detail);
+
+    private static TimeSpan OperationDelay(NfvSimulatorOptions settings) =>
+        TimeSpan.FromMilliseconds(settings.DelayMilliseconds is { } fixedDelay
+            ? Math.Max(0, fixedDelay)
+#pragma warning disable CA5394 // the duration of a simulated operation is not security relevant
+            : Random.Shared.Next(1500, 3001));
+#pragma warning restore CA5394
+
+    private static string Digest(string content) =>
+        "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content)));
+
+    // Between about 256 MiB and 1.25 GiB per component, stable for the same operation.
+    private static long SizeFrom(string digest, int components) =>
+        Math.Max(1, components) * (256L * 1024 * 1024 + (Convert.ToInt64(digest[7..15], 16) % (1024L * 1024 * 1024)));
+
+    private static string Slug(string name) =>
+        new(name.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray());
+
+    private static bool IsDuplicate(Exception ex) =>
+        ex is DocumentAlreadyExistsException or PostgresException { SqlState: PostgresErrorCodes.UniqueViolation }
+        || (ex.InnerException is { } inner && IsDuplicate(inner));
+}
