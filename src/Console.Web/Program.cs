@@ -1,3 +1,4 @@
+using Console.Web.Api;
 using Console.Web.Components;
 using Console.Web.Hosting;
 using Console.Web.Identity;
@@ -29,6 +30,7 @@ builder.Services.AddInventoryServices();
 builder.Services.AddSingleton<UserDirectory>();
 
 builder.AddConsoleAuthentication(console);
+builder.AddConsoleApi(console);
 
 builder.Services.AddHealthChecks().AddNpgSql(console.ConnectionString, name: "postgresql", tags: ["db"]);
 builder.Services.AddMudServices();
@@ -47,6 +49,7 @@ if (!console.PublicOriginIsLoopback)
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 app.UseConsoleRequestLogging();
 app.UseAuthentication();
+app.UseConsoleLogContext();
 app.UseAuthorization();
 app.UseAntiforgery();
 
@@ -58,6 +61,7 @@ if (!console.UseEntraId)
 }
 
 app.MapAccountEndpoints();
+app.MapConsoleApi();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Logger.LogInformation("VNF mobility console listening; sign in at {Origin}", console.PublicOrigin);

@@ -22,7 +22,7 @@ public static class Observability
             .ReadFrom.Services(services)
             .Enrich.FromLogContext()
             .WriteTo.Console(outputTemplate:
-                "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} {Properties:j}{NewLine}{Exception}"));
+                "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} trace={TraceId} {Properties:j}{NewLine}{Exception}"));
 
         var otlpEndpoint = builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]
             ?? builder.Configuration["OpenTelemetry:OtlpEndpoint"];
@@ -55,30 +55,41 @@ public static class Observability
         _ = otel;
     }
 
+    /// <summary>One summary line per request (with its user, once known), timed over the whole pipeline.</summary>
     public static void UseConsoleRequestLogging(this WebApplication app)
     {
-        // Every log line written while serving a request carries its request and user ids; Serilog adds the
-        // trace and span ids of the current activity by itself.
-        app.Use(async (context, next) =>
-        {
-            using (LogContext.PushProperty("RequestId", context.TraceIdentifier))
-            using (LogContext.PushProperty("UserId", context.User.FindFirst("sub")?.Value ?? context.User.Identity?.Name ?? "anonymous"))
-            {
-                await next(context);
-            }
-        });
         app.UseSerilogRequestLogging(o =>
         {
             o.EnrichDiagnosticContext = (diagnostics, http) =>
             {
                 diagnostics.Set("RequestId", http.TraceIdentifier);
-                diagnostics.Set("UserId", http.User.FindFirst("sub")?.Value ?? "anonymous");
+                diagnostics.Set("UserId", UserIdOf(http));
             };
             o.GetLevel = (http, _, ex) => ex is not null || http.Response.StatusCode >= 500
                 ? Serilog.Events.LogEventLevel.Error
-                : http.Request.Path.StartsWithSegments("/_blazor") || http.Request.Path.StartsWithSegments("/_framework") || http.Request.Path.StartsWithSegments("/_content")
+                : IsPlumbing(http.Request.Path)
                     ? Serilog.Events.LogEventLevel.Verbose
                     : Serilog.Events.LogEventLevel.Information;
         });
     }
+
+    /// <summary>
+    /// After authentication: every log line written while serving the request carries its request and user ids;
+    /// Serilog adds the trace and span ids of the current activity by itself.
+    /// </summary>
+    public static void UseConsoleLogContext(this WebApplication app) =>
+        app.Use(async (context, next) =>
+        {
+            using (LogContext.PushProperty("RequestId", context.TraceIdentifier))
+            using (LogContext.PushProperty("UserId", UserIdOf(context)))
+            {
+                await next(context);
+            }
+        });
+
+    private static string UserIdOf(HttpContext http) =>
+        http.User.FindFirst("sub")?.Value ?? http.User.Identity?.Name ?? "anonymous";
+
+    private static bool IsPlumbing(PathString path) =>
+        path.StartsWithSegments("/_blazor") || path.StartsWithSegments("/_framework") || path.StartsWithSegments("/_content");
 }
