@@ -15,4 +15,11 @@ internal static class EnvironmentRules
             errors.Add("Name", "Another environment already has this name.");
         return errors;
     }
+
+    public static FieldErrors OperatorDomain(this FieldErrors errors, Guid? operatorDomainId, IReadOnlySet<Guid>? trustDomainIds)
+    {
+        if (operatorDomainId is { } id && (trustDomainIds is null || !trustDomainIds.Contains(id)))
+            errors.Add("OperatorDomainId", "Choose a trust domain that exists.");
+        return errors;
+    }
 }

@@ -46,7 +46,11 @@ public sealed record ComponentDetails(
     VnfComponent Component,
     TrustDomain TrustDomain,
     TrustLevel RequiredTrustLevel,
-    bool PlacementSatisfied);
+    bool PlacementSatisfied)
+{
+    /// <summary>The environment the component actually runs in (the VNF's unless it was moved apart).</summary>
+    public ExecutionEnvironment? PlacedIn { get; init; }
+}
 
 /// <summary>Read side of the inventory. Pages depend on this, never on a Marten session.</summary>
 public interface IInventoryReader

@@ -36,15 +36,32 @@ public sealed class MartenInventoryReader(IQuerySession session) : IInventoryRea
         var trustDomainIds = vnf.Components.Select(c => c.TrustDomainId).Distinct().ToArray();
         var trustDomains = (await session.LoadManyAsync<TrustDomain>(ct, trustDomainIds)).ToDictionary(t => t.Id);
 
+        // Components moved apart from their VNF are judged where they actually run.
+        var apartIds = vnf.Components.Select(c => c.EnvironmentId).OfType<Guid>().Where(id => id != environment.Id).Distinct().ToArray();
+        var environments = (await session.LoadManyAsync<ExecutionEnvironment>(ct, apartIds)).ToDictionary(e => e.Id);
+        environments[environment.Id] = environment;
+        var policy = await CurrentPolicyAsync(ct);
+
         var components = vnf.Components
-            .Select(c => new ComponentDetails(
-                c,
-                trustDomains.GetValueOrDefault(c.TrustDomainId) ?? UnknownTrustDomain(c.TrustDomainId),
-                Placement.RequiredTrustLevel(c.Sensitivity),
-                Placement.Satisfied(c, environment)))
+            .Select(c =>
+            {
+                var placedIn = environments.GetValueOrDefault(vnf.PlacementOf(c)) ?? UnknownEnvironment(vnf.PlacementOf(c));
+                return new ComponentDetails(
+                    c,
+                    trustDomains.GetValueOrDefault(c.TrustDomainId) ?? UnknownTrustDomain(c.TrustDomainId),
+                    Placement.RequiredTrustLevel(c.Sensitivity, policy),
+                    Placement.Satisfied(c, placedIn, policy))
+                {
+                    PlacedIn = placedIn,
+                };
+            })
             .ToList();
         return new VnfDetails(vnf, environment, components);
     }
+
+    // The policy's required trust levels are the placement rule; without a policy yet, Placement's table applies.
+    private async Task<Policy.PolicyDocument?> CurrentPolicyAsync(CancellationToken ct) =>
+        (await session.Events.AggregateStreamAsync<Policy.ApprovalPolicy>(Policy.ApprovalPolicy.StreamId, token: ct))?.Document;
 
     public async Task<IReadOnlyList<ExecutionEnvironment>> ListEnvironmentsAsync(CancellationToken ct = default) =>
         await session.Query<ExecutionEnvironment>().OrderBy(e => e.Name).ThenBy(e => e.Id).ToListAsync(ct);

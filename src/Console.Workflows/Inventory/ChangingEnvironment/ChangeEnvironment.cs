@@ -14,11 +14,15 @@ public sealed record ChangeEnvironment(
     EnvironmentKind Kind,
     string Location,
     TrustLevel TrustLevel,
-    AttestationStatus AttestationStatus);
+    AttestationStatus AttestationStatus,
+    Guid? OperatorDomainId = null);
 
 public static class ChangeEnvironmentDecider
 {
-    public static Decision Decide(ChangeEnvironment command, ExecutionEnvironment? state, bool nameTaken, Actor actor, DateTimeOffset now)
+    /// <param name="trustDomainIds">The trust domains that exist; an operating domain must be one of them.</param>
+    public static Decision Decide(
+        ChangeEnvironment command, ExecutionEnvironment? state, bool nameTaken, Actor actor, DateTimeOffset now,
+        IReadOnlySet<Guid>? trustDomainIds = null)
     {
         if (InventoryGuards.MayChangeInventory(actor) is { } forbidden)
             return forbidden;
@@ -30,7 +34,8 @@ public static class ChangeEnvironmentDecider
         var name = Text.Clean(command.Name);
         var location = Text.Clean(command.Location);
         var errors = EnvironmentRules.Validate(
-            name, command.Kind, location, command.TrustLevel, command.AttestationStatus, nameTaken);
+            name, command.Kind, location, command.TrustLevel, command.AttestationStatus, nameTaken)
+            .OperatorDomain(command.OperatorDomainId, trustDomainIds);
         if (errors.Any)
             return errors.ToRefusal();
 
@@ -39,6 +44,9 @@ public static class ChangeEnvironmentDecider
             events.Add(new EnvironmentChanged(state.Id, name, command.Kind, location, command.TrustLevel, actor.UserId, now));
         if (command.AttestationStatus != state.AttestationStatus)
             events.Add(new EnvironmentAttestationRecorded(state.Id, command.AttestationStatus, actor.UserId, now));
+        // Leaving the operating domain empty keeps the current one: an environment is not un-assigned by omission.
+        if (command.OperatorDomainId is { } operatorDomain && operatorDomain != state.OperatorDomainId)
+            events.Add(new EnvironmentOperatorDomainAssigned(state.Id, operatorDomain, actor.UserId, now));
         return Decision.Emit(events);
     }
 }
@@ -50,7 +58,8 @@ internal static class ChangeEnvironmentHandler
     {
         var stream = await session.Events.FetchForWriting<ExecutionEnvironment>(command.EnvironmentId, ct);
         var nameTaken = await InventoryLookups.EnvironmentNameTakenAsync(session, command.Name, command.EnvironmentId, ct);
-        var decision = ChangeEnvironmentDecider.Decide(command, stream.Aggregate, nameTaken, actor, time.GetUtcNow());
+        var trustDomains = await InventoryLookups.TrustDomainIdsAsync(session, ct);
+        var decision = ChangeEnvironmentDecider.Decide(command, stream.Aggregate, nameTaken, actor, time.GetUtcNow(), trustDomains);
         if (decision.Refusal is { } refusal)
             return Outcome.Refused(refusal);
 

@@ -9,11 +9,15 @@ public sealed record RegisterEnvironment(
     EnvironmentKind Kind,
     string Location,
     TrustLevel TrustLevel,
-    AttestationStatus AttestationStatus = AttestationStatus.Unknown);
+    AttestationStatus AttestationStatus = AttestationStatus.Unknown,
+    Guid? OperatorDomainId = null);
 
 public static class RegisterEnvironmentDecider
 {
-    public static Decision Decide(RegisterEnvironment command, Guid environmentId, bool nameTaken, Actor actor, DateTimeOffset now)
+    /// <param name="trustDomainIds">The trust domains that exist; an operating domain must be one of them.</param>
+    public static Decision Decide(
+        RegisterEnvironment command, Guid environmentId, bool nameTaken, Actor actor, DateTimeOffset now,
+        IReadOnlySet<Guid>? trustDomainIds = null)
     {
         if (InventoryGuards.MayChangeInventory(actor) is { } forbidden)
             return forbidden;
@@ -21,7 +25,8 @@ public static class RegisterEnvironmentDecider
         var name = Text.Clean(command.Name);
         var location = Text.Clean(command.Location);
         var errors = EnvironmentRules.Validate(
-            name, command.Kind, location, command.TrustLevel, command.AttestationStatus, nameTaken);
+            name, command.Kind, location, command.TrustLevel, command.AttestationStatus, nameTaken)
+            .OperatorDomain(command.OperatorDomainId, trustDomainIds);
         if (errors.Any)
             return errors.ToRefusal();
 
@@ -31,6 +36,8 @@ public static class RegisterEnvironmentDecider
         };
         if (command.AttestationStatus != AttestationStatus.Unknown)
             events.Add(new EnvironmentAttestationRecorded(environmentId, command.AttestationStatus, actor.UserId, now));
+        if (command.OperatorDomainId is { } operatorDomain)
+            events.Add(new EnvironmentOperatorDomainAssigned(environmentId, operatorDomain, actor.UserId, now));
         return Decision.Emit(events);
     }
 }
@@ -42,7 +49,8 @@ internal static class RegisterEnvironmentHandler
     {
         var id = Guid.NewGuid();
         var nameTaken = await InventoryLookups.EnvironmentNameTakenAsync(session, command.Name, id, ct);
-        var decision = RegisterEnvironmentDecider.Decide(command, id, nameTaken, actor, time.GetUtcNow());
+        var trustDomains = await InventoryLookups.TrustDomainIdsAsync(session, ct);
+        var decision = RegisterEnvironmentDecider.Decide(command, id, nameTaken, actor, time.GetUtcNow(), trustDomains);
         if (decision.Refusal is { } refusal)
             return Outcome.Refused(refusal);
 

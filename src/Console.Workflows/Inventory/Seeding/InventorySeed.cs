@@ -48,6 +48,20 @@ public static class InventorySeed
         (Cloud, EnvironmentKind.PublicCloud, "eu-central-1, Frankfurt (hyperscaler)", TrustLevel.Untrusted, AttestationStatus.Unknown),
     ];
 
+    /// <summary>
+    /// Which trust domain operates each environment. Frankfurt DC B belongs to Subscriber Data, so moving its UDM's
+    /// SIDF (Critical, Subscriber Data) to DC A (Operator Core) is a cross-domain Critical migration.
+    /// </summary>
+    internal static IReadOnlyDictionary<string, string> EnvironmentOperators { get; } = new Dictionary<string, string>
+    {
+        [DcA] = Core,
+        [DcB] = Subscriber,
+        [Munich] = Core,
+        [Hamburg] = Core,
+        [Berlin] = Core,
+        [Cloud] = Roaming,
+    };
+
     private static (string Name, Sensitivity Sensitivity, string TrustDomain) C(string name, Sensitivity s, string trustDomain) =>
         (name, s, trustDomain);
 
@@ -147,14 +161,16 @@ public static class InventorySeed
             session.Events.StartStream<TrustDomain>(id, Accepted(decision, name));
         }
 
+        var trustDomainIds = TrustDomains.Select(t => TrustDomainId(t.Name)).ToHashSet();
         foreach (var (name, kind, location, trust, attestation) in Environments)
         {
             var id = EnvironmentId(name);
             var registeredAt = now.AddDays(-180);
             var decision = RegisterEnvironmentDecider.Decide(
                 new RegisterEnvironment(name, kind, location, trust,
-                    attestation == AttestationStatus.Expired ? AttestationStatus.Attested : attestation),
-                id, nameTaken: false, SeedActor, registeredAt);
+                    attestation == AttestationStatus.Expired ? AttestationStatus.Attested : attestation,
+                    TrustDomainId(EnvironmentOperators[name])),
+                id, nameTaken: false, SeedActor, registeredAt, trustDomainIds);
             var events = Accepted(decision, name).ToList();
             if (attestation == AttestationStatus.Expired)
                 events.Add(new EnvironmentAttestationRecorded(id, AttestationStatus.Expired, ActorId, now.AddDays(-3)));
@@ -164,7 +180,7 @@ public static class InventorySeed
         var references = new VnfReferences(
             NameTaken: false,
             Environments.Select(e => EnvironmentId(e.Name)).ToHashSet(),
-            TrustDomains.Select(t => TrustDomainId(t.Name)).ToHashSet());
+            trustDomainIds);
         for (var i = 0; i < Vnfs.Count; i++)
         {
             var (name, type, vendor, version, environment, components) = Vnfs[i];

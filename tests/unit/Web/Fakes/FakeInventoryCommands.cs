@@ -40,7 +40,8 @@ public sealed class FakeInventoryCommands(InMemoryInventory inventory) : IInvent
         Handle(command, actor, () =>
         {
             var environment = inventory.AddEnvironment(
-                command.Name, command.TrustLevel, command.Kind, command.Location, command.AttestationStatus);
+                command.Name, command.TrustLevel, command.Kind, command.Location, command.AttestationStatus,
+                operatorDomainId: command.OperatorDomainId);
             return Outcome.Done(environment.Id);
         });
 
@@ -50,7 +51,8 @@ public sealed class FakeInventoryCommands(InMemoryInventory inventory) : IInvent
             e => e with
             {
                 Name = command.Name, Kind = command.Kind, Location = command.Location, TrustLevel = command.TrustLevel,
-                AttestationStatus = command.AttestationStatus, Version = e.Version + 1,
+                AttestationStatus = command.AttestationStatus,
+                OperatorDomainId = command.OperatorDomainId ?? e.OperatorDomainId, Version = e.Version + 1,
             }));
 
     public Task<Outcome> RegisterVnfAsync(RegisterVnf command, Actor actor, CancellationToken ct = default) =>

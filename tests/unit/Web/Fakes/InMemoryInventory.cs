@@ -24,12 +24,13 @@ public sealed class InMemoryInventory
         EnvironmentKind kind = EnvironmentKind.CoreDataCentre,
         string location = "Frankfurt",
         AttestationStatus attestation = AttestationStatus.Attested,
-        DateTimeOffset? lastAttestedAt = null)
+        DateTimeOffset? lastAttestedAt = null,
+        Guid? operatorDomainId = null)
     {
         var environment = new ExecutionEnvironment(
             Guid.NewGuid(), name, kind, location, trustLevel, attestation,
             lastAttestedAt ?? (attestation == AttestationStatus.Unknown ? null : new DateTimeOffset(2025, 11, 20, 8, 30, 0, TimeSpan.Zero)))
-        { Version = 1 };
+        { Version = 1, OperatorDomainId = operatorDomainId };
         Environments.Add(environment);
         return environment;
     }

@@ -2,7 +2,9 @@ using Bunit;
 using Console.Web.Components.Pages.Inventory;
 using Console.Workflows.Common;
 using Console.Workflows.Inventory;
+using Console.Workflows.Inventory.ChangingEnvironment;
 using Console.Workflows.Inventory.ChangingTrustDomain;
+using Console.Workflows.Inventory.RegisteringEnvironment;
 using MudBlazor;
 using Shouldly;
 using Xunit;
@@ -64,6 +66,53 @@ public sealed class InventoryFormsTests : InventoryPageTest
         environment.TrustLevel.ShouldBe(TrustLevel.Medium);
         environment.Location.ShouldBe("Berlin");
         Snackbar.ShownSnackbars.ShouldHaveSingleItem();
+    }
+
+    [Fact]
+    public async Task RegisterEnvironment_WithOperatingDomain_SendsItAndStoresIt()
+    {
+        var cut = Render<EnvironmentEdit>();
+        cut.WaitForAssertion(() => cut.Find("input[data-testid=name]"));
+
+        cut.Find("input[data-testid=name]").Change("Berlin Edge 1");
+        cut.Find("input[data-testid=location]").Change("Berlin");
+        await cut.InvokeAsync(() => cut.FindComponent<MudSelect<EnvironmentKind?>>().Instance.SelectOption((EnvironmentKind?)EnvironmentKind.EdgeSite));
+        await cut.InvokeAsync(() => cut.FindComponent<MudSelect<TrustLevel?>>().Instance.SelectOption((TrustLevel?)TrustLevel.Medium));
+        await cut.InvokeAsync(() => cut.FindComponent<MudSelect<Guid?>>().Instance.SelectOption((Guid?)_world.SubscriberData.Id));
+        cut.Find("form").Submit();
+
+        cut.WaitForAssertion(() => Navigation.Uri.ShouldEndWith("/inventory/environments"));
+        Commands.Received.ShouldHaveSingleItem().Command.ShouldBeOfType<RegisterEnvironment>()
+            .OperatorDomainId.ShouldBe(_world.SubscriberData.Id);
+        Inventory.Environments.Single(e => e.Name == "Berlin Edge 1").OperatorDomainId.ShouldBe(_world.SubscriberData.Id);
+    }
+
+    [Fact]
+    public async Task EditEnvironment_WhenOperatingDomainChanged_SendsTheNewDomain()
+    {
+        var cut = Render<EnvironmentEdit>(p => p.Add(x => x.Id, _world.CoreDc.Id));
+        cut.WaitForAssertion(() => cut.Find("input[data-testid=name]").GetAttribute("value").ShouldBe("Frankfurt Core DC"));
+
+        await cut.InvokeAsync(() => cut.FindComponent<MudSelect<Guid?>>().Instance.SelectOption((Guid?)_world.SubscriberData.Id));
+        cut.Find("form").Submit();
+
+        cut.WaitForAssertion(() => Navigation.Uri.ShouldEndWith("/inventory/environments"));
+        Commands.Received.ShouldHaveSingleItem().Command.ShouldBeOfType<ChangeEnvironment>()
+            .OperatorDomainId.ShouldBe(_world.SubscriberData.Id);
+        Inventory.Environments.Single(e => e.Id == _world.CoreDc.Id).OperatorDomainId.ShouldBe(_world.SubscriberData.Id);
+    }
+
+    [Fact]
+    public void EditEnvironment_WhenSavedUntouched_KeepsTheOperatingDomain()
+    {
+        var cut = Render<EnvironmentEdit>(p => p.Add(x => x.Id, _world.CoreDc.Id));
+        cut.WaitForAssertion(() => cut.Find("input[data-testid=name]").GetAttribute("value").ShouldBe("Frankfurt Core DC"));
+
+        cut.Find("form").Submit();
+
+        cut.WaitForAssertion(() => Navigation.Uri.ShouldEndWith("/inventory/environments"));
+        Commands.Received.ShouldHaveSingleItem().Command.ShouldBeOfType<ChangeEnvironment>()
+            .OperatorDomainId.ShouldBe(_world.Signalling.Id);
     }
 
     [Fact]

@@ -27,6 +27,9 @@ public sealed class InventoryListsTests : InventoryPageTest
         core.QuerySelector("[data-testid=component-count]")!.TextContent.Trim().ShouldBe("20");
         core.QuerySelector("[data-trust-level]")!.GetAttribute("data-trust-level").ShouldBe("High");
         core.QuerySelector("a")!.GetAttribute("href").ShouldBe($"/inventory?env={_world.CoreDc.Id}");
+        core.QuerySelector("[data-testid=operator-domain]")!.TextContent.Trim().ShouldBe("Signalling");
+        var edge = cut.FindAll("[data-testid=environments] tbody tr").Single(r => r.TextContent.Contains("Munich Edge 3"));
+        edge.QuerySelector("[data-testid=operator-domain]")!.TextContent.Trim().ShouldBe("—");
         cut.FindAll("[data-testid=edit-environment]").ShouldBeEmpty();
         cut.FindAll("[data-testid=register-environment]").ShouldBeEmpty();
     }

@@ -32,9 +32,15 @@ public static class InventoryScenarios
         return world;
     }
 
-    public static CoreAndEdge WithCoreAndEdge(InMemoryInventory inventory) => new(
-        inventory.AddTrustDomain("Subscriber Data", "Core Security Team"),
-        inventory.AddTrustDomain("Signalling", "Core Network Ops"),
-        inventory.AddEnvironment("Frankfurt Core DC", TrustLevel.High),
-        inventory.AddEnvironment("Munich Edge 3", TrustLevel.Low, EnvironmentKind.EdgeSite, "Munich"));
+    /// <summary>The core data centre is operated by Signalling; the edge site has no operating domain yet.</summary>
+    public static CoreAndEdge WithCoreAndEdge(InMemoryInventory inventory)
+    {
+        var subscriberData = inventory.AddTrustDomain("Subscriber Data", "Core Security Team");
+        var signalling = inventory.AddTrustDomain("Signalling", "Core Network Ops");
+        return new(
+            subscriberData,
+            signalling,
+            inventory.AddEnvironment("Frankfurt Core DC", TrustLevel.High, operatorDomainId: signalling.Id),
+            inventory.AddEnvironment("Munich Edge 3", TrustLevel.Low, EnvironmentKind.EdgeSite, "Munich"));
+    }
 }
