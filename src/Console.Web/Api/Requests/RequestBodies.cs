@@ -1,0 +1,90 @@
+using Console.Workflows.Requests;
+
+namespace Console.Web.Api.Requests;
+
+// The JSON the API accepts. Everything is nullable so that a missing field is told apart from a default value and
+// answered with a field message; the workflow then judges the content itself (rights, placement, lengths).
+
+/// <summary>An optional window in which the operation may run (UTC).</summary>
+public sealed record WindowBody(DateTimeOffset? Start, DateTimeOffset? End)
+{
+    internal ChangeWindow? ToWindow(string field, ApiFieldErrors errors)
+    {
+        errors.Require(Start is not null, field + ".start", "Give the start of the change window.")
+            .Require(End is not null, field + ".end", "Give the end of the change window.");
+        return Start is { } start && End is { } end ? new ChangeWindow(start, end) : null;
+    }
+}
+
+/// <summary>
+/// Raise a request. kind Snapshot or Migration: vnfId, and componentIds (empty or absent: all of the VNF's components);
+/// Migration also targetEnvironmentId; SnapshotDeletion: snapshotId.
+/// </summary>
+public sealed record SubmitRequestBody(
+    RequestKind? Kind,
+    Guid? VnfId,
+    IReadOnlyList<Guid>? ComponentIds,
+    Guid? TargetEnvironmentId,
+    Guid? SnapshotId,
+    string? Justification,
+    WindowBody? Window)
+{
+    public (SubmitRequest? Command, ApiFieldErrors Errors) ToCommand()
+    {
+        var errors = new ApiFieldErrors()
+            .Require(Kind is not null, "kind", "Say what to do: Snapshot, Migration or SnapshotDeletion.")
+            .Require(!string.IsNullOrWhiteSpace(Justification), "justification", "Say why this is needed.");
+        if (Kind is RequestKind.Snapshot or RequestKind.Migration)
+        {
+            errors.Require(VnfId is not null && VnfId != Guid.Empty, "vnfId", "Name the VNF (its id).");
+        }
+
+        if (Kind is RequestKind.Migration)
+        {
+            errors.Require(TargetEnvironmentId is not null && TargetEnvironmentId != Guid.Empty, "targetEnvironmentId",
+                "Name the environment to move to (its id).");
+        }
+
+        if (Kind is RequestKind.SnapshotDeletion)
+        {
+            errors.Require(SnapshotId is not null && SnapshotId != Guid.Empty, "snapshotId", "Name the snapshot to delete (its id).");
+        }
+
+        var window = Window?.ToWindow("window", errors);
+        if (errors.Any)
+        {
+            return (null, errors);
+        }
+
+        return (new SubmitRequest(Kind!.Value, VnfId ?? Guid.Empty, ComponentIds ?? [], TargetEnvironmentId, SnapshotId,
+            Justification!.Trim(), window), errors);
+    }
+}
+
+/// <summary>Change what a pending request asks for; approvals given so far stop counting.</summary>
+public sealed record AmendRequestBody(
+    IReadOnlyList<Guid>? ComponentIds,
+    Guid? TargetEnvironmentId,
+    string? Justification,
+    WindowBody? Window,
+    int? ExpectedVersion)
+{
+    public (AmendRequest? Command, ApiFieldErrors Errors) ToCommand(Guid requestId, int expectedVersion)
+    {
+        var errors = new ApiFieldErrors()
+            .Require(!string.IsNullOrWhiteSpace(Justification), "justification", "Say why this is needed.");
+        var window = Window?.ToWindow("window", errors);
+        return errors.Any
+            ? (null, errors)
+            : (new AmendRequest(requestId, expectedVersion, ComponentIds ?? [], TargetEnvironmentId, Justification!.Trim(), window), errors);
+    }
+}
+
+/// <summary>Approve exactly the content with this digest (request.contentDigest of GET /api/requests/{id}).</summary>
+public sealed record ApproveBody(string? ContentDigest, string? Comment, int? ExpectedVersion);
+
+/// <summary>Reject or cancel, with the reason (mandatory for a rejection).</summary>
+public sealed record ReasonBody(string? Reason, int? ExpectedVersion);
+
+/// <summary>Run a failed execution again. The body is optional when If-Match carries the version.</summary>
+public sealed record RetryBody(int? ExpectedVersion);
