@@ -57,6 +57,10 @@ public static class LocalIdentityProvider
                     .SetEndSessionEndpointUris("connect/endsession")
                     .SetUserInfoEndpointUris("connect/userinfo");
                 o.AllowAuthorizationCodeFlow().AllowRefreshTokenFlow();
+                if (Api.AutomationSettings.Read(builder.Configuration) is not null)
+                {
+                    o.AllowClientCredentialsFlow();
+                }
                 o.RequireProofKeyForCodeExchange();
                 o.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.Roles, Scopes.OfflineAccess, ApiScope);
                 o.SetAccessTokenLifetime(TimeSpan.FromMinutes(30));
@@ -90,6 +94,8 @@ public static class LocalIdentityProvider
             {
                 o.UseLocalServer();
                 o.UseAspNetCore();
+                // API tokens must be issued for the console API (aud console-api), not just by this issuer.
+                o.AddAudiences(ApiScope);
             });
     }
 
@@ -159,6 +165,8 @@ public static class LocalIdentityProvider
         {
             await manager.UpdateAsync(existing, descriptor, ct);
         }
+
+        await Api.ApiClients.RegisterAsync(manager, console, scope.ServiceProvider.GetRequiredService<IConfiguration>(), ct);
     }
 
     public static void MapLocalIdentityProvider(this WebApplication app)
@@ -205,6 +213,15 @@ public static class LocalIdentityProvider
     {
         var request = http.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
+        if (request.IsClientCredentialsGrantType()
+            && request.ClientId == Api.ApiClients.AutomationClientId
+            && Api.AutomationSettings.Read(http.RequestServices.GetRequiredService<IConfiguration>()) is { } automation)
+        {
+            // OpenIddict has already checked the client secret and the client's permission for this grant.
+            return Results.SignIn(Api.ApiClients.AutomationPrincipal(automation, request.GetScopes()),
+                authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        }
+
         if (!request.IsAuthorizationCodeGrantType() && !request.IsRefreshTokenGrantType())
         {
             return Results.BadRequest();

@@ -3,8 +3,10 @@ using Console.Web.Identity;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Identity.Web;
+using OpenIddict.Validation.AspNetCore;
 
 namespace Console.Web.Security;
 
@@ -15,6 +17,12 @@ namespace Console.Web.Security;
 public static class AuthenticationSetup
 {
     public const string SessionCookieName = ".vnfconsole.session";
+
+    /// <summary>
+    /// How /api authenticates: bearer access tokens only, never the session cookie. It forwards to OpenIddict's
+    /// validation (built-in provider) or to JWT bearer validation of Entra access tokens.
+    /// </summary>
+    public const string ApiScheme = "ConsoleApi";
 
     public static void AddConsoleAuthentication(this WebApplicationBuilder builder, ConsoleOptions console)
     {
@@ -29,6 +37,21 @@ public static class AuthenticationSetup
                     options.TokenValidationParameters.RoleClaimType = "roles";
                     options.TokenValidationParameters.NameClaimType = "name";
                 }, cookie => ConfigureSessionCookie(cookie));
+
+            // The API accepts Entra access tokens issued for this app registration (audience api://<client id> or the
+            // client id), with app roles in "roles" and groups in "groups", validated like AddMicrosoftIdentityWebApi does.
+            builder.Services.AddAuthentication()
+                .AddMicrosoftIdentityWebApi(
+                    jwt =>
+                    {
+                        jwt.MapInboundClaims = false;
+                        jwt.TokenValidationParameters.RoleClaimType = "roles";
+                        jwt.TokenValidationParameters.NameClaimType = "name";
+                    },
+                    identity => builder.Configuration.GetSection("AzureAd").Bind(identity),
+                    JwtBearerDefaults.AuthenticationScheme);
+            builder.Services.AddAuthentication()
+                .AddPolicyScheme(ApiScheme, "Console API bearer token", o => o.ForwardDefault = JwtBearerDefaults.AuthenticationScheme);
         }
         else
         {
@@ -57,7 +80,9 @@ public static class AuthenticationSetup
                     o.TokenValidationParameters.NameClaimType = "name";
                     o.TokenValidationParameters.RoleClaimType = "role";
                     o.SignedOutRedirectUri = "/account/signed-out";
-                });
+                })
+                .AddPolicyScheme(ApiScheme, "Console API bearer token",
+                    o => o.ForwardDefault = OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
         }
 
         builder.Services.AddAuthorizationBuilder().AddConsolePolicies();

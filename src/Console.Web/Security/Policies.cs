@@ -12,12 +12,24 @@ public static class Policies
     public const string ViewInventory = nameof(ViewInventory);
     public const string ManageInventory = nameof(ManageInventory);
     public const string Administer = nameof(Administer);
+    public const string CreateRequests = nameof(CreateRequests);
+    public const string ApproveRequests = nameof(ApproveRequests);
+    public const string ViewRequests = nameof(ViewRequests);
+    public const string ViewPolicy = nameof(ViewPolicy);
+    public const string EditPolicy = nameof(EditPolicy);
+    public const string RetryExecution = nameof(RetryExecution);
 
     public static readonly IReadOnlyDictionary<string, string[]> RolesFor = new Dictionary<string, string[]>
     {
         [ViewInventory] = [.. Roles.All],
         [ManageInventory] = [Roles.Administrator],
         [Administer] = [Roles.Administrator],
+        [CreateRequests] = [Roles.NocOperator],
+        [ApproveRequests] = [Roles.NocApprover, Roles.SecurityOfficer],
+        [ViewRequests] = [.. Roles.All],
+        [ViewPolicy] = [.. Roles.All],
+        [EditPolicy] = [Roles.Administrator],
+        [RetryExecution] = [Roles.NocOperator],
     };
 
     public static AuthorizationBuilder AddConsolePolicies(this AuthorizationBuilder builder)
