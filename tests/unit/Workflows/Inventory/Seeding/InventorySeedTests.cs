@@ -76,3 +76,24 @@ public sealed class InventorySeedDataTests
         InventorySeed.ComponentId("amf-fra-01", "n2-termination").ShouldNotBe(InventorySeed.ComponentId("amf-fra-02", "n2-termination"));
     }
 }
+
+/// <summary>The seed gives the approval workflow its demo cases.</summary>
+public sealed class InventorySeedDomainTests
+{
+    [Fact]
+    public void SeedData_EveryEnvironmentHasAnOperatingDomainThatExists()
+    {
+        var domains = InventorySeed.TrustDomains.Select(t => t.Name).ToHashSet();
+        InventorySeed.Environments.ShouldAllBe(e => domains.Contains(InventorySeed.EnvironmentOperators[e.Name]));
+        InventorySeed.EnvironmentOperators["Frankfurt Core DC A"].ShouldBe("Operator Core");
+        InventorySeed.EnvironmentOperators["Frankfurt Core DC B"].ShouldBe("Subscriber Data");
+    }
+
+    [Fact]
+    public void SeedData_HasACrossDomainCriticalCaseAndAPublicOnlyVnf()
+    {
+        var dcB = InventorySeed.Vnfs.Where(v => v.Environment == "Frankfurt Core DC B");
+        dcB.ShouldContain(v => v.Components.Any(c => c.Sensitivity == Sensitivity.Critical && c.TrustDomain == "Subscriber Data"));
+        InventorySeed.Vnfs.ShouldContain(v => v.Components.All(c => c.Sensitivity == Sensitivity.Public));
+    }
+}
