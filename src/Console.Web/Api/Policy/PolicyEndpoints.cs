@@ -75,7 +75,7 @@ public static class PolicyEndpoints
 }
 
 /// <summary>A new revision: the whole document (as GET /api/policy returns it under "document") and why it changes.</summary>
-public sealed record RevisePolicyBody(PolicyDocument? Document, string? Reason, int? ExpectedRevision)
+public sealed record RevisePolicyBody(PolicyDocument? Document = null, string? Reason = null, int? ExpectedRevision = null)
 {
     /// <summary>Shape only (nothing missing); what the policy may say is the workflow's to judge.</summary>
     public ApiFieldErrors Validate()

@@ -2,8 +2,9 @@ using Console.Workflows.Requests;
 
 namespace Console.Web.Api.Requests;
 
-// The JSON the API accepts. Everything is nullable so that a missing field is told apart from a default value and
-// answered with a field message; the workflow then judges the content itself (rights, placement, lengths).
+// The JSON the API accepts. Everything is nullable and optional to the deserializer so that a missing field is told
+// apart from a default value and answered with a field message naming it; the workflow then judges the content
+// itself (rights, placement, lengths).
 
 /// <summary>An optional window in which the operation may run (UTC).</summary>
 public sealed record WindowBody(DateTimeOffset? Start, DateTimeOffset? End)
@@ -21,13 +22,13 @@ public sealed record WindowBody(DateTimeOffset? Start, DateTimeOffset? End)
 /// Migration also targetEnvironmentId; SnapshotDeletion: snapshotId.
 /// </summary>
 public sealed record SubmitRequestBody(
-    RequestKind? Kind,
-    Guid? VnfId,
-    IReadOnlyList<Guid>? ComponentIds,
-    Guid? TargetEnvironmentId,
-    Guid? SnapshotId,
-    string? Justification,
-    WindowBody? Window)
+    RequestKind? Kind = null,
+    Guid? VnfId = null,
+    IReadOnlyList<Guid>? ComponentIds = null,
+    Guid? TargetEnvironmentId = null,
+    Guid? SnapshotId = null,
+    string? Justification = null,
+    WindowBody? Window = null)
 {
     public (SubmitRequest? Command, ApiFieldErrors Errors) ToCommand()
     {
@@ -63,11 +64,11 @@ public sealed record SubmitRequestBody(
 
 /// <summary>Change what a pending request asks for; approvals given so far stop counting.</summary>
 public sealed record AmendRequestBody(
-    IReadOnlyList<Guid>? ComponentIds,
-    Guid? TargetEnvironmentId,
-    string? Justification,
-    WindowBody? Window,
-    int? ExpectedVersion)
+    IReadOnlyList<Guid>? ComponentIds = null,
+    Guid? TargetEnvironmentId = null,
+    string? Justification = null,
+    WindowBody? Window = null,
+    int? ExpectedVersion = null)
 {
     public (AmendRequest? Command, ApiFieldErrors Errors) ToCommand(Guid requestId, int expectedVersion)
     {
@@ -81,10 +82,10 @@ public sealed record AmendRequestBody(
 }
 
 /// <summary>Approve exactly the content with this digest (request.contentDigest of GET /api/requests/{id}).</summary>
-public sealed record ApproveBody(string? ContentDigest, string? Comment, int? ExpectedVersion);
+public sealed record ApproveBody(string? ContentDigest = null, string? Comment = null, int? ExpectedVersion = null);
 
 /// <summary>Reject or cancel, with the reason (mandatory for a rejection).</summary>
-public sealed record ReasonBody(string? Reason, int? ExpectedVersion);
+public sealed record ReasonBody(string? Reason = null, int? ExpectedVersion = null);
 
 /// <summary>Run a failed execution again. The body is optional when If-Match carries the version.</summary>
-public sealed record RetryBody(int? ExpectedVersion);
+public sealed record RetryBody(int? ExpectedVersion = null);
