@@ -51,8 +51,8 @@ internal sealed class ApiAuthorizationResultHandler : IAuthorizationMiddlewareRe
             await WriteAsync(context, ApiResults.Problem(
                 StatusCodes.Status401Unauthorized,
                 "Access token required",
-                "Send a valid access token for the console API in the Authorization header (Bearer). "
-                + "Get one with the vnf-cli client (authorization code + PKCE); see /api/docs."));
+                "Send a valid, unexpired access token for the console API in the Authorization header (Bearer). "
+                + "How to get one: /api/docs and the README's API section."));
             return;
         }
 

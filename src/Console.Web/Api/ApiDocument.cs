@@ -34,8 +34,10 @@ internal static class ApiDocument
             document.Components.SecuritySchemes[SchemeName] = new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.OAuth2,
-                Description = "Authorization code with PKCE (S256). Built-in provider: public client vnf-cli, redirect "
-                    + ApiClients.CliRedirectUri + ".",
+                Description = console.UseEntraId
+                    ? "Authorization code with PKCE (S256) at Microsoft Entra ID, for the console's app registration."
+                    : "Authorization code with PKCE (S256). Built-in provider: public client vnf-cli, redirect "
+                        + ApiClients.CliRedirectUri + ".",
                 Flows = new OpenApiOAuthFlows
                 {
                     AuthorizationCode = new OpenApiOAuthFlow
