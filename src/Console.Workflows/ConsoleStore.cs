@@ -1,4 +1,8 @@
 using Console.Workflows.Inventory;
+using Console.Workflows.Nfv;
+using Console.Workflows.Policy;
+using Console.Workflows.Requests;
+using Console.Workflows.Snapshots;
 using JasperFx.Events;
 using Marten;
 using Weasel.Core;
@@ -22,6 +26,10 @@ public static class ConsoleStore
         opts.Events.AppendMode = EventAppendMode.Rich;
 
         opts.AddInventory();
+        opts.AddPolicy();
+        opts.AddRequests();
+        opts.AddSnapshots();
+        opts.AddNfvSimulator();
         return opts;
     }
 }

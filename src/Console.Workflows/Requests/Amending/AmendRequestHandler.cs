@@ -1,0 +1,26 @@
+using Console.Workflows.Common;
+using Marten;
+using Wolverine;
+
+namespace Console.Workflows.Requests.Amending;
+
+public sealed record AmendRequestBy(AmendRequest Command, Actor Actor);
+
+public static class AmendRequestHandler
+{
+    public static async Task<Outcome> Handle(
+        AmendRequestBy message, IDocumentSession session, IMessageContext bus, TimeProvider time, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var stream = await session.Events.FetchForWriting<ChangeRequest>(message.Command.RequestId, ct);
+        if (stream.Aggregate is not { } request)
+            return RequestHandler.NotFound;
+
+        var (facts, refusal) = await RequestHandler.LoadFactsAsync(session, request.Content.VnfId, request.Content.SnapshotId, ct);
+        if (refusal is not null)
+            return Outcome.Refused(refusal);
+
+        var decision = AmendRequestDecider.Decide(message.Command, request, facts!, message.Actor, time.GetUtcNow());
+        return await RequestHandler.AppendAsync(stream, decision, bus);
+    }
+}

@@ -1,0 +1,26 @@
+using Console.Workflows.Common;
+using Marten;
+using Wolverine;
+
+namespace Console.Workflows.Requests.Approving;
+
+public sealed record ApproveRequestBy(ApproveRequest Command, Actor Actor);
+
+/// <summary>
+/// Two approvers acting at the same moment both read version n; the first commit moves the stream to n+1 and the
+/// second fails its optimistic check, so a quorum is never counted twice and RequestApproved is appended once.
+/// </summary>
+public static class ApproveRequestHandler
+{
+    public static async Task<Outcome> Handle(
+        ApproveRequestBy message, IDocumentSession session, IMessageContext bus, TimeProvider time, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var stream = await session.Events.FetchForWriting<ChangeRequest>(message.Command.RequestId, ct);
+        if (stream.Aggregate is not { } request)
+            return RequestHandler.NotFound;
+
+        var decision = ApproveRequestDecider.Decide(message.Command, request, message.Actor, time.GetUtcNow());
+        return await RequestHandler.AppendAsync(stream, decision, bus);
+    }
+}

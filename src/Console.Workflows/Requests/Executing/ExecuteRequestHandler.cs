@@ -1,0 +1,241 @@
+using System.Security.Cryptography;
+using Console.Workflows.Common;
+using Console.Workflows.Inventory;
+using Console.Workflows.Nfv;
+using Console.Workflows.Policy;
+using Console.Workflows.Snapshots;
+using JasperFx.Core;
+using Marten;
+using Microsoft.Extensions.Logging;
+using Wolverine.ErrorHandling;
+using Wolverine.Runtime.Handlers;
+
+namespace Console.Workflows.Requests.Executing;
+
+/// <summary>
+/// Carries an approved request out, step by step, each step committed before the next so the journal shows where it
+/// stands: started, target attestation checked, then completed (with the inventory change in the same transaction) or
+/// failed with the reason. Delivered through a durable local queue: if the node stops halfway, the message is
+/// delivered again and the attempt resumes; the infrastructure's operation id makes the operation itself happen once.
+/// </summary>
+public static class ExecuteRequestHandler
+{
+    public static void Configure(HandlerChain chain)
+    {
+        ArgumentNullException.ThrowIfNull(chain);
+        // A concurrent writer (an inventory edit, a duplicate delivery) moved a stream on: run again from fresh state.
+        chain.OnException<JasperFx.ConcurrencyException>().RetryWithCooldown(100.Milliseconds(), 500.Milliseconds(), 2.Seconds());
+        chain.OnException<JasperFx.Events.EventStreamUnexpectedMaxEventIdException>()
+            .RetryWithCooldown(100.Milliseconds(), 500.Milliseconds(), 2.Seconds());
+    }
+
+    public static async Task Handle(
+        ExecuteRequest message,
+        IDocumentStore store,
+        INfvInfrastructure infrastructure,
+        TimeProvider time,
+        RequestWorkflowOptions options,
+        ILogger<ExecuteRequest> logger,
+        CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(infrastructure);
+        ArgumentNullException.ThrowIfNull(options);
+
+        var request = await StartAsync(store, message, time, logger, ct);
+        if (request is null)
+            return;
+
+        var attempt = message.Attempt;
+        var (vnf, policy, snapshot) = await LoadAsync(store, request, ct);
+        if (vnf is null && request.Content.Kind != RequestKind.SnapshotDeletion)
+        {
+            await FailAsync(store, request.Id, attempt, "The VNF no longer exists in the inventory.", time, ct);
+            return;
+        }
+
+        if (!await AttestAsync(store, infrastructure, request, attempt, vnf, policy, snapshot, time, options, ct))
+            return;
+
+        try
+        {
+            await OperateAndCompleteAsync(store, infrastructure, request, attempt, time, ct);
+        }
+        catch (InfrastructureException ex)
+        {
+            logger.LogWarning("Request {RequestId} attempt {Attempt} failed in the infrastructure: {Reason}", request.Id, attempt, ex.Message);
+            await FailAsync(store, request.Id, attempt, ex.Message, time, ct);
+        }
+    }
+
+    /// <summary>
+    /// Starts the attempt, or finds it already started by an earlier delivery that did not finish (resume). Returns
+    /// null when there is nothing to do: a duplicate message, or a request that is no longer approved.
+    /// </summary>
+    private static async Task<ChangeRequest?> StartAsync(
+        IDocumentStore store, ExecuteRequest message, TimeProvider time, ILogger logger, CancellationToken ct)
+    {
+        await using var session = store.LightweightSession();
+        var stream = await session.Events.FetchForWriting<ChangeRequest>(message.RequestId, ct);
+        if (stream.Aggregate is not { } request)
+            return null;
+
+        var decision = ExecutionDecider.Start(request, message.Attempt, time.GetUtcNow());
+        if (decision.Events.Count > 0)
+        {
+            stream.AppendMany(decision.Events);
+            await session.SaveChangesAsync(ct);
+            return request.Apply((ExecutionStarted)decision.Events[0]);
+        }
+
+        // Same attempt already running, and the bound quorum still met: an interrupted delivery, carry on.
+        if (request.Status == RequestStatus.Executing && request.ExecutionAttempts == message.Attempt
+            && Approvals.Quorum.IsMet(request))
+        {
+            logger.LogInformation("Resuming attempt {Attempt} of request {RequestId}", message.Attempt, request.Id);
+            return request;
+        }
+
+        logger.LogInformation(
+            "Nothing to execute for request {RequestId} attempt {Attempt}: it is {Status}", request.Id, message.Attempt, request.Status);
+        return null;
+    }
+
+    private static async Task<(Vnf? Vnf, ApprovalPolicy Policy, Snapshot? Snapshot)> LoadAsync(
+        IDocumentStore store, ChangeRequest request, CancellationToken ct)
+    {
+        await using var query = store.QuerySession();
+        var vnf = await query.LoadAsync<Vnf>(request.Content.VnfId, ct);
+        var policy = await query.LoadAsync<ApprovalPolicy>(ApprovalPolicy.StreamId, ct)
+            ?? throw new InvalidOperationException("No approval policy is in force; execution waits until there is one.");
+        var snapshot = request.Content.SnapshotId is { } id ? await query.LoadAsync<Snapshot>(id, ct) : null;
+        return (vnf, policy, snapshot);
+    }
+
+    /// <summary>Asks for fresh evidence bound to a new nonce, judges it against the current policy and records it.</summary>
+    private static async Task<bool> AttestAsync(
+        IDocumentStore store, INfvInfrastructure infrastructure, ChangeRequest request, int attempt, Vnf? vnf,
+        ApprovalPolicy policy, Snapshot? snapshot, TimeProvider time, RequestWorkflowOptions options, CancellationToken ct)
+    {
+        var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        AttestationReport report;
+        try
+        {
+            report = await infrastructure.AttestAsync(ExecutionDecider.EnvironmentToAttest(request), nonce, ct);
+        }
+        catch (InfrastructureException ex)
+        {
+            await FailAsync(store, request.Id, attempt, "The environment could not be attested: " + ex.Message, time, ct);
+            return false;
+        }
+
+        var components = ComponentsToJudge(request, vnf, snapshot);
+        var now = time.GetUtcNow();
+        var (passed, checkedEvent) = ExecutionDecider.JudgeAttestation(
+            request, report, nonce, policy.Document, components, now, options.AttestationMaxAge);
+
+        await using var session = store.LightweightSession();
+        var stream = await session.Events.FetchForWriting<ChangeRequest>(request.Id, ct);
+        if (stream.Aggregate is not { } current || current.Status != RequestStatus.Executing || current.ExecutionAttempts != attempt)
+            return false;
+        stream.AppendOne(checkedEvent);
+        if (!passed)
+            stream.AppendMany(ExecutionDecider.Fail(current, attempt, "Target attestation failed: " + checkedEvent.Detail, now).Events);
+        await session.SaveChangesAsync(ct);
+        return passed;
+    }
+
+    private static IReadOnlyList<VnfComponent> ComponentsToJudge(ChangeRequest request, Vnf? vnf, Snapshot? snapshot)
+    {
+        if (request.Content.Kind == RequestKind.SnapshotDeletion && snapshot is not null)
+            return [.. snapshot.Components.Select(c => new VnfComponent(c.ComponentId, c.Name, c.Sensitivity, c.TrustDomainId))];
+        return vnf is null ? [] : ExecutionDecider.ComponentsOf(request, vnf);
+    }
+
+    /// <summary>
+    /// Runs the operation (idempotent on the operation id) and records the completion together with what changed in
+    /// the inventory, in one transaction.
+    /// </summary>
+    private static async Task OperateAndCompleteAsync(
+        IDocumentStore store, INfvInfrastructure infrastructure, ChangeRequest request, int attempt, TimeProvider time,
+        CancellationToken ct)
+    {
+        var content = request.Content;
+        var operationId = ExecutionDecider.OperationId(request.Id, attempt);
+        SnapshotArtefact? artefact = null;
+        string result;
+        switch (content.Kind)
+        {
+            case RequestKind.Snapshot:
+                artefact = await infrastructure.TakeSnapshotAsync(new SnapshotOrder(
+                    operationId, ExecutionDecider.SnapshotIdFor(request.Id), content.VnfId, content.ComponentIds,
+                    content.SourceEnvironmentId), ct);
+                result = $"Snapshot {artefact.SnapshotId:D} stored at {artefact.Location} ({artefact.SizeBytes / (1024 * 1024)} MiB).";
+                break;
+            case RequestKind.Migration:
+                var receipt = await infrastructure.MigrateAsync(new MigrationOrder(
+                    operationId, content.VnfId, content.ComponentIds, content.SourceEnvironmentId,
+                    content.TargetEnvironmentId ?? throw new InvalidOperationException("A migration has a target.")), ct);
+                result = $"Migrated: {receipt.Detail}.";
+                break;
+            case RequestKind.SnapshotDeletion:
+                var deletion = await infrastructure.DeleteSnapshotAsync(new SnapshotDeletionOrder(
+                    operationId, content.SnapshotId ?? throw new InvalidOperationException("A deletion names its snapshot.")), ct);
+                result = $"Snapshot deleted: {deletion.Detail}";
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown request kind {content.Kind}.");
+        }
+
+        await using var session = store.LightweightSession();
+        var stream = await session.Events.FetchForWriting<ChangeRequest>(request.Id, ct);
+        if (stream.Aggregate is not { } current)
+            return;
+        var now = time.GetUtcNow();
+        var completed = ExecutionDecider.Complete(current, attempt, result, now);
+        if (completed.Events.Count == 0)
+            return;
+        stream.AppendMany(completed.Events);
+
+        switch (content.Kind)
+        {
+            case RequestKind.Snapshot:
+            {
+                var vnf = await session.LoadAsync<Vnf>(content.VnfId, ct)
+                    ?? throw new InfrastructureException("The VNF disappeared from the inventory while its snapshot was taken.");
+                session.Events.StartStream<Snapshot>(artefact!.SnapshotId, ExecutionDecider.SnapshotTakenEvent(current, vnf, artefact, now));
+                break;
+            }
+
+            case RequestKind.Migration:
+            {
+                var vnfStream = await session.Events.FetchForWriting<Vnf>(content.VnfId, ct);
+                var vnf = vnfStream.Aggregate
+                    ?? throw new InfrastructureException("The VNF disappeared from the inventory while it was migrated.");
+                vnfStream.AppendOne(ExecutionDecider.MigrationEvent(current, vnf, now));
+                break;
+            }
+
+            case RequestKind.SnapshotDeletion:
+            {
+                var snapshotStream = await session.Events.FetchForWriting<Snapshot>(content.SnapshotId!.Value, ct);
+                if (snapshotStream.Aggregate is { Status: SnapshotStatus.Available })
+                    snapshotStream.AppendOne(ExecutionDecider.SnapshotDeletedEvent(current, now));
+                break;
+            }
+        }
+
+        await session.SaveChangesAsync(ct);
+    }
+
+    private static async Task FailAsync(IDocumentStore store, Guid requestId, int attempt, string reason, TimeProvider time, CancellationToken ct)
+    {
+        await using var session = store.LightweightSession();
+        var stream = await session.Events.FetchForWriting<ChangeRequest>(requestId, ct);
+        if (stream.Aggregate is not { } current)
+            return;
+        stream.AppendMany(ExecutionDecider.Fail(current, attempt, reason, time.GetUtcNow()).Events);
+        await session.SaveChangesAsync(ct);
+    }
+}

@@ -1,0 +1,22 @@
+using Console.Workflows.Common;
+using Marten;
+using Wolverine;
+
+namespace Console.Workflows.Requests.Rejecting;
+
+public sealed record RejectRequestBy(RejectRequest Command, Actor Actor);
+
+public static class RejectRequestHandler
+{
+    public static async Task<Outcome> Handle(
+        RejectRequestBy message, IDocumentSession session, IMessageContext bus, TimeProvider time, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var stream = await session.Events.FetchForWriting<ChangeRequest>(message.Command.RequestId, ct);
+        if (stream.Aggregate is not { } request)
+            return RequestHandler.NotFound;
+
+        var decision = RejectRequestDecider.Decide(message.Command, request, message.Actor, time.GetUtcNow());
+        return await RequestHandler.AppendAsync(stream, decision, bus);
+    }
+}

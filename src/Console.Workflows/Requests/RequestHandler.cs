@@ -1,0 +1,64 @@
+using Console.Workflows.Common;
+using Console.Workflows.Inventory;
+using Console.Workflows.Policy;
+using Console.Workflows.Requests.Executing;
+using Console.Workflows.Requests.Submitting;
+using Console.Workflows.Snapshots;
+using JasperFx.Events;
+using Marten;
+using Wolverine;
+
+namespace Console.Workflows.Requests;
+
+/// <summary>
+/// The steps every request handler shares: load the facts a decider needs, append its events to the request stream,
+/// and start execution through the outbox when the decision approved the request. The transactional middleware
+/// commits the session, so the events and the outgoing <see cref="ExecuteRequest"/> are stored in one transaction.
+/// </summary>
+internal static class RequestHandler
+{
+    public const string ConflictMessage = "Someone else acted on this request first; reload to see what changed.";
+
+    public static Outcome NotFound => Outcome.Refused(Refusal.Because("This request does not exist.", RefusalKind.NotFound));
+
+    public static async Task<Outcome> AppendAsync(
+        IEventStream<ChangeRequest> stream, Decision decision, IMessageContext bus)
+    {
+        if (decision.Refusal is { } refusal)
+            return Outcome.Refused(refusal);
+
+        stream.AppendMany(decision.Events);
+        await StartExecutionIfApprovedAsync(stream.Id, decision, bus);
+        return Outcome.Done(stream.Id);
+    }
+
+    /// <summary>
+    /// Sends attempt 1 through the outbox: it is stored with the RequestApproved event and delivered only after the
+    /// commit, so a crash in between neither loses the execution nor runs it for an approval that was never saved.
+    /// </summary>
+    public static async Task StartExecutionIfApprovedAsync(Guid requestId, Decision decision, IMessageContext bus)
+    {
+        if (decision.Events.OfType<RequestApproved>().Any())
+            await bus.SendAsync(new ExecuteRequest(requestId, 1));
+    }
+
+    /// <summary>What a submission or amendment is judged against: the inventory and the policy in force now.</summary>
+    public static async Task<(SubmissionFacts? Facts, Refusal? Refusal)> LoadFactsAsync(
+        IQuerySession session, Guid vnfId, Guid? snapshotId, CancellationToken ct)
+    {
+        var vnf = await session.LoadAsync<Vnf>(vnfId, ct);
+        if (vnf is null)
+            return (null, Refusal.Because("This VNF does not exist (any more).", RefusalKind.NotFound));
+        var policy = await session.LoadAsync<ApprovalPolicy>(ApprovalPolicy.StreamId, ct);
+        if (policy is null)
+            return (null, Refusal.Because(
+                "No approval policy is in force, so no request can be judged. Restart the console to seed the default policy.",
+                RefusalKind.Invalid));
+
+        var environments = await session.Query<ExecutionEnvironment>().ToListAsync(ct);
+        var trustDomains = await session.Query<TrustDomain>().ToListAsync(ct);
+        var snapshot = snapshotId is { } id ? await session.LoadAsync<Snapshot>(id, ct) : null;
+        return (new SubmissionFacts(
+            vnf, environments.ToDictionary(e => e.Id), trustDomains.ToDictionary(t => t.Id), policy, snapshot), null);
+    }
+}
