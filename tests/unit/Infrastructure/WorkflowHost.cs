@@ -1,0 +1,117 @@
+using Console.Workflows.Inventory;
+using Console.Workflows.Requests;
+using Marten;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Xunit;
+
+namespace Console.UnitTests.Infrastructure;
+
+/// <summary>
+/// A real generic host with Marten (and its daemon) and Wolverine in solo mode on a test database, registered exactly
+/// as the web host registers them. Several hosts may run one after the other on the same database, as a restarted node.
+/// </summary>
+public sealed class WorkflowHost : IAsyncDisposable
+{
+    /// <summary>Fast test settings: solo node, scheduled messages polled often, quick simulated operations.</summary>
+    public static IReadOnlyDictionary<string, string?> TestSettings { get; } = new Dictionary<string, string?>
+    {
+        ["Workflow:DurabilityMode"] = "Solo",
+        ["Workflow:ScheduledJobPollingTime"] = "00:00:00.300",
+        ["Workflow:AttestationMaxAge"] = "00:05:00",
+        ["Nfv:Simulator:DelayMilliseconds"] = "40",
+    };
+
+    private readonly IHost _host;
+    private readonly IConfigurationRoot _configuration;
+    private bool _stopped;
+
+    private WorkflowHost(IHost host, IConfigurationRoot configuration)
+    {
+        _host = host;
+        _configuration = configuration;
+    }
+
+    public IServiceProvider Services => _host.Services;
+
+    public IDocumentStore Store => _host.Services.GetRequiredService<IDocumentStore>();
+
+    public static async Task<WorkflowHost> StartAsync(
+        PostgresDatabase database, IReadOnlyDictionary<string, string?>? overrides = null, TimeSpan? shutdownTimeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Testing" });
+        var settings = new Dictionary<string, string?>(TestSettings);
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+            settings[key] = value;
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = shutdownTimeout ?? TimeSpan.FromSeconds(10));
+
+        builder.Services.AddMarten(database.ConfigureMarten)
+            .IntegrateWithConsoleWorkflow(builder.Configuration)
+            .UseLightweightSessions();
+        builder.Services.AddInventoryServices();
+        builder.Services.AddConsoleWorkflow(builder.Configuration);
+
+        var host = builder.Build();
+        await host.StartAsync();
+        await host.Services.EnsureApprovalPolicyAsync();
+        return new WorkflowHost(host, builder.Configuration);
+    }
+
+    /// <summary>Runs <paramref name="act"/> with a service from a fresh scope, as one page or API call would.</summary>
+    public async Task<TResult> With<TService, TResult>(Func<TService, Task<TResult>> act) where TService : notnull
+    {
+        ArgumentNullException.ThrowIfNull(act);
+        await using var scope = _host.Services.CreateAsyncScope();
+        return await act(scope.ServiceProvider.GetRequiredService<TService>());
+    }
+
+    /// <summary>Changes a setting while the host runs (the simulator reads its options on every call).</summary>
+    public void Set(string key, string? value)
+    {
+        _configuration[key] = value;
+        _configuration.Reload();
+    }
+
+    public async Task StopAsync()
+    {
+        if (_stopped)
+            return;
+        _stopped = true;
+        await _host.StopAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _host.Dispose();
+    }
+}
+
+/// <summary>A fresh database with a running workflow host on it, for one test class.</summary>
+public class WorkflowFixture : IAsyncLifetime
+{
+    public PostgresDatabase Database { get; } = new();
+
+    public WorkflowHost Host { get; private set; } = null!;
+
+    protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
+
+    public virtual async ValueTask InitializeAsync()
+    {
+        await Database.InitializeAsync();
+        Host = await WorkflowHost.StartAsync(Database, Settings);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Host is not null)
+            await Host.DisposeAsync();
+        await Database.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+}
