@@ -5,6 +5,7 @@ using Console.Web.Identity;
 using Console.Web.Security;
 using Console.Workflows;
 using Console.Workflows.Inventory;
+using Console.Workflows.Requests;
 using JasperFx;
 using Marten;
 using MudBlazor.Services;
@@ -25,8 +26,10 @@ builder.Services.AddMarten(opts =>
         opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
         opts.Schema.For<ConsoleUser>().DocumentAlias("console_user");
     })
+    .IntegrateWithConsoleWorkflow(builder.Configuration)
     .UseLightweightSessions();
 builder.Services.AddInventoryServices();
+builder.Services.AddConsoleWorkflow(builder.Configuration);
 builder.Services.AddSingleton<UserDirectory>();
 
 builder.AddConsoleAuthentication(console);
@@ -39,6 +42,7 @@ builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 var app = builder.Build();
 
 await StartupTasks.RunAsync(app, console);
+await app.Services.EnsureApprovalPolicyAsync();
 
 app.UseExceptionHandler("/error", createScopeForErrors: true);
 if (!console.PublicOriginIsLoopback)

@@ -107,6 +107,7 @@ public static class RequestsRegistration
             opts.Durability.ScheduledJobPollingTime = options.ScheduledJobPollingTime;
             opts.Durability.ScheduledJobFirstExecution = TimeSpan.FromMilliseconds(500);
 
+            opts.ApplicationAssembly = typeof(RequestsRegistration).Assembly;
             opts.Discovery.DisableConventionalDiscovery();
             foreach (var handler in Handlers)
                 opts.Discovery.IncludeType(handler);
