@@ -1,0 +1,66 @@
+using Console.Bench;
+using Console.Workflows;
+using Console.Workflows.Common;
+using Console.Workflows.Inventory;
+using Console.Workflows.Inventory.Seeding;
+using Console.Workflows.Requests;
+using Marten;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+// The bench command (scripts/bench): measures on seeded data the server-side cost of the workflow's commands next to
+// the cost of a bare Marten append-and-commit of the same events, in the same run, on the same database.
+var options = BenchOptions.Parse(args);
+var admin = Environment.GetEnvironmentVariable("CONSOLE_BENCH_PG")
+    ?? throw new InvalidOperationException("CONSOLE_BENCH_PG is not set: run scripts/bench, which starts PostgreSQL.");
+var database = "bench_" + DateTime.UtcNow.ToString("yyyyMMddHHmmss");
+await Sql(admin, $"create database {database}");
+var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = database }.ConnectionString;
+
+try
+{
+    var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Bench" });
+    builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        ["Workflow:DurabilityMode"] = "Solo",
+        // The simulator's artificial operation time would only measure a sleep; the bench measures the console.
+        ["Nfv:Simulator:DelayMilliseconds"] = "0",
+    });
+    builder.Logging.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole();
+    builder.Services.AddMarten(o => o.ConfigureConsoleStore(connectionString))
+        .IntegrateWithConsoleWorkflow(builder.Configuration)
+        .UseLightweightSessions();
+    builder.Services.AddInventoryServices();
+    builder.Services.AddConsoleWorkflow(builder.Configuration);
+    using var host = builder.Build();
+    await host.StartAsync();
+
+    var store = host.Services.GetRequiredService<IDocumentStore>();
+    await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+    await InventorySeed.EnsureSeededAsync(store, TimeProvider.System, CancellationToken.None);
+    await host.Services.EnsureApprovalPolicyAsync();
+
+    var workflow = new WorkflowBench(host.Services, store, options);
+    var results = await workflow.RunAsync();
+    Report.Print(options, results);
+    await host.StopAsync();
+}
+finally
+{
+    NpgsqlConnection.ClearAllPools();
+    if (!options.KeepDatabase)
+    {
+        await Sql(admin, $"drop database if exists {database} with (force)");
+    }
+}
+
+static async Task Sql(string connectionString, string sql)
+{
+    await using var conn = new NpgsqlConnection(connectionString);
+    await conn.OpenAsync();
+    await using var command = new NpgsqlCommand(sql, conn);
+    await command.ExecuteNonQueryAsync();
+}

@@ -1,0 +1,38 @@
+using System.Globalization;
+
+namespace Console.Bench;
+
+public static class Report
+{
+    public static void Print(BenchOptions options, WorkflowResults r)
+    {
+        var lines = new List<string>
+        {
+            "",
+            $"Approval workflow bench: {options.Requests} requests, {options.Concurrency} concurrent callers, " +
+            $"{Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC",
+            "",
+            $"{"scenario",-40} {"n",6} {"ops/s",8} {"p50 ms",8} {"p95 ms",8} {"p99 ms",8} {"refused",8}",
+        };
+        foreach (var m in new[] { r.Submit, r.ApprovePartial, r.ApproveCompleting, r.BareOneEvent, r.BareTwoEvents })
+        {
+            lines.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{m.Name,-40} {m.Count,6} {m.PerSecond,8:F0} {m.Percentile(50),8:F2} {m.Percentile(95),8:F2} {m.Percentile(99),8:F2} {m.Failures,8}"));
+        }
+
+        var approvals = r.ApprovePartial.Count + r.ApproveCompleting.Count;
+        var approvalSeconds = r.ApprovePartial.Wall.TotalSeconds + r.ApproveCompleting.Wall.TotalSeconds;
+        var ratioPartial = r.ApprovePartial.Percentile(50) / r.BareOneEvent.Percentile(50);
+        var ratioCompleting = r.ApproveCompleting.Percentile(50) / r.BareTwoEvents.Percentile(50);
+        var p95 = Math.Max(r.ApprovePartial.Percentile(95), r.ApproveCompleting.Percentile(95));
+        lines.Add("");
+        lines.Add(string.Create(CultureInfo.InvariantCulture, $"approval throughput (both kinds): {approvals / approvalSeconds:F0}/s   target >= 300/s"));
+        lines.Add(string.Create(CultureInfo.InvariantCulture, $"approval p95 (worse kind):        {p95:F2} ms   target < 25 ms"));
+        lines.Add(string.Create(CultureInfo.InvariantCulture, $"approval / bare append (p50):     {ratioPartial:F2}x (1 event), {ratioCompleting:F2}x (2 events + execution message)   target <= 3x"));
+        lines.Add(string.Create(CultureInfo.InvariantCulture, $"executions drained in:            {r.ExecutionDrain.TotalSeconds:F1} s after the last approval"));
+        foreach (var line in lines)
+        {
+            System.Console.Out.WriteLine(line);
+        }
+    }
+}
