@@ -12,13 +12,13 @@ public sealed class SignInTests(ConsoleApp app, Browser browser) : ConsoleTest(a
     // What each role may see, written out independently of the app's policy table so the test can catch a mistake there.
     public static TheoryData<string, string[]> NavigationByUser => new()
     {
-        { "operator", InventoryNav },
-        { "approver", InventoryNav },
-        { "approver2", InventoryNav },
-        { "security", InventoryNav },
-        { "auditor", InventoryNav },
-        { "manager", InventoryNav },
-        { "admin", [.. InventoryNav, "users"] },
+        { "operator", [.. InventoryNav, "requests", "new-request", "policy"] },
+        { "approver", [.. InventoryNav, "requests", "approvals", "policy"] },
+        { "approver2", [.. InventoryNav, "requests", "approvals", "policy"] },
+        { "security", [.. InventoryNav, "requests", "approvals", "policy"] },
+        { "auditor", [.. InventoryNav, "requests", "policy"] },
+        { "manager", [.. InventoryNav, "requests", "policy"] },
+        { "admin", [.. InventoryNav, "requests", "policy", "users"] },
     };
 
     [Theory]
