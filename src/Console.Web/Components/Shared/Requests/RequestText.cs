@@ -1,0 +1,53 @@
+using System.Globalization;
+using Console.Workflows.Requests;
+using MudBlazor;
+
+namespace Console.Web.Components.Shared.Requests;
+
+/// <summary>How request values read and which colour they wear, so the list, inbox and request page agree.</summary>
+public static class RequestText
+{
+    public static string Kind(RequestKind kind) => kind switch
+    {
+        RequestKind.Snapshot => "Snapshot",
+        RequestKind.Migration => "Migration",
+        RequestKind.SnapshotDeletion => "Snapshot deletion",
+        _ => kind.ToString(),
+    };
+
+    public static Color StatusColor(RequestStatus status) => status switch
+    {
+        RequestStatus.PendingApproval => Color.Warning,
+        RequestStatus.Approved or RequestStatus.Executing => Color.Info,
+        RequestStatus.Completed => Color.Success,
+        RequestStatus.Failed or RequestStatus.Rejected => Color.Error,
+        _ => Color.Default,
+    };
+
+    public static string At(DateTimeOffset at) =>
+        at.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+
+    public static string At(DateTimeOffset? at) => at is { } value ? At(value) : "—";
+
+    /// <summary>A short, rounded span: "45 s", "12 min", "5 h", "3 d".</summary>
+    public static string Span(TimeSpan span)
+    {
+        var abs = span.Duration();
+        return abs.TotalMinutes < 1 ? $"{(int)abs.TotalSeconds} s"
+            : abs.TotalHours < 1 ? $"{(int)abs.TotalMinutes} min"
+            : abs.TotalDays < 1 ? $"{(int)abs.TotalHours} h"
+            : $"{(int)abs.TotalDays} d";
+    }
+
+    /// <summary>A policy duration in words: "30 days", "24 hours", "90 minutes".</summary>
+    public static string Duration(TimeSpan span) =>
+        span.TotalDays >= 1 && span.TotalDays == Math.Floor(span.TotalDays) ? Plural((int)span.TotalDays, "day")
+        : span.TotalHours >= 1 && span.TotalHours == Math.Floor(span.TotalHours) ? Plural((int)span.TotalHours, "hour")
+        : Plural((int)span.TotalMinutes, "minute");
+
+    /// <summary>When the request expires, relative to now: "in 5 h" or "5 h ago".</summary>
+    public static string Until(DateTimeOffset at, DateTimeOffset now) =>
+        at >= now ? $"in {Span(at - now)}" : $"{Span(now - at)} ago";
+
+    private static string Plural(int n, string unit) => n == 1 ? $"1 {unit}" : $"{n} {unit}s";
+}
