@@ -4,6 +4,7 @@ using Console.UnitTests.Web.Fakes;
 using Console.Web.Security;
 using Console.Workflows.Common;
 using Console.Workflows.Inventory;
+using Console.Workflows.Snapshots;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
@@ -25,6 +26,7 @@ public abstract class InventoryPageTest : BunitContext
         Services.AddMudServices();
         Services.AddSingleton<IInventoryReader>(Reader);
         Services.AddSingleton<IInventoryCommands>(Commands);
+        Services.AddSingleton<ISnapshotReader>(Snapshots);
         Services.AddScoped<CurrentActor>();
         RenderTree.Add<MudProviders>();
         DefaultWaitTimeout = TimeSpan.FromSeconds(5);
@@ -35,6 +37,8 @@ public abstract class InventoryPageTest : BunitContext
     protected FakeInventoryReader Reader { get; }
 
     protected FakeInventoryCommands Commands { get; }
+
+    protected FakeSnapshotReader Snapshots { get; } = new();
 
     protected NavigationManager Navigation => Services.GetRequiredService<NavigationManager>();
 

@@ -1,0 +1,211 @@
+using Bunit;
+using Console.Web.Components.Pages.Requests;
+using Console.Workflows.Common;
+using Console.Workflows.Requests;
+using Shouldly;
+using Xunit;
+
+namespace Console.UnitTests.Web.Components.Pages.Requests;
+
+public sealed class RequestDetailTests : RequestPageTest
+{
+    private readonly RequestScenarios.World _world;
+
+    public RequestDetailTests() => _world = RequestScenarios.WithUdmAndPartnerCloud(Inventory);
+
+    [Fact]
+    public void RequestDetail_PendingCriticalMigration_ShowsStepsGroupsAndJournal()
+    {
+        var request = RequestScenarios.WithPendingCriticalMigration(Store, _world, Now.AddHours(-2));
+        SignInAsApprover();
+
+        var cut = Render<RequestDetail>(p => p.Add(x => x.Id, request.Id));
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=request-status]").TextContent.Trim().ShouldBe("PendingApproval"));
+        cut.Find("h1").TextContent.ShouldBe("Migration of udm-1");
+        cut.Find("[data-testid=target]").TextContent.ShouldBe("Partner Cloud West");
+        Step(cut, "submitted").GetAttribute("data-state").ShouldBe("Done");
+        Step(cut, "policy").GetAttribute("data-state").ShouldBe("Done");
+        Step(cut, "approval").GetAttribute("data-state").ShouldBe("Current");
+        Step(cut, "approval").TextContent.ShouldContain("0 of 3 approvals so far; expires in 22 h");
+        Step(cut, "attestation").GetAttribute("data-state").ShouldBe("Waiting");
+        Step(cut, "execution").GetAttribute("data-state").ShouldBe("Waiting");
+        cut.FindAll("[data-testid=groups] [data-group]").Select(g => g.GetAttribute("data-group"))
+            .ShouldBe(["NOC approvers", "Security officers", "Target domain owners"]);
+        cut.Find("[data-group='Target domain owners']").TextContent.ShouldContain(RequestScenarios.PartnerOwners);
+        cut.Find("[data-testid=journal] tbody").TextContent.ShouldContain("Move the UDM to the partner cloud");
+        cut.Find("[data-testid=components]").TextContent.ShouldContain("Subscriber Data");
+    }
+
+    [Fact]
+    public void RequestDetail_ForRequester_OffersNoApproveOrRejectButCancel()
+    {
+        var request = RequestScenarios.WithPendingCriticalMigration(Store, _world, Now.AddHours(-1));
+        SignInAsRequester();
+
+        var cut = Render<RequestDetail>(p => p.Add(x => x.Id, request.Id));
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=cancel]"));
+        cut.FindAll("[data-testid=approve]").ShouldBeEmpty();
+        cut.FindAll("[data-testid=reject]").ShouldBeEmpty();
+        cut.FindAll("[data-testid=retry]").ShouldBeEmpty();
+        cut.Find("[data-testid=requester-note]").TextContent.ShouldContain("You raised this request; other people approve it.");
+    }
+
+    [Fact]
+    public void RequestDetail_Approve_SendsTheShownDigestAndVersionAndShowsTheApproval()
+    {
+        var request = RequestScenarios.WithPendingCriticalMigration(Store, _world, Now.AddHours(-1));
+        SignInAsApprover();
+        var cut = Render<RequestDetail>(p => p.Add(x => x.Id, request.Id));
+        cut.WaitForAssertion(() => cut.Find("[data-testid=group-to-fill]").TextContent.ShouldBe("NOC approvers"));
+
+        cut.Find("input[data-testid=approve-comment]").Change("Checked the window with the partner.");
+        cut.Find("button[data-testid=approve]").Click();
+
+        cut.WaitForAssertion(() => cut.Find("[data-group='NOC approvers']").GetAttribute("data-satisfied").ShouldBe("true"));
+        RequestCommands.Received.ShouldHaveSingleItem().Command.ShouldBe(
+            new ApproveRequest(request.Id, 1, request.ContentDigest, "Checked the window with the partner."));
+        cut.Find("[data-group='NOC approvers']").TextContent.ShouldContain("approved by anna.approver");
+        // Having approved, the person fills no further slot.
+        cut.FindAll("[data-testid=approve]").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void RequestDetail_WhenSomeoneElseActedFirst_SaysSoAndReloads()
+    {
+        var request = RequestScenarios.WithPendingCriticalMigration(Store, _world, Now.AddHours(-1));
+        SignInAsApprover();
+        var cut = Render<RequestDetail>(p => p.Add(x => x.Id, request.Id));
+        cut.WaitForAssertion(() => cut.Find("button[data-testid=approve]"));
+
+        // A second approver's approval is committed before its change notification reaches this page: the page is stale.
+        Store.Append(request.Id, new ApprovalGranted(request.Id, Users.Approver2, "Ben Approver", "NOC approvers", request.ContentDigest, null, Now),
+            "Ben Approver", Now, "Approved for NOC approvers");
+        var readsBefore = RequestReader.DetailReads;
+        cut.Find("button[data-testid=approve]").Click();
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=action-refusal]").TextContent.ShouldContain("Someone else acted first"));
+        RequestReader.DetailReads.ShouldBeGreaterThan(readsBefore);
+        Store.Get(request.Id).Approvals.ShouldHaveSingleItem().ApproverId.ShouldBe(Users.Approver2);
+        cut.Find("[data-group='NOC approvers']").TextContent.ShouldContain("Ben Approver");
+    }
+
+    [Fact]
+    public void RequestDetail_RetryOnlyWhenFailed_AndRetrySendsTheVersion()
+    {
+        var request = RequestScenarios.WithPendingSnapshot(Store, _world, Now.AddHours(-3));
+        SignInAsRequester();
+        var cut = Render<RequestDetail>(p => p.Add(x => x.Id, request.Id));
+        cut.WaitForAssertion(() => cut.Find("[data-testid=request-status]").TextContent.Trim().ShouldBe("PendingApproval"));
+        cut.FindAll("[data-testid=retry]").ShouldBeEmpty();
+
+        FailExecution(request.Id, "The environment is not attested: TPM quote invalid.");
+        Notifications.Raise(request.Id);
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=request-status]").TextContent.Trim().ShouldBe("Failed"));
+        Step(cut, "attestation").GetAttribute("data-state").ShouldBe("Failed");
+        Step(cut, "execution").TextContent.ShouldContain("Failed on attempt 1: The environment is not attested");
+        cut.FindAll("[data-testid=cancel]").ShouldBeEmpty();
+        var version = Store.Get(request.Id).Version;
+
+        cut.Find("button[data-testid=retry]").Click();
+
+        cut.WaitForAssertion(() => RequestCommands.Received.ShouldHaveSingleItem().Command.ShouldBe(new RetryExecution(request.Id, version)));
+        cut.WaitForAssertion(() => Step(cut, "execution").TextContent.ShouldContain("A retry was requested"));
+    }
+
+    [Fact]
+    public void RequestDetail_WhenAnotherUserActs_ReRendersWithTheNewStatusAndHint()
+    {
+        var request = RequestScenarios.WithPendingSnapshot(Store, _world, Now.AddHours(-1));
+        SignInAsSecurityOfficer();
+        var cut = Render<RequestDetail>(p => p.Add(x => x.Id, request.Id));
+        cut.WaitForAssertion(() => cut.Find("[data-testid=request-status]").TextContent.Trim().ShouldBe("PendingApproval"));
+        cut.FindAll("[data-testid=updated-hint]").ShouldBeEmpty();
+
+        Store.Append(request.Id, new RequestRejected(request.Id, Users.Approver, "Anna Approver", "Not in the freeze week.", Now),
+            "Anna Approver", Now, "Rejected: Not in the freeze week.");
+        Notifications.Raise(request.Id);
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=request-status]").TextContent.Trim().ShouldBe("Rejected"));
+        Step(cut, "approval").TextContent.ShouldContain("Rejected: Not in the freeze week.");
+        cut.Find("[data-testid=updated-hint]").TextContent.ShouldContain("updated just now");
+        cut.Find("[data-testid=journal]").TextContent.ShouldContain("Anna Approver");
+    }
+
+    [Fact]
+    public void RequestDetail_NotificationForAnotherRequest_DoesNotReload()
+    {
+        var request = RequestScenarios.WithPendingSnapshot(Store, _world, Now.AddHours(-1));
+        SignInAsApprover();
+        var cut = Render<RequestDetail>(p => p.Add(x => x.Id, request.Id));
+        cut.WaitForAssertion(() => cut.Find("[data-testid=request-status]"));
+        var reads = RequestReader.DetailReads;
+
+        Notifications.Raise(Guid.NewGuid());
+
+        RequestReader.DetailReads.ShouldBe(reads);
+    }
+
+    [Fact]
+    public async Task RequestDetail_WhenLeft_StopsListening()
+    {
+        var request = RequestScenarios.WithPendingSnapshot(Store, _world, Now.AddHours(-1));
+        SignInAsApprover();
+        var cut = Render<RequestDetail>(p => p.Add(x => x.Id, request.Id));
+        cut.WaitForAssertion(() => cut.Find("[data-testid=request-status]"));
+        Notifications.Subscribers.ShouldBe(1);
+
+        await DisposeComponentsAsync();
+
+        Notifications.Subscribers.ShouldBe(0);
+    }
+
+    [Fact]
+    public void RequestDetail_Reject_WithoutReason_KeepsDialogOpenAndRejectsNothing()
+    {
+        var request = RequestScenarios.WithPendingSnapshot(Store, _world, Now.AddHours(-1));
+        SignInAsApprover();
+        var cut = RenderWithDialogs<RequestDetail>(p => p.Add(x => x.Id, request.Id));
+        var dialogs = cut;
+        cut.WaitForAssertion(() => cut.Find("button[data-testid=reject]"));
+
+        cut.Find("button[data-testid=reject]").Click();
+        dialogs.WaitForAssertion(() => dialogs.Find("button[data-testid=reject-confirm]"));
+        dialogs.Find("button[data-testid=reject-confirm]").Click();
+
+        dialogs.WaitForAssertion(() => dialogs.Markup.ShouldContain("Give a reason for the rejection."));
+        RequestCommands.Received.ShouldBeEmpty();
+
+        dialogs.Find("textarea[data-testid=reject-reason]").Input("Overlaps with the core freeze.");
+        dialogs.Find("button[data-testid=reject-confirm]").Click();
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=request-status]").TextContent.Trim().ShouldBe("Rejected"));
+        RequestCommands.Received.ShouldHaveSingleItem().Command.ShouldBe(new RejectRequest(request.Id, 1, "Overlaps with the core freeze."));
+    }
+
+    [Fact]
+    public void RequestDetail_WhenIdUnknown_SaysSoWithLinkBack()
+    {
+        SignInAsApprover();
+
+        var cut = Render<RequestDetail>(p => p.Add(x => x.Id, Guid.NewGuid()));
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=not-found]").TextContent.ShouldContain("No request with this id"));
+    }
+
+    // Approved at submission (Public-only would be; here we record quorum directly), then attestation fails.
+    private void FailExecution(Guid id, string reason)
+    {
+        var r = Store.Get(id);
+        Store.Append(id, new RequestApproved(id, r.ContentDigest, "system:quorum", Now), "system:quorum", Now, "Quorum reached.");
+        Store.Append(id, new ExecutionStarted(id, 1, "system:execution", Now), "system:execution", Now, "Attempt 1 started.");
+        Store.Append(id, new TargetAttestationChecked(id, r.Content.SourceEnvironmentId, false, reason, "system:execution", Now),
+            "system:execution", Now, $"Attestation failed: {reason}");
+        Store.Append(id, new ExecutionFailed(id, 1, reason, "system:execution", Now), "system:execution", Now, $"Failed: {reason}");
+    }
+
+    private static AngleSharp.Dom.IElement Step(IRenderedComponent<RequestDetail> cut, string name) =>
+        cut.Find($"[data-testid=step-{name}]");
+}
