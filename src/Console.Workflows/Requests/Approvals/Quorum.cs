@@ -74,7 +74,16 @@ public static class Quorum
             return null;
 
         var people = approvers.Select(a => (a.ApproverId, Eligible(a), a.Group)).ToList();
-        var before = Match(requirement, people).Count;
+        var matched = Match(requirement, people);
+        var before = matched.Count;
+
+        // Prefer a slot that is free as things stand, so nobody else's counted group shifts.
+        var free = requirement.Groups
+            .Select((g, gi) => (g, gi))
+            .FirstOrDefault(x => eligible.Contains(x.g.Name) && matched.Values.Count(v => v == x.gi) < x.g.Required);
+        if (free.g is not null)
+            return free.g.Name;
+
         people.Add((actor.UserId, eligible, eligible[0]));
         var after = Match(requirement, people);
         if (after.Count <= before || !after.TryGetValue(actor.UserId, out var slot))

@@ -1,0 +1,80 @@
+using Console.Workflows.Common;
+using Console.Workflows.Requests;
+using Console.Workflows.Requests.Rejecting;
+using Shouldly;
+using Xunit;
+using static Console.UnitTests.Workflows.Requests.Scenarios;
+
+namespace Console.UnitTests.Workflows.Requests.Rejecting;
+
+public sealed class RejectRequestTests
+{
+    private static RejectRequest Reject(ChangeRequest state, string reason = "Not during the freeze.") => new(state.Id, state.Version, reason);
+
+    [Fact]
+    public void Reject_ByEligibleApprover_EmitsRequestRejected()
+    {
+        var state = WithPendingCriticalMigration();
+
+        RejectRequestDecider.Decide(Reject(state), state, Security, Now).Events
+            .ShouldBe([new RequestRejected(state.Id, "security", "security", "Not during the freeze.", Now)]);
+    }
+
+    [Fact]
+    public void Reject_ByApproverWhoAlreadyApproved_IsAllowed()
+    {
+        var state = ApprovedBy(WithPendingCriticalMigration(), Approver);
+
+        RejectRequestDecider.Decide(Reject(state), state, Approver, Now).Refusal.ShouldBeNull();
+    }
+
+    [Fact]
+    public void Reject_ByRequester_IsForbidden()
+    {
+        var state = WithPendingCriticalMigration();
+
+        RejectRequestDecider.Decide(Reject(state), state, Operator, Now).Refusal!.Kind.ShouldBe(RefusalKind.Forbidden);
+    }
+
+    [Fact]
+    public void Reject_ByIneligiblePerson_IsForbidden()
+    {
+        var state = WithPendingCriticalMigration();
+
+        RejectRequestDecider.Decide(Reject(state), state, Auditor, Now).Refusal!.Kind.ShouldBe(RefusalKind.Forbidden);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("  ")]
+    public void Reject_WithoutReason_RefusesOnReason(string reason)
+    {
+        var state = WithPendingCriticalMigration();
+
+        RejectRequestDecider.Decide(Reject(state, reason), state, Security, Now).Refusal!.FieldErrors.Keys.ShouldBe(["Reason"]);
+    }
+
+    [Fact]
+    public void Reject_WithReasonOver1000_RefusesOnReason()
+    {
+        var state = WithPendingCriticalMigration();
+
+        RejectRequestDecider.Decide(Reject(state, new string('r', 1001)), state, Security, Now).Refusal!.FieldErrors.Keys.ShouldBe(["Reason"]);
+    }
+
+    [Fact]
+    public void Reject_WhenStale_IsAConflict()
+    {
+        var state = WithPendingCriticalMigration();
+
+        RejectRequestDecider.Decide(Reject(state) with { ExpectedVersion = 9 }, state, Security, Now).Refusal!.Kind.ShouldBe(RefusalKind.Conflict);
+    }
+
+    [Fact]
+    public void Reject_WhenAlreadyApproved_IsRefused()
+    {
+        var state = WithApprovedCriticalMigration();
+
+        RejectRequestDecider.Decide(Reject(state), state, Security, Now).Refusal.ShouldNotBeNull();
+    }
+}
