@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Wolverine.Runtime;
 using Xunit;
 
 namespace Console.UnitTests.Infrastructure;
@@ -75,6 +76,16 @@ public sealed class WorkflowHost : IAsyncDisposable
     {
         _configuration[key] = value;
         _configuration.Reload();
+    }
+
+    /// <summary>
+    /// Stops the node the way a crash would: no draining of handlers in flight, no release of the messages it owns.
+    /// </summary>
+    public async Task CrashAsync()
+    {
+        if (_host.Services.GetRequiredService<IWolverineRuntime>() is WolverineRuntime runtime)
+            runtime.StopMode = StopMode.Quick;
+        await StopAsync();
     }
 
     public async Task StopAsync()

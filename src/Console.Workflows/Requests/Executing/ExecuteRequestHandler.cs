@@ -27,6 +27,11 @@ public static class ExecuteRequestHandler
         chain.OnException<JasperFx.ConcurrencyException>().RetryWithCooldown(100.Milliseconds(), 500.Milliseconds(), 2.Seconds());
         chain.OnException<JasperFx.Events.EventStreamUnexpectedMaxEventIdException>()
             .RetryWithCooldown(100.Milliseconds(), 500.Milliseconds(), 2.Seconds());
+        // Anything else (the database briefly gone) would leave the request executing: try again later, every step
+        // is safe to repeat. A cancellation means this node is going down; the stored message outlives it.
+        chain.OnException(ex => ex is not OperationCanceledException, "transient failure")
+            .RetryWithCooldown(1.Seconds(), 5.Seconds(), 30.Seconds())
+            .Then.ScheduleRetry(2.Minutes(), 10.Minutes(), 30.Minutes());
     }
 
     public static async Task Handle(

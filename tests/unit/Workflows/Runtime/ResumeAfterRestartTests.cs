@@ -20,7 +20,7 @@ public sealed class ResumeAfterRestartTests(PostgresDatabase database) : IClassF
     {
         Guid id;
         RuntimeScenario s;
-        // A slow infrastructure (30 s per operation) and a short shutdown: the host stops in the middle of execution.
+        // A slow infrastructure (30 s per operation); the node goes down in the middle of the execution.
         await using (var first = await WorkflowHost.StartAsync(
             database, new Dictionary<string, string?> { ["Nfv:Simulator:DelayMilliseconds"] = "30000" }, TimeSpan.FromSeconds(1)))
         {
@@ -38,7 +38,7 @@ public sealed class ResumeAfterRestartTests(PostgresDatabase database) : IClassF
                 () => first.With<IRequestReader, RequestDetails?>(r => r.GetAsync(id)),
                 d => d!.Journal.Any(j => j.EventType == nameof(TargetAttestationChecked)),
                 "execution to be under way");
-            await first.StopAsync();
+            await first.CrashAsync();
         }
 
         await using (var session = database.Store.QuerySession())
