@@ -68,6 +68,7 @@ public sealed class ConsoleApp : IAsyncLifetime
         start.Environment["Console__SeedDemoData"] = "true";
         start.Environment["Console__DemoUsersFile"] = Path.Combine(root, "infra", "demo", "users.tsv");
         start.Environment["Serilog__MinimumLevel__Default"] = "Warning";
+        start.Environment["Workflow__DurabilityMode"] = "Solo";
 
         _process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         _process.OutputDataReceived += (_, e) => Append(e.Data);

@@ -33,9 +33,11 @@ public sealed class VnfDetailTests : InventoryPageTest
         store.QuerySelector("[data-sensitivity]")!.GetAttribute("data-sensitivity").ShouldBe("Critical");
         store.TextContent.ShouldContain("Subscriber Data");
         store.TextContent.ShouldContain("Core Security Team");
-        store.QuerySelector("[data-trust-level]")!.GetAttribute("data-trust-level").ShouldBe("High");
+        store.QuerySelector("[data-testid=runs-in] [data-trust-level]")!.GetAttribute("data-trust-level").ShouldBe("Low");
+        store.QuerySelector("td[data-label='Required trust level'] [data-trust-level]")!.GetAttribute("data-trust-level").ShouldBe("High");
         store.QuerySelector("[data-placement]")!.GetAttribute("data-placement").ShouldBe("violated");
-        store.TextContent.ShouldContain("needs High, environment is Low");
+        store.TextContent.ShouldContain("needs High,");
+        store.TextContent.ShouldContain(" is Low");
 
         var metrics = ComponentRow(cut, "udm-metrics");
         metrics.QuerySelector("[data-sensitivity]")!.GetAttribute("data-sensitivity").ShouldBe("Public");
