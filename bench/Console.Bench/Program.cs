@@ -28,6 +28,7 @@ try
         ["Workflow:DurabilityMode"] = "Solo",
         // The simulator's artificial operation time would only measure a sleep; the bench measures the console.
         ["Nfv:Simulator:DelayMilliseconds"] = "0",
+        ["Workflow:ExecutionParallelism"] = options.ExecutionParallelism?.ToString(System.Globalization.CultureInfo.InvariantCulture),
     });
     builder.Logging.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole();
     builder.Services.AddMarten(o => o.ConfigureConsoleStore(connectionString))

@@ -36,6 +36,9 @@ public sealed class RequestWorkflowOptions
     /// <summary>How old target attestation evidence may be when execution judges it.</summary>
     public TimeSpan AttestationMaxAge { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How many executions one node runs at once (each waits mostly on the infrastructure).</summary>
+    public int ExecutionParallelism { get; set; } = 4;
+
     /// <summary>How often stored scheduled messages (request expiry) are polled; they arrive up to this late.</summary>
     public TimeSpan ScheduledJobPollingTime { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -53,6 +56,8 @@ public sealed class RequestWorkflowOptions
 public static class RequestsRegistration
 {
     /// <summary>The handlers the workflow runs; listed explicitly so nothing else in the assembly is taken for one.</summary>
+    public const string ExecutionQueue = "executions";
+
     internal static readonly Type[] Handlers =
     [
         typeof(SubmitRequestHandler), typeof(AmendRequestHandler), typeof(ApproveRequestHandler),
@@ -116,6 +121,10 @@ public static class RequestsRegistration
             opts.Policies.AutoApplyTransactions();
             // ExecuteRequest and ExpireRequest are stored in PostgreSQL until handled, so a restart loses neither.
             opts.Policies.UseDurableLocalQueues();
+            // Executions are long background work; a queue of their own with bounded parallelism keeps them from
+            // starving the commands people are waiting on.
+            opts.PublishMessage<ExecuteRequest>().ToLocalQueue(ExecutionQueue);
+            opts.LocalQueue(ExecutionQueue).MaximumParallelMessages(options.ExecutionParallelism);
             // Wolverine 6 compiles its handler adapters at start-up; the compiler ships separately.
             opts.UseRuntimeCompilation();
             // Generated code says `using System;`: outside a Console.* namespace, `Console.Workflows...` would bind to
