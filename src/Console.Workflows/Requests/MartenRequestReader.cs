@@ -178,7 +178,10 @@ internal static class RequestJournal
                 $"Changed the request to {Describe(e.Content)}; earlier approvals no longer count. {e.Requirement.Explanation}."),
             ApprovalGranted e => (e.ApproverName, e.At,
                 $"Approved for {e.Group}{(string.IsNullOrWhiteSpace(e.Comment) ? "" : ": " + e.Comment)}."),
-            RequestApproved e => (e.By, e.At, "All required approvals are in; execution starts by itself."),
+            // The workflow concludes this; By names whose approval completed the quorum (or system:policy).
+            RequestApproved e => ("Console workflow", e.At, e.By.StartsWith("system:", StringComparison.Ordinal)
+                ? "No approval needed under the policy; execution starts by itself."
+                : $"All required approvals are in (the last from {e.By}); execution starts by itself."),
             RequestRejected e => (e.ApproverName, e.At, $"Rejected: {e.Reason}"),
             RequestCancelled e => (e.ByName, e.At, $"Cancelled: {e.Reason}"),
             RequestExpired e => (e.By, e.At, "Expired without enough approvals."),
