@@ -31,11 +31,7 @@ try
         ["Workflow:ExecutionParallelism"] = options.ExecutionParallelism?.ToString(System.Globalization.CultureInfo.InvariantCulture),
     });
     builder.Logging.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole();
-    builder.Services.AddMarten(o => o.ConfigureConsoleStore(connectionString))
-        .IntegrateWithConsoleWorkflow(builder.Configuration)
-        .UseLightweightSessions();
-    builder.Services.AddInventoryServices();
-    builder.Services.AddConsoleWorkflow(builder.Configuration);
+    builder.Services.AddConsoleWorkflowHost(builder.Configuration, o => o.ConfigureConsoleStore(connectionString));
     using var host = builder.Build();
     await host.StartAsync();
 

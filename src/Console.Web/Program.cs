@@ -4,10 +4,7 @@ using Console.Web.Hosting;
 using Console.Web.Identity;
 using Console.Web.Security;
 using Console.Workflows;
-using Console.Workflows.Inventory;
-using Console.Workflows.Requests;
 using JasperFx;
-using Marten;
 using MudBlazor.Services;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -20,16 +17,12 @@ builder.AddConsoleObservability();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(console);
 
-builder.Services.AddMarten(opts =>
-    {
-        opts.ConfigureConsoleStore(console.ConnectionString);
-        opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
-        opts.Schema.For<ConsoleUser>().DocumentAlias("console_user");
-    })
-    .IntegrateWithConsoleWorkflow(builder.Configuration)
-    .UseLightweightSessions();
-builder.Services.AddInventoryServices();
-builder.Services.AddConsoleWorkflow(builder.Configuration);
+builder.Services.AddConsoleWorkflowHost(builder.Configuration, opts =>
+{
+    opts.ConfigureConsoleStore(console.ConnectionString);
+    opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+    opts.Schema.For<ConsoleUser>().DocumentAlias("console_user");
+});
 builder.Services.AddSingleton<UserDirectory>();
 
 builder.AddConsoleAuthentication(console);
@@ -42,7 +35,6 @@ builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 var app = builder.Build();
 
 await StartupTasks.RunAsync(app, console);
-await app.Services.EnsureApprovalPolicyAsync();
 
 app.UseExceptionHandler("/error", createScopeForErrors: true);
 if (!console.PublicOriginIsLoopback)

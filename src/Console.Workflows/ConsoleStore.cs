@@ -5,6 +5,8 @@ using Console.Workflows.Requests;
 using Console.Workflows.Snapshots;
 using JasperFx.Events;
 using Marten;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Weasel.Core;
 
 namespace Console.Workflows;
@@ -31,5 +33,21 @@ public static class ConsoleStore
         opts.AddSnapshots();
         opts.AddNfvSimulator();
         return opts;
+    }
+
+    /// <summary>
+    /// Everything a host of the console needs from the workflow layer: the Marten store (configured by
+    /// <paramref name="configureStore"/>, which calls <see cref="ConfigureConsoleStore"/>), Wolverine on it, and the
+    /// inventory and workflow services. The web host, the bench and the integration tests all register through this.
+    /// </summary>
+    public static IServiceCollection AddConsoleWorkflowHost(
+        this IServiceCollection services, IConfiguration configuration, Action<StoreOptions> configureStore)
+    {
+        services.AddMarten(configureStore)
+            .IntegrateWithConsoleWorkflow(configuration)
+            .UseLightweightSessions();
+        services.AddInventoryServices();
+        services.AddConsoleWorkflow(configuration);
+        return services;
     }
 }

@@ -1,5 +1,6 @@
 using Console.Web.Identity;
 using Console.Workflows.Inventory.Seeding;
+using Console.Workflows.Requests;
 using Marten;
 
 namespace Console.Web.Hosting;
@@ -20,6 +21,9 @@ public static class StartupTasks
         {
             await LocalIdentityProvider.InitializeAsync(app.Services, console, ct);
         }
+
+        // Every submission is judged by a policy, so one must be in force even without demo data.
+        await app.Services.EnsureApprovalPolicyAsync(ct);
 
         if (console.SeedDemoData)
         {

@@ -1,3 +1,4 @@
+using Console.Workflows;
 using Console.Workflows.Inventory;
 using Console.Workflows.Requests;
 using Marten;
@@ -51,11 +52,7 @@ public sealed class WorkflowHost : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = shutdownTimeout ?? TimeSpan.FromSeconds(10));
 
-        builder.Services.AddMarten(database.ConfigureMarten)
-            .IntegrateWithConsoleWorkflow(builder.Configuration)
-            .UseLightweightSessions();
-        builder.Services.AddInventoryServices();
-        builder.Services.AddConsoleWorkflow(builder.Configuration);
+        builder.Services.AddConsoleWorkflowHost(builder.Configuration, database.ConfigureMarten);
 
         var host = builder.Build();
         await host.StartAsync();
