@@ -28,8 +28,13 @@ try
         ["Workflow:DurabilityMode"] = "Solo",
         // The simulator's artificial operation time would only measure a sleep; the bench measures the console.
         ["Nfv:Simulator:DelayMilliseconds"] = "0",
-        ["Workflow:ExecutionParallelism"] = options.ExecutionParallelism?.ToString(System.Globalization.CultureInfo.InvariantCulture),
     });
+    // Only when asked: an empty value would bind as 0 and no execution would ever run.
+    if (options.ExecutionParallelism is { } parallelism)
+    {
+        builder.Configuration["Workflow:ExecutionParallelism"] = parallelism.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     builder.Logging.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole();
     builder.Services.AddConsoleWorkflowHost(builder.Configuration, o => o.ConfigureConsoleStore(connectionString));
     using var host = builder.Build();

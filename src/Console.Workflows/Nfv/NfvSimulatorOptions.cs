@@ -15,6 +15,12 @@ public sealed class NfvSimulatorOptions
     /// <summary>Comma-separated operation kinds that fail: <c>Snapshot</c>, <c>Migration</c>, <c>SnapshotDeletion</c>.</summary>
     public string FailOperations { get; set; } = "";
 
+    /// <summary>
+    /// Comma-separated operation kinds that throw an unexpected error instead of reporting a failure, as a defect in a
+    /// real adapter would: rehearses the workflow's retries and the failure it records when they run out.
+    /// </summary>
+    public string DefectOperations { get; set; } = "";
+
     /// <summary>Comma-separated environment names or ids whose attestation fails.</summary>
     public string FailAttestationFor { get; set; } = "";
 
@@ -22,6 +28,9 @@ public sealed class NfvSimulatorOptions
     public TimeSpan AttestationAge { get; set; } = TimeSpan.Zero;
 
     internal bool Fails(SimulatedOperationKind kind) => Split(FailOperations)
+        .Any(x => string.Equals(x, kind.ToString(), StringComparison.OrdinalIgnoreCase));
+
+    internal bool HasDefect(SimulatedOperationKind kind) => Split(DefectOperations)
         .Any(x => string.Equals(x, kind.ToString(), StringComparison.OrdinalIgnoreCase));
 
     internal bool AttestationFailsFor(Guid environmentId, string environmentName) => Split(FailAttestationFor)

@@ -53,6 +53,7 @@ public sealed class SimulatedNfvInfrastructure(
         var startedAt = time.GetUtcNow();
         var environment = await EnvironmentAsync(order.EnvironmentId, ct);
         await Task.Delay(OperationDelay(settings), time, ct);
+        ThrowIfDefective(settings, SimulatedOperationKind.Snapshot);
         if (settings.Fails(SimulatedOperationKind.Snapshot))
             throw new InfrastructureException(
                 $"The snapshot of the VNF's components in {environment.Name} failed: the storage back end refused the write (simulated failure).");
@@ -81,6 +82,7 @@ public sealed class SimulatedNfvInfrastructure(
         var source = await EnvironmentAsync(order.SourceEnvironmentId, ct);
         var target = await EnvironmentAsync(order.TargetEnvironmentId, ct);
         await Task.Delay(OperationDelay(settings), time, ct);
+        ThrowIfDefective(settings, SimulatedOperationKind.Migration);
         if (settings.Fails(SimulatedOperationKind.Migration))
             throw new InfrastructureException(
                 $"The migration from {source.Name} to {target.Name} failed: the target refused the live-migration handshake (simulated failure).");
@@ -106,6 +108,7 @@ public sealed class SimulatedNfvInfrastructure(
         var settings = options.CurrentValue;
         var startedAt = time.GetUtcNow();
         await Task.Delay(OperationDelay(settings), time, ct);
+        ThrowIfDefective(settings, SimulatedOperationKind.SnapshotDeletion);
         if (settings.Fails(SimulatedOperationKind.SnapshotDeletion))
             throw new InfrastructureException(
                 "Deleting the snapshot artefact failed: the storage back end is read-only at the moment (simulated failure).");
@@ -195,4 +198,10 @@ public sealed class SimulatedNfvInfrastructure(
     private static bool IsDuplicate(Exception ex) =>
         ex is DocumentAlreadyExistsException or PostgresException { SqlState: PostgresErrorCodes.UniqueViolation }
         || (ex.InnerException is { } inner && IsDuplicate(inner));
+
+    private static void ThrowIfDefective(NfvSimulatorOptions settings, SimulatedOperationKind kind)
+    {
+        if (settings.HasDefect(kind))
+            throw new InvalidOperationException($"Simulated defect in the {kind} adapter (Nfv:Simulator:DefectOperations).");
+    }
 }

@@ -42,10 +42,29 @@ public sealed class RequestWorkflowOptions
     /// <summary>How often stored scheduled messages (request expiry) are polled; they arrive up to this late.</summary>
     public TimeSpan ScheduledJobPollingTime { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Cooldowns of the quick retries of an execution attempt that throws something unexpected (default 1 s, 5 s,
+    /// 30 s); then <see cref="ExecutionScheduledRetries"/>; then the attempt is recorded as failed.
+    /// </summary>
+    public IReadOnlyList<TimeSpan>? ExecutionRetryCooldowns { get; set; }
+
+    /// <summary>Delays of the retries kept in the durable schedule after the quick ones (default 2, 10, 30 min).</summary>
+    public IReadOnlyList<TimeSpan>? ExecutionScheduledRetries { get; set; }
+
+    internal IReadOnlyList<TimeSpan> RetryCooldowns =>
+        ExecutionRetryCooldowns is { Count: > 0 } given ? given : [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30)];
+
+    internal IReadOnlyList<TimeSpan> ScheduledRetries =>
+        ExecutionScheduledRetries is { Count: > 0 } given ? given : [TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(30)];
+
     public static RequestWorkflowOptions From(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        return configuration.GetSection(Section).Get<RequestWorkflowOptions>() ?? new RequestWorkflowOptions();
+        var options = configuration.GetSection(Section).Get<RequestWorkflowOptions>() ?? new RequestWorkflowOptions();
+        if (options.ExecutionParallelism < 1)
+            throw new InvalidOperationException(
+                $"{Section}:{nameof(ExecutionParallelism)} is {options.ExecutionParallelism}; it must be at least 1 or no approved request would ever run.");
+        return options;
     }
 }
 
@@ -125,6 +144,7 @@ public static class RequestsRegistration
             // starving the commands people are waiting on.
             opts.PublishMessage<ExecuteRequest>().ToLocalQueue(ExecutionQueue);
             opts.LocalQueue(ExecutionQueue).MaximumParallelMessages(options.ExecutionParallelism);
+            opts.Policies.Add(new ExecutionFailurePolicy(options));
             // Wolverine 6 compiles its handler adapters at start-up; the compiler ships separately.
             opts.UseRuntimeCompilation();
             // Generated code says `using System;`: outside a Console.* namespace, `Console.Workflows...` would bind to

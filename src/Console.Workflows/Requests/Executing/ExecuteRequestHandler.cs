@@ -7,7 +7,10 @@ using Console.Workflows.Snapshots;
 using JasperFx.Core;
 using Marten;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.DependencyInjection;
+using Wolverine;
 using Wolverine.ErrorHandling;
+using Wolverine.Runtime;
 using Wolverine.Runtime.Handlers;
 
 namespace Console.Workflows.Requests.Executing;
@@ -20,18 +23,43 @@ namespace Console.Workflows.Requests.Executing;
 /// </summary>
 public static class ExecuteRequestHandler
 {
-    public static void Configure(HandlerChain chain)
+    /// <summary>
+    /// What happens when an attempt throws. Registered for <see cref="ExecuteRequest"/> by the workflow registration
+    /// (not by Wolverine's naming convention) because the retry delays come from <see cref="RequestWorkflowOptions"/>.
+    /// </summary>
+    public static void ConfigureFailures(HandlerChain chain, RequestWorkflowOptions options)
     {
         ArgumentNullException.ThrowIfNull(chain);
+        ArgumentNullException.ThrowIfNull(options);
         // A concurrent writer (an inventory edit, a duplicate delivery) moved a stream on: run again from fresh state.
         chain.OnException<JasperFx.ConcurrencyException>().RetryWithCooldown(100.Milliseconds(), 500.Milliseconds(), 2.Seconds());
         chain.OnException<JasperFx.Events.EventStreamUnexpectedMaxEventIdException>()
             .RetryWithCooldown(100.Milliseconds(), 500.Milliseconds(), 2.Seconds());
-        // Anything else (the database briefly gone) would leave the request executing: try again later, every step
-        // is safe to repeat. A cancellation means this node is going down; the stored message outlives it.
-        chain.OnException(ex => ex is not OperationCanceledException, "transient failure")
-            .RetryWithCooldown(1.Seconds(), 5.Seconds(), 30.Seconds())
-            .Then.ScheduleRetry(2.Minutes(), 10.Minutes(), 30.Minutes());
+        // Anything else (the database briefly gone) would leave the request executing: try again, quickly and then
+        // from the durable schedule, since every step is safe to repeat. When that is exhausted the failure is
+        // recorded on the request, where an operator sees it and can retry; it does not vanish into a dead-letter
+        // table with the request stuck in "Executing". A cancellation means this node is going down; the stored
+        // message outlives it.
+        chain.OnException(ex => ex is not OperationCanceledException, "unexpected failure")
+            .RetryWithCooldown([.. options.RetryCooldowns])
+            .Then.ScheduleRetry([.. options.ScheduledRetries])
+            .Then.CustomAction(RecordGivingUpAsync, "record the execution as failed");
+    }
+
+    private static async ValueTask RecordGivingUpAsync(IWolverineRuntime runtime, IEnvelopeLifecycle lifecycle, Exception ex)
+    {
+        if (lifecycle.Envelope?.Message is ExecuteRequest message)
+        {
+            var services = runtime.Services;
+            var reason = $"The execution kept failing and was given up after {lifecycle.Envelope.Attempts} attempts: {ex.Message}";
+            services.GetRequiredService<ILogger<ExecuteRequest>>().LogError(
+                ex, "Giving up request {RequestId} attempt {Attempt}", message.RequestId, message.Attempt);
+            await FailAsync(
+                services.GetRequiredService<IDocumentStore>(), message.RequestId, message.Attempt, reason,
+                services.GetRequiredService<TimeProvider>(), CancellationToken.None);
+        }
+
+        await lifecycle.CompleteAsync();
     }
 
     public static async Task Handle(
