@@ -24,8 +24,10 @@ public static class ConsoleStore
         // Enums by name: events written today still read correctly when an enum gains members.
         opts.UseSystemTextJsonForSerialization(EnumStorage.AsString);
 
-        // Rich appends: inline snapshots carry the stream version that optimistic concurrency checks against.
-        opts.Events.AppendMode = EventAppendMode.Rich;
+        // Quick appends: one statement per stream instead of a round trip for sequence numbers first (the approve path
+        // has a latency target). Every write to an existing stream goes through FetchForWriting, so inline documents
+        // still carry the stream version that commands check against; RequestWorkflowTests pins that down.
+        opts.Events.AppendMode = EventAppendMode.Quick;
 
         opts.AddInventory();
         opts.AddPolicy();

@@ -280,6 +280,20 @@ public sealed class RequestWorkflowTests(WorkflowFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task InlineRequestDocument_CarriesTheStreamVersion_AfterEveryCommand()
+    {
+        var s = await RuntimeScenario.CreateAsync(Host.Store);
+        var id = await Submit(s.Migration(s.DcB, s.ContextStore), s.Operator);
+        (await Details(id)).ShouldNotBeNull().Request.Version.ShouldBe((await EventsOf(id)).Count);
+
+        (await Approve(id, RuntimeScenario.Approver(1))).Succeeded.ShouldBeTrue();
+
+        var events = await EventsOf(id);
+        events.Count.ShouldBeGreaterThan(1);
+        (await Details(id)).ShouldNotBeNull().Request.Version.ShouldBe(events.Count);
+    }
+
+    [Fact]
     public async Task Approve_WithAStaleVersion_IsRefusedAsConflictAndCountsNothing()
     {
         var s = await RuntimeScenario.CreateAsync(Host.Store);
