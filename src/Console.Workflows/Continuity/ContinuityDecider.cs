@@ -1,0 +1,125 @@
+using Console.Workflows.Common;
+
+namespace Console.Workflows.Continuity;
+
+/// <summary>
+/// Pure decisions over a VNF's state continuity: who may run on which epoch. Each returns the events to append to the
+/// continuity stream (written with the stream's expected version, so two concurrent migrations cannot both commit) or
+/// a refusal that says why.
+/// </summary>
+public static class ContinuityDecider
+{
+    public const string By = "system:continuity";
+
+    public static Decision Establish(VnfContinuity? state, Guid vnfId, Guid instanceId, Guid environmentId, DateTimeOffset now) =>
+        state is not null
+            ? Refusal.Because("This VNF's state continuity is already established; a new instance comes only through migration or restore.", RefusalKind.Conflict)
+            : Decision.Emit(new ContinuityEstablished(vnfId, instanceId, environmentId, 1, By, now));
+
+    /// <summary>Seals the state at the source under the current epoch; only the valid, attested lease holder can be sealed.</summary>
+    public static Decision Seal(
+        VnfContinuity state, Guid operationId, Guid targetEnvironmentId, string sealedDigest, string sealedToKeyId, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Sealed is { } inFlight)
+            return inFlight.OperationId == operationId
+                ? Decision.Emit()
+                : Refusal.Because($"Migration {inFlight.OperationId:D} already sealed epoch {inFlight.Epoch}; one migration at a time.", RefusalKind.Conflict);
+        if (state.CurrentLease is not { } lease)
+            return Refusal.Because("No instance holds a valid lease on this VNF's state; nothing can be sealed.", RefusalKind.Invalid);
+        if (state.AwaitingReattestation)
+            return Refusal.Because("The running instance was interrupted and is not re-attested yet; its state is not sealed.", RefusalKind.Invalid);
+        return Decision.Emit(new StateSealed(
+            state.VnfId, operationId, state.Epoch, lease.InstanceId, targetEnvironmentId, sealedDigest, sealedToKeyId, By, now));
+    }
+
+    /// <summary>
+    /// The target unseals: only if the sealed epoch is still the current one (else a restore or another migration
+    /// overtook it and unsealing would resurrect an old state).
+    /// </summary>
+    public static Decision Commit(VnfContinuity state, Guid operationId, Guid targetInstanceId, long unsealedEpoch, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Sealed is not { } seal || seal.OperationId != operationId)
+            return Refusal.Because($"Migration {operationId:D} has no sealed state to unseal (aborted, overtaken or never sealed).", RefusalKind.Conflict);
+        if (seal.Epoch != state.Epoch || unsealedEpoch != state.Epoch)
+            return Refusal.Because(
+                $"The sealed state is of epoch {unsealedEpoch}, the VNF is at epoch {state.Epoch}: unsealing it would bring back an old state.",
+                RefusalKind.Conflict);
+        if (state.Fenced.Contains(targetInstanceId) || state.Leases.Any(l => l.InstanceId == targetInstanceId))
+            return Refusal.Because("The target instance held a lease before or was fenced; a migration starts a fresh instance.", RefusalKind.Invalid);
+        return Decision.Emit(new MigrationCommitted(
+            state.VnfId, operationId, state.Epoch, state.Epoch + 1, seal.SourceInstanceId, targetInstanceId, seal.TargetEnvironmentId, By, now));
+    }
+
+    public static Decision Abort(VnfContinuity state, Guid operationId, string reason, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return state.Sealed is { } seal && seal.OperationId == operationId
+            ? Decision.Emit(new MigrationAborted(state.VnfId, operationId, seal.Epoch, reason, By, now))
+            : Decision.Emit();
+    }
+
+    /// <summary>
+    /// Roll-back to a snapshot's state (only through an approved restore request): the state runs again under a new
+    /// epoch, never the snapshot's; whoever held the lease is fenced; a migration in flight is overtaken.
+    /// </summary>
+    public static Decision Restore(
+        VnfContinuity state, Guid snapshotId, Guid requestId, long snapshotEpoch, Guid instanceId, Guid environmentId, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (snapshotEpoch < 1 || snapshotEpoch > state.Epoch)
+            return Refusal.Because($"The snapshot claims epoch {snapshotEpoch}, but this VNF has only reached epoch {state.Epoch}.", RefusalKind.Invalid);
+        if (state.Fenced.Contains(instanceId) || state.Leases.Any(l => l.InstanceId == instanceId))
+            return Refusal.Because("A restore starts a fresh instance; this one held a lease before or was fenced.", RefusalKind.Invalid);
+        var newEpoch = state.EpochHistory.Max() + 1;
+        return Decision.Emit(new StateRestored(
+            state.VnfId, snapshotId, requestId, snapshotEpoch, state.Epoch, newEpoch, instanceId, environmentId, By, now));
+    }
+
+    /// <summary>The epochs whose state a restore to <paramref name="snapshotEpoch"/> loses, for the request page.</summary>
+    public static IReadOnlyList<long> EpochsLostByRestore(VnfContinuity state, long snapshotEpoch)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return [.. state.EpochHistory.Where(e => e > snapshotEpoch)];
+    }
+
+    public static Decision Interrupt(VnfContinuity state, Guid instanceId, LifecycleInterruption interruption, string by, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return state.CurrentLease?.InstanceId == instanceId
+            ? Decision.Emit(new InstanceInterrupted(state.VnfId, instanceId, interruption, by, now))
+            : Refusal.Because("Only the instance holding the lease can be paused, stopped or restarted.", RefusalKind.Invalid);
+    }
+
+    /// <summary>The holder presented accepted evidence after its interruption (the evidence was verified before).</summary>
+    public static Decision Reattested(VnfContinuity state, Guid instanceId, string evidence, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.CurrentLease?.InstanceId != instanceId)
+            return Refusal.Because("Only the lease holder's re-attestation restores trust in this VNF.", RefusalKind.Invalid);
+        return state.AwaitingReattestation
+            ? Decision.Emit(new InstanceReattested(state.VnfId, instanceId, state.Epoch, evidence, By, now))
+            : Decision.Emit();
+    }
+
+    /// <summary>
+    /// An instance reports it is alive on an epoch. The lease holder on the current epoch is fine; anything else (a
+    /// second live copy, a fenced copy, a stale epoch) is a fork or roll-back attempt: detected and fenced.
+    /// </summary>
+    public static Decision Heartbeat(VnfContinuity state, Guid instanceId, Guid environmentId, long epoch, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var holder = state.CurrentLease;
+        if (holder is not null && holder.InstanceId == instanceId && epoch == state.Epoch && !state.Fenced.Contains(instanceId))
+            return Decision.Emit();
+
+        var detail = state.Fenced.Contains(instanceId) ? "A fenced copy is still running."
+            : epoch < state.Epoch ? $"It runs on the state of epoch {epoch}, but the VNF is at epoch {state.Epoch}: a stale copy (roll-back)."
+            : epoch > state.Epoch ? $"It claims epoch {epoch}, which the console never issued."
+            : holder is null ? "It runs although no instance holds a valid lease."
+            : $"A second live instance beside the lease holder {holder.InstanceId:D}: a fork.";
+        return Decision.Emit(new ForkDetected(
+            state.VnfId, instanceId, environmentId, epoch, state.Epoch, holder?.InstanceId, detail, By, now));
+    }
+}
