@@ -89,6 +89,7 @@ public static class RequestsRegistration
         ArgumentNullException.ThrowIfNull(marten);
         var options = RequestWorkflowOptions.From(configuration);
         marten.IntegrateWithWolverine();
+        marten.RelayPolicyRevisionsToRetention();
         marten.AddAsyncDaemon(options.DurabilityMode == DurabilityMode.Solo ? DaemonMode.Solo : DaemonMode.HotCold);
         return marten;
     }
@@ -102,6 +103,7 @@ public static class RequestsRegistration
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var options = RequestWorkflowOptions.From(configuration);
+        var snapshotOptions = SnapshotLifecycleOptions.From(configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(options);
 
@@ -116,6 +118,7 @@ public static class RequestsRegistration
             opts.Discovery.DisableConventionalDiscovery();
             foreach (var handler in Handlers)
                 opts.Discovery.IncludeType(handler);
+            opts.AddSnapshotLifecycle(snapshotOptions);
 
             // Handlers that take an IDocumentSession run in one Marten transaction that also stores outgoing messages.
             opts.Policies.AutoApplyTransactions();
@@ -143,6 +146,7 @@ public static class RequestsRegistration
 
         services.Configure<NfvSimulatorOptions>(configuration.GetSection(NfvSimulatorOptions.Section));
         services.AddSingleton<INfvInfrastructure, SimulatedNfvInfrastructure>();
+        services.AddSnapshotLifecycle(configuration);
         return services;
     }
 

@@ -40,8 +40,10 @@ public sealed class WorkflowHost : IAsyncDisposable
 
     public IDocumentStore Store => _host.Services.GetRequiredService<IDocumentStore>();
 
+    /// <param name="services">Registers services before the workflow's own (e.g. a FakeTimeProvider as the TimeProvider).</param>
     public static async Task<WorkflowHost> StartAsync(
-        PostgresDatabase database, IReadOnlyDictionary<string, string?>? overrides = null, TimeSpan? shutdownTimeout = null)
+        PostgresDatabase database, IReadOnlyDictionary<string, string?>? overrides = null, TimeSpan? shutdownTimeout = null,
+        Action<IServiceCollection>? services = null)
     {
         ArgumentNullException.ThrowIfNull(database);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Testing" });
@@ -52,6 +54,7 @@ public sealed class WorkflowHost : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = shutdownTimeout ?? TimeSpan.FromSeconds(10));
 
+        services?.Invoke(builder.Services);
         builder.Services.AddConsoleWorkflowHost(builder.Configuration, database.ConfigureMarten);
 
         var host = builder.Build();
