@@ -209,8 +209,17 @@ public static class ExecuteRequestHandler
             case RequestKind.SnapshotDeletion:
             {
                 var snapshotId = content.SnapshotId ?? throw new InvalidOperationException("A deletion names its snapshot.");
-                var (claimed, refusal) = await snapshots.Deletion.ClaimAsync(snapshotId, s => DeletionDecider.StartByRequest(
-                    s, request.Id, $"Deletion request {request.Id:D}: {request.Justification}", ExecutionDecider.By, time.GetUtcNow()), ct);
+                // A pin, hold or sweep landing at the same moment moves the stream on: judge the fresh state again.
+                Snapshot? claimed = null;
+                Refusal? refusal = null;
+                for (var round = 0; round < 3 && claimed is null; round++)
+                {
+                    (claimed, refusal) = await snapshots.Deletion.ClaimAsync(snapshotId, s => DeletionDecider.StartByRequest(
+                        s, request.Id, $"Deletion request {request.Id:D}: {request.Justification}", ExecutionDecider.By, time.GetUtcNow()), ct);
+                    if (refusal?.Message != SnapshotGuards.ConflictMessage)
+                        break;
+                }
+
                 if (refusal is { Kind: RefusalKind.NotFound })
                 {
                     // Gone already (expired and swept while the request waited): the request's aim is met.
