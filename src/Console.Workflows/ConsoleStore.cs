@@ -1,4 +1,5 @@
 using Console.Workflows.Inventory;
+using Console.Workflows.Keys;
 using Console.Workflows.Nfv;
 using Console.Workflows.Policy;
 using Console.Workflows.Requests;
@@ -33,6 +34,7 @@ public static class ConsoleStore
         opts.AddPolicy();
         opts.AddRequests();
         opts.AddSnapshots();
+        opts.AddKeyStore();
         opts.AddNfvSimulator();
         return opts;
     }

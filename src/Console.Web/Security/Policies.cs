@@ -19,6 +19,12 @@ public static class Policies
     public const string EditPolicy = nameof(EditPolicy);
     public const string RetryExecution = nameof(RetryExecution);
 
+    /// <summary>Pin and unpin snapshots (operations people and administrators); see <c>SnapshotGuards</c>.</summary>
+    public const string ManageSnapshotRetention = nameof(ManageSnapshotRetention);
+
+    /// <summary>Place and release legal holds: security officers and administrators, not operations.</summary>
+    public const string PlaceLegalHold = nameof(PlaceLegalHold);
+
     public static readonly IReadOnlyDictionary<string, string[]> RolesFor = new Dictionary<string, string[]>
     {
         [ViewInventory] = [.. Roles.All],
@@ -30,6 +36,8 @@ public static class Policies
         [ViewPolicy] = [.. Roles.All],
         [EditPolicy] = [Roles.Administrator],
         [RetryExecution] = [Roles.NocOperator],
+        [ManageSnapshotRetention] = [Roles.NocOperator, Roles.NocApprover, Roles.Administrator],
+        [PlaceLegalHold] = [Roles.SecurityOfficer, Roles.Administrator],
     };
 
     public static AuthorizationBuilder AddConsolePolicies(this AuthorizationBuilder builder)

@@ -19,12 +19,36 @@ public interface INfvInfrastructure
     Task<MigrationReceipt> MigrateAsync(MigrationOrder order, CancellationToken ct);
 
     Task<DeletionReceipt> DeleteSnapshotAsync(SnapshotDeletionOrder order, CancellationToken ct);
+
+    /// <summary>
+    /// What the infrastructure holds for a snapshot now: where, the digest of the content as stored (computed afresh,
+    /// not remembered), whether it was deleted. Null when it knows no such snapshot. Restore compares the digest with
+    /// the signed manifest before trusting the artefact.
+    /// </summary>
+    Task<SnapshotArtefactState?> InspectSnapshotAsync(Guid snapshotId, CancellationToken ct);
 }
 
 public sealed record AttestationReport(
     Guid EnvironmentId, bool Attested, TrustLevel TrustLevel, string Nonce, DateTimeOffset IssuedAt, string Detail);
 
-public sealed record SnapshotOrder(Guid OperationId, Guid SnapshotId, Guid VnfId, IReadOnlyList<Guid> ComponentIds, Guid EnvironmentId);
+/// <summary>
+/// Take a snapshot. <see cref="Parts"/> gives, per trust domain among the components, the data key that domain's part
+/// of the artefact is encrypted with (AES-256-GCM); the infrastructure uses each key for its part only and keeps none.
+/// </summary>
+public sealed record SnapshotOrder(
+    Guid OperationId,
+    Guid SnapshotId,
+    Guid VnfId,
+    IReadOnlyList<Guid> ComponentIds,
+    Guid EnvironmentId,
+    IReadOnlyList<SnapshotPartKey>? Parts = null);
+
+/// <summary>The components of one trust domain and the data key (secret) their part of the artefact is encrypted with.</summary>
+public sealed record SnapshotPartKey(Guid TrustDomainId, IReadOnlyList<Guid> ComponentIds, string KeyId, byte[] DataKey);
+
+/// <summary>A snapshot artefact as the infrastructure holds it now; <see cref="KeyIds"/> name the data keys of its parts.</summary>
+public sealed record SnapshotArtefactState(
+    Guid SnapshotId, string Location, string ContentDigest, long SizeBytes, DateTimeOffset? DeletedAt, IReadOnlyList<string> KeyIds);
 
 public sealed record SnapshotArtefact(Guid SnapshotId, string Location, string ContentDigest, long SizeBytes, DateTimeOffset CompletedAt);
 

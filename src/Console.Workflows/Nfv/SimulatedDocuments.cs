@@ -26,7 +26,10 @@ public sealed record SimulatedOperation(
 /// <summary>Where the simulated infrastructure runs a component (its own view, independent of the inventory).</summary>
 public sealed record SimulatedPlacement(Guid Id, Guid VnfId, Guid EnvironmentId, Guid OperationId, DateTimeOffset Since);
 
-/// <summary>A snapshot artefact held by the simulated infrastructure.</summary>
+/// <summary>
+/// A snapshot artefact held by the simulated infrastructure. Its content is small stand-in state per trust domain,
+/// encrypted with that domain's data key; deleting the artefact erases the parts.
+/// </summary>
 public sealed record SimulatedSnapshotArtefact(
     Guid Id,
     Guid VnfId,
@@ -36,4 +39,10 @@ public sealed record SimulatedSnapshotArtefact(
     string ContentDigest,
     long SizeBytes,
     DateTimeOffset CreatedAt,
-    DateTimeOffset? DeletedAt);
+    DateTimeOffset? DeletedAt)
+{
+    public IReadOnlyList<SimulatedArtefactPart> Parts { get; init; } = [];
+}
+
+/// <summary>One trust domain's part of a simulated artefact: AES-256-GCM ciphertext under the domain's data key.</summary>
+public sealed record SimulatedArtefactPart(Guid TrustDomainId, IReadOnlyList<Guid> ComponentIds, string KeyId, byte[] Nonce, byte[] Ciphertext, byte[] Tag);

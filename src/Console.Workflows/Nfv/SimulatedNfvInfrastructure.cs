@@ -59,11 +59,14 @@ public sealed class SimulatedNfvInfrastructure(
                 $"The snapshot of the VNF's components in {environment.Name} failed: the storage back end refused the write (simulated failure).");
 
         var completedAt = time.GetUtcNow();
-        var digest = Digest($"{order.OperationId}|{order.VnfId}|{string.Join(',', order.ComponentIds)}");
+        var parts = (order.Parts ?? []).Select(p => Encrypt(order, p)).ToList();
+        var digest = parts.Count > 0
+            ? DigestOf(parts)
+            : Digest($"{order.OperationId}|{order.VnfId}|{string.Join(',', order.ComponentIds)}");
         var artefact = new SimulatedSnapshotArtefact(
             order.SnapshotId, order.VnfId, order.ComponentIds, order.EnvironmentId,
             $"sim://{Slug(environment.Name)}/snapshots/{order.SnapshotId:N}", digest,
-            SizeFrom(digest, order.ComponentIds.Count), completedAt, null);
+            SizeFrom(digest, order.ComponentIds.Count), completedAt, null) { Parts = parts };
         var operation = new SimulatedOperation(order.OperationId, SimulatedOperationKind.Snapshot, order.VnfId, order.ComponentIds,
             order.EnvironmentId, null, order.SnapshotId, $"Snapshot stored at {artefact.Location}", startedAt, completedAt);
 
@@ -124,9 +127,59 @@ public sealed class SimulatedNfvInfrastructure(
         var recorded = await RecordAsync(operation, s =>
         {
             if (artefact is { DeletedAt: null })
-                s.Store(artefact with { DeletedAt = completedAt });
+                s.Store(artefact with { DeletedAt = completedAt, Parts = [] });
         }, ct);
         return new DeletionReceipt(recorded.Id, order.SnapshotId, recorded.CompletedAt, recorded.Detail);
+    }
+
+    public async Task<SnapshotArtefactState?> InspectSnapshotAsync(Guid snapshotId, CancellationToken ct)
+    {
+        await using var session = store.QuerySession();
+        var artefact = await session.LoadAsync<SimulatedSnapshotArtefact>(snapshotId, ct);
+        if (artefact is null)
+            return null;
+        // The digest of what is stored now, so content changed behind the console's back shows.
+        var digest = artefact.DeletedAt is not null ? artefact.ContentDigest
+            : artefact.Parts.Count > 0 ? DigestOf(artefact.Parts)
+            : artefact.ContentDigest;
+        return new SnapshotArtefactState(
+            artefact.Id, artefact.Location, digest, artefact.SizeBytes, artefact.DeletedAt, [.. artefact.Parts.Select(p => p.KeyId)]);
+    }
+
+    /// <summary>
+    /// Stand-in state of one trust domain's components, encrypted with that domain's data key; the snapshot, domain and
+    /// key id are associated data, so a part moved to another snapshot or domain does not decrypt.
+    /// </summary>
+    private static SimulatedArtefactPart Encrypt(SnapshotOrder order, SnapshotPartKey key)
+    {
+        var state = Encoding.UTF8.GetBytes(
+            $"simulated persistent state of components {string.Join(',', key.ComponentIds)} of VNF {order.VnfId:D}, operation {order.OperationId:D}");
+        var nonce = RandomNumberGenerator.GetBytes(12);
+        var ciphertext = new byte[state.Length];
+        var tag = new byte[16];
+        using var aes = new AesGcm(key.DataKey, tag.Length);
+        aes.Encrypt(nonce, state, ciphertext, tag, PartAssociatedData(order.SnapshotId, key.TrustDomainId, key.KeyId));
+        return new SimulatedArtefactPart(key.TrustDomainId, key.ComponentIds, key.KeyId, nonce, ciphertext, tag);
+    }
+
+    /// <summary>The associated data a part of a simulated artefact is encrypted with.</summary>
+    public static byte[] PartAssociatedData(Guid snapshotId, Guid trustDomainId, string keyId) =>
+        Encoding.UTF8.GetBytes($"vnf-console/artefact-part/v1|{snapshotId:D}|{trustDomainId:D}|{keyId}");
+
+    private static string DigestOf(IEnumerable<SimulatedArtefactPart> parts)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var part in parts.OrderBy(p => p.TrustDomainId))
+        {
+            hash.AppendData(part.TrustDomainId.ToByteArray());
+            hash.AppendData(Encoding.UTF8.GetBytes(part.KeyId + "\n"));
+            hash.AppendData(part.Nonce);
+            hash.AppendData(BitConverter.GetBytes(part.Ciphertext.Length));
+            hash.AppendData(part.Ciphertext);
+            hash.AppendData(part.Tag);
+        }
+
+        return "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
     private async Task<SimulatedOperation?> FindAsync(Guid operationId, CancellationToken ct)

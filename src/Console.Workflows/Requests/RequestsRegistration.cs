@@ -108,6 +108,7 @@ public static class RequestsRegistration
         ArgumentNullException.ThrowIfNull(marten);
         var options = RequestWorkflowOptions.From(configuration);
         marten.IntegrateWithWolverine();
+        marten.RelayPolicyRevisionsToRetention();
         marten.AddAsyncDaemon(options.DurabilityMode == DurabilityMode.Solo ? DaemonMode.Solo : DaemonMode.HotCold);
         return marten;
     }
@@ -121,6 +122,7 @@ public static class RequestsRegistration
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var options = RequestWorkflowOptions.From(configuration);
+        var snapshotOptions = SnapshotLifecycleOptions.From(configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(options);
 
@@ -135,6 +137,7 @@ public static class RequestsRegistration
             opts.Discovery.DisableConventionalDiscovery();
             foreach (var handler in Handlers)
                 opts.Discovery.IncludeType(handler);
+            opts.AddSnapshotLifecycle(snapshotOptions);
 
             // Handlers that take an IDocumentSession run in one Marten transaction that also stores outgoing messages.
             opts.Policies.AutoApplyTransactions();
@@ -163,6 +166,7 @@ public static class RequestsRegistration
 
         services.Configure<NfvSimulatorOptions>(configuration.GetSection(NfvSimulatorOptions.Section));
         services.AddSingleton<INfvInfrastructure, SimulatedNfvInfrastructure>();
+        services.AddSnapshotLifecycle(configuration);
         return services;
     }
 

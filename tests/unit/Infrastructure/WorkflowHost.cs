@@ -24,6 +24,8 @@ public sealed class WorkflowHost : IAsyncDisposable
         ["Workflow:ScheduledJobPollingTime"] = "00:00:00.300",
         ["Workflow:AttestationMaxAge"] = "00:05:00",
         ["Nfv:Simulator:DelayMilliseconds"] = "40",
+        // The KEK master and manifest-signing keys of test hosts, apart from a real console's.
+        ["Keys:Folder"] = Path.Combine(Path.GetTempPath(), "vnf-console-test-keys"),
     };
 
     private readonly IHost _host;
@@ -40,8 +42,10 @@ public sealed class WorkflowHost : IAsyncDisposable
 
     public IDocumentStore Store => _host.Services.GetRequiredService<IDocumentStore>();
 
+    /// <param name="services">Registers services before the workflow's own (e.g. a FakeTimeProvider as the TimeProvider).</param>
     public static async Task<WorkflowHost> StartAsync(
-        PostgresDatabase database, IReadOnlyDictionary<string, string?>? overrides = null, TimeSpan? shutdownTimeout = null)
+        PostgresDatabase database, IReadOnlyDictionary<string, string?>? overrides = null, TimeSpan? shutdownTimeout = null,
+        Action<IServiceCollection>? services = null)
     {
         ArgumentNullException.ThrowIfNull(database);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Testing" });
@@ -52,6 +56,7 @@ public sealed class WorkflowHost : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = shutdownTimeout ?? TimeSpan.FromSeconds(10));
 
+        services?.Invoke(builder.Services);
         builder.Services.AddConsoleWorkflowHost(builder.Configuration, database.ConfigureMarten);
 
         var host = builder.Build();

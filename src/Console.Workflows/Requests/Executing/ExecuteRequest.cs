@@ -169,13 +169,4 @@ public static class ExecutionDecider
             artefact.SnapshotId, vnf.Id, vnf.Name, components, state.Id, state.Content.SourceEnvironmentId,
             artefact.Location, artefact.ContentDigest, artefact.SizeBytes, state.RequesterId, approvedBy, By, now);
     }
-
-    /// <summary>The Snapshot stream's event for a completed deletion request.</summary>
-    public static SnapshotDeleted SnapshotDeletedEvent(ChangeRequest state, DateTimeOffset now)
-    {
-        ArgumentNullException.ThrowIfNull(state);
-        var snapshotId = state.Content.SnapshotId
-            ?? throw new InvalidOperationException("A deletion request always names its snapshot.");
-        return new SnapshotDeleted(snapshotId, state.Id, $"Deletion request {state.Id:D}: {state.Justification}", By, now);
-    }
 }

@@ -3,7 +3,11 @@ using Console.Workflows.Common;
 using Console.Workflows.Inventory;
 using Console.Workflows.Nfv;
 using Console.Workflows.Policy;
+using Console.Workflows.Keys;
 using Console.Workflows.Snapshots;
+using Console.Workflows.Snapshots.Protecting;
+using Console.Workflows.Snapshots.Retention;
+using Console.Workflows.Snapshots.Sweeping;
 using JasperFx.Core;
 using Marten;
 using Microsoft.Extensions.Logging;
@@ -68,6 +72,9 @@ public static class ExecuteRequestHandler
         INfvInfrastructure infrastructure,
         TimeProvider time,
         RequestWorkflowOptions options,
+        IKeyStore keys,
+        IManifestSigner signer,
+        SecureDeletion deletion,
         ILogger<ExecuteRequest> logger,
         CancellationToken ct)
     {
@@ -93,9 +100,10 @@ public static class ExecuteRequestHandler
 
         try
         {
-            await OperateAndCompleteAsync(store, infrastructure, request, attempt, time, ct);
+            var protection = new SnapshotServices(keys, signer, deletion);
+            await OperateAndCompleteAsync(store, infrastructure, protection, request, attempt, vnf, time, ct);
         }
-        catch (InfrastructureException ex)
+        catch (Exception ex) when (ex is InfrastructureException or KeyUnavailableException or ExecutionRefusedException)
         {
             logger.LogWarning("Request {RequestId} attempt {Attempt} failed in the infrastructure: {Reason}", request.Id, attempt, ex.Message);
             await FailAsync(store, request.Id, attempt, ex.Message, time, ct);
@@ -188,35 +196,72 @@ public static class ExecuteRequestHandler
 
     /// <summary>
     /// Runs the operation (idempotent on the operation id) and records the completion together with what changed in
-    /// the inventory, in one transaction.
+    /// the inventory, in one transaction. A snapshot gets one data key per trust domain before it is taken, and its
+    /// retention and signed manifest with the snapshot itself; a deletion destroys the snapshot's keys and records the
+    /// receipt.
     /// </summary>
     private static async Task OperateAndCompleteAsync(
-        IDocumentStore store, INfvInfrastructure infrastructure, ChangeRequest request, int attempt, TimeProvider time,
-        CancellationToken ct)
+        IDocumentStore store, INfvInfrastructure infrastructure, SnapshotServices snapshots, ChangeRequest request, int attempt,
+        Vnf? vnf, TimeProvider time, CancellationToken ct)
     {
         var content = request.Content;
         var operationId = ExecutionDecider.OperationId(request.Id, attempt);
         SnapshotArtefact? artefact = null;
+        IReadOnlyList<ManifestKey> snapshotKeys = [];
+        SnapshotDeleted? receipt = null;
         string result;
         switch (content.Kind)
         {
             case RequestKind.Snapshot:
-                artefact = await infrastructure.TakeSnapshotAsync(new SnapshotOrder(
-                    operationId, ExecutionDecider.SnapshotIdFor(request.Id), content.VnfId, content.ComponentIds,
-                    content.SourceEnvironmentId), ct);
-                result = $"Snapshot {artefact.SnapshotId:D} stored at {artefact.Location} ({artefact.SizeBytes / (1024 * 1024)} MiB).";
+            {
+                var snapshotId = ExecutionDecider.SnapshotIdFor(request.Id);
+                var components = ExecutionDecider.ComponentsOf(request, vnf ?? throw new InvalidOperationException("A snapshot has a VNF."));
+                using (var dataKeys = await SnapshotProtection.CreateDataKeysAsync(snapshots.Keys, snapshotId, components, ct))
+                {
+                    artefact = await infrastructure.TakeSnapshotAsync(new SnapshotOrder(
+                        operationId, snapshotId, content.VnfId, content.ComponentIds, content.SourceEnvironmentId, dataKeys.Parts), ct);
+                    snapshotKeys = dataKeys.Keys;
+                }
+
+                result = $"Snapshot {artefact.SnapshotId:D} stored at {artefact.Location} ({artefact.SizeBytes / (1024 * 1024)} MiB), "
+                    + $"encrypted with {snapshotKeys.Count} data key(s), one per trust domain.";
                 break;
+            }
+
             case RequestKind.Migration:
-                var receipt = await infrastructure.MigrateAsync(new MigrationOrder(
+                var migration = await infrastructure.MigrateAsync(new MigrationOrder(
                     operationId, content.VnfId, content.ComponentIds, content.SourceEnvironmentId,
                     content.TargetEnvironmentId ?? throw new InvalidOperationException("A migration has a target.")), ct);
-                result = $"Migrated: {receipt.Detail}.";
+                result = $"Migrated: {migration.Detail}.";
                 break;
             case RequestKind.SnapshotDeletion:
-                var deletion = await infrastructure.DeleteSnapshotAsync(new SnapshotDeletionOrder(
-                    operationId, content.SnapshotId ?? throw new InvalidOperationException("A deletion names its snapshot.")), ct);
-                result = $"Snapshot deleted: {deletion.Detail}";
+            {
+                var snapshotId = content.SnapshotId ?? throw new InvalidOperationException("A deletion names its snapshot.");
+                // A pin, hold or sweep landing at the same moment moves the stream on: judge the fresh state again.
+                Snapshot? claimed = null;
+                Refusal? refusal = null;
+                for (var round = 0; round < 3 && claimed is null; round++)
+                {
+                    (claimed, refusal) = await snapshots.Deletion.ClaimAsync(snapshotId, s => DeletionDecider.StartByRequest(
+                        s, request.Id, $"Deletion request {request.Id:D}: {request.Justification}", ExecutionDecider.By, time.GetUtcNow()), ct);
+                    if (refusal?.Message != SnapshotGuards.ConflictMessage)
+                        break;
+                }
+
+                if (refusal is { Kind: RefusalKind.NotFound })
+                {
+                    // Gone already (expired and swept while the request waited): the request's aim is met.
+                    result = refusal.Message + " Nothing was left to delete.";
+                    break;
+                }
+
+                if (claimed is null)
+                    throw new ExecutionRefusedException("The snapshot cannot be deleted: " + refusal?.Message);
+                receipt = await snapshots.Deletion.CarryOutAsync(claimed, ExecutionDecider.By, ct);
+                result = $"Snapshot deleted: {receipt.DestroyedKeyIds?.Count ?? 0} data key(s) destroyed; {receipt.InfrastructureDetail}";
                 break;
+            }
+
             default:
                 throw new InvalidOperationException($"Unknown request kind {content.Kind}.");
         }
@@ -235,26 +280,34 @@ public static class ExecuteRequestHandler
         {
             case RequestKind.Snapshot:
             {
-                var vnf = await session.LoadAsync<Vnf>(content.VnfId, ct)
+                var currentVnf = await session.LoadAsync<Vnf>(content.VnfId, ct)
                     ?? throw new InfrastructureException("The VNF disappeared from the inventory while its snapshot was taken.");
-                session.Events.StartStream<Snapshot>(artefact!.SnapshotId, ExecutionDecider.SnapshotTakenEvent(current, vnf, artefact, now));
+                var policy = await session.LoadAsync<ApprovalPolicy>(ApprovalPolicy.StreamId, ct)
+                    ?? throw new InvalidOperationException("No approval policy is in force.");
+                var taken = ExecutionDecider.SnapshotTakenEvent(current, currentVnf, artefact!, now);
+                var epoch = await SnapshotProtection.StateEpochAsync(session, currentVnf.Id, ct);
+                // One transaction: the snapshot never exists without its expiry and its signed manifest.
+                session.Events.StartStream<Snapshot>(artefact!.SnapshotId,
+                    taken,
+                    RetentionRules.Assign(taken, policy, ExecutionDecider.By, now),
+                    SnapshotProtection.Protect(taken, epoch, snapshotKeys, snapshots.Signer, now));
                 break;
             }
 
             case RequestKind.Migration:
             {
                 var vnfStream = await session.Events.FetchForWriting<Vnf>(content.VnfId, ct);
-                var vnf = vnfStream.Aggregate
+                var moved = vnfStream.Aggregate
                     ?? throw new InfrastructureException("The VNF disappeared from the inventory while it was migrated.");
-                vnfStream.AppendOne(ExecutionDecider.MigrationEvent(current, vnf, now));
+                vnfStream.AppendOne(ExecutionDecider.MigrationEvent(current, moved, now));
                 break;
             }
 
-            case RequestKind.SnapshotDeletion:
+            case RequestKind.SnapshotDeletion when receipt is not null:
             {
                 var snapshotStream = await session.Events.FetchForWriting<Snapshot>(content.SnapshotId!.Value, ct);
                 if (snapshotStream.Aggregate is { Status: SnapshotStatus.Available })
-                    snapshotStream.AppendOne(ExecutionDecider.SnapshotDeletedEvent(current, now));
+                    snapshotStream.AppendOne(receipt with { At = now });
                 break;
             }
         }
@@ -270,5 +323,24 @@ public static class ExecuteRequestHandler
             return;
         stream.AppendMany(ExecutionDecider.Fail(current, attempt, reason, time.GetUtcNow()).Events);
         await session.SaveChangesAsync(ct);
+    }
+}
+
+/// <summary>What execution needs to protect a snapshot it takes and to delete one securely.</summary>
+internal sealed record SnapshotServices(IKeyStore Keys, IManifestSigner Signer, SecureDeletion Deletion);
+
+/// <summary>The execution may not go on for a reason of the workflow's own (e.g. a legal hold), not the infrastructure's.</summary>
+internal sealed class ExecutionRefusedException : Exception
+{
+    public ExecutionRefusedException(string message) : base(message)
+    {
+    }
+
+    public ExecutionRefusedException()
+    {
+    }
+
+    public ExecutionRefusedException(string message, Exception inner) : base(message, inner)
+    {
     }
 }

@@ -1,0 +1,30 @@
+using Marten;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Console.Workflows.Keys;
+
+public static class KeysRegistration
+{
+    /// <summary>The embedded key store's table of wrapped data keys.</summary>
+    public static StoreOptions AddKeyStore(this StoreOptions opts)
+    {
+        ArgumentNullException.ThrowIfNull(opts);
+        opts.Schema.For<StoredDataKey>().DocumentAlias("key_store_data_key").Index(x => x.TrustDomainId);
+        return opts;
+    }
+
+    /// <summary>
+    /// The embedded key store: KEKs from the master key file (<c>Keys</c> section), wrapped keys in PostgreSQL. A host
+    /// that registers its own <see cref="IKeyEncryptionKeys"/> or <see cref="IKeyStore"/> first (a Key Vault adapter)
+    /// keeps it.
+    /// </summary>
+    public static IServiceCollection AddKeyStore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(KeyStoreOptions.From(configuration));
+        services.TryAddSingleton<IKeyEncryptionKeys, LocalKeyEncryptionKeys>();
+        services.TryAddSingleton<IKeyStore, MartenKeyStore>();
+        return services;
+    }
+}

@@ -1,0 +1,59 @@
+using Console.Workflows.Common;
+using Console.Workflows.Snapshots.Holding;
+using Console.Workflows.Snapshots.MarkingNotNeeded;
+using Console.Workflows.Snapshots.Pinning;
+using Console.Workflows.Requests;
+using Wolverine;
+
+namespace Console.Workflows.Snapshots;
+
+/// <summary>
+/// The write side of a snapshot's retention, for pages and the API alike: pin, legal hold, "no longer needed". Each
+/// command carries the snapshot version the person saw; every one is checked on the server (role, state, version) and
+/// refused with a reason, never an exception. Deletion itself is the sweep's or an approved request's.
+/// </summary>
+public interface ISnapshotCommands
+{
+    Task<Outcome> PinAsync(PinSnapshot command, Actor actor, CancellationToken ct = default);
+
+    Task<Outcome> UnpinAsync(UnpinSnapshot command, Actor actor, CancellationToken ct = default);
+
+    Task<Outcome> PlaceLegalHoldAsync(PlaceLegalHold command, Actor actor, CancellationToken ct = default);
+
+    Task<Outcome> ReleaseLegalHoldAsync(ReleaseLegalHold command, Actor actor, CancellationToken ct = default);
+
+    Task<Outcome> MarkNotNeededAsync(MarkSnapshotNotNeeded command, Actor actor, CancellationToken ct = default);
+}
+
+/// <summary><see cref="ISnapshotCommands"/> through Wolverine: each command's handler runs inline in one transaction.</summary>
+public sealed class WolverineSnapshotCommands(IMessageBus bus) : ISnapshotCommands
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    public Task<Outcome> PinAsync(PinSnapshot command, Actor actor, CancellationToken ct = default) =>
+        InvokeAsync(new PinSnapshotBy(command, actor), ct);
+
+    public Task<Outcome> UnpinAsync(UnpinSnapshot command, Actor actor, CancellationToken ct = default) =>
+        InvokeAsync(new UnpinSnapshotBy(command, actor), ct);
+
+    public Task<Outcome> PlaceLegalHoldAsync(PlaceLegalHold command, Actor actor, CancellationToken ct = default) =>
+        InvokeAsync(new PlaceLegalHoldBy(command, actor), ct);
+
+    public Task<Outcome> ReleaseLegalHoldAsync(ReleaseLegalHold command, Actor actor, CancellationToken ct = default) =>
+        InvokeAsync(new ReleaseLegalHoldBy(command, actor), ct);
+
+    public Task<Outcome> MarkNotNeededAsync(MarkSnapshotNotNeeded command, Actor actor, CancellationToken ct = default) =>
+        InvokeAsync(new MarkSnapshotNotNeededBy(command, actor), ct);
+
+    private async Task<Outcome> InvokeAsync(object message, CancellationToken ct)
+    {
+        try
+        {
+            return await bus.InvokeAsync<Outcome>(message, ct, Timeout);
+        }
+        catch (Exception ex) when (WolverineRequestCommands.IsConcurrency(ex))
+        {
+            return Outcome.Refused(Refusal.Because(SnapshotGuards.ConflictMessage, RefusalKind.Conflict));
+        }
+    }
+}

@@ -1,0 +1,35 @@
+using Console.Workflows.Common;
+using Console.Workflows.Snapshots.Retention;
+
+namespace Console.Workflows.Snapshots.MarkingNotNeeded;
+
+/// <summary>The snapshot is no longer needed: it becomes due now and goes at the next sweep unless held or pinned.</summary>
+public sealed record MarkSnapshotNotNeeded(Guid SnapshotId, int ExpectedVersion, string Reason);
+
+public static class MarkSnapshotNotNeededDecider
+{
+    public const string NeedsApprovalMessage =
+        "This snapshot holds Sensitive or Critical components, so deleting it before it expires needs approval: raise a "
+        + "deletion request for it; once approved, the workflow deletes it securely.";
+
+    public static Decision Decide(MarkSnapshotNotNeeded command, Snapshot state, Actor actor, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(actor);
+        if (!string.Equals(actor.UserId, state.RequestedBy, StringComparison.Ordinal) && !actor.IsInRole(Roles.Administrator))
+            return Refusal.Because("Only the person who requested this snapshot or an administrator may mark it no longer needed.", RefusalKind.Forbidden);
+        if ((SnapshotGuards.IsCurrent(command.ExpectedVersion, state) ?? SnapshotGuards.IsOpen(state, "marked no longer needed")) is { } refusal)
+            return refusal;
+        if (state.NotNeededAt is { } marked)
+            return Refusal.Because($"This snapshot was already marked no longer needed at {marked:yyyy-MM-dd HH:mm} UTC.", RefusalKind.Conflict);
+        if (RetentionRules.NeedsApprovalToDelete(state))
+            return Refusal.Because(NeedsApprovalMessage, RefusalKind.Invalid);
+
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var reason = SnapshotGuards.CleanReason(command.Reason, errors);
+        if (errors.Count > 0)
+            return Refusal.ForFields(errors);
+        return Decision.Emit(new SnapshotMarkedNotNeeded(state.Id, reason, actor.UserId, now));
+    }
+}

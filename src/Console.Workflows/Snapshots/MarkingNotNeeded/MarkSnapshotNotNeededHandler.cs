@@ -1,0 +1,16 @@
+using Console.Workflows.Common;
+using Marten;
+
+namespace Console.Workflows.Snapshots.MarkingNotNeeded;
+
+public sealed record MarkSnapshotNotNeededBy(MarkSnapshotNotNeeded Command, Actor Actor);
+
+public static class MarkSnapshotNotNeededHandler
+{
+    public static Task<Outcome> Handle(MarkSnapshotNotNeededBy message, IDocumentSession session, TimeProvider time, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return SnapshotHandler.DecideAsync(session, message.Command.SnapshotId,
+            s => MarkSnapshotNotNeededDecider.Decide(message.Command, s, message.Actor, time.GetUtcNow()), ct);
+    }
+}

@@ -1,0 +1,25 @@
+using Console.Workflows.Common;
+using Marten;
+
+namespace Console.Workflows.Snapshots.Pinning;
+
+public sealed record PinSnapshotBy(PinSnapshot Command, Actor Actor);
+
+public sealed record UnpinSnapshotBy(UnpinSnapshot Command, Actor Actor);
+
+public static class PinSnapshotHandler
+{
+    public static Task<Outcome> Handle(PinSnapshotBy message, IDocumentSession session, TimeProvider time, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return SnapshotHandler.DecideAsync(session, message.Command.SnapshotId,
+            s => PinSnapshotDecider.Decide(message.Command, s, message.Actor, time.GetUtcNow()), ct);
+    }
+
+    public static Task<Outcome> Handle(UnpinSnapshotBy message, IDocumentSession session, TimeProvider time, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return SnapshotHandler.DecideAsync(session, message.Command.SnapshotId,
+            s => PinSnapshotDecider.Decide(message.Command, s, message.Actor, time.GetUtcNow()), ct);
+    }
+}

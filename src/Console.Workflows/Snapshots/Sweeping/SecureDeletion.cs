@@ -1,0 +1,109 @@
+using Console.Workflows.Common;
+using Console.Workflows.Keys;
+using Console.Workflows.Nfv;
+using Console.Workflows.Requests;
+using Marten;
+using Microsoft.Extensions.Logging;
+
+namespace Console.Workflows.Snapshots.Sweeping;
+
+/// <summary>
+/// Deletes a snapshot securely, in three steps each safe to repeat: begin (claim it with optimistic concurrency, so
+/// exactly one deleter proceeds), carry out (destroy its data keys, then have the infrastructure delete the artefact
+/// under the snapshot's one operation id), record the receipt. A deleter that stops halfway leaves the claim; the next
+/// sweep, or the request's retried execution, finishes it.
+/// </summary>
+public sealed class SecureDeletion(
+    IDocumentStore store, IKeyStore keys, INfvInfrastructure infrastructure, TimeProvider time, ILogger<SecureDeletion> logger)
+{
+    /// <summary>
+    /// Runs <paramref name="decide"/> on the current state and appends what it decides against that state's version.
+    /// Returns the claimed snapshot (also when the deletion had begun before), or why not.
+    /// </summary>
+    public async Task<(Snapshot? Claimed, Refusal? Refusal)> ClaimAsync(Guid snapshotId, Func<Snapshot, Decision> decide, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(decide);
+        await using var session = store.LightweightSession();
+        var stream = await session.Events.FetchForWriting<Snapshot>(snapshotId, ct);
+        if (stream.Aggregate is not { } snapshot)
+            return (null, Refusal.Because("This snapshot does not exist.", RefusalKind.NotFound));
+
+        var decision = decide(snapshot);
+        if (decision.Refusal is { } refusal)
+            return (null, refusal);
+        if (decision.Events.Count == 0)
+            return snapshot.Deletion is null
+                ? (null, Refusal.Because("Nothing to delete.", RefusalKind.Conflict))
+                : (snapshot, null);
+
+        stream.AppendMany(decision.Events);
+        try
+        {
+            await session.SaveChangesAsync(ct);
+        }
+        catch (Exception ex) when (WolverineRequestCommands.IsConcurrency(ex))
+        {
+            return (null, Refusal.Because(SnapshotGuards.ConflictMessage, RefusalKind.Conflict));
+        }
+
+        return (snapshot.Apply((SnapshotDeletionStarted)decision.Events[0]), null);
+    }
+
+    /// <summary>Destroys the data keys (crypto-shredding), then deletes the artefact; returns the receipt to record.</summary>
+    public async Task<SnapshotDeleted> CarryOutAsync(Snapshot claimed, string by, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(claimed);
+        var deletion = claimed.Deletion ?? throw new InvalidOperationException($"Deletion of snapshot {claimed.Id} was not begun.");
+        var destroyed = new List<string>();
+        foreach (var key in claimed.Keys)
+        {
+            var result = await keys.DestroyAsync(key.KeyId, ct);
+            if (!result.Existed)
+                logger.LogWarning("Data key {KeyId} of snapshot {SnapshotId} was not in the key store", key.KeyId, claimed.Id);
+            destroyed.Add(key.KeyId);
+        }
+
+        var receipt = await infrastructure.DeleteSnapshotAsync(new SnapshotDeletionOrder(deletion.OperationId, claimed.Id), ct);
+        return DeletionDecider.Receipt(claimed, destroyed, receipt, by, time.GetUtcNow());
+    }
+
+    /// <summary>Appends the receipt unless the snapshot is already deleted. True when this call recorded it.</summary>
+    public async Task<bool> RecordAsync(SnapshotDeleted receipt, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(receipt);
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var session = store.LightweightSession();
+            var stream = await session.Events.FetchForWriting<Snapshot>(receipt.SnapshotId, ct);
+            if (stream.Aggregate is not { Status: SnapshotStatus.Available })
+                return false;
+            stream.AppendOne(receipt);
+            try
+            {
+                await session.SaveChangesAsync(ct);
+                return true;
+            }
+            catch (Exception ex) when (WolverineRequestCommands.IsConcurrency(ex) && attempt < 5)
+            {
+                // Another writer moved the stream on (a retention change, or another deleter's receipt): look again.
+            }
+        }
+    }
+
+    /// <summary>Claim, carry out and record in one go; what happened, for the sweep's report.</summary>
+    public async Task<DeletionOutcome> DeleteAsync(Guid snapshotId, Func<Snapshot, Decision> decide, string by, CancellationToken ct)
+    {
+        var (claimed, refusal) = await ClaimAsync(snapshotId, decide, ct);
+        if (claimed is null)
+            return new DeletionOutcome(snapshotId, false, refusal?.Message);
+        var receipt = await CarryOutAsync(claimed, by, ct);
+        var recorded = await RecordAsync(receipt, ct);
+        if (recorded)
+            logger.LogInformation(
+                "Snapshot {SnapshotId} deleted ({Trigger}): keys {KeyIds} destroyed, {Detail}",
+                snapshotId, receipt.Trigger, string.Join(",", receipt.DestroyedKeyIds ?? []), receipt.InfrastructureDetail);
+        return new DeletionOutcome(snapshotId, recorded, recorded ? null : "Another deleter recorded the receipt first.");
+    }
+}
+
+public sealed record DeletionOutcome(Guid SnapshotId, bool Deleted, string? Why);
