@@ -34,7 +34,10 @@ public static class AccessResources
 
     public static string TrustDomain(Guid id) => $"trust-domain/{id}";
 
-    /// <summary>The ids a resource names, by kind (request, vnf, environment, trust-domain); unknown parts are skipped.</summary>
+    /// <summary>
+    /// The ids a resource names, by kind (request, vnf, environment, trust-domain); unknown parts are skipped. HTTP paths
+    /// read the same way: <c>/api/requests/{id}/approve</c> names request {id}.
+    /// </summary>
     public static IReadOnlyList<(string Kind, Guid Id)> Parse(string? resource)
     {
         if (string.IsNullOrWhiteSpace(resource))
@@ -45,7 +48,8 @@ public static class AccessResources
         {
             if (Guid.TryParse(parts[i + 1], out var id))
             {
-                ids.Add((parts[i].ToLowerInvariant(), id));
+                var kind = parts[i].ToLowerInvariant();
+                ids.Add((kind.EndsWith('s') ? kind[..^1] : kind, id));
                 i++;
             }
         }

@@ -9,6 +9,9 @@ public interface IHistoryReader
 {
     Task<HistoryPage> SearchAsync(HistoryQuery query, CancellationToken ct = default);
 
+    /// <summary>How many events match, counting no further than <paramref name="cap"/>.</summary>
+    Task<long> CountAsync(HistoryFilter filter, int cap, CancellationToken ct = default);
+
     /// <summary>The filtered set in the given order, read row by row (never buffered), at most <paramref name="maxRows"/>.</summary>
     IAsyncEnumerable<HistoryEntry> ExportAsync(
         HistoryFilter filter, HistorySortField sortBy, bool descending, int maxRows, CancellationToken ct = default);

@@ -53,6 +53,19 @@ public sealed class MartenHistoryReader(IDocumentStore store) : IHistoryReader
         return new HistoryPage(items, Math.Min(count, HistoryLimits.CountCap), count > HistoryLimits.CountCap, page, size);
     }
 
+    public async Task<long> CountAsync(HistoryFilter filter, int cap, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        var parameters = new List<NpgsqlParameter>();
+        var where = HistorySql.Where(filter, parameters);
+        await using var connection = await OpenAsync(ct);
+        await using var command = new NpgsqlCommand(_sql.CappedCount(where), connection);
+        foreach (var parameter in parameters)
+            command.Parameters.Add(parameter);
+        command.Parameters.Add(new NpgsqlParameter("cap", NpgsqlDbType.Integer) { Value = Math.Max(0, cap) });
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
     public async IAsyncEnumerable<HistoryEntry> ExportAsync(
         HistoryFilter filter, HistorySortField sortBy, bool descending, int maxRows, [EnumeratorCancellation] CancellationToken ct = default)
     {
