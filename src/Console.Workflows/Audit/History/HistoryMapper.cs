@@ -384,7 +384,10 @@ public static class HistoryMapper
                     }
                 }
 
-                row.Summary = $"Refused {e.Operation} on {e.Resource}: {e.Reason}";
+                // HTTP refusals name the path in the operation already ("GET /history").
+                row.Summary = e.Operation.Contains(e.Resource, StringComparison.Ordinal)
+                    ? $"Refused {e.Operation}: {e.Reason}"
+                    : $"Refused {e.Operation} on {e.Resource}: {e.Reason}";
                 row.Details = e.Reason;
                 break;
 
