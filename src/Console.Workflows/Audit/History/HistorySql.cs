@@ -39,15 +39,15 @@ internal sealed class HistorySql(HistorySchema schema)
             Add("h.trust_domain_ids @> @domain", "domain", new[] { domain }, NpgsqlDbType.Array | NpgsqlDbType.Uuid);
         if (filter.EnvironmentId is { } environment)
             Add("h.environment_ids @> @environment", "environment", new[] { environment }, NpgsqlDbType.Array | NpgsqlDbType.Uuid);
-        if (!string.IsNullOrWhiteSpace(filter.ActorId))
-            Add("h.actor_id = @actor", "actor", filter.ActorId.Trim(), NpgsqlDbType.Text);
-        if (!string.IsNullOrWhiteSpace(filter.EventType))
-            Add("h.event_type = @type", "type", filter.EventType.Trim(), NpgsqlDbType.Text);
+        if (Clean(filter.ActorId) is { } actor)
+            Add("h.actor_id = @actor", "actor", actor, NpgsqlDbType.Text);
+        if (Clean(filter.EventType) is { } type)
+            Add("h.event_type = @type", "type", type, NpgsqlDbType.Text);
         if (filter.Category is { } category)
             Add("h.category = @category", "category", category.ToString(), NpgsqlDbType.Text);
         if (filter.RequestId is { } request)
             Add("h.request_id = @request", "request", request, NpgsqlDbType.Uuid);
-        if (filter.Text?.Trim() is { Length: > 0 } text)
+        if (Clean(filter.Text) is { } text)
         {
             // A pasted id finds what it names; words go to the full-text index.
             if (Guid.TryParse(text, out var id))
@@ -58,6 +58,10 @@ internal sealed class HistorySql(HistorySchema schema)
 
         return conditions.Count == 0 ? "true" : string.Join(" and ", conditions);
     }
+
+    /// <summary>Trimmed, without NUL characters (PostgreSQL text cannot hold them), null when nothing is left.</summary>
+    private static string? Clean(string? value) =>
+        value?.Replace("\0", "", StringComparison.Ordinal).Trim() is { Length: > 0 } clean ? clean : null;
 
     public static string OrderBy(HistorySortField sortBy, bool descending)
     {

@@ -71,6 +71,13 @@ public sealed class HistorySqlTests
         parameters.Count.ShouldBe(2);
     }
 
+    [Fact]
+    public void Where_TextWithNulCharacters_DropsThemAndBlankTextIsNoFilter()
+    {
+        Where(new HistoryFilter(Text: "po\0wer")).Parameters.ShouldHaveSingleItem().Value.ShouldBe("power");
+        Where(new HistoryFilter(Text: " \0 ", ActorId: "\0")).Where.ShouldBe("true");
+    }
+
     [Theory]
     [InlineData(HistorySortField.Time, true, "h.at desc, h.seq desc")]
     [InlineData(HistorySortField.Time, false, "h.at, h.seq")]
