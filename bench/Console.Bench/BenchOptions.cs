@@ -2,6 +2,13 @@ namespace Console.Bench;
 
 public sealed record BenchOptions(int Requests, int Concurrency, int Warmup, bool KeepDatabase, int? ExecutionParallelism)
 {
+    /// <summary>Run the security history bench (<see cref="HistoryBench"/>) instead of the workflow bench.</summary>
+    public bool History { get; init; }
+
+    public int HistoryRows { get; init; } = 1_000_000;
+
+    public int HistoryQueries { get; init; } = 100;
+
     public static BenchOptions Parse(string[] args)
     {
         var requests = 2000;
@@ -9,6 +16,9 @@ public sealed record BenchOptions(int Requests, int Concurrency, int Warmup, boo
         var warmup = 200;
         var keep = false;
         int? executionParallelism = null;
+        var history = false;
+        var historyRows = 1_000_000;
+        var historyQueries = 100;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -18,10 +28,18 @@ public sealed record BenchOptions(int Requests, int Concurrency, int Warmup, boo
                 case "--warmup": warmup = int.Parse(args[++i]); break;
                 case "--keep-database": keep = true; break;
                 case "--execution-parallelism": executionParallelism = int.Parse(args[++i]); break;
-                default: throw new ArgumentException($"unknown option {args[i]} (--requests N, --concurrency N, --warmup N, --execution-parallelism N, --keep-database)");
+                case "--history": history = true; break;
+                case "--history-rows": historyRows = int.Parse(args[++i]); break;
+                case "--history-queries": historyQueries = int.Parse(args[++i]); break;
+                default: throw new ArgumentException($"unknown option {args[i]} (--requests N, --concurrency N, --warmup N, --execution-parallelism N, --keep-database, --history [--history-rows N] [--history-queries N])");
             }
         }
 
-        return new BenchOptions(requests, concurrency, warmup, keep, executionParallelism);
+        return new BenchOptions(requests, concurrency, warmup, keep, executionParallelism)
+        {
+            History = history,
+            HistoryRows = historyRows,
+            HistoryQueries = historyQueries,
+        };
     }
 }

@@ -1,4 +1,5 @@
 using Console.Web.Api;
+using Console.Web.Api.History;
 using Console.Web.Components;
 using Console.Web.Hosting;
 using Console.Web.Identity;
@@ -27,6 +28,7 @@ builder.Services.AddSingleton<UserDirectory>();
 
 builder.AddConsoleAuthentication(console);
 builder.AddConsoleApi(console);
+builder.Services.AddAccessRecording();
 
 builder.Services.AddHealthChecks().AddNpgSql(console.ConnectionString, name: "postgresql", tags: ["db"]);
 builder.Services.AddMudServices();
@@ -58,6 +60,7 @@ if (!console.UseEntraId)
 
 app.MapAccountEndpoints();
 app.MapConsoleApi();
+app.MapSecurityHistory();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Logger.LogInformation("VNF mobility console listening; sign in at {Origin}", console.PublicOrigin);

@@ -1,3 +1,4 @@
+using Console.Workflows.Audit.History;
 using Console.Workflows.Inventory;
 using Console.Workflows.Keys;
 using Console.Workflows.Nfv;
@@ -36,6 +37,7 @@ public static class ConsoleStore
         opts.AddSnapshots();
         opts.AddKeyStore();
         opts.AddNfvSimulator();
+        opts.AddHistory();
         return opts;
     }
 
@@ -52,6 +54,7 @@ public static class ConsoleStore
             .UseLightweightSessions();
         services.AddInventoryServices();
         services.AddConsoleWorkflow(configuration);
+        services.AddSecurityHistory();
         return services;
     }
 }

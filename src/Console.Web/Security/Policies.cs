@@ -18,6 +18,8 @@ public static class Policies
     public const string ViewPolicy = nameof(ViewPolicy);
     public const string EditPolicy = nameof(EditPolicy);
     public const string RetryExecution = nameof(RetryExecution);
+    public const string ViewHistory = nameof(ViewHistory);
+    public const string VerifyIntegrity = nameof(VerifyIntegrity);
 
     /// <summary>Pin and unpin snapshots (operations people and administrators); see <c>SnapshotGuards</c>.</summary>
     public const string ManageSnapshotRetention = nameof(ManageSnapshotRetention);
@@ -38,6 +40,8 @@ public static class Policies
         [RetryExecution] = [Roles.NocOperator],
         [ManageSnapshotRetention] = [Roles.NocOperator, Roles.NocApprover, Roles.Administrator],
         [PlaceLegalHold] = [Roles.SecurityOfficer, Roles.Administrator],
+        [ViewHistory] = [Roles.SecurityOfficer, Roles.Auditor],
+        [VerifyIntegrity] = [Roles.SecurityOfficer, Roles.Auditor],
     };
 
     public static AuthorizationBuilder AddConsolePolicies(this AuthorizationBuilder builder)

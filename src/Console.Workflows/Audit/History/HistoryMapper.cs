@@ -1,0 +1,596 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Console.Workflows.Audit.Access;
+using Console.Workflows.Inventory;
+using Console.Workflows.Policy;
+using Console.Workflows.Requests;
+using Console.Workflows.Snapshots;
+
+namespace Console.Workflows.Audit.History;
+
+/// <summary>An event as the event store handed it to the history.</summary>
+public sealed record StoredEvent(long Seq, DateTimeOffset StoredAt, Guid StreamId, long Version, object Data);
+
+/// <summary>
+/// Reads one stored event into a history row: who, when, what it concerned and a line of words, taking from the
+/// <see cref="HistorySubjectBook"/> what the event does not carry itself (an approval names only its request) and
+/// keeping the book up to date for the events after it. Every event type of the console has its own reading; a type
+/// it does not know (added later, or by another capability) is still read from its payload's conventional names
+/// (RequestId, VnfId, By, At, Reason ...), so no event is ever left out of the history.
+/// </summary>
+public static class HistoryMapper
+{
+    private const int SummaryMaxLength = 400;
+
+    /// <summary>The subjects the book must hold before <see cref="Map"/> reads this event.</summary>
+    public static IEnumerable<Guid> SubjectIds(object data) => data switch
+    {
+        RequestSubmitted e => [e.RequestId, e.Content.VnfId, e.Content.SourceEnvironmentId, .. Ids(e.Content.TargetEnvironmentId, e.Content.SnapshotId)],
+        RequestAmended e => [e.RequestId, e.Content.VnfId, e.Content.SourceEnvironmentId, .. Ids(e.Content.TargetEnvironmentId, e.Content.SnapshotId)],
+        TargetAttestationChecked e => [e.RequestId, e.EnvironmentId],
+        SnapshotTaken e => [e.SnapshotId, e.VnfId, e.EnvironmentId, .. e.Components.Select(c => c.TrustDomainId)],
+        SnapshotDeleted e => [e.SnapshotId, e.RequestId],
+        EnvironmentRegistered e => [e.EnvironmentId],
+        EnvironmentChanged e => [e.EnvironmentId],
+        EnvironmentAttestationRecorded e => [e.EnvironmentId],
+        EnvironmentOperatorDomainAssigned e => [e.EnvironmentId, e.TrustDomainId],
+        TrustDomainRegistered e => [e.TrustDomainId],
+        TrustDomainChanged e => [e.TrustDomainId],
+        VnfRegistered e => [e.VnfId, e.EnvironmentId],
+        VnfComponentAdded e => [e.VnfId, e.TrustDomainId],
+        VnfComponentChanged e => [e.VnfId, e.TrustDomainId],
+        VnfMoved e => [e.VnfId, e.FromEnvironmentId, e.ToEnvironmentId],
+        ComponentsMoved e => [e.VnfId, e.FromEnvironmentId, e.ToEnvironmentId],
+        VnfDetailsChanged e => [e.VnfId],
+        VnfComponentRemoved e => [e.VnfId],
+        ApprovalGranted e => [e.RequestId],
+        RequestApproved e => [e.RequestId],
+        RequestRejected e => [e.RequestId],
+        RequestCancelled e => [e.RequestId],
+        RequestExpired e => [e.RequestId],
+        ExecutionStarted e => [e.RequestId],
+        ExecutionCompleted e => [e.RequestId],
+        ExecutionFailed e => [e.RequestId],
+        ExecutionRetryRequested e => [e.RequestId],
+        AccessRefused e => AccessResources.Parse(e.Resource).Select(r => r.Id),
+        SignedIn or PolicyRevised => [],
+        _ => GenericIds(Payload(data)),
+    };
+
+    public static HistoryEntry Map(StoredEvent stored, HistorySubjectBook book)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        ArgumentNullException.ThrowIfNull(book);
+        var row = new Row(stored.StoredAt);
+        Read(stored.Data, row, book);
+        return new HistoryEntry(
+            stored.Seq, row.At, stored.Data.GetType().Name, CategoryOf(stored.Data.GetType()),
+            row.ActorId, row.ActorName, row.RequestId, row.VnfId, row.VnfName,
+            [.. row.Domains], [.. row.Environments], Clip(row.Summary), Blank(row.Details), stored.StreamId, stored.Version);
+    }
+
+    /// <summary>
+    /// The row of an event whose reading failed (a payload the reading did not expect): type, stream and time still
+    /// enter the history, with the failure in words, so the event is findable and its detail viewable.
+    /// </summary>
+    public static HistoryEntry Unreadable(StoredEvent stored, Exception failure)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        ArgumentNullException.ThrowIfNull(failure);
+        var type = stored.Data.GetType();
+        return new HistoryEntry(
+            stored.Seq, stored.StoredAt, type.Name, CategoryOf(type), null, null, null, null, null, [], [],
+            Clip($"{Words(type.Name)} (the history could not read its details: {failure.Message})"), null, stored.StreamId, stored.Version);
+    }
+
+    /// <summary>The category of an event type: by its capability (namespace), requests split into their phases.</summary>
+    public static HistoryCategory CategoryOf(Type type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        var ns = type.Namespace ?? "";
+        var name = type.Name;
+        if (ns.Contains(".Integrity", StringComparison.Ordinal))
+            return HistoryCategory.Integrity;
+        if (ns.EndsWith(".Access", StringComparison.Ordinal))
+            return HistoryCategory.Access;
+        if (ns.Contains(".Requests", StringComparison.Ordinal))
+        {
+            if (name.StartsWith("Approval", StringComparison.Ordinal) || name is nameof(RequestApproved) or nameof(RequestRejected))
+                return HistoryCategory.Approval;
+            if (name.StartsWith("Execution", StringComparison.Ordinal) || name.Contains("Attestation", StringComparison.Ordinal))
+                return HistoryCategory.Execution;
+            return HistoryCategory.Request;
+        }
+
+        if (ns.Contains(".Snapshots", StringComparison.Ordinal))
+            return HistoryCategory.Snapshot;
+        if (ns.Contains(".Inventory", StringComparison.Ordinal))
+            return HistoryCategory.Inventory;
+        if (ns.Contains(".Policy", StringComparison.Ordinal))
+            return HistoryCategory.Policy;
+        return HistoryCategory.Other;
+    }
+
+    private static void Read(object data, Row row, HistorySubjectBook book)
+    {
+        switch (data)
+        {
+            // ---- requests -------------------------------------------------------------------------------------
+            case RequestSubmitted e:
+            {
+                var request = RequestSubject(e.RequestId, e.Content, e.VnfName, book);
+                book.Put(request);
+                row.By(e.RequesterId, e.RequesterName, e.At).Concerning(request);
+                row.Summary = $"Requested {Describe(e.Content)} of {e.VnfName}{Target(e.Content, book)}. {e.Requirement.Explanation}";
+                row.Details = e.Justification;
+                break;
+            }
+
+            case RequestAmended e:
+            {
+                var vnfName = book.Find(e.RequestId, HistorySubjectKind.Request)?.VnfName ?? book.NameOf(e.Content.VnfId) ?? "the VNF";
+                var request = RequestSubject(e.RequestId, e.Content, vnfName, book);
+                book.Put(request);
+                row.By(e.By, null, e.At).Concerning(request);
+                row.Summary = $"Changed the request to {Describe(e.Content)} of {vnfName}{Target(e.Content, book)}; earlier approvals no longer count.";
+                row.Details = e.Justification;
+                break;
+            }
+
+            case ApprovalGranted e:
+                row.By(e.ApproverId, e.ApproverName, e.At).Concerning(book.Find(e.RequestId, HistorySubjectKind.Request), e.RequestId);
+                row.Summary = $"Approved for {e.Group}.";
+                row.Details = e.Comment;
+                break;
+
+            case RequestApproved e:
+                row.By(e.By, null, e.At).Concerning(book.Find(e.RequestId, HistorySubjectKind.Request), e.RequestId);
+                row.Summary = e.By.StartsWith("system:", StringComparison.Ordinal)
+                    ? "No approval needed under the policy; execution starts by itself."
+                    : $"All required approvals are in (the last from {e.By}); execution starts by itself.";
+                break;
+
+            case RequestRejected e:
+                row.By(e.ApproverId, e.ApproverName, e.At).Concerning(book.Find(e.RequestId, HistorySubjectKind.Request), e.RequestId);
+                row.Summary = $"Rejected: {e.Reason}";
+                row.Details = e.Reason;
+                break;
+
+            case RequestCancelled e:
+                row.By(e.By, e.ByName, e.At).Concerning(book.Find(e.RequestId, HistorySubjectKind.Request), e.RequestId);
+                row.Summary = $"Cancelled: {e.Reason}";
+                row.Details = e.Reason;
+                break;
+
+            case RequestExpired e:
+                row.By(e.By, null, e.At).Concerning(book.Find(e.RequestId, HistorySubjectKind.Request), e.RequestId);
+                row.Summary = "Expired without enough approvals.";
+                break;
+
+            case ExecutionStarted e:
+                row.By(e.By, null, e.At).Concerning(book.Find(e.RequestId, HistorySubjectKind.Request), e.RequestId);
+                row.Summary = $"Execution attempt {e.Attempt} started.";
+                break;
+
+            case TargetAttestationChecked e:
+                row.By(e.By, null, e.At).Concerning(book.Find(e.RequestId, HistorySubjectKind.Request), e.RequestId);
+                row.Environments.Add(e.EnvironmentId);
+                row.Summary = $"Attestation of {book.NameOf(e.EnvironmentId) ?? "the target"} {(e.Passed ? "passed" : "failed")}: {e.Detail}";
+                row.Details = e.Detail;
+                break;
+
+            case ExecutionCompleted e:
+                row.By(e.By, null, e.At).Concerning(book.Find(e.RequestId, HistorySubjectKind.Request), e.RequestId);
+                row.Summary = $"Attempt {e.Attempt} completed. {e.Result}";
+                row.Details = e.Result;
+                break;
+
+            case ExecutionFailed e:
+                row.By(e.By, null, e.At).Concerning(book.Find(e.RequestId, HistorySubjectKind.Request), e.RequestId);
+                row.Summary = $"Attempt {e.Attempt} failed: {e.Reason}";
+                row.Details = e.Reason;
+                break;
+
+            case ExecutionRetryRequested e:
+                row.By(e.By, e.ByName, e.At).Concerning(book.Find(e.RequestId, HistorySubjectKind.Request), e.RequestId);
+                row.Summary = "Asked to run the failed execution again.";
+                break;
+
+            // ---- snapshots ------------------------------------------------------------------------------------
+            case SnapshotTaken e:
+            {
+                var snapshot = new HistorySubject(e.SnapshotId, HistorySubjectKind.Snapshot, $"Snapshot of {e.VnfName}")
+                {
+                    VnfId = e.VnfId,
+                    VnfName = e.VnfName,
+                    TrustDomainIds = [.. e.Components.Select(c => c.TrustDomainId).Distinct()],
+                    EnvironmentIds = [e.EnvironmentId],
+                };
+                book.Put(snapshot);
+                row.By(e.By, null, e.At).Concerning(snapshot);
+                row.RequestId = e.RequestId;
+                row.Summary = $"Snapshot of {e.VnfName} ({Count(e.Components.Count, "component")}) taken in "
+                    + $"{book.NameOf(e.EnvironmentId) ?? "its environment"}: {e.ArtefactLocation}, {Size(e.SizeBytes)}.";
+                break;
+            }
+
+            case SnapshotDeleted e:
+            {
+                var snapshot = book.Find(e.SnapshotId, HistorySubjectKind.Snapshot);
+                row.By(e.By, null, e.At).Concerning(snapshot ?? book.Find(e.RequestId, HistorySubjectKind.Request));
+                row.RequestId = e.RequestId;
+                row.Summary = $"Snapshot of {snapshot?.VnfName ?? "a VNF"} deleted: {e.Reason}";
+                row.Details = e.Reason;
+                break;
+            }
+
+            // ---- inventory ------------------------------------------------------------------------------------
+            case TrustDomainRegistered e:
+                book.Put(new HistorySubject(e.TrustDomainId, HistorySubjectKind.TrustDomain, e.Name));
+                row.By(e.By, null, e.At).Domains.Add(e.TrustDomainId);
+                row.Summary = $"Trust domain {e.Name} registered, owned by {e.OwnerGroup}.";
+                row.Details = e.Description;
+                break;
+
+            case TrustDomainChanged e:
+                book.Put(new HistorySubject(e.TrustDomainId, HistorySubjectKind.TrustDomain, e.Name));
+                row.By(e.By, null, e.At).Domains.Add(e.TrustDomainId);
+                row.Summary = $"Trust domain {e.Name} changed, owned by {e.OwnerGroup}.";
+                row.Details = e.Description;
+                break;
+
+            case EnvironmentRegistered e:
+                book.Put(new HistorySubject(e.EnvironmentId, HistorySubjectKind.Environment, e.Name));
+                row.By(e.By, null, e.At).Environments.Add(e.EnvironmentId);
+                row.Summary = $"Environment {e.Name} registered: {e.Kind} at {e.Location}, trust level {e.TrustLevel}.";
+                break;
+
+            case EnvironmentChanged e:
+            {
+                var environment = (book.Find(e.EnvironmentId, HistorySubjectKind.Environment)
+                    ?? new HistorySubject(e.EnvironmentId, HistorySubjectKind.Environment, e.Name)) with { Name = e.Name };
+                book.Put(environment);
+                row.By(e.By, null, e.At).ConcerningEnvironment(environment);
+                row.Summary = $"Environment {e.Name} changed: {e.Kind} at {e.Location}, trust level {e.TrustLevel}.";
+                break;
+            }
+
+            case EnvironmentAttestationRecorded e:
+                row.By(e.By, null, e.At).ConcerningEnvironment(book.Find(e.EnvironmentId, HistorySubjectKind.Environment), e.EnvironmentId);
+                row.Summary = $"Attestation of {book.NameOf(e.EnvironmentId) ?? "an environment"} recorded: {e.Status}.";
+                break;
+
+            case EnvironmentOperatorDomainAssigned e:
+            {
+                var environment = (book.Find(e.EnvironmentId, HistorySubjectKind.Environment)
+                    ?? new HistorySubject(e.EnvironmentId, HistorySubjectKind.Environment, "an environment")) with { OperatorDomainId = e.TrustDomainId };
+                book.Put(environment);
+                row.By(e.By, null, e.At).ConcerningEnvironment(environment);
+                row.Summary = $"{environment.Name} is now operated by trust domain {book.NameOf(e.TrustDomainId) ?? e.TrustDomainId.ToString()}.";
+                break;
+            }
+
+            case VnfRegistered e:
+            {
+                var vnf = new HistorySubject(e.VnfId, HistorySubjectKind.Vnf, e.Name) { EnvironmentId = e.EnvironmentId };
+                book.Put(vnf);
+                row.By(e.By, null, e.At).ConcerningVnf(vnf);
+                row.Summary = $"VNF {e.Name} ({e.Type}, {e.Vendor} {e.SoftwareVersion}) registered in {book.NameOf(e.EnvironmentId) ?? "an environment"}.";
+                break;
+            }
+
+            case VnfDetailsChanged e:
+            {
+                var vnf = Vnf(book, e.VnfId, e.Name) with { Name = e.Name };
+                book.Put(vnf);
+                row.By(e.By, null, e.At).ConcerningVnf(vnf);
+                row.Summary = $"VNF {e.Name} changed: {e.Type}, {e.Vendor} {e.SoftwareVersion}.";
+                break;
+            }
+
+            case VnfComponentAdded e:
+            {
+                var before = Vnf(book, e.VnfId, null);
+                var vnf = before with { Components = [.. before.Components.Where(c => c.Id != e.ComponentId), new(e.ComponentId, e.Name, e.TrustDomainId, null)] };
+                book.Put(vnf);
+                row.By(e.By, null, e.At).ConcerningVnf(vnf);
+                row.Summary = $"Component {e.Name} ({e.Sensitivity}, trust domain {book.NameOf(e.TrustDomainId) ?? e.TrustDomainId.ToString()}) added to {vnf.Name}.";
+                break;
+            }
+
+            case VnfComponentChanged e:
+            {
+                var before = Vnf(book, e.VnfId, null);
+                var vnf = before with
+                {
+                    Components = [.. before.Components.Select(c => c.Id == e.ComponentId ? c with { Name = e.Name, TrustDomainId = e.TrustDomainId } : c)],
+                };
+                book.Put(vnf);
+                row.By(e.By, null, e.At).ConcerningVnf(before).ConcerningVnf(vnf);
+                row.Summary = $"Component {e.Name} of {vnf.Name} changed: {e.Sensitivity}, trust domain {book.NameOf(e.TrustDomainId) ?? e.TrustDomainId.ToString()}.";
+                break;
+            }
+
+            case VnfComponentRemoved e:
+            {
+                var before = Vnf(book, e.VnfId, null);
+                var vnf = before with { Components = [.. before.Components.Where(c => c.Id != e.ComponentId)] };
+                book.Put(vnf);
+                row.By(e.By, null, e.At).ConcerningVnf(before);
+                row.Summary = $"Component {e.Name} removed from {vnf.Name}.";
+                break;
+            }
+
+            case VnfMoved e:
+            {
+                var before = Vnf(book, e.VnfId, null);
+                var vnf = before with
+                {
+                    EnvironmentId = e.ToEnvironmentId,
+                    Components = [.. before.Components.Select(c => c.EnvironmentId == e.ToEnvironmentId ? c with { EnvironmentId = null } : c)],
+                };
+                book.Put(vnf);
+                row.By(e.By, null, e.At).ConcerningVnf(vnf);
+                row.Environments.Add(e.FromEnvironmentId);
+                row.Environments.Add(e.ToEnvironmentId);
+                row.Summary = $"{vnf.Name} moved from {book.NameOf(e.FromEnvironmentId) ?? "its environment"} to {book.NameOf(e.ToEnvironmentId) ?? "another environment"}.";
+                row.Details = e.Reason;
+                break;
+            }
+
+            case ComponentsMoved e:
+            {
+                var before = Vnf(book, e.VnfId, null);
+                var moved = e.ComponentIds.ToHashSet();
+                var components = before.Components.Select(c => moved.Contains(c.Id) ? c with { EnvironmentId = e.ToEnvironmentId } : c).ToList();
+                var home = before.EnvironmentId;
+                var vnf = components.All(c => (c.EnvironmentId ?? home) == e.ToEnvironmentId)
+                    ? before with { EnvironmentId = e.ToEnvironmentId, Components = [.. components.Select(c => c with { EnvironmentId = null })] }
+                    : before with { Components = components };
+                book.Put(vnf);
+                row.By(e.By, null, e.At).ConcerningVnf(vnf);
+                row.Environments.Add(e.FromEnvironmentId);
+                row.Environments.Add(e.ToEnvironmentId);
+                row.Summary = $"{Count(e.ComponentIds.Count, "component")} of {vnf.Name} moved from "
+                    + $"{book.NameOf(e.FromEnvironmentId) ?? "their environment"} to {book.NameOf(e.ToEnvironmentId) ?? "another environment"}.";
+                row.Details = e.Reason;
+                break;
+            }
+
+            // ---- policy and access ----------------------------------------------------------------------------
+            case PolicyRevised e:
+                row.By(e.By, null, e.At);
+                row.Summary = e.Revision == 1 ? "Approval policy revision 1 (the initial policy) in force." : $"Approval policy revision {e.Revision} in force.";
+                row.Details = e.Reason;
+                break;
+
+            case SignedIn e:
+                row.By(e.UserId, e.DisplayName, e.At);
+                row.Summary = $"Signed in through {e.Provider} as {(e.Roles.Count == 0 ? "no role" : string.Join(", ", e.Roles))}"
+                    + (string.IsNullOrWhiteSpace(e.RemoteAddress) ? "." : $" from {e.RemoteAddress}.");
+                break;
+
+            case AccessRefused e:
+                row.By(e.UserId, e.DisplayName, e.At);
+                foreach (var (kind, id) in AccessResources.Parse(e.Resource))
+                {
+                    switch (kind)
+                    {
+                        case "request": row.Concerning(book.Find(id, HistorySubjectKind.Request), id); break;
+                        case "vnf": row.ConcerningVnf(book.Find(id, HistorySubjectKind.Vnf), id); break;
+                        case "environment": row.ConcerningEnvironment(book.Find(id, HistorySubjectKind.Environment), id); break;
+                        case "trust-domain": row.Domains.Add(id); break;
+                    }
+                }
+
+                // HTTP refusals name the path in the operation already ("GET /history").
+                row.Summary = e.Operation.Contains(e.Resource, StringComparison.Ordinal)
+                    ? $"Refused {e.Operation}: {e.Reason}"
+                    : $"Refused {e.Operation} on {e.Resource}: {e.Reason}";
+                row.Details = e.Reason;
+                break;
+
+            default:
+                ReadUnknown(data, row, book);
+                break;
+        }
+    }
+
+    /// <summary>An event type without its own reading: conventional property names, and a summary from its type name.</summary>
+    private static void ReadUnknown(object data, Row row, HistorySubjectBook book)
+    {
+        var payload = Payload(data);
+        var values = payload.ValueKind == JsonValueKind.Object
+            ? payload.EnumerateObject().ToDictionary(p => p.Name, p => p.Value, StringComparer.OrdinalIgnoreCase)
+            : new Dictionary<string, JsonElement>(StringComparer.OrdinalIgnoreCase);
+
+        string? Text(params string[] names) => names
+            .Select(n => values.TryGetValue(n, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null)
+            .FirstOrDefault(s => !string.IsNullOrWhiteSpace(s));
+        Guid? Id(string name) => values.TryGetValue(name, out var v) && v.ValueKind == JsonValueKind.String && v.TryGetGuid(out var g) ? g : null;
+
+        var at = values.TryGetValue("At", out var atValue) && atValue.ValueKind == JsonValueKind.String && atValue.TryGetDateTimeOffset(out var parsed)
+            ? parsed
+            : row.At;
+        row.By(Text("By", "UserId", "ActorId", "ApproverId", "RequesterId"), Text("ByName", "DisplayName", "ApproverName", "RequesterName"), at);
+
+        if (Id("RequestId") is { } requestId)
+            row.Concerning(book.Find(requestId, HistorySubjectKind.Request), requestId);
+        if (Id("SnapshotId") is { } snapshotId && book.Find(snapshotId, HistorySubjectKind.Snapshot) is { } snapshot)
+            row.Concerning(snapshot);
+        if (Id("VnfId") is { } vnfId)
+            row.ConcerningVnf(book.Find(vnfId, HistorySubjectKind.Vnf), vnfId);
+        row.VnfName ??= Text("VnfName");
+        foreach (var (name, value) in values)
+        {
+            if (value.ValueKind != JsonValueKind.String || !value.TryGetGuid(out var id))
+                continue;
+            if (name.EndsWith("EnvironmentId", StringComparison.OrdinalIgnoreCase))
+                row.ConcerningEnvironment(book.Find(id, HistorySubjectKind.Environment), id);
+            else if (name.EndsWith("TrustDomainId", StringComparison.OrdinalIgnoreCase))
+                row.Domains.Add(id);
+        }
+
+        row.Details = Text("Reason", "Justification", "Comment", "Detail", "Details", "Result", "Message", "Description");
+        row.Summary = Words(data.GetType().Name) + (row.Details is { } details ? ": " + details : ".");
+    }
+
+    private static HistorySubject RequestSubject(Guid requestId, RequestContent content, string vnfName, HistorySubjectBook book)
+    {
+        var vnf = book.Find(content.VnfId, HistorySubjectKind.Vnf);
+        var selected = content.ComponentIds.ToHashSet();
+        IEnumerable<Guid> domains = content.Kind == RequestKind.SnapshotDeletion
+            ? book.Find(content.SnapshotId, HistorySubjectKind.Snapshot)?.TrustDomainIds ?? []
+            : vnf?.Components.Where(c => selected.Contains(c.Id)).Select(c => c.TrustDomainId) ?? [];
+        // The environments' operating domains take part too: a move across domains concerns the target's owners.
+        var environments = new[] { content.SourceEnvironmentId }.Concat(Ids(content.TargetEnvironmentId)).Distinct().ToList();
+        var operators = environments.Select(id => book.Find(id, HistorySubjectKind.Environment)?.OperatorDomainId).OfType<Guid>();
+        return new HistorySubject(requestId, HistorySubjectKind.Request, $"{content.Kind} of {vnfName}")
+        {
+            VnfId = content.VnfId,
+            VnfName = vnfName,
+            TrustDomainIds = [.. domains.Concat(operators).Distinct()],
+            EnvironmentIds = environments,
+        };
+    }
+
+    private static HistorySubject Vnf(HistorySubjectBook book, Guid vnfId, string? name) =>
+        book.Find(vnfId, HistorySubjectKind.Vnf) ?? new HistorySubject(vnfId, HistorySubjectKind.Vnf, name ?? "a VNF");
+
+    private static JsonElement Payload(object data)
+    {
+        try
+        {
+            return JsonSerializer.SerializeToElement(data, data.GetType());
+        }
+        catch (NotSupportedException)
+        {
+            return default;
+        }
+    }
+
+    private static IEnumerable<Guid> GenericIds(JsonElement payload) =>
+        payload.ValueKind != JsonValueKind.Object
+            ? []
+            : payload.EnumerateObject()
+                .Where(p => p.Name.EndsWith("Id", StringComparison.OrdinalIgnoreCase) && p.Value.ValueKind == JsonValueKind.String)
+                .Select(p => p.Value.TryGetGuid(out var id) ? id : Guid.Empty)
+                .Where(id => id != Guid.Empty);
+
+    private static IEnumerable<Guid> Ids(params Guid?[] ids) => ids.OfType<Guid>();
+
+    private static string Describe(RequestContent content) => content.Kind switch
+    {
+        RequestKind.Snapshot => $"a snapshot ({Count(content.ComponentIds.Count, "component")})",
+        RequestKind.Migration => $"a migration ({Count(content.ComponentIds.Count, "component")})",
+        RequestKind.SnapshotDeletion => "the deletion of a snapshot",
+        _ => content.Kind.ToString(),
+    };
+
+    private static string Target(RequestContent content, HistorySubjectBook book) =>
+        content.Kind == RequestKind.Migration && content.TargetEnvironmentId is { } target
+            ? $" to {book.NameOf(target) ?? "another environment"}"
+            : "";
+
+    private static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
+
+    private static string Size(long bytes) => bytes switch
+    {
+        >= 1L << 30 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 30):0.#} GiB"),
+        >= 1L << 20 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 20):0.#} MiB"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes} bytes"),
+    };
+
+    /// <summary>"SnapshotExpired" as "Snapshot expired".</summary>
+    internal static string Words(string typeName)
+    {
+        var words = new StringBuilder();
+        for (var i = 0; i < typeName.Length; i++)
+        {
+            var c = typeName[i];
+            if (i > 0 && char.IsUpper(c) && !char.IsUpper(typeName[i - 1]))
+                words.Append(' ').Append(char.ToLowerInvariant(c));
+            else
+                words.Append(c);
+        }
+
+        return words.ToString();
+    }
+
+    private static string Clip(string text)
+    {
+        var line = text.ReplaceLineEndings(" ").Trim();
+        return line.Length <= SummaryMaxLength ? line : line[..(SummaryMaxLength - 1)] + "…";
+    }
+
+    private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+
+    /// <summary>The row being read: facts accumulate as the event's reading finds them.</summary>
+    private sealed class Row(DateTimeOffset storedAt)
+    {
+        public DateTimeOffset At { get; private set; } = storedAt;
+
+        public string? ActorId { get; private set; }
+
+        public string? ActorName { get; private set; }
+
+        public Guid? RequestId { get; set; }
+
+        public Guid? VnfId { get; private set; }
+
+        public string? VnfName { get; set; }
+
+        public SortedSet<Guid> Domains { get; } = [];
+
+        public SortedSet<Guid> Environments { get; } = [];
+
+        public string Summary { get; set; } = "";
+
+        public string? Details { get; set; }
+
+        public Row By(string? actorId, string? actorName, DateTimeOffset at)
+        {
+            ActorId = Blank(actorId);
+            ActorName = Blank(actorName);
+            At = at;
+            return this;
+        }
+
+        /// <summary>A request or snapshot: its VNF, domains and environments.</summary>
+        public Row Concerning(HistorySubject? subject, Guid? requestId = null)
+        {
+            if (subject?.Kind == HistorySubjectKind.Request)
+                RequestId = subject.Id;
+            else if (requestId is not null)
+                RequestId = requestId;
+            if (subject is null)
+                return this;
+            VnfId ??= subject.VnfId;
+            VnfName ??= subject.VnfName;
+            Domains.UnionWith(subject.TrustDomainIds);
+            Environments.UnionWith(subject.EnvironmentIds);
+            return this;
+        }
+
+        public Row ConcerningVnf(HistorySubject? vnf, Guid? vnfId = null)
+        {
+            VnfId ??= vnf?.Id ?? vnfId;
+            if (vnf is null)
+                return this;
+            VnfName = vnf.Name;
+            Domains.UnionWith(vnf.ComponentDomains);
+            Environments.UnionWith(vnf.Placements);
+            return this;
+        }
+
+        public Row ConcerningEnvironment(HistorySubject? environment, Guid? environmentId = null)
+        {
+            if ((environment?.Id ?? environmentId) is { } id)
+                Environments.Add(id);
+            if (environment?.OperatorDomainId is { } domain)
+                Domains.Add(domain);
+            return this;
+        }
+    }
+}
