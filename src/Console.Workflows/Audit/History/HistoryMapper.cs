@@ -109,6 +109,10 @@ public static class HistoryMapper
             return HistoryCategory.Inventory;
         if (ns.Contains(".Policy", StringComparison.Ordinal))
             return HistoryCategory.Policy;
+        if (ns.Contains(".Continuity", StringComparison.Ordinal))
+            return HistoryCategory.Continuity;
+        if (ns.Contains(".Attestation", StringComparison.Ordinal))
+            return HistoryCategory.Attestation;
         return HistoryCategory.Other;
     }
 

@@ -11,6 +11,8 @@ public enum HistoryCategory
     Policy,
     Access,
     Integrity,
+    Continuity,
+    Attestation,
     Other,
 }
 
