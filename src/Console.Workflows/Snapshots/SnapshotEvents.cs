@@ -16,8 +16,30 @@ public sealed record SnapshotTaken(
     string By,
     DateTimeOffset At);
 
-/// <summary>The snapshot's artefact was deleted by the infrastructure for an approved deletion request.</summary>
-public sealed record SnapshotDeleted(Guid SnapshotId, Guid RequestId, string Reason, string By, DateTimeOffset At);
+/// <summary>Why a snapshot was deleted.</summary>
+public enum DeletionTrigger
+{
+    Request = 0,
+    Expired = 1,
+    NotNeeded = 2,
+}
+
+/// <summary>
+/// The snapshot's artefact was deleted: for an approved deletion request, or by the retention sweep. The deletion
+/// receipt: what was destroyed (key ids, artefact), when and why. <paramref name="RequestId"/> is
+/// <see cref="Guid.Empty"/> when no request asked for it; events stored before the receipt fields existed read with
+/// their defaults.
+/// </summary>
+public sealed record SnapshotDeleted(
+    Guid SnapshotId,
+    Guid RequestId,
+    string Reason,
+    string By,
+    DateTimeOffset At,
+    DeletionTrigger Trigger = DeletionTrigger.Request,
+    IReadOnlyList<string>? DestroyedKeyIds = null,
+    string? ArtefactLocation = null,
+    string? InfrastructureDetail = null);
 
 /// <summary>A component as captured: its trust domain and sensitivity travel with the snapshot.</summary>
 public sealed record SnapshotComponent(Guid ComponentId, string Name, Inventory.Sensitivity Sensitivity, Guid TrustDomainId);
