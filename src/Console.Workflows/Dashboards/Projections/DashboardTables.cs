@@ -50,15 +50,48 @@ public sealed class DashboardTables
 
     public string Placement { get; }
 
-    // When a snapshot became due: expiry, or earlier when marked not needed (least() skips nulls).
+    // The generated columns, written exactly as PostgreSQL renders them back, so the schema comparison at start-up
+    // sees no change. due_since: expiry, or earlier when marked not needed (LEAST skips nulls).
     private const string DueSince = "LEAST(expires_at, not_needed_at)";
 
-    // When nothing but the last-good rule keeps it: a pin or hold without an end keeps it forever.
+    // deletable_from: from when nothing but the last-good rule keeps a due snapshot; a pin or hold without an end
+    // keeps it for ever, one lifted (released_at) keeps it until then.
     private const string DeletableFrom =
-        "CASE WHEN " + DueSince + " IS NULL THEN NULL ELSE GREATEST(" + DueSince
-        + ", CASE WHEN pinned THEN COALESCE(pin_until, 'infinity'::timestamp with time zone) ELSE NULL::timestamp with time zone END"
-        + ", CASE WHEN held THEN COALESCE(hold_until, 'infinity'::timestamp with time zone) ELSE NULL::timestamp with time zone END"
-        + ", released_at) END";
+        """
+        CASE
+            WHEN (LEAST(expires_at, not_needed_at) IS NULL) THEN NULL::timestamp with time zone
+            ELSE GREATEST(LEAST(expires_at, not_needed_at),
+            CASE
+                WHEN pinned THEN COALESCE(pin_until, 'infinity'::timestamp with time zone)
+                ELSE NULL::timestamp with time zone
+            END,
+            CASE
+                WHEN held THEN COALESCE(hold_until, 'infinity'::timestamp with time zone)
+                ELSE NULL::timestamp with time zone
+            END, released_at)
+        END
+        """;
+
+    // deletable_keep: the same when the policy keeps the last good snapshot: not before a newer one took that role.
+    private const string DeletableKeep =
+        """
+        CASE
+            WHEN (LEAST(expires_at, not_needed_at) IS NULL) THEN NULL::timestamp with time zone
+            ELSE GREATEST(
+            CASE
+                WHEN (LEAST(expires_at, not_needed_at) IS NULL) THEN NULL::timestamp with time zone
+                ELSE GREATEST(LEAST(expires_at, not_needed_at),
+                CASE
+                    WHEN pinned THEN COALESCE(pin_until, 'infinity'::timestamp with time zone)
+                    ELSE NULL::timestamp with time zone
+                END,
+                CASE
+                    WHEN held THEN COALESCE(hold_until, 'infinity'::timestamp with time zone)
+                    ELSE NULL::timestamp with time zone
+                END, released_at)
+            END, superseded_at)
+        END
+        """;
 
     public IReadOnlyList<Table> Build()
     {
@@ -91,8 +124,7 @@ public sealed class DashboardTables
         snapshot.AddColumn("part_sensitivities", "smallint[]").NotNull();
         snapshot.AddColumn("due_since", "timestamp with time zone").GeneratedAs(DueSince);
         snapshot.AddColumn("deletable_from", "timestamp with time zone").GeneratedAs(DeletableFrom);
-        snapshot.AddColumn("deletable_keep", "timestamp with time zone").GeneratedAs(
-            $"CASE WHEN {DueSince} IS NULL THEN NULL ELSE GREATEST({DeletableFrom}, superseded_at) END");
+        snapshot.AddColumn("deletable_keep", "timestamp with time zone").GeneratedAs(DeletableKeep);
 
         Partial(snapshot, "ix_dash_snapshot_completed", "(status = 0)", "completed_at");
         Partial(snapshot, "ix_dash_snapshot_expiring", "((status = 0) AND (not_needed_at IS NULL))", "expires_at");
