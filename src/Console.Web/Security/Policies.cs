@@ -18,6 +18,7 @@ public static class Policies
     public const string ViewPolicy = nameof(ViewPolicy);
     public const string EditPolicy = nameof(EditPolicy);
     public const string RetryExecution = nameof(RetryExecution);
+    public const string ViewDashboards = nameof(ViewDashboards);
 
     public static readonly IReadOnlyDictionary<string, string[]> RolesFor = new Dictionary<string, string[]>
     {
@@ -30,6 +31,7 @@ public static class Policies
         [ViewPolicy] = [.. Roles.All],
         [EditPolicy] = [Roles.Administrator],
         [RetryExecution] = [Roles.NocOperator],
+        [ViewDashboards] = [Roles.Manager, Roles.SecurityOfficer, Roles.Administrator],
     };
 
     public static AuthorizationBuilder AddConsolePolicies(this AuthorizationBuilder builder)
