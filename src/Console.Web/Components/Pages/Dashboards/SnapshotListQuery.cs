@@ -84,8 +84,12 @@ public sealed record SnapshotListQuery(
         return address.Add("page", Page, 0).Add("size", PageSize, DefaultPageSize).Build();
     }
 
+    /// <summary>The reader's request; only what the kind of list uses is passed on.</summary>
     public SnapshotListRequest ToRequest() =>
-        new(Kind, Window, Age, Sensitivity, TrustDomainId, EffectiveSort, SortBy is null ? DefaultDescending : Descending, Page, PageSize);
+        new(Kind, Window, Kind == SnapshotListKind.Age ? Age : null,
+            Kind is SnapshotListKind.Age or SnapshotListKind.TrustDomain ? Sensitivity : null,
+            Kind == SnapshotListKind.TrustDomain ? TrustDomainId : null,
+            EffectiveSort, SortBy is null ? DefaultDescending : Descending, Page, PageSize);
 
     // Overdue and held snapshots are most interesting oldest-expiry first; ages newest first.
     private bool DefaultDescending => Kind is SnapshotListKind.Age or SnapshotListKind.TrustDomain;
