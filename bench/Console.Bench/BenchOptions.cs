@@ -2,6 +2,17 @@ namespace Console.Bench;
 
 public sealed record BenchOptions(int Requests, int Concurrency, int Warmup, bool KeepDatabase, int? ExecutionParallelism)
 {
+    /// <summary>Run the dashboard bench (<see cref="DashboardBench"/>) instead of the workflow bench.</summary>
+    public bool Dashboards { get; init; }
+
+    public int Vnfs { get; init; } = 100_000;
+
+    public int Snapshots { get; init; } = 1_000_000;
+
+    public int DashboardIterations { get; init; } = 200;
+
+    public int DashboardWarmup { get; init; } = 20;
+
     public static BenchOptions Parse(string[] args)
     {
         var requests = 2000;
@@ -9,6 +20,7 @@ public sealed record BenchOptions(int Requests, int Concurrency, int Warmup, boo
         var warmup = 200;
         var keep = false;
         int? executionParallelism = null;
+        var dashboards = new BenchOptions(0, 0, 0, false, null);
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -18,10 +30,20 @@ public sealed record BenchOptions(int Requests, int Concurrency, int Warmup, boo
                 case "--warmup": warmup = int.Parse(args[++i]); break;
                 case "--keep-database": keep = true; break;
                 case "--execution-parallelism": executionParallelism = int.Parse(args[++i]); break;
-                default: throw new ArgumentException($"unknown option {args[i]} (--requests N, --concurrency N, --warmup N, --execution-parallelism N, --keep-database)");
+                case "--dashboards": dashboards = dashboards with { Dashboards = true }; break;
+                case "--vnfs": dashboards = dashboards with { Vnfs = int.Parse(args[++i]) }; break;
+                case "--snapshots": dashboards = dashboards with { Snapshots = int.Parse(args[++i]) }; break;
+                case "--iterations": dashboards = dashboards with { DashboardIterations = int.Parse(args[++i]) }; break;
+                default: throw new ArgumentException($"unknown option {args[i]} (--requests N, --concurrency N, --warmup N, --execution-parallelism N, --keep-database; --dashboards [--vnfs N] [--snapshots N] [--iterations N])");
             }
         }
 
-        return new BenchOptions(requests, concurrency, warmup, keep, executionParallelism);
+        return new BenchOptions(requests, concurrency, warmup, keep, executionParallelism)
+        {
+            Dashboards = dashboards.Dashboards,
+            Vnfs = dashboards.Vnfs,
+            Snapshots = dashboards.Snapshots,
+            DashboardIterations = dashboards.DashboardIterations,
+        };
     }
 }

@@ -72,11 +72,13 @@ public sealed record TrustDomainRef(Guid Id, string Name);
 /// </summary>
 public sealed record TrustDomainCounts(IReadOnlyList<TrustDomainCountRow> Rows);
 
-public sealed record TrustDomainCountRow(TrustDomainRef TrustDomain, IReadOnlyDictionary<Sensitivity, long> Available, long Deleted)
+/// <summary>
+/// One trust domain: available snapshots per sensitivity, and available and deleted snapshots holding any of its
+/// components (each snapshot once, so the total is not the sum of the sensitivities).
+/// </summary>
+public sealed record TrustDomainCountRow(TrustDomainRef TrustDomain, IReadOnlyDictionary<Sensitivity, long> Available, long TotalAvailable, long Deleted)
 {
     public long Count(Sensitivity sensitivity) => Available.GetValueOrDefault(sensitivity);
-
-    public long TotalAvailable => Available.Values.Sum();
 }
 
 public sealed record EnvironmentRef(Guid Id, string Name, TrustLevel TrustLevel);

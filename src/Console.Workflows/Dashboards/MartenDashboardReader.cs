@@ -1,3 +1,4 @@
+using System.Text;
 using Console.Workflows.Dashboards.Projections;
 using Console.Workflows.Inventory;
 using Console.Workflows.Policy;
@@ -10,9 +11,10 @@ namespace Console.Workflows.Dashboards;
 
 /// <summary>
 /// Reads the dashboard figures from the projection tables with plain SQL (see <see cref="DashboardTables"/>): counts
-/// come from the counter tables for whole hours plus an index range scan of the flat rows for the partial hour at
-/// each boundary, so they are exact without scanning every snapshot. Environments, trust domains and the policy
-/// in force are read as documents (there are few) and judge placement as it stands now.
+/// come from the counter tables for whole hours plus an index range scan of the flat rows for the partial hour at each
+/// boundary, so they are exact without scanning every snapshot. Environments, trust domains and the policy in force are
+/// read from their documents in the same batch and judge placement as it stands now. Each figure costs one round trip;
+/// the whole dashboard too.
 /// </summary>
 public sealed class MartenDashboardReader(IQuerySession session, DashboardTables tables, DashboardOptions options, TimeProvider time)
     : IDashboardReader
@@ -22,61 +24,71 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
     public async Task<DashboardFigures> GetFiguresAsync(CancellationToken ct = default)
     {
         var now = time.GetUtcNow();
-        var reference = await ReferenceAsync(ct);
-        await using var conn = await OpenAsync(ct);
-        return new DashboardFigures(
-            now,
-            await AgeAsync(conn, now, ct),
-            await ExpiringAsync(conn, now, ct),
-            await RetentionAsync(conn, now, reference, ct),
-            await TrustDomainCountsAsync(conn, reference, ct),
-            await PlacementAsync(conn, reference, ct),
-            await PendingAsync(conn, now, ct));
+        var batch = new Batch();
+        var reference = AddReference(batch);
+        var age = AddAge(batch, now);
+        var expiring = AddExpiring(batch, now);
+        var retention = AddRetention(batch, now);
+        var domains = AddTrustDomainCounts(batch);
+        var placement = AddPlacement(batch);
+        var pending = AddPending(batch, now);
+        await RunAsync(batch, ct);
+        return new DashboardFigures(now, age(), expiring(), retention(), domains(reference()), placement(reference()), pending());
     }
 
     public async Task<AgeDistribution> GetAgeDistributionAsync(CancellationToken ct = default)
     {
-        await using var conn = await OpenAsync(ct);
-        return await AgeAsync(conn, time.GetUtcNow(), ct);
+        var batch = new Batch();
+        var age = AddAge(batch, time.GetUtcNow());
+        await RunAsync(batch, ct);
+        return age();
     }
 
     public async Task<ExpiryFigures> GetExpiringAsync(CancellationToken ct = default)
     {
-        await using var conn = await OpenAsync(ct);
-        return await ExpiringAsync(conn, time.GetUtcNow(), ct);
+        var batch = new Batch();
+        var expiring = AddExpiring(batch, time.GetUtcNow());
+        await RunAsync(batch, ct);
+        return expiring();
     }
 
     public async Task<RetentionFigures> GetRetentionAsync(CancellationToken ct = default)
     {
-        var now = time.GetUtcNow();
-        var keepLastGood = await KeepLastGoodAsync(ct);
-        await using var conn = await OpenAsync(ct);
-        return await RetentionAsync(conn, now, keepLastGood, ct);
+        var batch = new Batch();
+        var retention = AddRetention(batch, time.GetUtcNow());
+        await RunAsync(batch, ct);
+        return retention();
     }
 
     public async Task<TrustDomainCounts> GetTrustDomainCountsAsync(CancellationToken ct = default)
     {
-        var domains = await TrustDomainsAsync(ct);
-        await using var conn = await OpenAsync(ct);
-        return await TrustDomainCountsAsync(conn, domains, ct);
+        var batch = new Batch();
+        var reference = AddReference(batch, policyAndEnvironments: false);
+        var domains = AddTrustDomainCounts(batch);
+        await RunAsync(batch, ct);
+        return domains(reference());
     }
 
     public async Task<PlacementFigures> GetPlacementAsync(CancellationToken ct = default)
     {
-        var reference = await ReferenceAsync(ct);
-        await using var conn = await OpenAsync(ct);
-        return await PlacementAsync(conn, reference, ct);
+        var batch = new Batch();
+        var reference = AddReference(batch);
+        var placement = AddPlacement(batch);
+        await RunAsync(batch, ct);
+        return placement(reference());
     }
 
     public async Task<PendingApprovalFigures> GetPendingApprovalsAsync(CancellationToken ct = default)
     {
-        await using var conn = await OpenAsync(ct);
-        return await PendingAsync(conn, time.GetUtcNow(), ct);
+        var batch = new Batch();
+        var pending = AddPending(batch, time.GetUtcNow());
+        await RunAsync(batch, ct);
+        return pending();
     }
 
     // ---- age distribution ------------------------------------------------------------------------------------------
 
-    private async Task<AgeDistribution> AgeAsync(NpgsqlConnection conn, DateTimeOffset now, CancellationToken ct)
+    private Func<AgeDistribution> AddAge(Batch batch, DateTimeOffset now)
     {
         // cumulative[i] = available snapshots completed after now - AgeBucketStarts[i + 1]; the buckets are differences.
         var thresholds = DashboardRules.AgeBucketStarts.Skip(1).Select(start => now - start).ToArray();
@@ -84,240 +96,206 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
         var cumulative = DashboardRules.Sensitivities.ToDictionary(s => s, _ => new long[thresholds.Length]);
         var totals = DashboardRules.Sensitivities.ToDictionary(s => s, _ => 0L);
 
-        var filters = string.Join(", ", hours.Select((_, i) => $"coalesce(sum(n) filter (where completed_hour >= ${i + 1}), 0)"));
-        await using (var counters = Command(conn, $"select sensitivity, sum(n), {filters} from {tables.SnapshotAge} group by sensitivity"))
-        {
-            foreach (var hour in hours)
-                counters.Parameters.Add(Timestamp(hour));
-            await using var reader = await counters.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
+        var sums = string.Join(", ", hours.Select((_, i) => $"coalesce(sum(n) filter (where completed_hour >= ${i + 1}), 0)::bigint"));
+        batch.Add(
+            $"select sensitivity, sum(n)::bigint, {sums} from {tables.SnapshotAge} group by sensitivity",
+            [.. hours.Select(Timestamp)],
+            reader =>
             {
-                var sensitivity = (Sensitivity)reader.GetInt16(0);
-                if (!totals.ContainsKey(sensitivity))
-                    continue;
-                totals[sensitivity] += reader.GetInt64(1);
+                if (!cumulative.TryGetValue((Sensitivity)reader.GetInt16(0), out var counts))
+                    return;
+                totals[(Sensitivity)reader.GetInt16(0)] += reader.GetInt64(1);
                 for (var i = 0; i < hours.Length; i++)
-                    cumulative[sensitivity][i] += reader.GetInt64(i + 2);
-            }
-        }
+                    counts[i] += reader.GetInt64(i + 2);
+            });
 
         // The partial hour above each threshold, from the flat rows (an index range scan of at most an hour each).
         var ranges = thresholds.Select((_, i) => $"(completed_at > ${(2 * i) + 1} and completed_at < ${(2 * i) + 2})").ToArray();
-        var partial = string.Join(", ", ranges.Select(r => $"count(*) filter (where {r})"));
-        await using (var edges = Command(conn,
-            $"select governing_sensitivity, {partial} from {tables.Snapshot} where status = 0 and ({string.Join(" or ", ranges)}) group by 1"))
-        {
-            for (var i = 0; i < thresholds.Length; i++)
+        batch.Add(
+            $"""
+            select governing_sensitivity, {string.Join(", ", ranges.Select(r => $"count(*) filter (where {r})"))}
+            from {tables.Snapshot} where status = 0 and ({string.Join(" or ", ranges)}) group by 1
+            """,
+            [.. thresholds.SelectMany((t, i) => new[] { Timestamp(t), Timestamp(hours[i]) })],
+            reader =>
             {
-                edges.Parameters.Add(Timestamp(thresholds[i]));
-                edges.Parameters.Add(Timestamp(hours[i]));
-            }
-
-            await using var reader = await edges.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                var sensitivity = (Sensitivity)reader.GetInt16(0);
-                if (!cumulative.TryGetValue(sensitivity, out var counts))
-                    continue;
+                if (!cumulative.TryGetValue((Sensitivity)reader.GetInt16(0), out var counts))
+                    return;
                 for (var i = 0; i < thresholds.Length; i++)
                     counts[i] += reader.GetInt64(i + 1);
-            }
-        }
+            });
 
-        var distribution = new Dictionary<Sensitivity, IReadOnlyList<long>>();
-        foreach (var sensitivity in DashboardRules.Sensitivities)
+        return () =>
         {
-            var c = cumulative[sensitivity];
-            var buckets = new long[DashboardRules.AgeBuckets.Count];
-            buckets[0] = c[0];
-            for (var i = 1; i < c.Length; i++)
-                buckets[i] = c[i] - c[i - 1];
-            buckets[^1] = totals[sensitivity] - c[^1];
-            distribution[sensitivity] = buckets;
-        }
+            var distribution = new Dictionary<Sensitivity, IReadOnlyList<long>>();
+            foreach (var sensitivity in DashboardRules.Sensitivities)
+            {
+                var c = cumulative[sensitivity];
+                var buckets = new long[DashboardRules.AgeBuckets.Count];
+                buckets[0] = c[0];
+                for (var i = 1; i < c.Length; i++)
+                    buckets[i] = c[i] - c[i - 1];
+                buckets[^1] = totals[sensitivity] - c[^1];
+                distribution[sensitivity] = buckets;
+            }
 
-        return new AgeDistribution(now, distribution);
+            return new AgeDistribution(now, distribution);
+        };
     }
 
     // ---- expiring ---------------------------------------------------------------------------------------------------
 
-    private async Task<ExpiryFigures> ExpiringAsync(NpgsqlConnection conn, DateTimeOffset now, CancellationToken ct)
+    private Func<ExpiryFigures> AddExpiring(Batch batch, DateTimeOffset now)
     {
-        var from = await ExpiringFromAsync(conn, [now, now + DashboardRules.Length(ExpiryWindow.Within24Hours), now + DashboardRules.Length(ExpiryWindow.Within7Days)], ct);
-        return new ExpiryFigures(now, from[0] - from[1], from[0] - from[2]);
+        var from = AddExpiringFrom(batch, [now, now + DashboardRules.Length(ExpiryWindow.Within24Hours), now + DashboardRules.Length(ExpiryWindow.Within7Days)]);
+        return () =>
+        {
+            var counts = from();
+            return new ExpiryFigures(now, counts[0] - counts[1], counts[0] - counts[2]);
+        };
     }
 
     /// <summary>For each moment t: available, still-needed snapshots expiring at or after t.</summary>
-    private async Task<long[]> ExpiringFromAsync(NpgsqlConnection conn, DateTimeOffset[] moments, CancellationToken ct)
+    private Func<long[]> AddExpiringFrom(Batch batch, DateTimeOffset[] moments)
     {
         var hours = moments.Select(DashboardRules.NextHourAfter).ToArray();
         var result = new long[moments.Length];
-        var sums = string.Join(", ", hours.Select((_, i) => $"coalesce(sum(n) filter (where expiry_hour >= ${i + 1}), 0)"));
-        await using (var counters = Command(conn, $"select {sums} from {tables.SnapshotExpiry} where expiry_hour >= ${hours.Length + 1}"))
-        {
-            foreach (var hour in hours)
-                counters.Parameters.Add(Timestamp(hour));
-            counters.Parameters.Add(Timestamp(hours.Min()));
-            await using var reader = await counters.ExecuteReaderAsync(ct);
-            if (await reader.ReadAsync(ct))
+        var sums = string.Join(", ", hours.Select((_, i) => $"coalesce(sum(n) filter (where expiry_hour >= ${i + 1}), 0)::bigint"));
+        batch.Add(
+            $"select {sums} from {tables.SnapshotExpiry} where expiry_hour >= ${hours.Length + 1}",
+            [.. hours.Select(Timestamp), Timestamp(hours.Min())],
+            reader =>
             {
                 for (var i = 0; i < hours.Length; i++)
                     result[i] += reader.GetInt64(i);
-            }
-        }
+            });
 
         var ranges = moments.Select((_, i) => $"(expires_at >= ${(2 * i) + 1} and expires_at < ${(2 * i) + 2})").ToArray();
-        await using (var edges = Command(conn,
+        batch.Add(
             $"""
             select {string.Join(", ", ranges.Select(r => $"count(*) filter (where {r})"))}
             from {tables.Snapshot} where status = 0 and not_needed_at is null and ({string.Join(" or ", ranges)})
-            """))
-        {
-            for (var i = 0; i < moments.Length; i++)
-            {
-                edges.Parameters.Add(Timestamp(moments[i]));
-                edges.Parameters.Add(Timestamp(hours[i]));
-            }
-
-            await using var reader = await edges.ExecuteReaderAsync(ct);
-            if (await reader.ReadAsync(ct))
+            """,
+            [.. moments.SelectMany((m, i) => new[] { Timestamp(m), Timestamp(hours[i]) })],
+            reader =>
             {
                 for (var i = 0; i < moments.Length; i++)
                     result[i] += reader.GetInt64(i);
-            }
-        }
-
-        return result;
+            });
+        return () => result;
     }
 
     // ---- retention: overdue and protected past expiry ---------------------------------------------------------------
 
-    private Task<RetentionFigures> RetentionAsync(NpgsqlConnection conn, DateTimeOffset now, Reference reference, CancellationToken ct) =>
-        RetentionAsync(conn, now, reference.KeepLastGood, ct);
-
-    private async Task<RetentionFigures> RetentionAsync(NpgsqlConnection conn, DateTimeOffset now, bool keepLastGood, CancellationToken ct)
+    private Func<RetentionFigures> AddRetention(Batch batch, DateTimeOffset now)
     {
-        long overdue;
-        await using (var command = Command(conn, $"select count(*) from {tables.Snapshot} where {OverdueWhere(keepLastGood)}"))
-        {
-            command.Parameters.Add(Timestamp(now - options.SweepInterval));
-            overdue = (long)(await command.ExecuteScalarAsync(ct))!;
-        }
-
-        long held = 0, pinned = 0, lastGood = 0;
-        await using (var command = Command(conn,
+        RetentionFigures? figures = null;
+        // Whether the policy keeps the last good snapshot decides which count of overdue applies; PostgreSQL runs only the
+        // chosen one (uncorrelated subqueries are evaluated when first needed).
+        batch.Add(
             $"""
-            select count(*) filter (where hold_active), count(*) filter (where pin_active and not hold_active)
-            from (
-              select held and (hold_until is null or hold_until > $1) as hold_active,
-                     pinned and (pin_until is null or pin_until > $1) as pin_active
-              from {tables.Snapshot} where status = 0 and (pinned or held) and due_since <= $1) guarded
-            """))
-        {
-            command.Parameters.Add(Timestamp(now));
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            if (await reader.ReadAsync(ct))
-            {
-                held = reader.GetInt64(0);
-                pinned = reader.GetInt64(1);
-            }
-        }
-
-        if (keepLastGood)
-        {
-            await using var command = Command(conn,
-                $"""
-                select count(*) from {tables.Snapshot}
-                where status = 0 and is_last_good and due_since <= $1 and not ({ActiveGuard})
-                """);
-            command.Parameters.Add(Timestamp(now));
-            lastGood = (long)(await command.ExecuteScalarAsync(ct))!;
-        }
-
-        return new RetentionFigures(now, overdue, held, pinned, lastGood, keepLastGood, options.SweepInterval);
+            with policy as ({KeepLastGoodSql})
+            select case when (select keep from policy) then (select count(*) from {tables.Snapshot} where {OverdueWhere(true, "$2")})
+                        else (select count(*) from {tables.Snapshot} where {OverdueWhere(false, "$2")}) end,
+                   (select count(*) filter (where {HoldActive("$1")}) from {tables.Snapshot} where {GuardedDue("$1")}),
+                   (select count(*) filter (where {PinActive("$1")} and not ({HoldActive("$1")})) from {tables.Snapshot} where {GuardedDue("$1")}),
+                   case when (select keep from policy)
+                        then (select count(*) from {tables.Snapshot} where status = 0 and is_last_good and due_since <= $1 and not ({ActiveGuard("$1")}))
+                        else 0 end,
+                   (select keep from policy)
+            """,
+            [Timestamp(now), Timestamp(now - options.SweepInterval)],
+            reader => figures = new RetentionFigures(
+                now, reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetBoolean(4), options.SweepInterval));
+        return () => figures ?? throw new InvalidOperationException("The retention figures were not read.");
     }
 
-    // A pin or hold that keeps the snapshot at $1.
-    private const string ActiveGuard =
-        "(held and (hold_until is null or hold_until > $1)) or (pinned and (pin_until is null or pin_until > $1))";
+    // The policy's "keep the last good snapshot of each VNF", as one row (the default policy's when there is none yet).
+    private string KeepLastGoodSql =>
+        $"""
+        select coalesce((select (data -> 'Document' ->> 'KeepLastGoodSnapshot')::boolean
+                         from {session.DocumentStore.Options.Schema.For<ApprovalPolicy>()} where id = '{ApprovalPolicy.StreamId}'),
+                        {(DefaultPolicy.Document.KeepLastGoodSnapshot ? "true" : "false")}) as keep
+        """;
 
-    // Overdue at $1 = now - sweep interval: deletable (nothing keeps it) since before that. The deletable columns already
-    // take the lapse of pins, holds and, when the policy keeps the last good snapshot, being superseded into account.
-    private static string OverdueWhere(bool keepLastGood) => keepLastGood
-        ? "status = 0 and not is_last_good and deletable_keep < $1"
-        : "status = 0 and deletable_from < $1";
+    private static string HoldActive(string at) => $"held and (hold_until is null or hold_until > {at})";
+
+    private static string PinActive(string at) => $"pinned and (pin_until is null or pin_until > {at})";
+
+    // A pin or hold that keeps the snapshot at the moment given.
+    private static string ActiveGuard(string at) => $"({HoldActive(at)}) or ({PinActive(at)})";
+
+    // Due and pinned or held (some of these pins and holds have lapsed): the partial index on due_since serves it.
+    private static string GuardedDue(string at) => $"status = 0 and (pinned or held) and due_since <= {at}";
+
+    // Overdue at the cut (now minus the sweep interval): deletable since before it. The deletable columns already take
+    // the lapse of pins and holds and, when the policy keeps the last good snapshot, being superseded into account.
+    private static string OverdueWhere(bool keepLastGood, string cut) => keepLastGood
+        ? $"status = 0 and not is_last_good and deletable_keep < {cut}"
+        : $"status = 0 and deletable_from < {cut}";
 
     // ---- counts by trust domain -------------------------------------------------------------------------------------
 
-    private Task<TrustDomainCounts> TrustDomainCountsAsync(NpgsqlConnection conn, Reference reference, CancellationToken ct) =>
-        TrustDomainCountsAsync(conn, reference.TrustDomains, ct);
-
-    private async Task<TrustDomainCounts> TrustDomainCountsAsync(
-        NpgsqlConnection conn, IReadOnlyList<TrustDomainRef> domains, CancellationToken ct)
+    private Func<Reference, TrustDomainCounts> AddTrustDomainCounts(Batch batch)
     {
         var available = new Dictionary<Guid, Dictionary<Sensitivity, long>>();
-        var deleted = new Dictionary<Guid, long>();
-        await using (var command = Command(conn,
-            $"select trust_domain_id, sensitivity, status, n from {tables.SnapshotDomain} where n <> 0"))
-        await using (var reader = await command.ExecuteReaderAsync(ct))
-        {
-            while (await reader.ReadAsync(ct))
+        var totals = new Dictionary<Guid, (long Available, long Deleted)>();
+        batch.Add(
+            $"select trust_domain_id, sensitivity, n from {tables.SnapshotDomain} where status = 0 and n <> 0",
+            [],
+            reader =>
             {
                 var domain = reader.GetGuid(0);
-                var n = reader.GetInt64(3);
-                if (reader.GetInt16(2) == DashboardTables.Available)
-                {
-                    if (!available.TryGetValue(domain, out var bySensitivity))
-                        available[domain] = bySensitivity = [];
-                    bySensitivity[(Sensitivity)reader.GetInt16(1)] = bySensitivity.GetValueOrDefault((Sensitivity)reader.GetInt16(1)) + n;
-                }
-                else
-                {
-                    deleted[domain] = deleted.GetValueOrDefault(domain) + n;
-                }
-            }
-        }
+                if (!available.TryGetValue(domain, out var bySensitivity))
+                    available[domain] = bySensitivity = [];
+                bySensitivity[(Sensitivity)reader.GetInt16(1)] = reader.GetInt64(2);
+            });
+        batch.Add(
+            $"select trust_domain_id, status, n from {tables.SnapshotDomainTotal} where n <> 0",
+            [],
+            reader =>
+            {
+                var domain = reader.GetGuid(0);
+                var (a, d) = totals.GetValueOrDefault(domain);
+                totals[domain] = reader.GetInt16(1) == DashboardTables.Available ? (a + reader.GetInt64(2), d) : (a, d + reader.GetInt64(2));
+            });
 
-        // Every known domain gets a row (zeros included); a domain only snapshots know of still shows, by id.
-        var known = domains.ToDictionary(d => d.Id);
-        var ids = domains.Select(d => d.Id).Concat(available.Keys).Concat(deleted.Keys).Distinct();
-        var rows = ids
-            .Select(id => new TrustDomainCountRow(
-                known.GetValueOrDefault(id) ?? new TrustDomainRef(id, "(unknown domain)"),
-                available.TryGetValue(id, out var counts) ? counts : new Dictionary<Sensitivity, long>(),
-                deleted.GetValueOrDefault(id)))
-            .OrderBy(r => r.TrustDomain.Name, StringComparer.OrdinalIgnoreCase)
-            .ToList();
-        return new TrustDomainCounts(rows);
+        return reference =>
+        {
+            // Every known domain gets a row (zeros included); a domain only snapshots know of still shows, by id.
+            var known = reference.TrustDomains.ToDictionary(d => d.Id);
+            var rows = reference.TrustDomains.Select(d => d.Id).Concat(available.Keys).Concat(totals.Keys).Distinct()
+                .Select(id => new TrustDomainCountRow(
+                    known.GetValueOrDefault(id) ?? new TrustDomainRef(id, "(unknown domain)"),
+                    available.TryGetValue(id, out var counts) ? counts : new Dictionary<Sensitivity, long>(),
+                    totals.GetValueOrDefault(id).Available,
+                    totals.GetValueOrDefault(id).Deleted))
+                .OrderBy(r => r.TrustDomain.Name, StringComparer.OrdinalIgnoreCase)
+                .ToList();
+            return new TrustDomainCounts(rows);
+        };
     }
 
     // ---- placement ---------------------------------------------------------------------------------------------------
 
-    private async Task<PlacementFigures> PlacementAsync(NpgsqlConnection conn, Reference reference, CancellationToken ct)
+    private Func<Reference, PlacementFigures> AddPlacement(Batch batch)
     {
-        var environments = reference.Environments.ToDictionary(e => e.Id);
-        var cells = new Dictionary<(Guid Domain, Guid Environment), (long Components, long Violations)>();
-        await using (var command = Command(conn,
-            $"select trust_domain_id, environment_id, sensitivity, n from {tables.Placement} where n <> 0"))
-        await using (var reader = await command.ExecuteReaderAsync(ct))
-        {
-            while (await reader.ReadAsync(ct))
-            {
-                var key = (reader.GetGuid(0), reader.GetGuid(1));
-                var sensitivity = (Sensitivity)reader.GetInt16(2);
-                var n = reader.GetInt64(3);
-                var violates = Violates(environments.GetValueOrDefault(key.Item2), sensitivity, reference.Policy);
-                var (components, violations) = cells.GetValueOrDefault(key);
-                cells[key] = (components + n, violations + (violates ? n : 0));
-            }
-        }
+        var groups = new List<(Guid Domain, Guid Environment, Sensitivity Sensitivity, long N)>();
+        batch.Add(
+            $"select trust_domain_id, environment_id, sensitivity, n from {tables.Placement} where n <> 0",
+            [],
+            reader => groups.Add((reader.GetGuid(0), reader.GetGuid(1), (Sensitivity)reader.GetInt16(2), reader.GetInt64(3))));
 
-        return new PlacementFigures(
-            reference.PolicyRevision,
-            reference.TrustDomains,
-            reference.Environments,
-            [.. cells.Select(c => new PlacementCell(c.Key.Domain, c.Key.Environment, c.Value.Components, c.Value.Violations))],
-            cells.Values.Sum(c => c.Violations));
+        return reference =>
+        {
+            var environments = reference.Environments.ToDictionary(e => e.Id);
+            var cells = groups
+                .GroupBy(g => (g.Domain, g.Environment))
+                .Select(cell => new PlacementCell(cell.Key.Domain, cell.Key.Environment, cell.Sum(g => g.N),
+                    cell.Where(g => Violates(environments.GetValueOrDefault(g.Environment), g.Sensitivity, reference.Policy)).Sum(g => g.N)))
+                .ToList();
+            return new PlacementFigures(reference.PolicyRevision, reference.TrustDomains, reference.Environments, cells, cells.Sum(c => c.Violations));
+        };
     }
 
     // An environment the inventory no longer knows cannot be trusted.
@@ -326,26 +304,28 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
 
     // ---- pending approvals --------------------------------------------------------------------------------------------
 
-    private async Task<PendingApprovalFigures> PendingAsync(NpgsqlConnection conn, DateTimeOffset now, CancellationToken ct)
+    private Func<PendingApprovalFigures> AddPending(Batch batch, DateTimeOffset now)
     {
-        var requests = session.DocumentStore.Options.Schema.For<ChangeRequest>();
         var starts = DashboardRules.PendingBucketStarts.Skip(1).Select(start => now - start).ToArray();
+        var counts = new long[DashboardRules.PendingBuckets.Count];
+        DateTimeOffset? oldest = null;
         // The status filter is the expression of Marten's index on Status; the few pending requests are then bucketed.
-        await using var command = Command(conn,
+        batch.Add(
             $"""
             select count(*) filter (where submitted > $2), count(*) filter (where submitted <= $2 and submitted > $3),
                    count(*) filter (where submitted <= $3 and submitted > $4), count(*) filter (where submitted <= $4),
                    min(submitted)
-            from (select (data ->> 'SubmittedAt')::timestamptz as submitted from {requests} where data ->> 'Status' = $1) pending
-            """);
-        command.Parameters.Add(new NpgsqlParameter { Value = nameof(RequestStatus.PendingApproval), NpgsqlDbType = NpgsqlDbType.Text });
-        foreach (var start in starts)
-            command.Parameters.Add(Timestamp(start));
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        var counts = Enumerable.Range(0, DashboardRules.PendingBuckets.Count).Select(reader.GetInt64).ToArray();
-        DateTimeOffset? oldest = reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4);
-        return new PendingApprovalFigures(now, counts, oldest);
+            from (select (data ->> 'SubmittedAt')::timestamptz as submitted
+                  from {session.DocumentStore.Options.Schema.For<ChangeRequest>()} where data ->> 'Status' = $1) pending
+            """,
+            [new NpgsqlParameter { Value = nameof(RequestStatus.PendingApproval), NpgsqlDbType = NpgsqlDbType.Text }, .. starts.Select(Timestamp)],
+            reader =>
+            {
+                for (var i = 0; i < counts.Length; i++)
+                    counts[i] = reader.GetInt64(i);
+                oldest = reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4);
+            });
+        return () => new PendingApprovalFigures(now, counts, oldest);
     }
 
     // ---- snapshot lists -----------------------------------------------------------------------------------------------
@@ -356,52 +336,58 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
         var now = time.GetUtcNow();
         var page = Math.Max(0, request.Page);
         var pageSize = Math.Clamp(request.PageSize, 1, MaxPageSize);
-        var keepLastGood = await KeepLastGoodAsync(ct);
-        await using var conn = await OpenAsync(ct);
+
+        var batch = new Batch();
+        var keepLastGood = DefaultPolicy.Document.KeepLastGoodSnapshot;
+        batch.Add(KeepLastGoodSql, [], reader => keepLastGood = reader.GetBoolean(0));
 
         var parameters = new List<NpgsqlParameter>();
-        string Param(DateTimeOffset value)
-        {
-            parameters.Add(Timestamp(value));
-            return $"${parameters.Count}";
-        }
-
-        string ParamOf(object value, NpgsqlDbType type)
+        string Param(object value, NpgsqlDbType type)
         {
             parameters.Add(new NpgsqlParameter { Value = value, NpgsqlDbType = type });
             return $"${parameters.Count}";
         }
 
-        string where;
-        long total;
+        string Time(DateTimeOffset value) => Param(value.ToUniversalTime(), NpgsqlDbType.TimestampTz);
+
+        // The rows to page through, as a query over dash_snapshot. Totals come from the counters where they hold them.
+        string source;
+        Func<long> total;
         switch (request.Kind)
         {
             case SnapshotListKind.Expiring:
             {
                 var (from, until) = DashboardRules.ExpiryRange(request.Window, now);
-                where = $"status = 0 and not_needed_at is null and expires_at >= {Param(from)} and expires_at < {Param(until)}";
-                var counts = await ExpiringFromAsync(conn, [from, until], ct);
-                total = counts[0] - counts[1];
+                source = $"select * from {tables.Snapshot} where status = 0 and not_needed_at is null and expires_at >= {Time(from)} and expires_at < {Time(until)}";
+                var counts = AddExpiringFrom(batch, [from, until]);
+                total = () => counts()[0] - counts()[1];
                 break;
             }
 
             case SnapshotListKind.Overdue:
             {
-                var cut = Param(now - options.SweepInterval);
-                where = OverdueWhere(keepLastGood).Replace("$1", cut, StringComparison.Ordinal);
-                total = -1;
+                // Which rows are overdue depends on the policy's last-good rule; only the branch it selects runs.
+                var cut = Time(now - options.SweepInterval);
+                source = $"""
+                    select * from {tables.Snapshot} where (select keep from policy) and {OverdueWhere(true, cut)}
+                    union all
+                    select * from {tables.Snapshot} where not (select keep from policy) and {OverdueWhere(false, cut)}
+                    """;
+                total = Count();
                 break;
             }
 
             case SnapshotListKind.ProtectedPastExpiry:
             {
-                var at = Param(now);
-                var guarded = ActiveGuard.Replace("$1", at, StringComparison.Ordinal);
-                where = keepLastGood
-                    ? $"status = 0 and due_since <= {at} and (({guarded}) or is_last_good)"
-                    : $"status = 0 and due_since <= {at} and ({guarded})";
-                var figures = await RetentionAsync(conn, now, keepLastGood, ct);
-                total = figures.ProtectedPastExpiry;
+                var at = Time(now);
+                source = $"""
+                    select * from {tables.Snapshot} where {GuardedDue(at)} and ({ActiveGuard(at)})
+                    union all
+                    select * from {tables.Snapshot}
+                    where (select keep from policy) and status = 0 and is_last_good and due_since <= {at} and not ({ActiveGuard(at)})
+                    """;
+                var retention = AddRetention(batch, now);
+                total = () => retention().ProtectedPastExpiry;
                 break;
             }
 
@@ -409,30 +395,38 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
             {
                 var bucket = request.Age ?? AgeBucket.UnderOneDay;
                 var (after, atOrBefore) = DashboardRules.CompletionRange(bucket, now);
-                where = "status = 0";
+                source = $"select * from {tables.Snapshot} where status = 0";
                 if (after is { } a)
-                    where += $" and completed_at > {Param(a)}";
+                    source += $" and completed_at > {Time(a)}";
                 if (atOrBefore is { } b)
-                    where += $" and completed_at <= {Param(b)}";
+                    source += $" and completed_at <= {Time(b)}";
                 if (request.Sensitivity is { } s)
-                    where += $" and governing_sensitivity = {ParamOf((short)s, NpgsqlDbType.Smallint)}";
-                var age = await AgeAsync(conn, now, ct);
-                total = request.Sensitivity is { } only ? age.Count(only, bucket) : age.Count(bucket);
+                    source += $" and governing_sensitivity = {Param((short)s, NpgsqlDbType.Smallint)}";
+                var age = AddAge(batch, now);
+                total = () => request.Sensitivity is { } only ? age().Count(only, bucket) : age().Count(bucket);
                 break;
             }
 
             case SnapshotListKind.TrustDomain:
             {
                 var domain = request.TrustDomainId ?? Guid.Empty;
-                var d = ParamOf(new[] { domain }, NpgsqlDbType.Array | NpgsqlDbType.Uuid);
-                where = $"status = 0 and part_domains @> {d}";
+                source = $"select * from {tables.Snapshot} where status = 0 and part_domains @> {Param(new[] { domain }, NpgsqlDbType.Array | NpgsqlDbType.Uuid)}";
+                long counted = 0;
                 if (request.Sensitivity is { } s)
                 {
-                    where += $" and exists (select 1 from unnest(part_domains, part_sensitivities) as p(domain_id, sensitivity)"
-                        + $" where p.domain_id = {ParamOf(domain, NpgsqlDbType.Uuid)} and p.sensitivity = {ParamOf((short)s, NpgsqlDbType.Smallint)})";
+                    source += " and exists (select 1 from unnest(part_domains, part_sensitivities) as p(domain_id, sensitivity)"
+                        + $" where p.domain_id = {Param(domain, NpgsqlDbType.Uuid)} and p.sensitivity = {Param((short)s, NpgsqlDbType.Smallint)})";
+                    batch.Add($"select n from {tables.SnapshotDomain} where trust_domain_id = $1 and sensitivity = $2 and status = 0",
+                        [Uuid(domain), new NpgsqlParameter { Value = (short)s, NpgsqlDbType = NpgsqlDbType.Smallint }],
+                        reader => counted = reader.GetInt64(0));
+                }
+                else
+                {
+                    batch.Add($"select n from {tables.SnapshotDomainTotal} where trust_domain_id = $1 and status = 0",
+                        [Uuid(domain)], reader => counted = reader.GetInt64(0));
                 }
 
-                total = -1;
+                total = () => counted;
                 break;
             }
 
@@ -440,11 +434,13 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
                 throw new ArgumentOutOfRangeException(nameof(request), request.Kind, "Unknown list.");
         }
 
-        if (total < 0)
+        // Small sets (overdue should be empty) are counted directly.
+        Func<long> Count()
         {
-            await using var count = Command(conn, $"select count(*) from {tables.Snapshot} where {where}");
-            count.Parameters.AddRange(parameters.Select(p => p.Clone()).ToArray());
-            total = (long)(await count.ExecuteScalarAsync(ct))!;
+            long counted = 0;
+            batch.Add($"with policy as ({KeepLastGoodSql}) select count(*) from ({source}) s",
+                [.. parameters.Select(p => p.Clone())], reader => counted = reader.GetInt64(0));
+            return () => counted;
         }
 
         var order = request.SortBy switch
@@ -455,34 +451,34 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
             _ => "expires_at",
         };
         var direction = request.Descending ? "desc" : "asc";
-        await using var list = Command(conn,
+        var facts = new List<(SnapshotRow Row, RetentionFacts Facts)>(pageSize);
+        batch.Add(
             $"""
+            with policy as ({KeepLastGoodSql})
             select id, vnf_id, vnf_name, governing_sensitivity, completed_at, expires_at, not_needed_at, due_since, is_last_good,
                    pinned, pin_reason, pin_until, pin_by, pin_at, held, hold_reason, hold_until, hold_by, hold_at,
                    released_at, superseded_at
-            from {tables.Snapshot} where {where}
+            from ({source}) s
             order by {order} {direction} nulls last, id {direction}
             limit {pageSize} offset {(long)page * pageSize}
-            """);
-        list.Parameters.AddRange(parameters.ToArray());
-        var rows = new List<SnapshotRow>(pageSize);
-        await using (var reader = await list.ExecuteReaderAsync(ct))
-        {
-            while (await reader.ReadAsync(ct))
+            """,
+            parameters,
+            reader =>
             {
                 var pin = reader.GetBoolean(9) ? HoldAt(reader, 10) : null;
                 var hold = reader.GetBoolean(14) ? HoldAt(reader, 15) : null;
-                var facts = new RetentionFacts(
+                var retention = new RetentionFacts(
                     reader.GetFieldValue<DateTimeOffset>(4), true, NullableTime(reader, 5), NullableTime(reader, 6), pin, hold,
                     NullableTime(reader, 19), reader.GetBoolean(8), NullableTime(reader, 20));
-                rows.Add(new SnapshotRow(
-                    reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), (Sensitivity)reader.GetInt16(3), facts.CompletedAt,
-                    facts.ExpiresAt, facts.NotNeededAt, NullableTime(reader, 7), facts.IsLastGood, pin, hold,
-                    DashboardRules.ProtectionOf(facts, now, keepLastGood)));
-            }
-        }
+                facts.Add((new SnapshotRow(
+                    reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), (Sensitivity)reader.GetInt16(3), retention.CompletedAt,
+                    retention.ExpiresAt, retention.NotNeededAt, NullableTime(reader, 7), retention.IsLastGood, pin, hold, null), retention));
+            });
+        await RunAsync(batch, ct);
 
-        return new SnapshotPage(now, rows, total, page, pageSize);
+        // What keeps each one is judged once the policy's rule is known (it came with the rows).
+        var rows = facts.Select(f => f.Row with { Protection = DashboardRules.ProtectionOf(f.Facts, now, keepLastGood) }).ToList();
+        return new SnapshotPage(now, rows, total(), page, pageSize);
     }
 
     private static Hold HoldAt(NpgsqlDataReader reader, int first) =>
@@ -499,17 +495,9 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
         ArgumentNullException.ThrowIfNull(request);
         var page = Math.Max(0, request.Page);
         var pageSize = Math.Clamp(request.PageSize, 1, MaxPageSize);
-        var reference = await ReferenceAsync(ct);
 
-        // Placement is judged per (environment, sensitivity): the pairs below the policy's required trust level.
-        var pairs = request.ViolationsOnly
-            ? reference.Environments
-                .SelectMany(e => DashboardRules.Sensitivities.Where(s => Violates(e, s, reference.Policy)).Select(s => (e.Id, s)))
-                .ToList()
-            : null;
-        if (pairs is { Count: 0 })
-            return new ComponentPage(reference.PolicyRevision, [], 0, page, pageSize);
-
+        var batch = new Batch();
+        var load = AddReference(batch);
         var parameters = new List<NpgsqlParameter>();
         string Param(object value, NpgsqlDbType type)
         {
@@ -517,109 +505,160 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
             return $"${parameters.Count}";
         }
 
+        // Placement is judged per (environment, sensitivity) against the documents as they are now, in SQL, so the page
+        // costs one round trip: the pairs whose environment is trusted less than the policy requires.
         var conditions = new List<string>();
-        if (pairs is not null)
-        {
-            conditions.Add($"(c.environment_id, c.sensitivity) in (select * from unnest({Param(pairs.Select(p => p.Id).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Uuid)}, "
-                + $"{Param(pairs.Select(p => (short)p.s).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Smallint)}))");
-        }
-
+        if (request.ViolationsOnly)
+            conditions.Add("(c.environment_id, c.sensitivity) in (select environment_id, sensitivity from violating)");
         if (request.TrustDomainId is { } domain)
             conditions.Add($"c.trust_domain_id = {Param(domain, NpgsqlDbType.Uuid)}");
         if (request.EnvironmentId is { } environment)
             conditions.Add($"c.environment_id = {Param(environment, NpgsqlDbType.Uuid)}");
         var where = conditions.Count == 0 ? "true" : string.Join(" and ", conditions);
 
-        await using var conn = await OpenAsync(ct);
-        long total;
+        long total = 0;
         // The counters hold the same (domain, environment, sensitivity) groups, so the total needs no scan of components.
-        await using (var count = Command(conn, $"select coalesce(sum(n), 0)::bigint from {tables.Placement} c where {where}"))
-        {
-            count.Parameters.AddRange(parameters.Select(p => p.Clone()).ToArray());
-            total = (long)(await count.ExecuteScalarAsync(ct))!;
-        }
+        batch.Add($"with violating as ({ViolatingPairsSql}) select coalesce(sum(n), 0)::bigint from {tables.Placement} c where {where}",
+            [.. parameters.Select(p => p.Clone())], reader => total = reader.GetInt64(0));
 
-        var environmentNames = Param(reference.Environments.Select(e => e.Id).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Uuid);
-        var environmentLabels = Param(reference.Environments.Select(e => e.Name).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text);
-        var domainIds = Param(reference.TrustDomains.Select(d => d.Id).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Uuid);
-        var domainLabels = Param(reference.TrustDomains.Select(d => d.Name).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text);
         var order = request.SortBy switch
         {
             ComponentSortField.Component => "c.name",
             ComponentSortField.Sensitivity => "c.sensitivity",
-            ComponentSortField.Environment => "en.name",
-            ComponentSortField.TrustDomain => "dn.name",
+            ComponentSortField.Environment => "e.data ->> 'Name'",
+            ComponentSortField.TrustDomain => "d.data ->> 'Name'",
             _ => "v.name",
         };
         var direction = request.Descending ? "desc" : "asc";
-        await using var list = Command(conn,
+        var raw = new List<(Guid Vnf, string VnfName, Guid Id, string Name, Sensitivity Sensitivity, Guid Domain, Guid Environment)>(pageSize);
+        var schema = session.DocumentStore.Options.Schema;
+        batch.Add(
             $"""
+            with violating as ({ViolatingPairsSql})
             select c.vnf_id, coalesce(v.name, ''), c.id, c.name, c.sensitivity, c.trust_domain_id, c.environment_id
             from {tables.Component} c
             left join {tables.Vnf} v on v.id = c.vnf_id
-            left join unnest({environmentNames}, {environmentLabels}) as en(id, name) on en.id = c.environment_id
-            left join unnest({domainIds}, {domainLabels}) as dn(id, name) on dn.id = c.trust_domain_id
+            left join {schema.For<ExecutionEnvironment>()} e on e.id = c.environment_id
+            left join {schema.For<TrustDomain>()} d on d.id = c.trust_domain_id
             where {where}
             order by {order} {direction}, v.name, c.name, c.id
             limit {pageSize} offset {(long)page * pageSize}
-            """);
-        list.Parameters.AddRange(parameters.ToArray());
+            """,
+            parameters,
+            reader => raw.Add((reader.GetGuid(0), reader.GetString(1), reader.GetGuid(2), reader.GetString(3), (Sensitivity)reader.GetInt16(4),
+                reader.GetGuid(5), reader.GetGuid(6))));
+        await RunAsync(batch, ct);
 
+        var reference = load();
         var environments = reference.Environments.ToDictionary(e => e.Id);
         var domains = reference.TrustDomains.ToDictionary(d => d.Id);
-        var rows = new List<ComponentRow>(pageSize);
-        await using (var reader = await list.ExecuteReaderAsync(ct))
-        {
-            while (await reader.ReadAsync(ct))
-            {
-                var sensitivity = (Sensitivity)reader.GetInt16(4);
-                var domainId = reader.GetGuid(5);
-                var environmentId = reader.GetGuid(6);
-                rows.Add(new ComponentRow(
-                    reader.GetGuid(0), reader.GetString(1), reader.GetGuid(2), reader.GetString(3), sensitivity,
-                    domains.GetValueOrDefault(domainId) ?? new TrustDomainRef(domainId, "(unknown)"),
-                    environments.GetValueOrDefault(environmentId) ?? new EnvironmentRef(environmentId, "(unknown)", TrustLevel.Untrusted),
-                    Placement.RequiredTrustLevel(sensitivity, reference.Policy)));
-            }
-        }
-
+        var rows = raw.Select(r => new ComponentRow(
+                r.Vnf, r.VnfName, r.Id, r.Name, r.Sensitivity,
+                domains.GetValueOrDefault(r.Domain) ?? new TrustDomainRef(r.Domain, "(unknown)"),
+                environments.GetValueOrDefault(r.Environment) ?? new EnvironmentRef(r.Environment, "(unknown)", TrustLevel.Untrusted),
+                Placement.RequiredTrustLevel(r.Sensitivity, reference.Policy)))
+            .ToList();
         return new ComponentPage(reference.PolicyRevision, rows, total, page, pageSize);
     }
 
-    // ---- reference data -----------------------------------------------------------------------------------------------
+    /// <summary>
+    /// (environment_id, sensitivity) pairs whose environment is trusted less than the policy in force requires for the
+    /// sensitivity (the fixed table of <see cref="Placement"/> where the policy has no rule), from the documents.
+    /// </summary>
+    private string ViolatingPairsSql
+    {
+        get
+        {
+            static string Rank<TEnum>(string json) where TEnum : struct, Enum =>
+                $"case {json} {string.Join(" ", Enum.GetValues<TEnum>().Select(v => $"when '{v}' then {Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture)}"))} else null end";
+            var defaults = string.Join(", ", DashboardRules.Sensitivities.Select(s => $"({(int)s}, {(int)Placement.RequiredTrustLevel(s)})"));
+            var schema = session.DocumentStore.Options.Schema;
+            return $"""
+                select e.id as environment_id, r.sensitivity::smallint as sensitivity
+                from (select id, coalesce({Rank<TrustLevel>("data ->> 'TrustLevel'")}, 0) as level from {schema.For<ExecutionEnvironment>()}) e,
+                     (select f.sensitivity, coalesce(p.needed, f.needed) as needed
+                      from (values {defaults}) as f(sensitivity, needed)
+                      left join (select {Rank<Sensitivity>("x ->> 'Sensitivity'")} as sensitivity, {Rank<TrustLevel>("x ->> 'RequiredTrustLevel'")} as needed
+                                 from {schema.For<ApprovalPolicy>()} a, jsonb_array_elements(a.data -> 'Document' -> 'Sensitivities') x
+                                 where a.id = '{ApprovalPolicy.StreamId}') p on p.sensitivity = f.sensitivity) r
+                where e.level < r.needed
+                """;
+        }
+    }
+
+    // ---- reference data: the policy in force, environments and trust domains, from their documents ----------------------
 
     private sealed record Reference(
-        PolicyDocument? Policy, int PolicyRevision, IReadOnlyList<TrustDomainRef> TrustDomains, IReadOnlyList<EnvironmentRef> Environments)
+        PolicyDocument? Policy, int PolicyRevision, IReadOnlyList<TrustDomainRef> TrustDomains, IReadOnlyList<EnvironmentRef> Environments);
+
+    private Func<Reference> AddReference(Batch batch, bool policyAndEnvironments = true)
     {
-        public bool KeepLastGood => Policy?.KeepLastGoodSnapshot ?? DefaultPolicy.Document.KeepLastGoodSnapshot;
+        var schema = session.DocumentStore.Options.Schema;
+        PolicyDocument? policy = null;
+        var revision = 0;
+        var environments = new List<EnvironmentRef>();
+        var domains = new List<TrustDomainRef>();
+        var serializer = session.DocumentStore.Options.Serializer();
+        if (policyAndEnvironments)
+        {
+            batch.Add(
+                $"select (data ->> 'Revision')::int, (data -> 'Document')::text from {schema.For<ApprovalPolicy>()} where id = $1",
+                [Uuid(ApprovalPolicy.StreamId)],
+                reader =>
+                {
+                    revision = reader.GetInt32(0);
+                    using var json = new MemoryStream(Encoding.UTF8.GetBytes(reader.GetString(1)));
+                    policy = serializer.FromJson<PolicyDocument>(json);
+                });
+            batch.Add(
+                $"select id, data ->> 'Name', data ->> 'TrustLevel' from {schema.For<ExecutionEnvironment>()} order by data ->> 'Name', id",
+                [],
+                reader => environments.Add(new EnvironmentRef(reader.GetGuid(0), reader.GetString(1),
+                    Enum.TryParse<TrustLevel>(reader.GetString(2), out var level) ? level : TrustLevel.Untrusted)));
+        }
+
+        batch.Add(
+            $"select id, data ->> 'Name' from {schema.For<TrustDomain>()} order by data ->> 'Name', id",
+            [],
+            reader => domains.Add(new TrustDomainRef(reader.GetGuid(0), reader.GetString(1))));
+        return () => new Reference(policy, revision, domains, environments);
     }
 
-    private async Task<Reference> ReferenceAsync(CancellationToken ct)
+    // ---- plumbing -------------------------------------------------------------------------------------------------------
+
+    /// <summary>Statements sent in one round trip; each reads the rows of its own result set.</summary>
+    private sealed class Batch
     {
-        var policy = await session.LoadAsync<ApprovalPolicy>(ApprovalPolicy.StreamId, ct);
-        var environments = await session.Query<ExecutionEnvironment>().OrderBy(e => e.Name).ToListAsync(ct);
-        return new Reference(
-            policy?.Document,
-            policy?.Revision ?? 0,
-            await TrustDomainsAsync(ct),
-            [.. environments.Select(e => new EnvironmentRef(e.Id, e.Name, e.TrustLevel))]);
+        public List<(string Sql, IReadOnlyList<NpgsqlParameter> Parameters, Action<NpgsqlDataReader> ReadRow)> Statements { get; } = [];
+
+        public void Add(string sql, IReadOnlyList<NpgsqlParameter> parameters, Action<NpgsqlDataReader> readRow) =>
+            Statements.Add((sql, parameters, readRow));
     }
 
-    private async Task<IReadOnlyList<TrustDomainRef>> TrustDomainsAsync(CancellationToken ct) =>
-        [.. (await session.Query<TrustDomain>().OrderBy(t => t.Name).ToListAsync(ct)).Select(t => new TrustDomainRef(t.Id, t.Name))];
-
-    private async Task<bool> KeepLastGoodAsync(CancellationToken ct) =>
-        (await session.LoadAsync<ApprovalPolicy>(ApprovalPolicy.StreamId, ct))?.Document.KeepLastGoodSnapshot
-        ?? DefaultPolicy.Document.KeepLastGoodSnapshot;
-
-    private async Task<NpgsqlConnection> OpenAsync(CancellationToken ct)
+    private async Task RunAsync(Batch batch, CancellationToken ct)
     {
-        var conn = session.Database.CreateConnection();
+        await using var conn = session.Database.CreateConnection();
         await conn.OpenAsync(ct);
-        return conn;
+        await using var command = new NpgsqlBatch(conn);
+        foreach (var (sql, parameters, _) in batch.Statements)
+        {
+            var statement = new NpgsqlBatchCommand(sql);
+            foreach (var parameter in parameters)
+                statement.Parameters.Add(parameter);
+            command.BatchCommands.Add(statement);
+        }
+
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        for (var i = 0; i < batch.Statements.Count; i++)
+        {
+            if (i > 0)
+                await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
+                batch.Statements[i].ReadRow(reader);
+        }
     }
 
-    private static NpgsqlCommand Command(NpgsqlConnection conn, string sql) => new(sql, conn);
+    private static NpgsqlParameter Uuid(Guid value) => new() { Value = value, NpgsqlDbType = NpgsqlDbType.Uuid };
 
     private static NpgsqlParameter Timestamp(DateTimeOffset value) =>
         new() { Value = value.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz };

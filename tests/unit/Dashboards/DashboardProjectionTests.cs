@@ -95,6 +95,12 @@ public sealed class DashboardProjectionTests(DashboardProjectionTests.WithRandom
         (await CountersAsync<(Guid, short, short)>(
             $"select trust_domain_id, sensitivity, status, n from {Tables.SnapshotDomain} where n <> 0", r => (r.GetGuid(0), r.GetInt16(1), r.GetInt16(2))))
             .ShouldBe(expectedDomains, ignoreOrder: true);
+        var expectedDomainTotals = _world.Entries
+            .SelectMany(e => e.Parts.Select(p => p.Domain).Distinct().Select(d => (d, e.Deleted ? (short)1 : (short)0)))
+            .GroupBy(k => k).ToDictionary(g => g.Key, g => (long)g.Count());
+        (await CountersAsync<(Guid, short)>(
+            $"select trust_domain_id, status, n from {Tables.SnapshotDomainTotal} where n <> 0", r => (r.GetGuid(0), r.GetInt16(1))))
+            .ShouldBe(expectedDomainTotals, ignoreOrder: true);
     }
 
     public static TheoryData<int, bool> Moments => new()
@@ -137,6 +143,16 @@ public sealed class DashboardProjectionTests(DashboardProjectionTests.WithRandom
         retention.Pinned.ShouldBe(protections.Count(k => k == ProtectionKind.Pinned));
         retention.KeptAsLastGood.ShouldBe(protections.Count(k => k == ProtectionKind.LastGoodSnapshot));
         (retention.Overdue + retention.ProtectedPastExpiry).ShouldBeGreaterThan(0, "the scenario should exercise the retention figures");
+
+        var domains = await reader.GetTrustDomainCountsAsync(Ct);
+        foreach (var domain in SnapshotScenario.Domains)
+        {
+            var row = domains.Rows.Single(r => r.TrustDomain.Id == domain);
+            foreach (var sensitivity in DashboardRules.Sensitivities)
+                row.Count(sensitivity).ShouldBe(available.Count(f => f.Entry.Parts.Contains((domain, sensitivity))), $"{domain} {sensitivity}");
+            row.TotalAvailable.ShouldBe(available.Count(f => f.Entry.Parts.Any(p => p.Domain == domain)));
+            row.Deleted.ShouldBe(facts.Count(f => !f.Facts.Available && f.Entry.Parts.Any(p => p.Domain == domain)));
+        }
     }
 
     [Theory]
@@ -194,7 +210,7 @@ public sealed class DashboardProjectionTests(DashboardProjectionTests.WithRandom
         {
             await conn.OpenAsync(Ct);
             await using var wipe = new NpgsqlCommand(
-                $"delete from {Tables.Snapshot}; delete from {Tables.SnapshotAge}; delete from {Tables.SnapshotExpiry}; delete from {Tables.SnapshotDomain}", conn);
+                $"delete from {Tables.Snapshot}; delete from {Tables.SnapshotAge}; delete from {Tables.SnapshotExpiry}; delete from {Tables.SnapshotDomain}; delete from {Tables.SnapshotDomainTotal}", conn);
             await wipe.ExecuteNonQueryAsync(Ct);
         }
 
@@ -297,6 +313,7 @@ public sealed class DashboardProjectionTests(DashboardProjectionTests.WithRandom
               || (select string_agg(a::text, E'\n' order by a.completed_hour, a.sensitivity) from {Tables.SnapshotAge} a where n <> 0)
               || (select string_agg(e::text, E'\n' order by e.expiry_hour, e.sensitivity) from {Tables.SnapshotExpiry} e where n <> 0)
               || (select string_agg(d::text, E'\n' order by d.trust_domain_id, d.sensitivity, d.status) from {Tables.SnapshotDomain} d where n <> 0)
+              || (select string_agg(d::text, E'\n' order by d.trust_domain_id, d.status) from {Tables.SnapshotDomainTotal} d where n <> 0)
             """, conn);
         return (string)(await command.ExecuteScalarAsync(Ct))!;
     }

@@ -11,7 +11,8 @@ namespace Console.Workflows.Dashboards.Projections;
 /// are columns with partial indexes, so "overdue" and "held past expiry" are index range scans.</item>
 /// <item><c>dash_snapshot_age</c>: available snapshots per completion hour and governing sensitivity.</item>
 /// <item><c>dash_snapshot_expiry</c>: available, not "no longer needed" snapshots per expiry hour and sensitivity.</item>
-/// <item><c>dash_snapshot_domain</c>: snapshots per trust domain, sensitivity and status.</item>
+/// <item><c>dash_snapshot_domain</c>: snapshots per trust domain, sensitivity and status; <c>dash_snapshot_domain_total</c>:
+/// per trust domain and status (a snapshot holding several sensitivities of one domain counts there once).</item>
 /// <item><c>dash_vnf</c>, <c>dash_component</c>: where each component runs; <c>dash_placement</c>: components per
 /// trust domain, environment and sensitivity.</item>
 /// </list>
@@ -29,6 +30,7 @@ public sealed class DashboardTables
         SnapshotAge = Name("dash_snapshot_age");
         SnapshotExpiry = Name("dash_snapshot_expiry");
         SnapshotDomain = Name("dash_snapshot_domain");
+        SnapshotDomainTotal = Name("dash_snapshot_domain_total");
         Vnf = Name("dash_vnf");
         Component = Name("dash_component");
         Placement = Name("dash_placement");
@@ -43,6 +45,8 @@ public sealed class DashboardTables
     public string SnapshotExpiry { get; }
 
     public string SnapshotDomain { get; }
+
+    public string SnapshotDomainTotal { get; }
 
     public string Vnf { get; }
 
@@ -155,6 +159,11 @@ public sealed class DashboardTables
         domain.AddColumn("status", "smallint").AsPrimaryKey();
         domain.AddColumn("n", "bigint").NotNull();
 
+        var domainTotal = new Table(new PostgresqlObjectName(Schema, "dash_snapshot_domain_total", SchemaUtils.IdentifierUsage.General));
+        domainTotal.AddColumn<Guid>("trust_domain_id").AsPrimaryKey();
+        domainTotal.AddColumn("status", "smallint").AsPrimaryKey();
+        domainTotal.AddColumn("n", "bigint").NotNull();
+
         var vnf = new Table(new PostgresqlObjectName(Schema, "dash_vnf", SchemaUtils.IdentifierUsage.General));
         vnf.AddColumn<Guid>("id").AsPrimaryKey();
         vnf.AddColumn("name", "text").NotNull();
@@ -176,7 +185,7 @@ public sealed class DashboardTables
         placement.AddColumn("sensitivity", "smallint").AsPrimaryKey();
         placement.AddColumn("n", "bigint").NotNull();
 
-        return [snapshot, age, expiry, domain, vnf, component, placement];
+        return [snapshot, age, expiry, domain, domainTotal, vnf, component, placement];
     }
 
     /// <summary>
@@ -198,6 +207,11 @@ public sealed class DashboardTables
           select p.domain_id, p.sensitivity, x.status, count(*)
           from {Snapshot} x, unnest(x.part_domains, x.part_sensitivities) as p(domain_id, sensitivity)
           group by 1, 2, 3;
+        delete from {SnapshotDomainTotal};
+        insert into {SnapshotDomainTotal} (trust_domain_id, status, n)
+          select p.domain_id, x.status, count(*)
+          from {Snapshot} x, lateral (select distinct domain_id from unnest(x.part_domains) as u(domain_id)) p
+          group by 1, 2;
         delete from {Placement};
         insert into {Placement} (trust_domain_id, environment_id, sensitivity, n)
           select trust_domain_id, environment_id, sensitivity, count(*) from {Component} group by 1, 2, 3;

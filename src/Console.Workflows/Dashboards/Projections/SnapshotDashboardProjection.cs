@@ -39,7 +39,7 @@ public sealed partial class SnapshotDashboardProjection : EventProjection
         IncludeType<SnapshotMarkedNotNeeded>();
         IncludeType<SnapshotDeleted>();
 
-        // Adds (sign 1) or removes (sign -1) one snapshot's row from the three counter tables, as it is right now.
+        // Adds (sign 1) or removes (sign -1) one snapshot's row from the four counter tables, as it is right now.
         _contribute =
             $"""
             with r as (select * from {tables.Snapshot} where id = ?),
@@ -51,11 +51,16 @@ public sealed partial class SnapshotDashboardProjection : EventProjection
               insert into {tables.SnapshotExpiry} (expiry_hour, sensitivity, n)
               select date_trunc('hour', r.expires_at, 'UTC'), r.governing_sensitivity, ?::bigint from r
               where r.status = 0 and r.not_needed_at is null and r.expires_at is not null
-              on conflict (expiry_hour, sensitivity) do update set n = {tables.SnapshotExpiry}.n + excluded.n)
-            insert into {tables.SnapshotDomain} (trust_domain_id, sensitivity, status, n)
-            select p.domain_id, p.sensitivity, r.status, ?::bigint
-            from r, unnest(r.part_domains, r.part_sensitivities) as p(domain_id, sensitivity)
-            on conflict (trust_domain_id, sensitivity, status) do update set n = {tables.SnapshotDomain}.n + excluded.n
+              on conflict (expiry_hour, sensitivity) do update set n = {tables.SnapshotExpiry}.n + excluded.n),
+            d as (
+              insert into {tables.SnapshotDomain} (trust_domain_id, sensitivity, status, n)
+              select p.domain_id, p.sensitivity, r.status, ?::bigint
+              from r, unnest(r.part_domains, r.part_sensitivities) as p(domain_id, sensitivity)
+              on conflict (trust_domain_id, sensitivity, status) do update set n = {tables.SnapshotDomain}.n + excluded.n)
+            insert into {tables.SnapshotDomainTotal} (trust_domain_id, status, n)
+            select p.domain_id, r.status, ?::bigint
+            from r, lateral (select distinct domain_id from unnest(r.part_domains) as u(domain_id)) p
+            on conflict (trust_domain_id, status) do update set n = {tables.SnapshotDomainTotal}.n + excluded.n
             """;
 
         // The VNF's last good snapshot is its newest available one. The one it displaces remembers when (the newcomer's
@@ -137,9 +142,9 @@ public sealed partial class SnapshotDashboardProjection : EventProjection
 
     private void Counted(IDocumentOperations operations, Guid snapshotId, Action change)
     {
-        operations.QueueSqlCommand(_contribute, snapshotId, -1L, -1L, -1L);
+        operations.QueueSqlCommand(_contribute, snapshotId, -1L, -1L, -1L, -1L);
         change();
-        operations.QueueSqlCommand(_contribute, snapshotId, 1L, 1L, 1L);
+        operations.QueueSqlCommand(_contribute, snapshotId, 1L, 1L, 1L, 1L);
     }
 
     private void Insert(IDocumentOperations operations, SnapshotTaken e)

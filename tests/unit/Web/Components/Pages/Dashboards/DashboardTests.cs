@@ -29,7 +29,7 @@ public sealed class DashboardTests : DashboardPageTest
 
         var core = cut.Find("[data-testid=domain-counts] tr[data-domain='Operator Core']");
         core.QuerySelector("[data-sensitivity=Sensitive]")!.GetAttribute("data-count").ShouldBe("13");
-        core.QuerySelector("[data-total]")!.GetAttribute("data-total").ShouldBe("25");
+        core.QuerySelector("[data-total]")!.GetAttribute("data-total").ShouldBe("20", "each snapshot once, not the sum of its sensitivities");
         core.QuerySelector("[data-deleted]")!.GetAttribute("data-deleted").ShouldBe("14");
 
         var subscriberRow = cut.Find("[data-testid=placement-matrix] tr[data-domain='Subscriber Data']");

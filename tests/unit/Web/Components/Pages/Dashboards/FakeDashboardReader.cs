@@ -79,8 +79,8 @@ public static class DashboardFixtures
             new RetentionFigures(at ?? Now, overdue, 2, 1, 4, KeepLastGoodSnapshot: true, TimeSpan.FromMinutes(10)),
             new TrustDomainCounts(
             [
-                new TrustDomainCountRow(Core, new Dictionary<Sensitivity, long> { [Sensitivity.Internal] = 12, [Sensitivity.Sensitive] = 13 }, 14),
-                new TrustDomainCountRow(Subscriber, new Dictionary<Sensitivity, long> { [Sensitivity.Critical] = 15 }, 16),
+                new TrustDomainCountRow(Core, new Dictionary<Sensitivity, long> { [Sensitivity.Internal] = 12, [Sensitivity.Sensitive] = 13 }, 20, 14),
+                new TrustDomainCountRow(Subscriber, new Dictionary<Sensitivity, long> { [Sensitivity.Critical] = 15 }, 15, 16),
             ]),
             new PlacementFigures(2, [Core, Subscriber], [DcA, Edge],
             [
