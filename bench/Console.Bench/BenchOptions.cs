@@ -8,6 +8,16 @@ public sealed record BenchOptions(int Requests, int Concurrency, int Warmup, boo
     public int HistoryRows { get; init; } = 1_000_000;
 
     public int HistoryQueries { get; init; } = 100;
+    /// <summary>Run the dashboard bench (<see cref="DashboardBench"/>) instead of the workflow bench.</summary>
+    public bool Dashboards { get; init; }
+
+    public int Vnfs { get; init; } = 100_000;
+
+    public int Snapshots { get; init; } = 1_000_000;
+
+    public int DashboardIterations { get; init; } = 200;
+
+    public int DashboardWarmup { get; init; } = 20;
 
     public static BenchOptions Parse(string[] args)
     {
@@ -19,6 +29,7 @@ public sealed record BenchOptions(int Requests, int Concurrency, int Warmup, boo
         var history = false;
         var historyRows = 1_000_000;
         var historyQueries = 100;
+        var dashboards = new BenchOptions(0, 0, 0, false, null);
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -31,7 +42,11 @@ public sealed record BenchOptions(int Requests, int Concurrency, int Warmup, boo
                 case "--history": history = true; break;
                 case "--history-rows": historyRows = int.Parse(args[++i]); break;
                 case "--history-queries": historyQueries = int.Parse(args[++i]); break;
-                default: throw new ArgumentException($"unknown option {args[i]} (--requests N, --concurrency N, --warmup N, --execution-parallelism N, --keep-database, --history [--history-rows N] [--history-queries N])");
+                case "--dashboards": dashboards = dashboards with { Dashboards = true }; break;
+                case "--vnfs": dashboards = dashboards with { Vnfs = int.Parse(args[++i]) }; break;
+                case "--snapshots": dashboards = dashboards with { Snapshots = int.Parse(args[++i]) }; break;
+                case "--iterations": dashboards = dashboards with { DashboardIterations = int.Parse(args[++i]) }; break;
+                default: throw new ArgumentException($"unknown option {args[i]} (--requests N, --concurrency N, --warmup N, --execution-parallelism N, --keep-database; --history [--history-rows N] [--history-queries N]; --dashboards [--vnfs N] [--snapshots N] [--iterations N])");
             }
         }
 
@@ -40,6 +55,10 @@ public sealed record BenchOptions(int Requests, int Concurrency, int Warmup, boo
             History = history,
             HistoryRows = historyRows,
             HistoryQueries = historyQueries,
+            Dashboards = dashboards.Dashboards,
+            Vnfs = dashboards.Vnfs,
+            Snapshots = dashboards.Snapshots,
+            DashboardIterations = dashboards.DashboardIterations,
         };
     }
 }

@@ -1,4 +1,5 @@
 using Console.Workflows.Audit.History;
+using Console.Workflows.Dashboards;
 using Console.Workflows.Inventory;
 using Console.Workflows.Keys;
 using Console.Workflows.Nfv;
@@ -38,6 +39,7 @@ public static class ConsoleStore
         opts.AddKeyStore();
         opts.AddNfvSimulator();
         opts.AddHistory();
+        opts.AddDashboards();
         return opts;
     }
 
@@ -55,6 +57,7 @@ public static class ConsoleStore
         services.AddInventoryServices();
         services.AddConsoleWorkflow(configuration);
         services.AddSecurityHistory();
+        services.AddDashboardServices(configuration);
         return services;
     }
 }

@@ -1,4 +1,5 @@
 using Console.Web.Identity;
+using Console.Workflows.Dashboards.Seeding;
 using Console.Workflows.Inventory.Seeding;
 using Console.Workflows.Requests;
 using Marten;
@@ -34,6 +35,8 @@ public static class StartupTasks
 
             var seeded = await InventorySeed.EnsureSeededAsync(store, app.Services.GetRequiredService<TimeProvider>(), ct);
             logger.LogInformation("Demo inventory: {Outcome}", seeded ? "seeded" : "already present, not seeded again");
+            var snapshots = await DemoSnapshotSeed.EnsureSeededAsync(store, app.Services.GetRequiredService<TimeProvider>(), ct);
+            logger.LogInformation("Demo snapshots: {Outcome}", snapshots ? "seeded" : "already present, not seeded again");
         }
     }
 }
