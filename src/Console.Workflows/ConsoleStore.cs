@@ -1,3 +1,4 @@
+using Console.Workflows.Audit.Integrity;
 using Console.Workflows.Inventory;
 using Console.Workflows.Nfv;
 using Console.Workflows.Policy;
@@ -32,6 +33,7 @@ public static class ConsoleStore
         opts.AddRequests();
         opts.AddSnapshots();
         opts.AddNfvSimulator();
+        opts.AddAuditIntegrity();
         return opts;
     }
 
@@ -48,6 +50,7 @@ public static class ConsoleStore
             .UseLightweightSessions();
         services.AddInventoryServices();
         services.AddConsoleWorkflow(configuration);
+        services.AddAuditIntegrity(configuration);
         return services;
     }
 }
