@@ -27,7 +27,7 @@ public sealed record SampleCorrected(Guid SubjectId, int Number, string Reason, 
 /// </summary>
 public sealed class AuditLog : IAsyncDisposable
 {
-    private AuditLog(string connectionString, AuditIntegrityOptions options, FakeTimeProvider time)
+    private AuditLog(string connectionString, AuditIntegrityOptions options, TimeProvider time)
     {
         ConnectionString = connectionString;
         Options = options;
@@ -47,7 +47,7 @@ public sealed class AuditLog : IAsyncDisposable
 
     public AuditIntegrityOptions Options { get; }
 
-    public FakeTimeProvider Time { get; }
+    public TimeProvider Time { get; }
 
     public DocumentStore Store { get; }
 
@@ -78,9 +78,10 @@ public sealed class AuditLog : IAsyncDisposable
         return file;
     }
 
-    public static async Task<AuditLog> OpenAsync(string connectionString, AuditIntegrityOptions options)
+    /// <param name="time">The chain writer's clock; by default a fake one that stands still (only entry counts make checkpoints).</param>
+    public static async Task<AuditLog> OpenAsync(string connectionString, AuditIntegrityOptions options, TimeProvider? time = null)
     {
-        var log = new AuditLog(connectionString, options, new FakeTimeProvider(DateTimeOffset.UtcNow));
+        var log = new AuditLog(connectionString, options, time ?? new FakeTimeProvider(DateTimeOffset.UtcNow));
         await log.Store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         return log;
     }
