@@ -18,6 +18,8 @@ public static class Policies
     public const string ViewPolicy = nameof(ViewPolicy);
     public const string EditPolicy = nameof(EditPolicy);
     public const string RetryExecution = nameof(RetryExecution);
+    public const string ViewHistory = nameof(ViewHistory);
+    public const string VerifyIntegrity = nameof(VerifyIntegrity);
 
     public static readonly IReadOnlyDictionary<string, string[]> RolesFor = new Dictionary<string, string[]>
     {
@@ -30,6 +32,8 @@ public static class Policies
         [ViewPolicy] = [.. Roles.All],
         [EditPolicy] = [Roles.Administrator],
         [RetryExecution] = [Roles.NocOperator],
+        [ViewHistory] = [Roles.SecurityOfficer, Roles.Auditor],
+        [VerifyIntegrity] = [Roles.SecurityOfficer, Roles.Auditor],
     };
 
     public static AuthorizationBuilder AddConsolePolicies(this AuthorizationBuilder builder)
