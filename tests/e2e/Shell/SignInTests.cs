@@ -15,8 +15,8 @@ public sealed class SignInTests(ConsoleApp app, Browser browser) : ConsoleTest(a
         { "operator", [.. InventoryNav, "requests", "new-request", "policy"] },
         { "approver", [.. InventoryNav, "requests", "approvals", "policy"] },
         { "approver2", [.. InventoryNav, "requests", "approvals", "policy"] },
-        { "security", [.. InventoryNav, "requests", "approvals", "policy"] },
-        { "auditor", [.. InventoryNav, "requests", "policy"] },
+        { "security", [.. InventoryNav, "requests", "approvals", "policy", "integrity"] },
+        { "auditor", [.. InventoryNav, "requests", "policy", "integrity"] },
         { "manager", [.. InventoryNav, "requests", "policy"] },
         { "admin", [.. InventoryNav, "requests", "policy", "users"] },
     };

@@ -19,6 +19,9 @@ public interface IIntegrityService
     /// <summary>Acknowledges the open alert. Security officers only.</summary>
     Task<Outcome> AcknowledgeAsync(AcknowledgeIntegrityAlert command, Actor actor, CancellationToken ct = default);
 
+    /// <summary>Signs a checkpoint at the chain head now (none when the head has not moved). Security officers and auditors.</summary>
+    Task<CheckpointOutcome> CheckpointNowAsync(Actor actor, CancellationToken ct = default);
+
     /// <summary>Writes the offline proof of a checkpoint (latest when null) into <paramref name="directory"/>.</summary>
     Task<ProofOutcome> ExportProofAsync(long? checkpointNumber, string directory, Actor actor, CancellationToken ct = default);
 }
@@ -26,6 +29,9 @@ public interface IIntegrityService
 public sealed record VerificationOutcome(VerificationReport? Report, Refusal? Refusal);
 
 public sealed record ProofOutcome(ProofExport? Proof, Refusal? Refusal);
+
+/// <param name="Number">The new checkpoint's number, or null when the head had not moved since the last one.</param>
+public sealed record CheckpointOutcome(long? Number, Refusal? Refusal);
 
 /// <summary>A checkpoint without its signature, for display.</summary>
 public sealed record CheckpointInfo(long Number, long Position, long Sequence, DateTimeOffset CreatedAt, string KeyId);

@@ -1,4 +1,5 @@
 using Console.Workflows.Audit.Integrity.Acknowledging;
+using Console.Workflows.Audit.Integrity.Chaining;
 using Console.Workflows.Audit.Integrity.Checkpoints;
 using Console.Workflows.Audit.Integrity.Proofs;
 using Console.Workflows.Audit.Integrity.Verifying;
@@ -14,7 +15,7 @@ namespace Console.Workflows.Audit.Integrity;
 /// <summary>The integrity page's service, on the request's Marten session; every command checks the person's role.</summary>
 public sealed class IntegrityService(
     IDocumentSession session, AuditDatabase database, CheckpointKeyring keys, IntegrityVerificationRunner runner,
-    ProofExporter exporter, TimeProvider time) : IIntegrityService
+    EventChainer chainer, ProofExporter exporter, TimeProvider time) : IIntegrityService
 {
     public async Task<IntegrityOverview> OverviewAsync(CancellationToken ct = default)
     {
@@ -93,6 +94,20 @@ public sealed class IntegrityService(
         }
 
         return Outcome.Done(IntegrityStatus.StreamId);
+    }
+
+    public async Task<CheckpointOutcome> CheckpointNowAsync(Actor actor, CancellationToken ct = default)
+    {
+        if (IntegrityGuards.MayVerify(actor) is { } refusal)
+            return new CheckpointOutcome(null, refusal);
+        try
+        {
+            return new CheckpointOutcome(await chainer.CheckpointNowAsync(ct), null);
+        }
+        catch (InvalidOperationException ex)
+        {
+            return new CheckpointOutcome(null, Refusal.Because(ex.Message));
+        }
     }
 
     public async Task<ProofOutcome> ExportProofAsync(long? checkpointNumber, string directory, Actor actor, CancellationToken ct = default)

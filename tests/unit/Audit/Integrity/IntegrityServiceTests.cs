@@ -157,6 +157,23 @@ public sealed class IntegrityServiceTests(ChainingHostFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task CheckpointNow_SignsAtTheHeadOnce_AndNotForAnOperator()
+    {
+        await AppendAsync(3);
+        await WaitUntilChainedAsync();
+
+        var byOperator = await Host.With<IIntegrityService, CheckpointOutcome>(s => s.CheckpointNowAsync(Operator));
+        var first = await Host.With<IIntegrityService, CheckpointOutcome>(s => s.CheckpointNowAsync(Officer));
+        var second = await Host.With<IIntegrityService, CheckpointOutcome>(s => s.CheckpointNowAsync(Officer));
+
+        byOperator.Refusal.ShouldNotBeNull().Kind.ShouldBe(RefusalKind.Forbidden);
+        var number = first.Number.ShouldNotBeNull();
+        second.Number.ShouldBeNull();
+        (await ScalarAsync<long>($"select position from audit_checkpoint where number = {number}"))
+            .ShouldBe(await ScalarAsync<long>("select max(position) from audit_chain"));
+    }
+
+    [Fact]
     public async Task Overview_ShowsTheHeadTheLastCheckpointAndThePublicKey()
     {
         await AppendAsync(5);

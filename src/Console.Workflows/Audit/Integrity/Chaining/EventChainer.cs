@@ -64,8 +64,10 @@ public sealed class EventChainer(
     }
 
     /// <summary>Makes a checkpoint at the current head now (if the head moved since the last one), e.g. before export.</summary>
+    /// <exception cref="InvalidOperationException">The signing key cannot be used; the message says why.</exception>
     public async Task<long?> CheckpointNowAsync(CancellationToken ct = default)
     {
+        keys.Get();
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await ScalarAsync<object>(connection, transaction, $"select pg_advisory_xact_lock({WriterLock})", ct);
