@@ -22,6 +22,12 @@ var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = dat
 
 try
 {
+    if (options.Audit)
+    {
+        await new AuditBench(connectionString, options).RunAsync();
+        return;
+    }
+
     var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Bench" });
     builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
     {

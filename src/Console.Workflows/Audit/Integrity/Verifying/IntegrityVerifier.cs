@@ -27,38 +27,73 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
         var clock = Stopwatch.StartNew();
         var trust = keys.Get();
 
+        // Two connections on one snapshot: events and chain entries each stream in sequence order from their own index,
+        // and are merged here. (One UNION ALL query would make PostgreSQL sort a million rows with their data.)
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
         await EnsureTablesAsync(connection, transaction, ct);
+        var snapshot = await ScalarAsync<string>(connection, transaction, "set local enable_sort = off; select pg_export_snapshot()", ct);
+        await using var chainConnection = await database.OpenAsync(ct);
+        await using var chainTransaction = await chainConnection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+        await ScalarAsync<object>(chainConnection, chainTransaction, $"set transaction snapshot '{snapshot}'; set local enable_sort = off; select 1", ct);
 
         var (headPosition, headSequence, pending) = await ReadHeadAsync(connection, transaction, ct);
         var checkpoints = await ReadCheckpointsAsync(connection, transaction, ct);
         var walk = new Walk(trust, checkpoints, headPosition, headSequence);
 
-        await using (var command = new NpgsqlCommand(
-            $"select 0 as src, {EventColumns.Select}, null::bigint, null::bytea, null::bytea from {database.Events} e where e.seq_id <= @head " +
-            "union all " +
-            $"select 1, c.seq_id, c.event_id, null, null, null, null, null, null, null, c.position, c.entry_hash, c.prev_hash from {database.Chain} c " +
-            "order by 2, 1", connection, transaction))
+        await using (var eventsCommand = new NpgsqlCommand(
+            $"select {EventColumns.Select} from {database.Events} e where e.seq_id <= @head order by e.seq_id", connection, transaction))
+        await using (var chainCommand = new NpgsqlCommand(
+            $"select c.seq_id, c.event_id, c.position, c.entry_hash, c.prev_hash from {database.Chain} c order by c.seq_id",
+            chainConnection, chainTransaction))
         {
-            command.Parameters.AddWithValue("head", headSequence);
-            command.CommandTimeout = 0;
-            await using var reader = await command.ExecuteReaderAsync(ct);
+            eventsCommand.Parameters.AddWithValue("head", headSequence);
+            eventsCommand.CommandTimeout = 0;
+            chainCommand.CommandTimeout = 0;
+            await using var events = await eventsCommand.ExecuteReaderAsync(ct);
+            await using var chain = await chainCommand.ExecuteReaderAsync(ct);
+            var moreEvents = await events.ReadAsync(ct);
+            var moreChain = await chain.ReadAsync(ct);
             var rows = 0L;
-            while (await reader.ReadAsync(ct))
+            while (moreEvents || moreChain)
             {
-                walk.Row(reader);
+                var eventSeq = moreEvents ? events.GetInt64(0) : long.MaxValue;
+                var chainSeq = moreChain ? chain.GetInt64(0) : long.MaxValue;
+                if (eventSeq < chainSeq)
+                {
+                    walk.EventOnly(events);
+                    moreEvents = await events.ReadAsync(ct);
+                }
+                else if (chainSeq < eventSeq)
+                {
+                    walk.EntryOnly(chain);
+                    moreChain = await chain.ReadAsync(ct);
+                }
+                else
+                {
+                    walk.Pair(events, chain);
+                    moreEvents = await events.ReadAsync(ct);
+                    moreChain = await chain.ReadAsync(ct);
+                }
+
                 if (++rows % ProgressEvery == 0)
                     progress?.Report(new VerificationProgress(walk.Sequence, headSequence));
             }
         }
 
+        await chainTransaction.CommitAsync(ct);
         walk.Finish();
         await transaction.CommitAsync(ct);
         progress?.Report(new VerificationProgress(headSequence, headSequence));
         return new VerificationReport(
             startedAt, clock.Elapsed, walk.EntriesChecked, headPosition, headSequence, pending, walk.CheckpointsChecked,
             checkpoints.Count > 0 ? checkpoints[^1].Number : null, walk.BreaksFound, walk.Breaks);
+    }
+
+    private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        return (T)(await command.ExecuteScalarAsync(ct))!;
     }
 
     private async Task EnsureTablesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
@@ -109,21 +144,17 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
         ReadCheckpointsAsync(database, connection, transaction, "", ct);
 
     /// <summary>
-    /// The merged walk over (event row, chain row) pairs in sequence order. Rows of one sequence number arrive event
-    /// first (src 0, then src 1); an event row waits in the builder until the next row tells whether a chain entry
-    /// pairs with it.
+    /// The walk over events and chain entries merged in sequence order: a sequence number has an event row, a chain
+    /// entry, or both. Event readers carry <see cref="EventColumns"/>; chain readers seq_id, event_id, position,
+    /// entry_hash, prev_hash.
     /// </summary>
     private sealed class Walk(CheckpointKeys trust, List<Checkpoint> checkpoints, long headPosition, long headSequence)
     {
-        // Ordinals of the merged query.
-        private const int Src = 0;
-        private const int Seq = 1;
-        private const int Id = 2;
-        private const int StreamId = 3;
-        private const int Version = 4;
-        private const int Position = 10;
-        private const int EntryHash = 11;
-        private const int PrevHash = 12;
+        // Ordinals of the chain query.
+        private const int ChainEventId = 1;
+        private const int Position = 2;
+        private const int EntryHash = 3;
+        private const int PrevHash = 4;
 
         private readonly EntryBuilder _builder = new();
         private readonly byte[] _prevStored = EntryEncoding.Genesis.ToArray();
@@ -133,7 +164,6 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
         private readonly List<IntegrityBreak> _breaks = [];
         private readonly List<(int Index, long Sequence)> _missing = [];
 
-        private bool _eventWaiting;
         private long _eventSeq;
         private Guid _eventId;
         private Guid? _eventStream;
@@ -155,36 +185,37 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
 
         public IReadOnlyList<IntegrityBreak> Breaks => _breaks;
 
-        public void Row(NpgsqlDataReader row)
+        /// <summary>An event row at or below the chain head that no chain entry covers.</summary>
+        public void EventOnly(NpgsqlDataReader events)
         {
-            var seq = row.GetInt64(Seq);
-            Sequence = seq;
-            if (row.GetInt32(Src) == 0)
-            {
-                if (_eventWaiting)
-                    EventOnly();
-                _eventWaiting = true;
-                _eventSeq = seq;
-                _eventId = row.GetGuid(Id);
-                _eventStream = row.IsDBNull(StreamId) ? null : row.GetGuid(StreamId);
-                _eventVersion = row.GetInt64(Version);
-                _lastEventSeq = seq;
-                _builder.Begin(EntryEncoding.Genesis);
-                EventColumns.Write(row, Seq, _builder);
-                return;
-            }
+            ReadEvent(events);
+            Add(new IntegrityBreak(IntegrityBreakKind.Unchained, null, _eventSeq, _eventId, _eventStream, _eventVersion, EventType(),
+                null, $"Event {_eventId} at seq {_eventSeq} lies inside the chained range (head seq {headSequence}) but has no chain entry: " +
+                "it was inserted afterwards, or committed after the chain had passed its sequence number."));
+        }
 
-            if (_eventWaiting && _eventSeq != seq)
-                EventOnly();
-            Entry(row, seq, paired: _eventWaiting);
-            _eventWaiting = false;
+        public void EntryOnly(NpgsqlDataReader chain) => Entry(chain, paired: false);
+
+        public void Pair(NpgsqlDataReader events, NpgsqlDataReader chain)
+        {
+            ReadEvent(events);
+            Entry(chain, paired: true);
+        }
+
+        private void ReadEvent(NpgsqlDataReader events)
+        {
+            _eventSeq = events.GetInt64(0);
+            Sequence = _eventSeq;
+            _eventId = events.GetGuid(1);
+            _eventStream = events.IsDBNull(2) ? null : events.GetGuid(2);
+            _eventVersion = events.GetInt64(3);
+            _lastEventSeq = _eventSeq;
+            _builder.Begin(EntryEncoding.Genesis);
+            EventColumns.Write(events, 0, _builder);
         }
 
         public void Finish()
         {
-            if (_eventWaiting)
-                EventOnly();
-            _eventWaiting = false;
             FoldTruncatedTail();
             while (_checkpointIndex < checkpoints.Count)
             {
@@ -196,11 +227,13 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
             }
         }
 
-        private void Entry(NpgsqlDataReader row, long seq, bool paired)
+        private void Entry(NpgsqlDataReader row, bool paired)
         {
             EntriesChecked++;
+            var seq = row.GetInt64(0);
+            Sequence = seq;
             var position = row.GetInt64(Position);
-            var chainEventId = row.GetGuid(Id);
+            var chainEventId = row.GetGuid(ChainEventId);
             var reportedHere = false;
             if (position != _expectedPosition)
             {
@@ -241,15 +274,6 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
                 _storedEntry.CopyTo(_prevStored);
             _expectedPosition = position + 1;
             Checkpoints(position, seq);
-        }
-
-        private void EventOnly()
-        {
-            _eventWaiting = false;
-            // The query reads events only up to the chain head, so every unpaired event lies inside the chained range.
-            Add(new IntegrityBreak(IntegrityBreakKind.Unchained, null, _eventSeq, _eventId, _eventStream, _eventVersion, EventType(),
-                null, $"Event {_eventId} at seq {_eventSeq} lies inside the chained range (head seq {headSequence}) but has no chain entry: " +
-                "it was inserted afterwards, or committed after the chain had passed its sequence number."));
         }
 
         /// <summary>
