@@ -12,8 +12,10 @@ namespace Console.Workflows.Audit.Integrity.Chaining;
 /// </summary>
 internal sealed class ChainingService(
     EventChainer chainer, ChainSignal signal, IntegrityVerificationRunner runner, AuditIntegrityOptions options,
-    ILogger<ChainingService> logger) : BackgroundService
+    TimeProvider time, ILogger<ChainingService> logger) : BackgroundService
 {
+    private TimeSpan MinimumPause => TimeSpan.FromTicks(Math.Min(TimeSpan.FromMilliseconds(200).Ticks, options.ChainPollInterval.Ticks / 2));
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.ChainEvents)
@@ -51,7 +53,18 @@ internal sealed class ChainingService(
 
             if (step.Leader && step.Appended >= options.ChainBatchSize)
                 continue;
-            await signal.WaitAsync(options.ChainPollInterval, stoppingToken);
+            // Under load every commit pokes; a short pause first lets one step take many events (and keeps a hole that
+            // must settle from costing a query per commit).
+            try
+            {
+                await Task.Delay(MinimumPause, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            await signal.WaitAsync(options.ChainPollInterval - MinimumPause, stoppingToken);
         }
     }
 
