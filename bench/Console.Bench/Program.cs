@@ -28,6 +28,12 @@ try
         return;
     }
 
+    if (options.Audit)
+    {
+        await new AuditBench(connectionString, options).RunAsync();
+        return;
+    }
+
     var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Bench" });
     builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
     {

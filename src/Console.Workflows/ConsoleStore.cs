@@ -1,5 +1,6 @@
 using Console.Workflows.Audit.History;
 using Console.Workflows.Dashboards;
+using Console.Workflows.Audit.Integrity;
 using Console.Workflows.Inventory;
 using Console.Workflows.Keys;
 using Console.Workflows.Nfv;
@@ -40,6 +41,7 @@ public static class ConsoleStore
         opts.AddNfvSimulator();
         opts.AddHistory();
         opts.AddDashboards();
+        opts.AddAuditIntegrity();
         return opts;
     }
 
@@ -58,6 +60,7 @@ public static class ConsoleStore
         services.AddConsoleWorkflow(configuration);
         services.AddSecurityHistory();
         services.AddDashboardServices(configuration);
+        services.AddAuditIntegrity(configuration);
         return services;
     }
 }
