@@ -48,7 +48,7 @@ public sealed class AuditBench(string connectionString, BenchOptions options)
             var database = new AuditDatabase(store);
             using var keys = new CheckpointKeyring(audit, NullLogger<CheckpointKeyring>.Instance);
             var chainer = new EventChainer(database, audit, keys, TimeProvider.System, NullLogger<EventChainer>.Instance);
-            var verifier = new IntegrityVerifier(database, keys);
+            var verifier = new IntegrityVerifier(database, keys, TimeProvider.System);
 
             Say($"Audit bench: {options.AuditEvents:N0} events, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
             var seed = Stopwatch.StartNew();

@@ -52,8 +52,11 @@ public sealed class AuditIntegrityOptions
     /// <summary>How often the background verification runs; zero turns it off.</summary>
     public TimeSpan VerifyEvery { get; set; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>Delay between start-up and the first background verification.</summary>
-    public TimeSpan FirstVerificationAfter { get; set; } = TimeSpan.FromMinutes(1);
+    /// <summary>
+    /// Delay between start-up and the first background verification. As long as the interval by default: restarts do
+    /// not add runs, and short-lived hosts (tests, the command line) never run one.
+    /// </summary>
+    public TimeSpan FirstVerificationAfter { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>
     /// Where the embedded setup keeps its generated signing key when none is configured: outside the database, in the

@@ -40,7 +40,7 @@ public sealed class AuditLog : IAsyncDisposable
         Database = new AuditDatabase(Store);
         Keys = new CheckpointKeyring(options, NullLogger<CheckpointKeyring>.Instance);
         Chainer = new EventChainer(Database, options, Keys, time, NullLogger<EventChainer>.Instance);
-        Verifier = new IntegrityVerifier(Database, Keys);
+        Verifier = new IntegrityVerifier(Database, Keys, time);
     }
 
     public string ConnectionString { get; }

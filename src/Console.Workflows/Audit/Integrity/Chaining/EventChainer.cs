@@ -60,6 +60,8 @@ public sealed class EventChainer(
 
         await transaction.CommitAsync(ct);
         _highestWritten = newHead.Position;
+        if (checkpoint is { } made)
+            LogCheckpoint(made, newHead);
         return new ChainStep(true, entries.Count, newHead, checkpoint, waiting, false);
     }
 
@@ -76,6 +78,8 @@ public sealed class EventChainer(
             return null;
         var number = await TryCheckpointAsync(connection, transaction, head, lastCheckpoint?.Number ?? 0, ct);
         await transaction.CommitAsync(ct);
+        if (number is { } made)
+            LogCheckpoint(made, head);
         return number;
     }
 
@@ -120,12 +124,14 @@ public sealed class EventChainer(
         insert.Parameters.AddWithValue("key", signer.KeyId);
         insert.Parameters.AddWithValue("signature", signature);
         await insert.ExecuteNonQueryAsync(ct);
-        // A copy outside the database: whoever rewrites the database cannot rewrite the logs shipped elsewhere.
-        logger.LogInformation(
-            "Audit checkpoint {Number}: position {Position}, seq {Sequence}, entry hash {EntryHash}, key {KeyId}",
-            number, head.Position, head.Sequence, Convert.ToHexStringLower(head.EntryHash), signer.KeyId);
         return number;
     }
+
+    /// <summary>A copy outside the database, once committed: whoever rewrites the database cannot rewrite logs shipped elsewhere.</summary>
+    private void LogCheckpoint(long number, ChainHead head) =>
+        logger.LogInformation(
+            "Audit checkpoint {Number}: position {Position}, seq {Sequence}, entry hash {EntryHash}, key {KeyId}",
+            number, head.Position, head.Sequence, Convert.ToHexStringLower(head.EntryHash), keys.Get().KeyId);
 
     private async Task<(ChainHead Head, LastCheckpoint? Checkpoint, DateTimeOffset? ChainStartedAt)> ReadStateAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)

@@ -11,10 +11,10 @@ namespace Console.Workflows.Audit.Integrity.Verifying;
 /// <summary>
 /// Recomputes the chain from the stored events and checks every checkpoint: each chain entry's link (prev_hash is
 /// the previous entry's hash), each event's content against its entry, every checkpoint's signature with a trusted
-/// key and its hash against the entry at its position. Events and chain entries are read in one forward-only query
-/// (both tables merged in sequence order) inside one repeatable-read snapshot; no per-row round trips.
+/// key and its hash against the entry at its position. Events and chain entries are read by two forward-only readers
+/// in sequence order, on two connections sharing one repeatable-read snapshot, and merged here; no per-row round trips.
 /// </summary>
-public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring keys)
+public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring keys, TimeProvider time)
 {
     /// <summary>How many breaks a report lists (all are counted).</summary>
     public const int MaxBreaksListed = 50;
@@ -23,7 +23,7 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
 
     public async Task<VerificationReport> VerifyAsync(IProgress<VerificationProgress>? progress = null, CancellationToken ct = default)
     {
-        var startedAt = DateTimeOffset.UtcNow;
+        var startedAt = time.GetUtcNow();
         var clock = Stopwatch.StartNew();
         var trust = keys.Get();
 
