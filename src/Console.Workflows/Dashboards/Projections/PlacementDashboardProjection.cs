@@ -21,7 +21,7 @@ public sealed partial class PlacementDashboardProjection : EventProjection
     public PlacementDashboardProjection(DashboardTables tables)
     {
         _tables = tables;
-        Name = "DashboardPlacement";
+        Name = ProjectionName;
         foreach (var table in tables.Build().Where(t => t.Identifier.Name is "dash_vnf" or "dash_component" or "dash_placement"))
         {
             SchemaObjects.Add(table);
@@ -52,6 +52,8 @@ public sealed partial class PlacementDashboardProjection : EventProjection
             {upsert}
             """;
     }
+
+    public const string ProjectionName = "DashboardPlacement";
 
     public override ValueTask ApplyAsync(IDocumentOperations operations, IEvent e, CancellationToken cancellation)
     {
