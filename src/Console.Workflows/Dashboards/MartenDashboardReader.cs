@@ -191,7 +191,8 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
     {
         RetentionFigures? figures = null;
         // Whether the policy keeps the last good snapshot decides which count of overdue applies; PostgreSQL runs only the
-        // chosen one (uncorrelated subqueries are evaluated when first needed).
+        // chosen one (uncorrelated subqueries are evaluated when first needed). Last good snapshots past expiry are many
+        // (every VNF not snapshotted lately has one): counted from their index alone, less the few a pin or hold keeps.
         batch.Add(
             $"""
             with policy as ({KeepLastGoodSql})
@@ -200,7 +201,8 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
                    (select count(*) filter (where {HoldActive("$1")}) from {tables.Snapshot} where {GuardedDue("$1")}),
                    (select count(*) filter (where {PinActive("$1")} and not ({HoldActive("$1")})) from {tables.Snapshot} where {GuardedDue("$1")}),
                    case when (select keep from policy)
-                        then (select count(*) from {tables.Snapshot} where status = 0 and is_last_good and due_since <= $1 and not ({ActiveGuard("$1")}))
+                        then (select count(*) from {tables.Snapshot} where status = 0 and is_last_good and due_since <= $1)
+                             - (select count(*) from {tables.Snapshot} where {GuardedDue("$1")} and is_last_good and ({ActiveGuard("$1")}))
                         else 0 end,
                    (select keep from policy)
             """,
@@ -496,8 +498,20 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
         var page = Math.Max(0, request.Page);
         var pageSize = Math.Clamp(request.PageSize, 1, MaxPageSize);
 
-        var batch = new Batch();
-        var load = AddReference(batch);
+        // Placement is judged per (environment, sensitivity) against the documents as they are now: read them first.
+        var first = new Batch();
+        var load = AddReference(first);
+        await RunAsync(first, ct);
+        var reference = load();
+
+        var pairs = request.ViolationsOnly
+            ? [.. reference.Environments
+                .Where(e => request.EnvironmentId is not { } only || e.Id == only)
+                .SelectMany(e => DashboardRules.Sensitivities.Where(s => Violates(e, s, reference.Policy)).Select(s => (Environment: e.Id, Sensitivity: s)))]
+            : new List<(Guid Environment, Sensitivity Sensitivity)>();
+        if (request.ViolationsOnly && pairs.Count == 0)
+            return new ComponentPage(reference.PolicyRevision, [], 0, page, pageSize);
+
         var parameters = new List<NpgsqlParameter>();
         string Param(object value, NpgsqlDbType type)
         {
@@ -505,43 +519,62 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
             return $"${parameters.Count}";
         }
 
-        // Placement is judged per (environment, sensitivity) against the documents as they are now, in SQL, so the page
-        // costs one round trip: the pairs whose environment is trusted less than the policy requires.
-        var conditions = new List<string>();
-        if (request.ViolationsOnly)
-            conditions.Add("(c.environment_id, c.sensitivity) in (select environment_id, sensitivity from violating)");
+        var filters = new List<string>();
         if (request.TrustDomainId is { } domain)
-            conditions.Add($"c.trust_domain_id = {Param(domain, NpgsqlDbType.Uuid)}");
+            filters.Add($"trust_domain_id = {Param(domain, NpgsqlDbType.Uuid)}");
         if (request.EnvironmentId is { } environment)
-            conditions.Add($"c.environment_id = {Param(environment, NpgsqlDbType.Uuid)}");
-        var where = conditions.Count == 0 ? "true" : string.Join(" and ", conditions);
+            filters.Add($"environment_id = {Param(environment, NpgsqlDbType.Uuid)}");
+        var filter = filters.Count == 0 ? "" : " and " + string.Join(" and ", filters);
+        var columns = "vnf_id, vnf_name, id, name, sensitivity, trust_domain_id, environment_id";
+        var keys = "vnf_name, name, id";
+        var direction = request.Descending ? "desc" : "asc";
+        var orderKeys = string.Join(", ", keys.Split(", ").Select(k => $"{k} {direction}"));
+
+        var batch = new Batch();
+        string source;
+        string countSql;
+        if (request.ViolationsOnly)
+        {
+            var pairSql = pairs.Select(p =>
+                $"environment_id = {Param(p.Environment, NpgsqlDbType.Uuid)} and sensitivity = {Param((short)p.Sensitivity, NpgsqlDbType.Smallint)}").ToList();
+            // The counters hold the same (domain, environment, sensitivity) groups: the total needs no scan of components.
+            countSql = $"select coalesce(sum(n), 0)::bigint from {tables.Placement} where ({string.Join(") or (", pairSql)}){filter}";
+            // Sorted by VNF, a page is a merge of one short index scan per violating (environment, sensitivity) pair,
+            // however many components violate; other orders sort the violating components.
+            source = request.SortBy == ComponentSortField.Vnf
+                ? string.Join(" union all ", pairSql.Select(p =>
+                    $"(select {columns} from {tables.Component} where {p}{filter} order by {orderKeys} limit {((long)page + 1) * pageSize})"))
+                : $"select {columns} from {tables.Component} where (({string.Join(") or (", pairSql)})){filter}";
+        }
+        else
+        {
+            countSql = $"select coalesce(sum(n), 0)::bigint from {tables.Placement} where true{filter}";
+            source = $"select {columns} from {tables.Component} where true{filter}";
+        }
 
         long total = 0;
-        // The counters hold the same (domain, environment, sensitivity) groups, so the total needs no scan of components.
-        batch.Add($"with violating as ({ViolatingPairsSql}) select coalesce(sum(n), 0)::bigint from {tables.Placement} c where {where}",
-            [.. parameters.Select(p => p.Clone())], reader => total = reader.GetInt64(0));
+        batch.Add(countSql, [.. parameters.Select(p => p.Clone())], reader => total = reader.GetInt64(0));
 
+        var domainIds = Param(reference.TrustDomains.Select(d => d.Id).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Uuid);
+        var domainNames = Param(reference.TrustDomains.Select(d => d.Name).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text);
+        var environmentIds = Param(reference.Environments.Select(e => e.Id).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Uuid);
+        var environmentNames = Param(reference.Environments.Select(e => e.Name).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text);
         var order = request.SortBy switch
         {
-            ComponentSortField.Component => "c.name",
-            ComponentSortField.Sensitivity => "c.sensitivity",
-            ComponentSortField.Environment => "e.data ->> 'Name'",
-            ComponentSortField.TrustDomain => "d.data ->> 'Name'",
-            _ => "v.name",
+            ComponentSortField.Component => $"c.name {direction}, c.vnf_name, c.id",
+            ComponentSortField.Sensitivity => $"c.sensitivity {direction}, c.vnf_name, c.name, c.id",
+            ComponentSortField.Environment => $"en.name {direction}, c.vnf_name, c.name, c.id",
+            ComponentSortField.TrustDomain => $"dn.name {direction}, c.vnf_name, c.name, c.id",
+            _ => string.Join(", ", keys.Split(", ").Select(k => $"c.{k} {direction}")),
         };
-        var direction = request.Descending ? "desc" : "asc";
         var raw = new List<(Guid Vnf, string VnfName, Guid Id, string Name, Sensitivity Sensitivity, Guid Domain, Guid Environment)>(pageSize);
-        var schema = session.DocumentStore.Options.Schema;
         batch.Add(
             $"""
-            with violating as ({ViolatingPairsSql})
-            select c.vnf_id, coalesce(v.name, ''), c.id, c.name, c.sensitivity, c.trust_domain_id, c.environment_id
-            from {tables.Component} c
-            left join {tables.Vnf} v on v.id = c.vnf_id
-            left join {schema.For<ExecutionEnvironment>()} e on e.id = c.environment_id
-            left join {schema.For<TrustDomain>()} d on d.id = c.trust_domain_id
-            where {where}
-            order by {order} {direction}, v.name, c.name, c.id
+            select c.vnf_id, c.vnf_name, c.id, c.name, c.sensitivity, c.trust_domain_id, c.environment_id
+            from ({source}) c
+            left join unnest({environmentIds}, {environmentNames}) as en(id, name) on en.id = c.environment_id
+            left join unnest({domainIds}, {domainNames}) as dn(id, name) on dn.id = c.trust_domain_id
+            order by {order}
             limit {pageSize} offset {(long)page * pageSize}
             """,
             parameters,
@@ -549,7 +582,6 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
                 reader.GetGuid(5), reader.GetGuid(6))));
         await RunAsync(batch, ct);
 
-        var reference = load();
         var environments = reference.Environments.ToDictionary(e => e.Id);
         var domains = reference.TrustDomains.ToDictionary(d => d.Id);
         var rows = raw.Select(r => new ComponentRow(
@@ -559,31 +591,6 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
                 Placement.RequiredTrustLevel(r.Sensitivity, reference.Policy)))
             .ToList();
         return new ComponentPage(reference.PolicyRevision, rows, total, page, pageSize);
-    }
-
-    /// <summary>
-    /// (environment_id, sensitivity) pairs whose environment is trusted less than the policy in force requires for the
-    /// sensitivity (the fixed table of <see cref="Placement"/> where the policy has no rule), from the documents.
-    /// </summary>
-    private string ViolatingPairsSql
-    {
-        get
-        {
-            static string Rank<TEnum>(string json) where TEnum : struct, Enum =>
-                $"case {json} {string.Join(" ", Enum.GetValues<TEnum>().Select(v => $"when '{v}' then {Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture)}"))} else null end";
-            var defaults = string.Join(", ", DashboardRules.Sensitivities.Select(s => $"({(int)s}, {(int)Placement.RequiredTrustLevel(s)})"));
-            var schema = session.DocumentStore.Options.Schema;
-            return $"""
-                select e.id as environment_id, r.sensitivity::smallint as sensitivity
-                from (select id, coalesce({Rank<TrustLevel>("data ->> 'TrustLevel'")}, 0) as level from {schema.For<ExecutionEnvironment>()}) e,
-                     (select f.sensitivity, coalesce(p.needed, f.needed) as needed
-                      from (values {defaults}) as f(sensitivity, needed)
-                      left join (select {Rank<Sensitivity>("x ->> 'Sensitivity'")} as sensitivity, {Rank<TrustLevel>("x ->> 'RequiredTrustLevel'")} as needed
-                                 from {schema.For<ApprovalPolicy>()} a, jsonb_array_elements(a.data -> 'Document' -> 'Sensitivities') x
-                                 where a.id = '{ApprovalPolicy.StreamId}') p on p.sensitivity = f.sensitivity) r
-                where e.level < r.needed
-                """;
-        }
     }
 
     // ---- reference data: the policy in force, environments and trust domains, from their documents ----------------------

@@ -70,20 +70,31 @@ public sealed class PlacementProjectionTests(PostgresDatabase database) : IClass
 
         await using var query = database.Store.QuerySession();
         var reader = Reader(query);
-        var listed = new List<ComponentRow>();
-        for (var page = 0; ; page++)
+        foreach (var (sort, descending) in new[] { (ComponentSortField.Environment, false), (ComponentSortField.Vnf, false), (ComponentSortField.Vnf, true) })
         {
-            var result = await reader.ListComponentsAsync(
-                new ComponentListRequest(SortBy: ComponentSortField.Environment, Page: page, PageSize: 4), Ct);
-            result.TotalCount.ShouldBe(expected.Count);
-            listed.AddRange(result.Items);
-            if (result.Items.Count < 4)
-                break;
+            var listed = new List<ComponentRow>();
+            for (var page = 0; ; page++)
+            {
+                var result = await reader.ListComponentsAsync(
+                    new ComponentListRequest(SortBy: sort, Descending: descending, Page: page, PageSize: 4), Ct);
+                result.TotalCount.ShouldBe(expected.Count);
+                listed.AddRange(result.Items);
+                if (result.Items.Count < 4)
+                    break;
+            }
+
+            listed.Select(r => (r.VnfId, r.ComponentId)).ShouldBe(expected.Select(v => (v.Vnf, v.Component)), ignoreOrder: true, $"{sort} {descending}");
+            listed.ShouldAllBe(r => r.Violates && r.RequiredTrustLevel == TrustLevel.Medium);
+            if (sort == ComponentSortField.Environment)
+                listed.Select(r => r.Environment.Name).ShouldBeInOrder(SortDirection.Ascending, StringComparer.Ordinal);
+            else
+                listed.Select(r => r.VnfName).ShouldBeInOrder(descending ? SortDirection.Descending : SortDirection.Ascending, StringComparer.Ordinal);
         }
 
-        listed.Select(r => (r.VnfId, r.ComponentId)).ShouldBe(expected.Select(v => (v.Vnf, v.Component)), ignoreOrder: true);
-        listed.ShouldAllBe(r => r.Violates && r.RequiredTrustLevel == TrustLevel.Medium);
-        listed.Select(r => r.Environment.Name).ShouldBeInOrder(SortDirection.Ascending, StringComparer.Ordinal);
+        // One environment's violations only.
+        var berlin = await reader.ListComponentsAsync(new ComponentListRequest(EnvironmentId: Berlin, PageSize: 100), Ct);
+        berlin.Items.Select(r => r.ComponentId).ShouldBe(expected.Where(v => v.Environment == Berlin).Select(v => v.Component), ignoreOrder: true);
+        berlin.TotalCount.ShouldBe(expected.Count(v => v.Environment == Berlin));
     }
 
     [Fact]
