@@ -378,8 +378,8 @@ public sealed class DashboardBench(IServiceProvider services, IDocumentStore sto
     {
         var overdue = keep ? $"status = 0 and not is_last_good and deletable_keep < {Ts(now - sweep)}" : $"status = 0 and deletable_from < {Ts(now - sweep)}";
         return $"""
-            select s.*, (select count(*) from {_tables.Snapshot} where {overdue}) from {_tables.Snapshot} s
-            where {overdue} order by expires_at, id limit 25
+            with overdue as materialized (select * from {_tables.Snapshot} where {overdue})
+            select s.*, (select count(*) from overdue) from overdue s order by expires_at, id limit 25
             """;
     }
 

@@ -453,14 +453,17 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
             _ => "expires_at",
         };
         var direction = request.Descending ? "desc" : "asc";
+        // Overdue and held snapshots are found through their own small indexes: take them first, then sort. Walking a
+        // sort order instead would pass every available snapshot that is not one of them.
+        var materialize = request.Kind is SnapshotListKind.Overdue or SnapshotListKind.ProtectedPastExpiry;
         var facts = new List<(SnapshotRow Row, RetentionFacts Facts)>(pageSize);
         batch.Add(
             $"""
-            with policy as ({KeepLastGoodSql})
+            with policy as ({KeepLastGoodSql}), rows as {(materialize ? "materialized" : "not materialized")} ({source})
             select id, vnf_id, vnf_name, governing_sensitivity, completed_at, expires_at, not_needed_at, due_since, is_last_good,
                    pinned, pin_reason, pin_until, pin_by, pin_at, held, hold_reason, hold_until, hold_by, hold_at,
                    released_at, superseded_at
-            from ({source}) s
+            from rows s
             order by {order} {direction} nulls last, id {direction}
             limit {pageSize} offset {(long)page * pageSize}
             """,
