@@ -501,20 +501,8 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
         var page = Math.Max(0, request.Page);
         var pageSize = Math.Clamp(request.PageSize, 1, MaxPageSize);
 
-        // Placement is judged per (environment, sensitivity) against the documents as they are now: read them first.
-        var first = new Batch();
-        var load = AddReference(first);
-        await RunAsync(first, ct);
-        var reference = load();
-
-        var pairs = request.ViolationsOnly
-            ? [.. reference.Environments
-                .Where(e => request.EnvironmentId is not { } only || e.Id == only)
-                .SelectMany(e => DashboardRules.Sensitivities.Where(s => Violates(e, s, reference.Policy)).Select(s => (Environment: e.Id, Sensitivity: s)))]
-            : new List<(Guid Environment, Sensitivity Sensitivity)>();
-        if (request.ViolationsOnly && pairs.Count == 0)
-            return new ComponentPage(reference.PolicyRevision, [], 0, page, pageSize);
-
+        var batch = new Batch();
+        var load = AddReference(batch);
         var parameters = new List<NpgsqlParameter>();
         string Param(object value, NpgsqlDbType type)
         {
@@ -524,59 +512,64 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
 
         var filters = new List<string>();
         if (request.TrustDomainId is { } domain)
-            filters.Add($"trust_domain_id = {Param(domain, NpgsqlDbType.Uuid)}");
+            filters.Add($"c.trust_domain_id = {Param(domain, NpgsqlDbType.Uuid)}");
         if (request.EnvironmentId is { } environment)
-            filters.Add($"environment_id = {Param(environment, NpgsqlDbType.Uuid)}");
-        var filter = filters.Count == 0 ? "" : " and " + string.Join(" and ", filters);
-        var columns = "vnf_id, vnf_name, id, name, sensitivity, trust_domain_id, environment_id";
-        var keys = "vnf_name, name, id";
+            filters.Add($"c.environment_id = {Param(environment, NpgsqlDbType.Uuid)}");
+        var filter = string.Concat(filters.Select(f => " and " + f));
         var direction = request.Descending ? "desc" : "asc";
-        var orderKeys = string.Join(", ", keys.Split(", ").Select(k => $"{k} {direction}"));
+        var byVnf = $"vnf_name {direction}, name {direction}, id {direction}";
+        const string Columns = "c.vnf_id, c.vnf_name, c.id, c.name, c.sensitivity, c.trust_domain_id, c.environment_id";
 
-        var batch = new Batch();
-        string source;
-        string countSql;
+        // Placement is judged per (environment, sensitivity) against the documents as they are now, in SQL, so a page
+        // costs one round trip. The counters hold the same (domain, environment, sensitivity) groups: the total needs
+        // no scan of components.
+        string violating, source, countSql;
         if (request.ViolationsOnly)
         {
-            var pairSql = pairs.Select(p =>
-                $"environment_id = {Param(p.Environment, NpgsqlDbType.Uuid)} and sensitivity = {Param((short)p.Sensitivity, NpgsqlDbType.Smallint)}").ToList();
-            // The counters hold the same (domain, environment, sensitivity) groups: the total needs no scan of components.
-            countSql = $"select coalesce(sum(n), 0)::bigint from {tables.Placement} where ({string.Join(") or (", pairSql)}){filter}";
-            // Sorted by VNF, a page is a merge of one short index scan per violating (environment, sensitivity) pair,
-            // however many components violate; other orders sort the violating components.
+            violating = $"violating as materialized ({ViolatingPairsSql}), ";
+            countSql = $"""
+                with violating as materialized ({ViolatingPairsSql}) select coalesce(sum(c.n), 0)::bigint
+                from violating v join {tables.Placement} c on c.environment_id = v.environment_id and c.sensitivity = v.sensitivity
+                where true{filter}
+                """;
+            // Sorted by VNF, a page is a merge of one short index scan per violating pair however many components
+            // violate; other orders sort the violating components.
             source = request.SortBy == ComponentSortField.Vnf
-                ? string.Join(" union all ", pairSql.Select(p =>
-                    $"(select {columns} from {tables.Component} where {p}{filter} order by {orderKeys} limit {((long)page + 1) * pageSize})"))
-                : $"select {columns} from {tables.Component} where (({string.Join(") or (", pairSql)})){filter}";
+                ? $"""
+                    violating v cross join lateral (
+                      select {Columns} from {tables.Component} c
+                      where c.environment_id = v.environment_id and c.sensitivity = v.sensitivity{filter}
+                      order by {byVnf} limit {((long)page + 1) * pageSize}) c
+                    """
+                : $"violating v join {tables.Component} c on c.environment_id = v.environment_id and c.sensitivity = v.sensitivity{filter}";
         }
         else
         {
-            countSql = $"select coalesce(sum(n), 0)::bigint from {tables.Placement} where true{filter}";
-            source = $"select {columns} from {tables.Component} where true{filter}";
+            violating = "";
+            countSql = $"select coalesce(sum(c.n), 0)::bigint from {tables.Placement} c where true{filter}";
+            source = $"{tables.Component} c where true{filter}";
         }
 
         long total = 0;
         batch.Add(countSql, [.. parameters.Select(p => p.Clone())], reader => total = reader.GetInt64(0));
 
-        var domainIds = Param(reference.TrustDomains.Select(d => d.Id).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Uuid);
-        var domainNames = Param(reference.TrustDomains.Select(d => d.Name).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text);
-        var environmentIds = Param(reference.Environments.Select(e => e.Id).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Uuid);
-        var environmentNames = Param(reference.Environments.Select(e => e.Name).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text);
+        var schema = session.DocumentStore.Options.Schema;
         var order = request.SortBy switch
         {
             ComponentSortField.Component => $"c.name {direction}, c.vnf_name, c.id",
             ComponentSortField.Sensitivity => $"c.sensitivity {direction}, c.vnf_name, c.name, c.id",
-            ComponentSortField.Environment => $"en.name {direction}, c.vnf_name, c.name, c.id",
-            ComponentSortField.TrustDomain => $"dn.name {direction}, c.vnf_name, c.name, c.id",
-            _ => string.Join(", ", keys.Split(", ").Select(k => $"c.{k} {direction}")),
+            ComponentSortField.Environment => $"e.data ->> 'Name' {direction}, c.vnf_name, c.name, c.id",
+            ComponentSortField.TrustDomain => $"d.data ->> 'Name' {direction}, c.vnf_name, c.name, c.id",
+            _ => $"c.vnf_name {direction}, c.name {direction}, c.id {direction}",
         };
         var raw = new List<(Guid Vnf, string VnfName, Guid Id, string Name, Sensitivity Sensitivity, Guid Domain, Guid Environment)>(pageSize);
         batch.Add(
             $"""
+            with {violating}rows as {(request.ViolationsOnly ? "materialized" : "not materialized")} (select {Columns} from {source})
             select c.vnf_id, c.vnf_name, c.id, c.name, c.sensitivity, c.trust_domain_id, c.environment_id
-            from ({source}) c
-            left join unnest({environmentIds}, {environmentNames}) as en(id, name) on en.id = c.environment_id
-            left join unnest({domainIds}, {domainNames}) as dn(id, name) on dn.id = c.trust_domain_id
+            from rows c
+            left join {schema.For<ExecutionEnvironment>()} e on e.id = c.environment_id
+            left join {schema.For<TrustDomain>()} d on d.id = c.trust_domain_id
             order by {order}
             limit {pageSize} offset {(long)page * pageSize}
             """,
@@ -585,6 +578,7 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
                 reader.GetGuid(5), reader.GetGuid(6))));
         await RunAsync(batch, ct);
 
+        var reference = load();
         var environments = reference.Environments.ToDictionary(e => e.Id);
         var domains = reference.TrustDomains.ToDictionary(d => d.Id);
         var rows = raw.Select(r => new ComponentRow(
@@ -594,6 +588,31 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
                 Placement.RequiredTrustLevel(r.Sensitivity, reference.Policy)))
             .ToList();
         return new ComponentPage(reference.PolicyRevision, rows, total, page, pageSize);
+    }
+
+    /// <summary>
+    /// (environment_id, sensitivity) pairs whose environment is trusted less than the policy in force requires for the
+    /// sensitivity (the fixed table of <see cref="Placement"/> where the policy has no rule), from the documents.
+    /// </summary>
+    private string ViolatingPairsSql
+    {
+        get
+        {
+            static string Rank<TEnum>(string json) where TEnum : struct, Enum =>
+                $"case {json} {string.Join(" ", Enum.GetValues<TEnum>().Select(v => $"when '{v}' then {Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture)}"))} else null end";
+            var defaults = string.Join(", ", DashboardRules.Sensitivities.Select(s => $"({(int)s}, {(int)Placement.RequiredTrustLevel(s)})"));
+            var schema = session.DocumentStore.Options.Schema;
+            return $"""
+                select e.id as environment_id, r.sensitivity::smallint as sensitivity
+                from (select id, coalesce({Rank<TrustLevel>("data ->> 'TrustLevel'")}, 0) as level from {schema.For<ExecutionEnvironment>()}) e,
+                     (select f.sensitivity, coalesce(p.needed, f.needed) as needed
+                      from (values {defaults}) as f(sensitivity, needed)
+                      left join (select {Rank<Sensitivity>("x ->> 'Sensitivity'")} as sensitivity, {Rank<TrustLevel>("x ->> 'RequiredTrustLevel'")} as needed
+                                 from {schema.For<ApprovalPolicy>()} a, jsonb_array_elements(a.data -> 'Document' -> 'Sensitivities') x
+                                 where a.id = '{ApprovalPolicy.StreamId}') p on p.sensitivity = f.sensitivity) r
+                where e.level < r.needed
+                """;
+        }
     }
 
     // ---- reference data: the policy in force, environments and trust domains, from their documents ----------------------
@@ -650,6 +669,10 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
         await using var conn = session.Database.CreateConnection();
         await conn.OpenAsync(ct);
         await using var command = new NpgsqlBatch(conn);
+        // The figures are small index reads; PostgreSQL's row estimates for the document lookups can be far too high and
+        // make it compile a plan that runs in a millisecond (JIT). Session settings are reset when the connection
+        // goes back to the pool.
+        command.BatchCommands.Add(new NpgsqlBatchCommand("select set_config('jit', 'off', false)"));
         foreach (var (sql, parameters, _) in batch.Statements)
         {
             var statement = new NpgsqlBatchCommand(sql);
@@ -661,8 +684,7 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
         await using var reader = await command.ExecuteReaderAsync(ct);
         for (var i = 0; i < batch.Statements.Count; i++)
         {
-            if (i > 0)
-                await reader.NextResultAsync(ct);
+            await reader.NextResultAsync(ct);
             while (await reader.ReadAsync(ct))
                 batch.Statements[i].ReadRow(reader);
         }
