@@ -340,8 +340,8 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
         var pageSize = Math.Clamp(request.PageSize, 1, MaxPageSize);
 
         var batch = new Batch();
+        // The policy's last-good rule comes with the rows (it decides what keeps each one).
         var keepLastGood = DefaultPolicy.Document.KeepLastGoodSnapshot;
-        batch.Add(KeepLastGoodSql, [], reader => keepLastGood = reader.GetBoolean(0));
 
         var parameters = new List<NpgsqlParameter>();
         string Param(object value, NpgsqlDbType type)
@@ -462,7 +462,7 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
             with policy as ({KeepLastGoodSql}), rows as {(materialize ? "materialized" : "not materialized")} ({source})
             select id, vnf_id, vnf_name, governing_sensitivity, completed_at, expires_at, not_needed_at, due_since, is_last_good,
                    pinned, pin_reason, pin_until, pin_by, pin_at, held, hold_reason, hold_until, hold_by, hold_at,
-                   released_at, superseded_at
+                   released_at, superseded_at, (select keep from policy)
             from rows s
             order by {order} {direction} nulls last, id {direction}
             limit {pageSize} offset {(long)page * pageSize}
@@ -470,6 +470,7 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
             parameters,
             reader =>
             {
+                keepLastGood = reader.GetBoolean(21);
                 var pin = reader.GetBoolean(9) ? HoldAt(reader, 10) : null;
                 var hold = reader.GetBoolean(14) ? HoldAt(reader, 15) : null;
                 var retention = new RetentionFacts(
@@ -481,7 +482,7 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
             });
         await RunAsync(batch, ct);
 
-        // What keeps each one is judged once the policy's rule is known (it came with the rows).
+        // What keeps each one is judged once the policy's rule is known.
         var rows = facts.Select(f => f.Row with { Protection = DashboardRules.ProtectionOf(f.Facts, now, keepLastGood) }).ToList();
         return new SnapshotPage(now, rows, total(), page, pageSize);
     }
