@@ -1,4 +1,5 @@
 using Console.Web.Identity;
+using Console.Workflows.Dashboards;
 using Console.Workflows.Dashboards.Seeding;
 using Console.Workflows.Inventory.Seeding;
 using Console.Workflows.Requests;
@@ -22,6 +23,10 @@ public static class StartupTasks
         {
             await LocalIdentityProvider.InitializeAsync(app.Services, console, ct);
         }
+
+        // A database older than the dashboards gets their tables built from its events once.
+        foreach (var rebuilt in await app.Services.EnsureDashboardProjectionsAsync(ct))
+            logger.LogInformation("Dashboard projection {Projection} rebuilt from the events", rebuilt);
 
         // Every submission is judged by a policy, so one must be in force even without demo data.
         await app.Services.EnsureApprovalPolicyAsync(ct);

@@ -1,4 +1,6 @@
 using Console.Workflows.Dashboards.Projections;
+using Console.Workflows.Inventory;
+using Console.Workflows.Snapshots;
 using JasperFx.Events.Projections;
 using Marten;
 using Microsoft.Extensions.Configuration;
@@ -31,4 +33,34 @@ public static class DashboardsRegistration
         services.AddScoped<IDashboardReader, MartenDashboardReader>();
         return services;
     }
+
+    /// <summary>
+    /// Start-up step: inline projections only see events appended after they exist, so a database that had VNFs or
+    /// snapshots before the dashboards came gets their tables rebuilt from the events once. Returns the projections it
+    /// rebuilt.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> EnsureDashboardProjectionsAsync(this IServiceProvider services, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var store = services.GetRequiredService<IDocumentStore>();
+        var tables = services.GetRequiredService<DashboardTables>();
+        var stale = new List<string>();
+        await using (var session = store.QuerySession())
+        {
+            if (await session.Query<Vnf>().AnyAsync(ct) && !await AnyRowAsync(session, tables.Vnf, ct))
+                stale.Add(PlacementDashboardProjection.ProjectionName);
+            if (await session.Query<Snapshot>().AnyAsync(ct) && !await AnyRowAsync(session, tables.Snapshot, ct))
+                stale.Add(SnapshotDashboardProjection.ProjectionName);
+        }
+
+        if (stale.Count == 0)
+            return stale;
+        using var daemon = await store.BuildProjectionDaemonAsync();
+        foreach (var name in stale)
+            await daemon.RebuildProjectionAsync(name, TimeSpan.FromMinutes(5), ct);
+        return stale;
+    }
+
+    private static async Task<bool> AnyRowAsync(IQuerySession session, string table, CancellationToken ct) =>
+        (await session.AdvancedSql.QueryAsync<bool>($"select exists (select 1 from {table})", ct)).Single();
 }

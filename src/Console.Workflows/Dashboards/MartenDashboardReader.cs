@@ -191,7 +191,8 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
     {
         RetentionFigures? figures = null;
         // Whether the policy keeps the last good snapshot decides which count of overdue applies; PostgreSQL runs only the
-        // chosen one (uncorrelated subqueries are evaluated when first needed).
+        // chosen one (uncorrelated subqueries are evaluated when first needed). Last good snapshots past expiry are many
+        // (every VNF not snapshotted lately has one): counted from their index alone, less the few a pin or hold keeps.
         batch.Add(
             $"""
             with policy as ({KeepLastGoodSql})
@@ -200,7 +201,8 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
                    (select count(*) filter (where {HoldActive("$1")}) from {tables.Snapshot} where {GuardedDue("$1")}),
                    (select count(*) filter (where {PinActive("$1")} and not ({HoldActive("$1")})) from {tables.Snapshot} where {GuardedDue("$1")}),
                    case when (select keep from policy)
-                        then (select count(*) from {tables.Snapshot} where status = 0 and is_last_good and due_since <= $1 and not ({ActiveGuard("$1")}))
+                        then (select count(*) from {tables.Snapshot} where status = 0 and is_last_good and due_since <= $1)
+                             - (select count(*) from {tables.Snapshot} where {GuardedDue("$1")} and is_last_good and ({ActiveGuard("$1")}))
                         else 0 end,
                    (select keep from policy)
             """,
@@ -338,8 +340,8 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
         var pageSize = Math.Clamp(request.PageSize, 1, MaxPageSize);
 
         var batch = new Batch();
+        // The policy's last-good rule comes with the rows (it decides what keeps each one).
         var keepLastGood = DefaultPolicy.Document.KeepLastGoodSnapshot;
-        batch.Add(KeepLastGoodSql, [], reader => keepLastGood = reader.GetBoolean(0));
 
         var parameters = new List<NpgsqlParameter>();
         string Param(object value, NpgsqlDbType type)
@@ -451,20 +453,24 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
             _ => "expires_at",
         };
         var direction = request.Descending ? "desc" : "asc";
+        // Overdue and held snapshots are found through their own small indexes: take them first, then sort. Walking a
+        // sort order instead would pass every available snapshot that is not one of them.
+        var materialize = request.Kind is SnapshotListKind.Overdue or SnapshotListKind.ProtectedPastExpiry;
         var facts = new List<(SnapshotRow Row, RetentionFacts Facts)>(pageSize);
         batch.Add(
             $"""
-            with policy as ({KeepLastGoodSql})
+            with policy as ({KeepLastGoodSql}), rows as {(materialize ? "materialized" : "not materialized")} ({source})
             select id, vnf_id, vnf_name, governing_sensitivity, completed_at, expires_at, not_needed_at, due_since, is_last_good,
                    pinned, pin_reason, pin_until, pin_by, pin_at, held, hold_reason, hold_until, hold_by, hold_at,
-                   released_at, superseded_at
-            from ({source}) s
+                   released_at, superseded_at, (select keep from policy)
+            from rows s
             order by {order} {direction} nulls last, id {direction}
             limit {pageSize} offset {(long)page * pageSize}
             """,
             parameters,
             reader =>
             {
+                keepLastGood = reader.GetBoolean(21);
                 var pin = reader.GetBoolean(9) ? HoldAt(reader, 10) : null;
                 var hold = reader.GetBoolean(14) ? HoldAt(reader, 15) : null;
                 var retention = new RetentionFacts(
@@ -476,7 +482,7 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
             });
         await RunAsync(batch, ct);
 
-        // What keeps each one is judged once the policy's rule is known (it came with the rows).
+        // What keeps each one is judged once the policy's rule is known.
         var rows = facts.Select(f => f.Row with { Protection = DashboardRules.ProtectionOf(f.Facts, now, keepLastGood) }).ToList();
         return new SnapshotPage(now, rows, total(), page, pageSize);
     }
@@ -505,43 +511,67 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
             return $"${parameters.Count}";
         }
 
-        // Placement is judged per (environment, sensitivity) against the documents as they are now, in SQL, so the page
-        // costs one round trip: the pairs whose environment is trusted less than the policy requires.
-        var conditions = new List<string>();
-        if (request.ViolationsOnly)
-            conditions.Add("(c.environment_id, c.sensitivity) in (select environment_id, sensitivity from violating)");
+        var filters = new List<string>();
         if (request.TrustDomainId is { } domain)
-            conditions.Add($"c.trust_domain_id = {Param(domain, NpgsqlDbType.Uuid)}");
+            filters.Add($"c.trust_domain_id = {Param(domain, NpgsqlDbType.Uuid)}");
         if (request.EnvironmentId is { } environment)
-            conditions.Add($"c.environment_id = {Param(environment, NpgsqlDbType.Uuid)}");
-        var where = conditions.Count == 0 ? "true" : string.Join(" and ", conditions);
+            filters.Add($"c.environment_id = {Param(environment, NpgsqlDbType.Uuid)}");
+        var filter = string.Concat(filters.Select(f => " and " + f));
+        var direction = request.Descending ? "desc" : "asc";
+        var byVnf = $"vnf_name {direction}, name {direction}, id {direction}";
+        const string Columns = "c.vnf_id, c.vnf_name, c.id, c.name, c.sensitivity, c.trust_domain_id, c.environment_id";
+
+        // Placement is judged per (environment, sensitivity) against the documents as they are now, in SQL, so a page
+        // costs one round trip. The counters hold the same (domain, environment, sensitivity) groups: the total needs
+        // no scan of components.
+        string violating, source, countSql;
+        if (request.ViolationsOnly)
+        {
+            violating = $"violating as materialized ({ViolatingPairsSql}), ";
+            countSql = $"""
+                with violating as materialized ({ViolatingPairsSql}) select coalesce(sum(c.n), 0)::bigint
+                from violating v join {tables.Placement} c on c.environment_id = v.environment_id and c.sensitivity = v.sensitivity
+                where true{filter}
+                """;
+            // Sorted by VNF, a page is a merge of one short index scan per violating pair however many components
+            // violate; other orders sort the violating components.
+            source = request.SortBy == ComponentSortField.Vnf
+                ? $"""
+                    violating v cross join lateral (
+                      select {Columns} from {tables.Component} c
+                      where c.environment_id = v.environment_id and c.sensitivity = v.sensitivity{filter}
+                      order by {byVnf} limit {((long)page + 1) * pageSize}) c
+                    """
+                : $"violating v join {tables.Component} c on c.environment_id = v.environment_id and c.sensitivity = v.sensitivity{filter}";
+        }
+        else
+        {
+            violating = "";
+            countSql = $"select coalesce(sum(c.n), 0)::bigint from {tables.Placement} c where true{filter}";
+            source = $"{tables.Component} c where true{filter}";
+        }
 
         long total = 0;
-        // The counters hold the same (domain, environment, sensitivity) groups, so the total needs no scan of components.
-        batch.Add($"with violating as ({ViolatingPairsSql}) select coalesce(sum(n), 0)::bigint from {tables.Placement} c where {where}",
-            [.. parameters.Select(p => p.Clone())], reader => total = reader.GetInt64(0));
+        batch.Add(countSql, [.. parameters.Select(p => p.Clone())], reader => total = reader.GetInt64(0));
 
+        var schema = session.DocumentStore.Options.Schema;
         var order = request.SortBy switch
         {
-            ComponentSortField.Component => "c.name",
-            ComponentSortField.Sensitivity => "c.sensitivity",
-            ComponentSortField.Environment => "e.data ->> 'Name'",
-            ComponentSortField.TrustDomain => "d.data ->> 'Name'",
-            _ => "v.name",
+            ComponentSortField.Component => $"c.name {direction}, c.vnf_name, c.id",
+            ComponentSortField.Sensitivity => $"c.sensitivity {direction}, c.vnf_name, c.name, c.id",
+            ComponentSortField.Environment => $"e.data ->> 'Name' {direction}, c.vnf_name, c.name, c.id",
+            ComponentSortField.TrustDomain => $"d.data ->> 'Name' {direction}, c.vnf_name, c.name, c.id",
+            _ => $"c.vnf_name {direction}, c.name {direction}, c.id {direction}",
         };
-        var direction = request.Descending ? "desc" : "asc";
         var raw = new List<(Guid Vnf, string VnfName, Guid Id, string Name, Sensitivity Sensitivity, Guid Domain, Guid Environment)>(pageSize);
-        var schema = session.DocumentStore.Options.Schema;
         batch.Add(
             $"""
-            with violating as ({ViolatingPairsSql})
-            select c.vnf_id, coalesce(v.name, ''), c.id, c.name, c.sensitivity, c.trust_domain_id, c.environment_id
-            from {tables.Component} c
-            left join {tables.Vnf} v on v.id = c.vnf_id
+            with {violating}rows as {(request.ViolationsOnly ? "materialized" : "not materialized")} (select {Columns} from {source})
+            select c.vnf_id, c.vnf_name, c.id, c.name, c.sensitivity, c.trust_domain_id, c.environment_id
+            from rows c
             left join {schema.For<ExecutionEnvironment>()} e on e.id = c.environment_id
             left join {schema.For<TrustDomain>()} d on d.id = c.trust_domain_id
-            where {where}
-            order by {order} {direction}, v.name, c.name, c.id
+            order by {order}
             limit {pageSize} offset {(long)page * pageSize}
             """,
             parameters,
@@ -640,6 +670,10 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
         await using var conn = session.Database.CreateConnection();
         await conn.OpenAsync(ct);
         await using var command = new NpgsqlBatch(conn);
+        // The figures are small index reads; PostgreSQL's row estimates for the document lookups can be far too high and
+        // make it compile a plan that runs in a millisecond (JIT). Session settings are reset when the connection
+        // goes back to the pool.
+        command.BatchCommands.Add(new NpgsqlBatchCommand("select set_config('jit', 'off', false)"));
         foreach (var (sql, parameters, _) in batch.Statements)
         {
             var statement = new NpgsqlBatchCommand(sql);
@@ -651,8 +685,7 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
         await using var reader = await command.ExecuteReaderAsync(ct);
         for (var i = 0; i < batch.Statements.Count; i++)
         {
-            if (i > 0)
-                await reader.NextResultAsync(ct);
+            await reader.NextResultAsync(ct);
             while (await reader.ReadAsync(ct))
                 batch.Statements[i].ReadRow(reader);
         }

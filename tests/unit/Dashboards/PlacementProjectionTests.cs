@@ -7,6 +7,7 @@ using Console.Workflows.Inventory.Seeding;
 using Console.Workflows.Policy;
 using Console.Workflows.Policy.Revising;
 using Marten;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using Shouldly;
@@ -69,20 +70,31 @@ public sealed class PlacementProjectionTests(PostgresDatabase database) : IClass
 
         await using var query = database.Store.QuerySession();
         var reader = Reader(query);
-        var listed = new List<ComponentRow>();
-        for (var page = 0; ; page++)
+        foreach (var (sort, descending) in new[] { (ComponentSortField.Environment, false), (ComponentSortField.Vnf, false), (ComponentSortField.Vnf, true) })
         {
-            var result = await reader.ListComponentsAsync(
-                new ComponentListRequest(SortBy: ComponentSortField.Environment, Page: page, PageSize: 4), Ct);
-            result.TotalCount.ShouldBe(expected.Count);
-            listed.AddRange(result.Items);
-            if (result.Items.Count < 4)
-                break;
+            var listed = new List<ComponentRow>();
+            for (var page = 0; ; page++)
+            {
+                var result = await reader.ListComponentsAsync(
+                    new ComponentListRequest(SortBy: sort, Descending: descending, Page: page, PageSize: 4), Ct);
+                result.TotalCount.ShouldBe(expected.Count);
+                listed.AddRange(result.Items);
+                if (result.Items.Count < 4)
+                    break;
+            }
+
+            listed.Select(r => (r.VnfId, r.ComponentId)).ShouldBe(expected.Select(v => (v.Vnf, v.Component)), ignoreOrder: true, $"{sort} {descending}");
+            listed.ShouldAllBe(r => r.Violates && r.RequiredTrustLevel == TrustLevel.Medium);
+            if (sort == ComponentSortField.Environment)
+                listed.Select(r => r.Environment.Name).ShouldBeInOrder(SortDirection.Ascending, StringComparer.Ordinal);
+            else
+                listed.Select(r => r.VnfName).ShouldBeInOrder(descending ? SortDirection.Descending : SortDirection.Ascending, StringComparer.Ordinal);
         }
 
-        listed.Select(r => (r.VnfId, r.ComponentId)).ShouldBe(expected.Select(v => (v.Vnf, v.Component)), ignoreOrder: true);
-        listed.ShouldAllBe(r => r.Violates && r.RequiredTrustLevel == TrustLevel.Medium);
-        listed.Select(r => r.Environment.Name).ShouldBeInOrder(SortDirection.Ascending, StringComparer.Ordinal);
+        // One environment's violations only.
+        var berlin = await reader.ListComponentsAsync(new ComponentListRequest(EnvironmentId: Berlin, PageSize: 100), Ct);
+        berlin.Items.Select(r => r.ComponentId).ShouldBe(expected.Where(v => v.Environment == Berlin).Select(v => v.Component), ignoreOrder: true);
+        berlin.TotalCount.ShouldBe(expected.Count(v => v.Environment == Berlin));
     }
 
     [Fact]
@@ -116,6 +128,46 @@ public sealed class PlacementProjectionTests(PostgresDatabase database) : IClass
             new ComponentListRequest(ViolationsOnly: false, TrustDomainId: cell.Key.Domain, EnvironmentId: cell.Key.Environment, PageSize: 200), Ct);
         page.Items.Select(r => r.ComponentId).ShouldBe(cell.Select(c => c.Component), ignoreOrder: true);
         page.TotalCount.ShouldBe(cell.Count());
+    }
+
+    [Fact]
+    public async Task StartUp_OnADatabaseOlderThanTheDashboards_RebuildsTheirTablesFromTheEventsOnce()
+    {
+        await SeedAndMoveAsync();
+        var snapshot = Guid.NewGuid();
+        await using (var session = database.Store.LightweightSession())
+        {
+            session.Events.StartStream<Console.Workflows.Snapshots.Snapshot>(snapshot,
+                new Console.Workflows.Snapshots.SnapshotTaken(snapshot, InventorySeed.VnfId("amf-fra-01"), "amf-fra-01",
+                    [new(Guid.NewGuid(), "n2", Sensitivity.Internal, InventorySeed.TrustDomainId("Operator Core"))],
+                    Guid.NewGuid(), DcA, "sim://x", "sha256:0", 1, "olli", ["anna"], "system:execution", Now));
+            await session.SaveChangesAsync(Ct);
+        }
+
+        var expected = await ComponentsFromDocumentsAsync();
+        await using (var conn = new NpgsqlConnection(database.ConnectionString))
+        {
+            await conn.OpenAsync(Ct);
+            var t = Tables;
+            await using var wipe = new NpgsqlCommand(
+                $"delete from {t.Vnf}; delete from {t.Component}; delete from {t.Placement}; delete from {t.Snapshot}; "
+                + $"delete from {t.SnapshotAge}; delete from {t.SnapshotExpiry}; delete from {t.SnapshotDomain}; delete from {t.SnapshotDomainTotal}", conn);
+            await wipe.ExecuteNonQueryAsync(Ct);
+        }
+
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection()
+            .AddSingleton<IDocumentStore>(database.Store)
+            .AddSingleton(Tables)
+            .BuildServiceProvider();
+
+        (await services.EnsureDashboardProjectionsAsync(Ct)).ShouldBe(["DashboardPlacement", "DashboardSnapshots"], ignoreOrder: true);
+        (await services.EnsureDashboardProjectionsAsync(Ct)).ShouldBeEmpty();
+
+        var placement = await PlacementAsync();
+        placement.Cells.Sum(c => c.Components).ShouldBe(expected.Count);
+        await using var query = database.Store.QuerySession();
+        var age = await Reader(query).GetAgeDistributionAsync(Ct);
+        age.Count(Sensitivity.Internal, AgeBucket.UnderOneDay).ShouldBeGreaterThanOrEqualTo(1);
     }
 
     [Fact]

@@ -6,7 +6,8 @@ using Marten.Events.Projections;
 namespace Console.Workflows.Dashboards.Projections;
 
 /// <summary>
-/// Keeps <c>dash_vnf</c>, <c>dash_component</c> (where each component runs) and the <c>dash_placement</c> counters in
+/// Keeps <c>dash_vnf</c>, <c>dash_component</c> (where each component runs, with its VNF's name for the lists' order)
+/// and the <c>dash_placement</c> counters in
 /// step with the VNF streams, inline. The SQL follows <see cref="Vnf"/>'s own Apply methods: a component runs with its
 /// VNF unless a partial migration moved it apart, and moving the VNF takes along everything that runs with it. Trust
 /// levels and the policy are not copied here: the reader judges violations against the environments and the policy as
@@ -21,7 +22,7 @@ public sealed partial class PlacementDashboardProjection : EventProjection
     public PlacementDashboardProjection(DashboardTables tables)
     {
         _tables = tables;
-        Name = "DashboardPlacement";
+        Name = ProjectionName;
         foreach (var table in tables.Build().Where(t => t.Identifier.Name is "dash_vnf" or "dash_component" or "dash_placement"))
         {
             SchemaObjects.Add(table);
@@ -53,6 +54,8 @@ public sealed partial class PlacementDashboardProjection : EventProjection
             """;
     }
 
+    public const string ProjectionName = "DashboardPlacement";
+
     public override ValueTask ApplyAsync(IDocumentOperations operations, IEvent e, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(operations);
@@ -69,12 +72,13 @@ public sealed partial class PlacementDashboardProjection : EventProjection
                 break;
             case VnfDetailsChanged changed:
                 operations.QueueSqlCommand($"update {_tables.Vnf} set name = ? where id = ?", changed.Name, changed.VnfId);
+                operations.QueueSqlCommand($"update {_tables.Component} set vnf_name = ? where vnf_id = ?", changed.Name, changed.VnfId);
                 break;
             case VnfComponentAdded added:
                 ForComponent(operations, added.VnfId, added.ComponentId, () => operations.QueueSqlCommand(
                     $"""
-                    insert into {_tables.Component} (vnf_id, id, name, sensitivity, trust_domain_id, environment_id, apart)
-                    select v.id, ?, ?, ?, ?, v.environment_id, false from {_tables.Vnf} v where v.id = ?
+                    insert into {_tables.Component} (vnf_id, id, vnf_name, name, sensitivity, trust_domain_id, environment_id, apart)
+                    select v.id, ?, v.name, ?, ?, ?, v.environment_id, false from {_tables.Vnf} v where v.id = ?
                     on conflict (vnf_id, id) do nothing
                     """,
                     added.ComponentId, added.Name, (short)added.Sensitivity, added.TrustDomainId, added.VnfId));

@@ -23,7 +23,7 @@ public sealed partial class SnapshotDashboardProjection : EventProjection
     public SnapshotDashboardProjection(DashboardTables tables)
     {
         _tables = tables;
-        Name = "DashboardSnapshots";
+        Name = ProjectionName;
         foreach (var table in tables.Build().Where(t => t.Identifier.Name.StartsWith("dash_snapshot", StringComparison.Ordinal)))
         {
             SchemaObjects.Add(table);
@@ -79,6 +79,8 @@ public sealed partial class SnapshotDashboardProjection : EventProjection
             from newest where s.id = newest.id and not s.is_last_good
             """;
     }
+
+    public const string ProjectionName = "DashboardSnapshots";
 
     public override ValueTask ApplyAsync(IDocumentOperations operations, IEvent e, CancellationToken cancellation)
     {
