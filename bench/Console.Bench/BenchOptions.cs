@@ -8,6 +8,22 @@ public sealed record BenchOptions(int Requests, int Concurrency, int Warmup, boo
     public int HistoryRows { get; init; } = 1_000_000;
 
     public int HistoryQueries { get; init; } = 100;
+    /// <summary>Run the dashboard bench (<see cref="DashboardBench"/>) instead of the workflow bench.</summary>
+    public bool Dashboards { get; init; }
+
+    public int Vnfs { get; init; } = 100_000;
+
+    public int Snapshots { get; init; } = 1_000_000;
+
+    public int DashboardIterations { get; init; } = 200;
+
+    public int DashboardWarmup { get; init; } = 20;
+
+    /// <summary>--audit: the tamper-evident log's bench (AuditBench) instead of the workflow's.</summary>
+    public bool Audit { get; init; }
+
+    /// <summary>--audit-events N: events seeded for the audit bench (1,000,000).</summary>
+    public int AuditEvents { get; init; } = 1_000_000;
 
     public static BenchOptions Parse(string[] args)
     {
@@ -19,6 +35,9 @@ public sealed record BenchOptions(int Requests, int Concurrency, int Warmup, boo
         var history = false;
         var historyRows = 1_000_000;
         var historyQueries = 100;
+        var dashboards = new BenchOptions(0, 0, 0, false, null);
+        var audit = false;
+        var auditEvents = 1_000_000;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -31,7 +50,13 @@ public sealed record BenchOptions(int Requests, int Concurrency, int Warmup, boo
                 case "--history": history = true; break;
                 case "--history-rows": historyRows = int.Parse(args[++i]); break;
                 case "--history-queries": historyQueries = int.Parse(args[++i]); break;
-                default: throw new ArgumentException($"unknown option {args[i]} (--requests N, --concurrency N, --warmup N, --execution-parallelism N, --keep-database, --history [--history-rows N] [--history-queries N])");
+                case "--dashboards": dashboards = dashboards with { Dashboards = true }; break;
+                case "--vnfs": dashboards = dashboards with { Vnfs = int.Parse(args[++i]) }; break;
+                case "--snapshots": dashboards = dashboards with { Snapshots = int.Parse(args[++i]) }; break;
+                case "--iterations": dashboards = dashboards with { DashboardIterations = int.Parse(args[++i]) }; break;
+                case "--audit": audit = true; break;
+                case "--audit-events": auditEvents = int.Parse(args[++i]); audit = true; break;
+                default: throw new ArgumentException($"unknown option {args[i]} (--requests N, --concurrency N, --warmup N, --execution-parallelism N, --keep-database; --history [--history-rows N] [--history-queries N]; --dashboards [--vnfs N] [--snapshots N] [--iterations N]; --audit [--audit-events N])");
             }
         }
 
@@ -40,6 +65,12 @@ public sealed record BenchOptions(int Requests, int Concurrency, int Warmup, boo
             History = history,
             HistoryRows = historyRows,
             HistoryQueries = historyQueries,
+            Dashboards = dashboards.Dashboards,
+            Vnfs = dashboards.Vnfs,
+            Snapshots = dashboards.Snapshots,
+            DashboardIterations = dashboards.DashboardIterations,
+            Audit = audit,
+            AuditEvents = auditEvents,
         };
     }
 }

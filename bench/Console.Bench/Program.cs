@@ -28,6 +28,12 @@ try
         return;
     }
 
+    if (options.Audit)
+    {
+        await new AuditBench(connectionString, options).RunAsync();
+        return;
+    }
+
     var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Bench" });
     builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
     {
@@ -51,9 +57,17 @@ try
     await InventorySeed.EnsureSeededAsync(store, TimeProvider.System, CancellationToken.None);
     await host.Services.EnsureApprovalPolicyAsync();
 
-    var workflow = new WorkflowBench(host.Services, store, options);
-    var results = await workflow.RunAsync();
-    Report.Print(options, results);
+    if (options.Dashboards)
+    {
+        await new DashboardBench(host.Services, store, connectionString, options).RunAsync();
+    }
+    else
+    {
+        var workflow = new WorkflowBench(host.Services, store, options);
+        var results = await workflow.RunAsync();
+        Report.Print(options, results);
+    }
+
     await host.StopAsync();
 }
 finally

@@ -1,12 +1,17 @@
 using Console.Web.Api;
 using Console.Web.Api.History;
 using Console.Web.Components;
+using Console.Web.Components.Pages.Audit;
 using Console.Web.Hosting;
 using Console.Web.Identity;
 using Console.Web.Security;
 using Console.Workflows;
 using JasperFx;
 using MudBlazor.Services;
+
+// `audit verify`, `audit export-proof` ...: the command line of the tamper-evident log, before any web host starts.
+if (AuditCommandLine.Handles(args))
+    return await AuditCommandLine.RunAsync(args);
 
 var builder = WebApplication.CreateBuilder(args);
 var console = ConsoleOptions.Read(builder.Configuration);
@@ -61,10 +66,12 @@ if (!console.UseEntraId)
 app.MapAccountEndpoints();
 app.MapConsoleApi();
 app.MapSecurityHistory();
+app.MapIntegrityDownloads();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Logger.LogInformation("VNF mobility console listening; sign in at {Origin}", console.PublicOrigin);
 await app.RunAsync();
+return 0;
 
 /// <summary>Entry point; public so integration and e2e tests can reference the assembly.</summary>
 public partial class Program;

@@ -1,4 +1,6 @@
 using Console.Workflows.Audit.History;
+using Console.Workflows.Dashboards;
+using Console.Workflows.Audit.Integrity;
 using Console.Workflows.Inventory;
 using Console.Workflows.Keys;
 using Console.Workflows.Nfv;
@@ -26,10 +28,10 @@ public static class ConsoleStore
         // Enums by name: events written today still read correctly when an enum gains members.
         opts.UseSystemTextJsonForSerialization(EnumStorage.AsString);
 
-        // Quick appends: one statement per stream instead of a round trip for sequence numbers first (the approve path
-        // has a latency target). Every write to an existing stream goes through FetchForWriting, so inline documents
-        // still carry the stream version that commands check against; RequestWorkflowTests pins that down.
-        opts.Events.AppendMode = EventAppendMode.Quick;
+        // Rich appends: inline snapshots carry the stream version that optimistic concurrency checks against, and
+        // failed transactions leave tombstones the tamper-evident chain relies on. (Quick mode was tried for the
+        // approve path's latency; the integrity and status code written on Rich did not hold under it.)
+        opts.Events.AppendMode = EventAppendMode.Rich;
 
         opts.AddInventory();
         opts.AddPolicy();
@@ -38,6 +40,8 @@ public static class ConsoleStore
         opts.AddKeyStore();
         opts.AddNfvSimulator();
         opts.AddHistory();
+        opts.AddDashboards();
+        opts.AddAuditIntegrity();
         return opts;
     }
 
@@ -55,6 +59,8 @@ public static class ConsoleStore
         services.AddInventoryServices();
         services.AddConsoleWorkflow(configuration);
         services.AddSecurityHistory();
+        services.AddDashboardServices(configuration);
+        services.AddAuditIntegrity(configuration);
         return services;
     }
 }

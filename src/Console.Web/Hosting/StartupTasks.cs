@@ -1,4 +1,6 @@
 using Console.Web.Identity;
+using Console.Workflows.Dashboards;
+using Console.Workflows.Dashboards.Seeding;
 using Console.Workflows.Inventory.Seeding;
 using Console.Workflows.Requests;
 using Marten;
@@ -22,6 +24,10 @@ public static class StartupTasks
             await LocalIdentityProvider.InitializeAsync(app.Services, console, ct);
         }
 
+        // A database older than the dashboards gets their tables built from its events once.
+        foreach (var rebuilt in await app.Services.EnsureDashboardProjectionsAsync(ct))
+            logger.LogInformation("Dashboard projection {Projection} rebuilt from the events", rebuilt);
+
         // Every submission is judged by a policy, so one must be in force even without demo data.
         await app.Services.EnsureApprovalPolicyAsync(ct);
 
@@ -34,6 +40,8 @@ public static class StartupTasks
 
             var seeded = await InventorySeed.EnsureSeededAsync(store, app.Services.GetRequiredService<TimeProvider>(), ct);
             logger.LogInformation("Demo inventory: {Outcome}", seeded ? "seeded" : "already present, not seeded again");
+            var snapshots = await DemoSnapshotSeed.EnsureSeededAsync(store, app.Services.GetRequiredService<TimeProvider>(), ct);
+            logger.LogInformation("Demo snapshots: {Outcome}", snapshots ? "seeded" : "already present, not seeded again");
         }
     }
 }

@@ -26,6 +26,7 @@ public static class Policies
 
     /// <summary>Place and release legal holds: security officers and administrators, not operations.</summary>
     public const string PlaceLegalHold = nameof(PlaceLegalHold);
+    public const string ViewDashboards = nameof(ViewDashboards);
 
     public static readonly IReadOnlyDictionary<string, string[]> RolesFor = new Dictionary<string, string[]>
     {
@@ -42,6 +43,7 @@ public static class Policies
         [PlaceLegalHold] = [Roles.SecurityOfficer, Roles.Administrator],
         [ViewHistory] = [Roles.SecurityOfficer, Roles.Auditor],
         [VerifyIntegrity] = [Roles.SecurityOfficer, Roles.Auditor],
+        [ViewDashboards] = [Roles.Manager, Roles.SecurityOfficer, Roles.Administrator],
     };
 
     public static AuthorizationBuilder AddConsolePolicies(this AuthorizationBuilder builder)

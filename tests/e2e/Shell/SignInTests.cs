@@ -15,10 +15,10 @@ public sealed class SignInTests(ConsoleApp app, Browser browser) : ConsoleTest(a
         { "operator", [.. InventoryNav, "requests", "new-request", "policy"] },
         { "approver", [.. InventoryNav, "requests", "approvals", "policy"] },
         { "approver2", [.. InventoryNav, "requests", "approvals", "policy"] },
-        { "security", [.. InventoryNav, "requests", "approvals", "policy", "history"] },
-        { "auditor", [.. InventoryNav, "requests", "policy", "history"] },
-        { "manager", [.. InventoryNav, "requests", "policy"] },
-        { "admin", [.. InventoryNav, "requests", "policy", "users"] },
+        { "security", [.. InventoryNav, "requests", "approvals", "policy", "history", "integrity", "dashboards"] },
+        { "auditor", [.. InventoryNav, "requests", "policy", "history", "integrity"] },
+        { "manager", [.. InventoryNav, "requests", "policy", "dashboards"] },
+        { "admin", [.. InventoryNav, "requests", "policy", "users", "dashboards"] },
     };
 
     [Theory]

@@ -41,7 +41,8 @@ public sealed class ManifestTamperTests(SnapshotLifecycleFixture fixture) : ICla
         await using var connection = new NpgsqlConnection(fixture.Database.ConnectionString);
         await connection.OpenAsync(Ct);
         await using var update = new NpgsqlCommand(
-            "update mt_events set data = jsonb_set(data, @path::text[], @value::jsonb, false) where stream_id = @id and type = 'snapshot_protected'",
+            // As a database administrator would: past the append-only trigger of the tamper-evident log.
+            "set session_replication_role = replica; update mt_events set data = jsonb_set(data, @path::text[], @value::jsonb, false) where stream_id = @id and type = 'snapshot_protected'",
             connection);
         update.Parameters.AddWithValue("path", path);
         update.Parameters.AddWithValue("value", jsonValue);

@@ -1,0 +1,202 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using Console.Workflows;
+using Console.Workflows.Audit.Integrity;
+using Console.Workflows.Audit.Integrity.Chaining;
+using Console.Workflows.Audit.Integrity.Checkpoints;
+using Console.Workflows.Audit.Integrity.Verifying;
+using JasperFx;
+using Marten;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Console.Bench;
+
+/// <summary>
+/// <c>scripts/bench --audit</c>: seeds N events straight into mt_events (binary COPY, as if appended over years), builds
+/// the hash chain with the console's own chain writer, then measures in the same run, alternately: the raw rate of
+/// streaming the same event rows out of PostgreSQL and SHA-256 hashing their bytes with no verification logic (the
+/// physical limit), and the full verification (chain entries merged in, canonical encoding, links, checkpoints and
+/// their signatures). Target: verification at least half the raw rate.
+/// </summary>
+public sealed class AuditBench(string connectionString, BenchOptions options)
+{
+    private const int Rounds = 3;
+
+    public async Task RunAsync()
+    {
+        var keyFile = Path.Combine(Path.GetTempPath(), $"bench-audit-key-{Guid.NewGuid():N}.pem");
+        using (var key = ECDsa.Create(ECCurve.NamedCurves.nistP256))
+            await File.WriteAllTextAsync(keyFile, key.ExportPkcs8PrivateKeyPem());
+        try
+        {
+            await using var store = DocumentStore.For(o =>
+            {
+                o.ConfigureConsoleStore(connectionString);
+                o.AutoCreateSchemaObjects = AutoCreate.All;
+            });
+            await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+            var audit = new AuditIntegrityOptions
+            {
+                SigningKeyFile = keyFile,
+                ChainBatchSize = 5000,
+                GapSettleTime = TimeSpan.Zero,
+                CheckpointEveryEntries = 1000,
+            };
+            var database = new AuditDatabase(store);
+            using var keys = new CheckpointKeyring(audit, NullLogger<CheckpointKeyring>.Instance);
+            var chainer = new EventChainer(database, audit, keys, TimeProvider.System, NullLogger<EventChainer>.Instance);
+            var verifier = new IntegrityVerifier(database, keys, TimeProvider.System);
+
+            Say($"Audit bench: {options.AuditEvents:N0} events, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+            var seed = Stopwatch.StartNew();
+            await SeedAsync(options.AuditEvents);
+            Say($"seeded (binary COPY into mt_streams, mt_events):  {seed.Elapsed.TotalSeconds,7:F1} s");
+
+            var chain = Stopwatch.StartNew();
+            long chained = 0;
+            while (true)
+            {
+                var step = await chainer.StepAsync();
+                chained += step.Appended;
+                if (step.Appended == 0)
+                    break;
+            }
+
+            await chainer.CheckpointNowAsync();
+            Say($"chained by the chain writer (batches of {audit.ChainBatchSize}): {chain.Elapsed.TotalSeconds,7:F1} s  " +
+                $"{Rate(chained, chain.Elapsed)} entries/s");
+            Say("");
+
+            var raw = new List<double>();
+            var full = new List<double>();
+            VerificationReport? report = null;
+            for (var round = 1; round <= Rounds; round++)
+            {
+                var (rows, rawTime) = await RawAsync(chained);
+                raw.Add(rows / rawTime.TotalSeconds);
+                report = await verifier.VerifyAsync();
+                full.Add(report.EntriesChecked / report.Elapsed.TotalSeconds);
+                Say($"round {round}: raw {raw[^1],10:N0} rows/s ({rawTime.TotalSeconds:F1} s)   verification {full[^1],10:N0} rows/s " +
+                    $"({report.Elapsed.TotalSeconds:F1} s, {(report.Intact ? "intact" : $"BROKEN: {report.FirstBreak?.Kind}")})");
+            }
+
+            var rawMedian = Median(raw);
+            var fullMedian = Median(full);
+            Say("");
+            Say($"raw stream + SHA-256 of the event rows (median of {Rounds}): {rawMedian,10:N0} rows/s");
+            Say($"full verification (median of {Rounds}):                     {fullMedian,10:N0} rows/s   " +
+                $"({report!.EntriesChecked:N0} entries, {report.CheckpointsChecked:N0} checkpoints)");
+            Say($"verification / raw:                                   {fullMedian / rawMedian,10:F2}x   target >= 0.5x");
+        }
+        finally
+        {
+            File.Delete(keyFile);
+        }
+    }
+
+    /// <summary>
+    /// Events shaped like the console's (an approval with who, when and a comment), 10 per stream, written with binary
+    /// COPY and the sequence moved past them, exactly as if Marten had appended them.
+    /// </summary>
+    private async Task SeedAsync(int count)
+    {
+        const int perStream = 10;
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        var streams = (count + perStream - 1) / perStream;
+        var ids = new Guid[streams];
+        var start = new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        await using (var importer = await connection.BeginBinaryImportAsync(
+            "copy mt_streams (id, type, version, tenant_id, timestamp, created) from stdin (format binary)"))
+        {
+            for (var s = 0; s < streams; s++)
+            {
+                ids[s] = Guid.CreateVersion7();
+                await importer.StartRowAsync();
+                await importer.WriteAsync(ids[s], NpgsqlDbType.Uuid);
+                await importer.WriteAsync("bench_request", NpgsqlDbType.Varchar);
+                await importer.WriteAsync((long)Math.Min(perStream, count - (s * perStream)), NpgsqlDbType.Bigint);
+                await importer.WriteAsync("*DEFAULT*", NpgsqlDbType.Varchar);
+                await importer.WriteAsync(start, NpgsqlDbType.TimestampTz);
+                await importer.WriteAsync(start, NpgsqlDbType.TimestampTz);
+            }
+
+            await importer.CompleteAsync();
+        }
+
+        await using (var importer = await connection.BeginBinaryImportAsync(
+            "copy mt_events (seq_id, id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type) from stdin (format binary)"))
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var stream = ids[i / perStream];
+                var at = start.AddSeconds(i * 30L);
+                var data = string.Create(CultureInfo.InvariantCulture,
+                    $$"""{"RequestId": "{{stream}}", "ApproverId": "approver-{{i % 97}}", "ApproverName": "Approver {{i % 97}} (NOC)", "Group": "NOC approvers", "ContentDigest": "{{i:x8}}{{i * 7919 % 1000003:x8}}", "Comment": "Checked the change window and the rollback plan for request {{i}}; fine to proceed.", "ApprovedAt": "{{at:O}}"}""");
+                await importer.StartRowAsync();
+                await importer.WriteAsync((long)(i + 1), NpgsqlDbType.Bigint);
+                await importer.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid);
+                await importer.WriteAsync(stream, NpgsqlDbType.Uuid);
+                await importer.WriteAsync((long)((i % perStream) + 1), NpgsqlDbType.Bigint);
+                await importer.WriteAsync(data, NpgsqlDbType.Jsonb);
+                await importer.WriteAsync("approval_granted", NpgsqlDbType.Varchar);
+                await importer.WriteAsync(at, NpgsqlDbType.TimestampTz);
+                await importer.WriteAsync("*DEFAULT*", NpgsqlDbType.Varchar);
+                await importer.WriteAsync("Console.Workflows.Requests.ApprovalGranted, Console.Workflows", NpgsqlDbType.Varchar);
+            }
+
+            await importer.CompleteAsync();
+        }
+
+        await using var finish = new NpgsqlCommand(
+            $"select setval('mt_events_sequence', {count}); analyze mt_events; analyze mt_streams;", connection);
+        await finish.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>
+    /// The physical limit: the same event rows, read by the same query shape, each row's column bytes hashed with
+    /// SHA-256, nothing else (no chain, no encoding rules, no comparisons).
+    /// </summary>
+    private async Task<(long Rows, TimeSpan Elapsed)> RawAsync(long upTo)
+    {
+        var clock = Stopwatch.StartNew();
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "select e.seq_id, e.id, e.stream_id, e.version, e.type, e.timestamp, e.tenant_id, e.mt_dotnet_type, e.data::text " +
+            "from mt_events e where e.seq_id <= @upTo order by e.seq_id", connection) { CommandTimeout = 0 };
+        command.Parameters.AddWithValue("upTo", upTo);
+        await using var reader = await command.ExecuteReaderAsync();
+        var buffer = new byte[1 << 16];
+        var hash = new byte[32];
+        long rows = 0;
+        while (await reader.ReadAsync())
+        {
+            var length = 0;
+            for (var i = 0; i < reader.FieldCount; i++)
+            {
+                if (reader.IsDBNull(i))
+                    continue;
+                length += (int)reader.GetBytes(i, 0, buffer, length, buffer.Length - length);
+            }
+
+            SHA256.HashData(buffer.AsSpan(0, length), hash);
+            rows++;
+        }
+
+        return (rows, clock.Elapsed);
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    private static string Rate(long count, TimeSpan elapsed) => (count / elapsed.TotalSeconds).ToString("N0", CultureInfo.InvariantCulture);
+
+    private static void Say(string line) => System.Console.Out.WriteLine(line);
+}

@@ -1,0 +1,459 @@
+using System.Diagnostics;
+using System.Globalization;
+using Console.Workflows.Dashboards;
+using Console.Workflows.Dashboards.Projections;
+using Console.Workflows.Inventory;
+using Console.Workflows.Policy;
+using Console.Workflows.Requests;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Console.Bench;
+
+/// <summary>
+/// The dashboard bench (<c>scripts/bench --dashboards</c>): 100,000 VNFs and 1,000,000 snapshots written straight into
+/// the dashboard's projection tables (server-side INSERT ... SELECT, then the counters recounted as a rebuild would),
+/// then every dashboard query through <see cref="IDashboardReader"/>, each next to a hand-written SQL statement that
+/// computes the same figure from the same tables in one round trip, measured alternately in the same run.
+/// </summary>
+public sealed class DashboardBench(IServiceProvider services, IDocumentStore store, string connectionString, BenchOptions options)
+{
+    private readonly DashboardTables _tables = new(store.Options.DatabaseSchemaName);
+
+    public async Task RunAsync()
+    {
+        var seed = Stopwatch.StartNew();
+        await SeedAsync();
+        seed.Stop();
+        var counts = await CountsAsync();
+        Out($"Seeded in {seed.Elapsed.TotalSeconds:F0} s: {counts}");
+
+        var now = DateTimeOffset.UtcNow;
+        var keep = DefaultPolicy.Document.KeepLastGoodSnapshot;
+        var sweep = services.GetRequiredService<DashboardOptions>().SweepInterval;
+        var pairs = await ViolatingPairsAsync();
+        var scenarios = new List<(string Name, Func<IDashboardReader, Task> Reader, Func<NpgsqlConnection, Task> Sql)>
+        {
+            ("age distribution", r => r.GetAgeDistributionAsync(), c => ScalarsAsync(c, AgeSql(now))),
+            ("expiring 24 h / 7 d", r => r.GetExpiringAsync(), c => ScalarsAsync(c, ExpiringSql(now))),
+            ("overdue + held past expiry", r => r.GetRetentionAsync(), c => ScalarsAsync(c, RetentionSql(now, sweep))),
+            ("counts by trust domain", r => r.GetTrustDomainCountsAsync(), c => ScalarsAsync(c, DomainCountsSql())),
+            ("placement matrix + violations", r => r.GetPlacementAsync(), c => ScalarsAsync(c, PlacementSql())),
+            ("pending approvals by age", r => r.GetPendingApprovalsAsync(), c => ScalarsAsync(c, PendingSql(now))),
+            ("list: expiring 7 d, page 1", r => r.ListSnapshotsAsync(new SnapshotListRequest(SnapshotListKind.Expiring)),
+                c => ScalarsAsync(c, ExpiringListSql(now))),
+            ("list: overdue", r => r.ListSnapshotsAsync(new SnapshotListRequest(SnapshotListKind.Overdue)),
+                c => ScalarsAsync(c, OverdueListSql(now, keep, sweep))),
+            ("list: violations, page 1", r => r.ListComponentsAsync(new ComponentListRequest()), c => ScalarsAsync(c, ViolationListSql(pairs))),
+            ("whole dashboard (GetFiguresAsync)", r => r.GetFiguresAsync(), async c =>
+            {
+                // The same statements, one after the other on one connection.
+                foreach (var sql in new[] { AgeSql(now), ExpiringSql(now), RetentionSql(now, sweep), DomainCountsSql(), PlacementSql(), PendingSql(now) })
+                    await ScalarsAsync(c, sql);
+            }),
+        };
+
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        var rows = new List<(string Name, Timings Reader, Timings Sql)>();
+        await MeasureAsync(dataSource, scenarios, rows);
+
+        // Then a policy revision turns a large share of the components into violations.
+        await RaiseInternalToMediumAsync();
+        var raisedPairs = await ViolatingPairsAsync();
+        await MeasureAsync(dataSource,
+        [
+            ("after revision: placement + violations", r => r.GetPlacementAsync(), c => ScalarsAsync(c, PlacementSql())),
+            ("after revision: list violations, page 1", r => r.ListComponentsAsync(new ComponentListRequest()), c => ScalarsAsync(c, ViolationListSql(raisedPairs))),
+        ], rows);
+
+        // For scale: the age distribution without counters, as one aggregate scanning every available snapshot.
+        var naive = new Timings();
+        for (var i = 0; i < Math.Max(3, options.DashboardIterations / 10); i++)
+        {
+            naive.Add(await TimeAsync(async () =>
+            {
+                await using var conn = await dataSource.OpenConnectionAsync();
+                await ScalarsAsync(conn, NaiveAgeSql(now));
+            }));
+        }
+
+        Print(counts, rows, naive);
+    }
+
+    private async Task MeasureAsync(
+        NpgsqlDataSource dataSource,
+        IReadOnlyList<(string Name, Func<IDashboardReader, Task> Reader, Func<NpgsqlConnection, Task> Sql)> scenarios,
+        List<(string Name, Timings Reader, Timings Sql)> rows)
+    {
+        foreach (var (name, reader, sql) in scenarios)
+        {
+            // Alternate reader and SQL call by call, so both see the same machine load.
+            var readerTimes = new Timings();
+            var sqlTimes = new Timings();
+            for (var i = -options.DashboardWarmup; i < options.DashboardIterations; i++)
+            {
+                var r = await TimeAsync(async () =>
+                {
+                    await using var scope = services.CreateAsyncScope();
+                    await reader(scope.ServiceProvider.GetRequiredService<IDashboardReader>());
+                });
+                var s = await TimeAsync(async () =>
+                {
+                    await using var conn = await dataSource.OpenConnectionAsync();
+                    await sql(conn);
+                });
+                if (i >= 0)
+                {
+                    readerTimes.Add(r);
+                    sqlTimes.Add(s);
+                }
+            }
+
+            rows.Add((name, readerTimes, sqlTimes));
+        }
+    }
+
+    private void Print(string counts, List<(string Name, Timings Reader, Timings Sql)> rows, Timings naive)
+    {
+        Out("");
+        Out($"Dashboard bench: {counts}; {options.DashboardIterations} calls per query after {options.DashboardWarmup} warm-up, "
+            + $"{Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        Out("Reader = IDashboardReader in a fresh DI scope (as a page calls it); SQL = one hand-written statement, same tables, pooled connection.");
+        Out("");
+        Out($"{"query",-42} {"reader p50",11} {"reader p95",11} {"SQL p50",9} {"SQL p95",9} {"p95 ratio",10}");
+        foreach (var (name, reader, sql) in rows)
+        {
+            Out(string.Create(CultureInfo.InvariantCulture,
+                $"{name,-42} {reader.Percentile(50),9:F2}ms {reader.Percentile(95),9:F2}ms {sql.Percentile(50),7:F2}ms {sql.Percentile(95),7:F2}ms {reader.Percentile(95) / sql.Percentile(95),9:F2}x"));
+        }
+
+        Out("");
+        Out(string.Create(CultureInfo.InvariantCulture,
+            $"For scale, the age distribution as one aggregate scanning every available snapshot (no counters): p50 {naive.Percentile(50):F0} ms, p95 {naive.Percentile(95):F0} ms"));
+        var worst = rows.Where(r => !r.Name.StartsWith("whole", StringComparison.Ordinal)).Max(r => r.Reader.Percentile(95));
+        var worstRatio = rows.Max(r => r.Reader.Percentile(95) / r.Sql.Percentile(95));
+        Out(string.Create(CultureInfo.InvariantCulture, $"slowest single query p95: {worst:F2} ms   target < 100 ms"));
+        Out(string.Create(CultureInfo.InvariantCulture, $"largest reader / SQL p95 ratio: {worstRatio:F2}x   target <= 1.5x"));
+    }
+
+    /// <summary>Latencies of one query, reduced to percentiles.</summary>
+    private sealed class Timings
+    {
+        private readonly List<double> _milliseconds = [];
+
+        public void Add(double milliseconds) => _milliseconds.Add(milliseconds);
+
+        public double Percentile(double p)
+        {
+            if (_milliseconds.Count == 0)
+                return double.NaN;
+            var sorted = _milliseconds.Order().ToArray();
+            return sorted[Math.Clamp((int)Math.Ceiling(p / 100.0 * sorted.Length) - 1, 0, sorted.Length - 1)];
+        }
+    }
+
+    // ---- seeding -------------------------------------------------------------------------------------------------------
+
+    private async Task SeedAsync()
+    {
+        // The demo inventory's environments and trust domains (seeded as documents) are where the bench VNFs run.
+        await using var query = store.QuerySession();
+        var seededEnvironments = await query.Query<ExecutionEnvironment>().OrderBy(e => e.Name).ToListAsync();
+        var seededDomains = await query.Query<TrustDomain>().OrderBy(d => d.Name).ToListAsync();
+        var environments = string.Join(", ", seededEnvironments.Select(e => $"'{e.Id}'::uuid"));
+        var trust = string.Join(", ", seededEnvironments.Select(e => ((int)e.TrustLevel).ToString(CultureInfo.InvariantCulture)));
+        var domains = string.Join(", ", seededDomains.Select(d => $"'{d.Id}'::uuid"));
+        var environmentCount = seededEnvironments.Count;
+        var domainCount = seededDomains.Count;
+        var t = _tables;
+        await ExecuteAsync(
+            $"""
+            select setseed(0.42);
+            -- 100,000 VNFs in the demo environments, three components each; a component's sensitivity mostly fits where it
+            -- runs, about one in a thousand does not (placement violations).
+            insert into {t.Vnf} (id, name, environment_id)
+            select md5('bench-vnf-' || g)::uuid, 'bench-vnf-' || lpad(g::text, 6, '0'), (array[{environments}])[1 + (g % {environmentCount})]
+            from generate_series(1, {options.Vnfs}) g;
+            insert into {t.Component} (vnf_id, id, vnf_name, name, sensitivity, trust_domain_id, environment_id, apart)
+            select v.id, md5(v.id::text || c)::uuid, v.name, 'component-' || c,
+                   case when random() < 0.001 then 3
+                        else floor(random() * (1 + (array[{trust}])[array_position(array[{environments}], v.environment_id)]))::int end,
+                   (array[{domains}])[1 + floor(random() * {domainCount})::int], v.environment_id, false
+            from {t.Vnf} v, generate_series(1, 3) c
+            where v.name like 'bench-vnf-%';
+            """);
+
+        // 1,000,000 snapshots over 90 days; retention from the default policy's maximum ages; pins, holds, releases and
+        // "no longer needed" at realistic rates. What is due and unprotected was deleted by the sweep, except a handful
+        // left overdue; each VNF's newest snapshot is always kept (the last good one).
+        await ExecuteAsync(
+            $"""
+            select setseed(0.43);
+            create temp table bench_snapshot as
+            select g, md5('bench-snapshot-' || g)::uuid as id, vnf_no, completed_at, sensitivity,
+                   completed_at + case sensitivity when 0 then interval '30 days' when 1 then interval '14 days'
+                                                   when 2 then interval '7 days' else interval '3 days' end as expires_at,
+                   pin_r, hold_r, nn_r, d1, d2, s2
+            from (select g, 1 + floor(random() * {options.Vnfs})::int as vnf_no, now() - random() * interval '90 days' as completed_at,
+                         (case when r < 0.1 then 0 when r < 0.5 then 1 when r < 0.8 then 2 else 3 end)::smallint as sensitivity,
+                         random() as pin_r, random() as hold_r, random() as nn_r,
+                         floor(random() * {domainCount})::int as d1, floor(random() * {domainCount})::int as d2, floor(random() * 4)::smallint as s2
+                  from (select g, random() as r from generate_series(1, {options.Snapshots}) g) x) y;
+
+            insert into {t.Snapshot} (id, vnf_id, vnf_name, completed_at, status, governing_sensitivity, expires_at, policy_revision,
+                pinned, pin_until, pin_reason, pin_by, pin_at, held, hold_until, hold_reason, hold_by, hold_at, not_needed_at,
+                deleted_at, deletion_trigger, part_domains, part_sensitivities)
+            select id, md5('bench-vnf-' || vnf_no)::uuid, 'bench-vnf-' || lpad(vnf_no::text, 6, '0'), completed_at,
+                   case when rank > 1 and due < now() - interval '15 minutes' and not guarded and g % 40000 <> 0 then 1 else 0 end,
+                   sensitivity, expires_at, 1,
+                   pinned, case when pinned then pin_until end, case when pinned then 'bench pin' end, case when pinned then 'operator' end,
+                   case when pinned then completed_at end,
+                   held, case when held then hold_until end, case when held then 'bench hold' end, case when held then 'security' end,
+                   case when held then completed_at end,
+                   not_needed_at,
+                   case when rank > 1 and due < now() - interval '15 minutes' and not guarded and g % 40000 <> 0 then due + interval '3 minutes' end,
+                   case when rank > 1 and due < now() - interval '15 minutes' and not guarded and g % 40000 <> 0
+                        then (case when not_needed_at is not null then 2 else 1 end)::smallint end,
+                   array[(array[{domains}])[1 + d1], (array[{domains}])[1 + d2]], array[sensitivity, least(s2, sensitivity)]::smallint[]
+            from (
+              select b.*, pin_r < 0.003 as pinned, hold_r < 0.001 as held,
+                     case when pin_r < 0.001 then null when pin_r < 0.002 then now() - interval '2 days' else now() + interval '5 days' end as pin_until,
+                     case when hold_r < 0.0005 then null else now() + interval '30 days' end as hold_until,
+                     case when nn_r < 0.003 then completed_at + interval '1 hour' end as not_needed_at,
+                     least(expires_at, case when nn_r < 0.003 then completed_at + interval '1 hour' end) as due,
+                     (pin_r < 0.003 and (pin_r < 0.001 or pin_r >= 0.002)) or hold_r < 0.001 as guarded,
+                     row_number() over (partition by vnf_no order by completed_at desc) as rank
+              from bench_snapshot b) s;
+
+            -- Each VNF's newest available snapshot is its last good one; the others remember when a newer one completed.
+            update {t.Snapshot} s set is_last_good = true
+            from (select distinct on (vnf_id) id from {t.Snapshot} where status = 0 order by vnf_id, completed_at desc) n
+            where s.id = n.id;
+            update {t.Snapshot} s set superseded_at = n.next
+            from (select id, lead(completed_at) over (partition by vnf_id order by completed_at) as next from {t.Snapshot} where status = 0) n
+            where s.id = n.id and n.next is not null;
+            drop table bench_snapshot;
+            """);
+
+        await ExecuteAsync(_tables.RecountSql());
+        foreach (var table in new[] { t.Snapshot, t.Component, t.Vnf, t.SnapshotAge, t.SnapshotExpiry, t.SnapshotDomain, t.Placement })
+            await ExecuteAsync($"vacuum analyze {table}");
+        await SeedRequestsAsync();
+    }
+
+    // Pending approvals live in the request documents: 20,000 requests, 1,000 of them pending over the last two days.
+    private async Task SeedRequestsAsync()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var content = new RequestContent(RequestKind.Snapshot, Guid.NewGuid(), [], Guid.NewGuid(), null, null, 1);
+        var requirement = new ApprovalRequirement([], false, "bench");
+        var requests = Enumerable.Range(0, 20_000).Select(i =>
+        {
+            var pending = i % 20 == 0;
+            var submitted = pending ? now.AddMinutes(-(i * 7 % 2880)) : now.AddDays(-(i % 60)).AddMinutes(-i % 1440);
+            return new ChangeRequest(Guid.NewGuid(), content, "digest", "bench-vnf", "bench", null, requirement, "operator", "Bench Operator",
+                submitted, submitted.AddHours(24), pending ? RequestStatus.PendingApproval : RequestStatus.Completed, [], 0, null, submitted);
+        }).ToList();
+        await store.BulkInsertDocumentsAsync(requests);
+        await ExecuteAsync($"vacuum analyze {store.Options.Schema.For<ChangeRequest>()}");
+    }
+
+    private async Task<string> CountsAsync()
+    {
+        await using var conn = new NpgsqlConnection(connectionString);
+        await conn.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            $"""
+            select (select count(*) from {_tables.Vnf}), (select count(*) from {_tables.Component}),
+                   (select count(*) from {_tables.Snapshot}), (select count(*) from {_tables.Snapshot} where status = 0)
+            """, conn);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{reader.GetInt64(0):N0} VNFs, {reader.GetInt64(1):N0} components, {reader.GetInt64(2):N0} snapshots ({reader.GetInt64(3):N0} available)");
+    }
+
+    // ---- hand-written SQL: each figure in one statement over the same tables ---------------------------------------------
+
+    private string AgeSql(DateTimeOffset now)
+    {
+        var thresholds = DashboardRules.AgeBucketStarts.Skip(1).Select(s => now - s).ToArray();
+        var counters = string.Join(", ", thresholds.Select((t, i) => $"sum(n) filter (where completed_hour >= {Ts(DashboardRules.NextHourAfter(t))})"));
+        var edges = string.Join(", ", thresholds.Select(t => $"count(*) filter (where completed_at > {Ts(t)} and completed_at < {Ts(DashboardRules.NextHourAfter(t))})"));
+        var any = string.Join(" or ", thresholds.Select(t => $"(completed_at > {Ts(t)} and completed_at < {Ts(DashboardRules.NextHourAfter(t))})"));
+        return $"""
+            select sensitivity, sum(n), {counters} from {_tables.SnapshotAge} group by sensitivity
+            union all
+            select governing_sensitivity, 0, {edges} from {_tables.Snapshot} where status = 0 and ({any}) group by governing_sensitivity
+            """;
+    }
+
+    private string NaiveAgeSql(DateTimeOffset now)
+    {
+        var columns = string.Join(", ", DashboardRules.AgeBucketStarts.Skip(1).Select(s => $"count(*) filter (where completed_at > {Ts(now - s)})"));
+        return $"select governing_sensitivity, count(*), {columns} from {_tables.Snapshot} where status = 0 group by governing_sensitivity";
+    }
+
+    private string ExpiringSql(DateTimeOffset now)
+    {
+        var moments = new[] { now, now.AddHours(24), now.AddDays(7) };
+        var counters = string.Join(", ", moments.Select(m => $"sum(n) filter (where expiry_hour >= {Ts(DashboardRules.NextHourAfter(m))})"));
+        var edges = string.Join(", ", moments.Select(m => $"count(*) filter (where expires_at >= {Ts(m)} and expires_at < {Ts(DashboardRules.NextHourAfter(m))})"));
+        var any = string.Join(" or ", moments.Select(m => $"(expires_at >= {Ts(m)} and expires_at < {Ts(DashboardRules.NextHourAfter(m))})"));
+        return $"""
+            select {counters} from {_tables.SnapshotExpiry} where expiry_hour >= {Ts(DashboardRules.NextHourAfter(now))}
+            union all
+            select {edges} from {_tables.Snapshot} where status = 0 and not_needed_at is null and ({any})
+            """;
+    }
+
+    private string RetentionSql(DateTimeOffset now, TimeSpan sweep)
+    {
+        var t = _tables.Snapshot;
+        var hold = $"held and (hold_until is null or hold_until > {Ts(now)})";
+        var pin = $"pinned and (pin_until is null or pin_until > {Ts(now)})";
+        var guarded = $"status = 0 and (pinned or held) and due_since <= {Ts(now)}";
+        return $"""
+            with policy as (select coalesce((select (data -> 'Document' ->> 'KeepLastGoodSnapshot')::boolean
+                                             from {store.Options.Schema.For<ApprovalPolicy>()}), true) as keep)
+            select case when (select keep from policy)
+                        then (select count(*) from {t} where status = 0 and not is_last_good and deletable_keep < {Ts(now - sweep)})
+                        else (select count(*) from {t} where status = 0 and deletable_from < {Ts(now - sweep)}) end,
+                   (select count(*) filter (where {hold}) from {t} where {guarded}),
+                   (select count(*) filter (where {pin} and not ({hold})) from {t} where {guarded}),
+                   case when (select keep from policy)
+                        then (select count(*) from {t} where status = 0 and is_last_good and due_since <= {Ts(now)})
+                             - (select count(*) from {t} where {guarded} and is_last_good and (({hold}) or ({pin})))
+                        else 0 end
+            """;
+    }
+
+    private string DomainCountsSql() =>
+        $"""
+        select d.id, d.data ->> 'Name', c.sensitivity, c.status, c.n
+        from {store.Options.Schema.For<TrustDomain>()} d full join {_tables.SnapshotDomain} c on c.trust_domain_id = d.id and c.n <> 0
+        """;
+
+    // Cells and violations in SQL alone: the policy's required levels and the environments' trust from their documents.
+    private string PlacementSql() =>
+        $"""
+        with required as (
+          select (array['Public','Internal','Sensitive','Critical'])[s + 1] as name, s::smallint as sensitivity from generate_series(0, 3) s),
+        rules as (
+          select r.sensitivity, l.rank as needed
+          from {store.Options.Schema.For<ApprovalPolicy>()} p, jsonb_array_elements(p.data -> 'Document' -> 'Sensitivities') x,
+               required r, (values ('Untrusted', 0), ('Low', 1), ('Medium', 2), ('High', 3)) l(name, rank)
+          where x ->> 'Sensitivity' = r.name and x ->> 'RequiredTrustLevel' = l.name),
+        environments as (
+          select e.id, l.rank from {store.Options.Schema.For<ExecutionEnvironment>()} e,
+               (values ('Untrusted', 0), ('Low', 1), ('Medium', 2), ('High', 3)) l(name, rank)
+          where e.data ->> 'TrustLevel' = l.name)
+        select c.trust_domain_id, c.environment_id, sum(c.n), sum(c.n) filter (where coalesce(e.rank, 0) < r.needed)
+        from {_tables.Placement} c left join environments e on e.id = c.environment_id left join rules r on r.sensitivity = c.sensitivity
+        where c.n <> 0 group by 1, 2
+        """;
+
+    private string PendingSql(DateTimeOffset now) =>
+        $"""
+        select count(*) filter (where submitted > {Ts(now.AddHours(-1))}),
+               count(*) filter (where submitted <= {Ts(now.AddHours(-1))} and submitted > {Ts(now.AddHours(-4))}),
+               count(*) filter (where submitted <= {Ts(now.AddHours(-4))} and submitted > {Ts(now.AddHours(-24))}),
+               count(*) filter (where submitted <= {Ts(now.AddHours(-24))}), min(submitted)
+        from (select (data ->> 'SubmittedAt')::timestamptz as submitted from {store.Options.Schema.For<ChangeRequest>()}
+              where data ->> 'Status' = 'PendingApproval') pending
+        """;
+
+    // A list page is its rows and the total the pager shows.
+    private string ExpiringListSql(DateTimeOffset now)
+    {
+        var window = $"status = 0 and not_needed_at is null and expires_at >= {Ts(now)} and expires_at < {Ts(now.AddDays(7))}";
+        return $"""
+            select s.*, (select count(*) from {_tables.Snapshot} where {window}) from {_tables.Snapshot} s
+            where {window} order by expires_at, id limit 25
+            """;
+    }
+
+    private string OverdueListSql(DateTimeOffset now, bool keep, TimeSpan sweep)
+    {
+        var overdue = keep ? $"status = 0 and not is_last_good and deletable_keep < {Ts(now - sweep)}" : $"status = 0 and deletable_from < {Ts(now - sweep)}";
+        return $"""
+            with overdue as materialized (select * from {_tables.Snapshot} where {overdue})
+            select s.*, (select count(*) from overdue) from overdue s order by expires_at, id limit 25
+            """;
+    }
+
+    // The same plan the reader uses: one short index scan per violating (environment, sensitivity) pair, merged.
+    private string ViolationListSql(IReadOnlyList<(Guid Environment, short Sensitivity)> pairs)
+    {
+        if (pairs.Count == 0)
+            return "select 0";
+        var where = pairs.Select(p => $"environment_id = '{p.Environment}' and sensitivity = {p.Sensitivity}").ToList();
+        var scans = where.Select(w =>
+            $"(select vnf_id, vnf_name, id, name, sensitivity, trust_domain_id, environment_id from {_tables.Component} where {w} order by vnf_name, name, id limit 25)");
+        return $"""
+            select c.*, (select sum(n) from {_tables.Placement} where ({string.Join(") or (", where)}))
+            from ({string.Join(" union all ", scans)}) c order by vnf_name, name, id limit 25
+            """;
+    }
+
+    private async Task<IReadOnlyList<(Guid Environment, short Sensitivity)>> ViolatingPairsAsync()
+    {
+        await using var query = store.QuerySession();
+        var policy = (await query.LoadAsync<ApprovalPolicy>(ApprovalPolicy.StreamId))?.Document;
+        var environments = await query.Query<ExecutionEnvironment>().ToListAsync();
+        return [.. environments.SelectMany(e => DashboardRules.Sensitivities
+            .Where(sensitivity => e.TrustLevel < Placement.RequiredTrustLevel(sensitivity, policy))
+            .Select(sensitivity => (e.Id, (short)sensitivity)))];
+    }
+
+    // A policy revision that makes Internal components need Medium trust: every Internal component on a Low or
+    // Untrusted environment becomes a violation (a large share of the 300,000).
+    private async Task RaiseInternalToMediumAsync()
+    {
+        await using var session = store.LightweightSession();
+        var current = await session.LoadAsync<ApprovalPolicy>(ApprovalPolicy.StreamId)
+            ?? throw new InvalidOperationException("No policy in force.");
+        var raised = current.Document with
+        {
+            Sensitivities = [.. current.Document.Sensitivities.Select(r =>
+                r.Sensitivity == Sensitivity.Internal ? r with { RequiredTrustLevel = TrustLevel.Medium } : r)],
+        };
+        session.Events.Append(ApprovalPolicy.StreamId,
+            new PolicyRevised(ApprovalPolicy.StreamId, current.Revision + 1, raised, "bench: Internal needs Medium", "bench", DateTimeOffset.UtcNow));
+        await session.SaveChangesAsync();
+    }
+
+    // ---- plumbing ------------------------------------------------------------------------------------------------------
+
+    private static string Ts(DateTimeOffset t) =>
+        $"'{t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture)}+00'::timestamptz";
+
+    private static async Task ScalarsAsync(NpgsqlConnection conn, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, conn);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            for (var i = 0; i < reader.FieldCount; i++)
+                _ = reader.GetValue(i);
+        }
+    }
+
+    private static async Task<double> TimeAsync(Func<Task> action)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await action();
+        return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var conn = new NpgsqlConnection(connectionString);
+        await conn.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, conn) { CommandTimeout = 1800 };
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static void Out(string line) => System.Console.Out.WriteLine(line);
+}

@@ -1,0 +1,38 @@
+using Console.Workflows.Common;
+
+namespace Console.Workflows.Audit.Integrity.Acknowledging;
+
+/// <summary>Take note of the open integrity alert raised by run <paramref name="RunId"/>, seen at <paramref name="ExpectedVersion"/>.</summary>
+public sealed record AcknowledgeIntegrityAlert(Guid RunId, string Note, int ExpectedVersion)
+{
+    public const int NoteMaxLength = 500;
+}
+
+public static class AcknowledgeIntegrityAlertDecider
+{
+    public static Decision Decide(AcknowledgeIntegrityAlert command, IntegrityStatus? state, Actor actor, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(actor);
+        if (!actor.IsInRole(Roles.SecurityOfficer))
+            return Refusal.Because("Only security officers acknowledge integrity alerts.", RefusalKind.Forbidden);
+
+        var note = (command.Note ?? "").Trim();
+        if (note.Length > AcknowledgeIntegrityAlert.NoteMaxLength)
+        {
+            return Refusal.ForFields(new Dictionary<string, string[]>
+            {
+                [nameof(AcknowledgeIntegrityAlert.Note)] = [$"At most {AcknowledgeIntegrityAlert.NoteMaxLength} characters."],
+            });
+        }
+
+        if (state?.OpenAlert is not { } alert)
+            return Refusal.Because("There is no open integrity alert any more (acknowledged, or a later verification passed); reload.", RefusalKind.Conflict);
+        if (alert.RunId != command.RunId)
+            return Refusal.Because("A newer verification replaced this alert; reload and look at it first.", RefusalKind.Conflict);
+        if (state.Version != command.ExpectedVersion)
+            return Refusal.Because("Someone else acted first; reload.", RefusalKind.Conflict);
+
+        return Decision.Emit(new IntegrityAlertAcknowledged(command.RunId, note, actor.UserId, actor.DisplayName, now));
+    }
+}

@@ -1,0 +1,194 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Console.Workflows.Audit.Integrity.Chaining;
+
+/// <summary>
+/// The immutable part of one stored event, exactly as the chain hashes it. Mutable columns (is_archived) are not here.
+/// </summary>
+/// <param name="Data">The event's jsonb as PostgreSQL renders <c>data::text</c>, UTF-8.</param>
+public sealed record ChainedEvent(
+    long Sequence,
+    Guid EventId,
+    Guid? StreamId,
+    long Version,
+    string Type,
+    long TimestampMicros,
+    string? TenantId,
+    string? DotNetType,
+    byte[] Data);
+
+/// <summary>
+/// The canonical byte encoding of a chain entry (documented in infra/audit/README.md, "Entry encoding").
+/// <code>
+/// content    = field(tag) field(seq) field(event id) field(stream id) field(version) field(type)
+///              field(timestamp) field(tenant id) field(.NET type) field(data)
+/// field(x)   = uint32 big-endian length of x, then x;  a null value is the length 0xFFFFFFFF and no bytes
+/// tag        = ASCII "vnf-console/audit-entry/v1"
+/// integers   = 8 bytes big-endian two's complement (seq, version, timestamp in microseconds since 1970-01-01 UTC)
+/// uuids      = their 16 bytes in RFC 9562 order (the order of the hex digits)
+/// text       = UTF-8; data is PostgreSQL's data::text of the jsonb column
+/// entry_hash = SHA-256(prev_hash || content), prev_hash of position 1 = 32 zero bytes
+/// </code>
+/// Every field carries its length, so no two different events encode to the same bytes.
+/// </summary>
+public static class EntryEncoding
+{
+    public const string Tag = "vnf-console/audit-entry/v1";
+
+    public const int HashLength = 32;
+
+    private const uint NullLength = uint.MaxValue;
+
+    private static readonly byte[] TagBytes = Encoding.ASCII.GetBytes(Tag);
+
+    /// <summary>The prev_hash of the first entry.</summary>
+    public static ReadOnlySpan<byte> Genesis => new byte[HashLength];
+
+    public static long ToMicros(DateTime utc) => (utc.ToUniversalTime().Ticks - DateTime.UnixEpoch.Ticks) / 10;
+
+    public static DateTimeOffset FromMicros(long micros) => new(DateTime.UnixEpoch.Ticks + (micros * 10), TimeSpan.Zero);
+
+    /// <summary>The content bytes of one entry (without prev_hash).</summary>
+    public static byte[] Encode(ChainedEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var builder = new EntryBuilder();
+        builder.Begin(Genesis);
+        builder.Write(e);
+        return builder.Content.ToArray();
+    }
+
+    /// <summary>SHA-256(prev_hash || content(e)).</summary>
+    public static byte[] Hash(ReadOnlySpan<byte> prevHash, ChainedEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var builder = new EntryBuilder();
+        builder.Begin(prevHash);
+        builder.Write(e);
+        var hash = new byte[HashLength];
+        builder.HashInto(hash);
+        return hash;
+    }
+
+    internal static int TagLength => TagBytes.Length;
+
+    internal static ReadOnlySpan<byte> TagSpan => TagBytes;
+
+    internal static uint NullMarker => NullLength;
+}
+
+/// <summary>
+/// Builds prev_hash || content in one reusable buffer, so verifying a million events allocates next to nothing.
+/// Call <see cref="Begin"/>, then the fields in the documented order, then <see cref="HashInto"/>.
+/// </summary>
+public sealed class EntryBuilder
+{
+    private byte[] _buffer = new byte[4096];
+    private int _length;
+
+    /// <summary>The content written so far (after the prev_hash).</summary>
+    public ReadOnlySpan<byte> Content => _buffer.AsSpan(EntryEncoding.HashLength, _length - EntryEncoding.HashLength);
+
+    public void Begin(ReadOnlySpan<byte> prevHash)
+    {
+        if (prevHash.Length != EntryEncoding.HashLength)
+            throw new ArgumentException($"prev_hash must be {EntryEncoding.HashLength} bytes.", nameof(prevHash));
+        prevHash.CopyTo(_buffer);
+        _length = EntryEncoding.HashLength;
+        Bytes(EntryEncoding.TagSpan);
+    }
+
+    /// <summary>Replaces the prev_hash of the entry being built (content written before the link was known).</summary>
+    public void SetPrev(ReadOnlySpan<byte> prevHash)
+    {
+        if (prevHash.Length != EntryEncoding.HashLength)
+            throw new ArgumentException($"prev_hash must be {EntryEncoding.HashLength} bytes.", nameof(prevHash));
+        prevHash.CopyTo(_buffer);
+    }
+
+    public void Write(ChainedEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        Int64(e.Sequence);
+        Uuid(e.EventId);
+        Uuid(e.StreamId);
+        Int64(e.Version);
+        Text(e.Type);
+        Int64(e.TimestampMicros);
+        Text(e.TenantId);
+        Text(e.DotNetType);
+        Bytes(e.Data);
+    }
+
+    public void Int64(long value)
+    {
+        var span = Reserve(8);
+        BinaryPrimitives.WriteInt64BigEndian(span, value);
+    }
+
+    public void Uuid(Guid? value)
+    {
+        if (value is not { } id)
+        {
+            Null();
+            return;
+        }
+
+        var span = Reserve(16);
+        id.TryWriteBytes(span, bigEndian: true, out _);
+    }
+
+    public void Text(string? value)
+    {
+        if (value is null)
+        {
+            Null();
+            return;
+        }
+
+        var span = Reserve(Encoding.UTF8.GetByteCount(value));
+        Encoding.UTF8.GetBytes(value, span);
+    }
+
+    public void Bytes(ReadOnlySpan<byte> value) => value.CopyTo(Reserve(value.Length));
+
+    /// <summary>Writes the length prefix of a field of <paramref name="length"/> bytes and returns its space to fill.</summary>
+    public Span<byte> Reserve(int length)
+    {
+        Ensure(4 + length);
+        BinaryPrimitives.WriteUInt32BigEndian(_buffer.AsSpan(_length), (uint)length);
+        var span = _buffer.AsSpan(_length + 4, length);
+        _length += 4 + length;
+        return span;
+    }
+
+    /// <summary>Like <see cref="Reserve"/>, but lets the caller fill the buffer directly (for a reader's GetBytes).</summary>
+    public (byte[] Buffer, int Offset) ReserveRaw(int length)
+    {
+        Ensure(4 + length);
+        BinaryPrimitives.WriteUInt32BigEndian(_buffer.AsSpan(_length), (uint)length);
+        var offset = _length + 4;
+        _length += 4 + length;
+        return (_buffer, offset);
+    }
+
+    public void Null()
+    {
+        Ensure(4);
+        BinaryPrimitives.WriteUInt32BigEndian(_buffer.AsSpan(_length), EntryEncoding.NullMarker);
+        _length += 4;
+    }
+
+    public void HashInto(Span<byte> destination) => SHA256.HashData(_buffer.AsSpan(0, _length), destination);
+
+    private void Ensure(int more)
+    {
+        if (_length + more <= _buffer.Length)
+            return;
+        var bigger = new byte[Math.Max(_buffer.Length * 2, _length + more)];
+        _buffer.AsSpan(0, _length).CopyTo(bigger);
+        _buffer = bigger;
+    }
+}

@@ -1,0 +1,264 @@
+using Console.Workflows.Audit.Integrity.Checkpoints;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Console.Workflows.Audit.Integrity.Chaining;
+
+/// <summary>The head of the chain: the last entry's position, its event's sequence number and its hash.</summary>
+public sealed record ChainHead(long Position, long Sequence, byte[] EntryHash);
+
+/// <summary>What one chaining step did.</summary>
+/// <param name="Leader">False when another node holds the writer lock (nothing was done).</param>
+/// <param name="WaitingOnGap">The step stopped at a hole in the sequence that may still fill.</param>
+/// <param name="HeadWentBack">The chain in the database is shorter than what this node wrote: entries were deleted.</param>
+public sealed record ChainStep(bool Leader, int Appended, ChainHead Head, long? CheckpointNumber, bool WaitingOnGap, bool HeadWentBack)
+{
+    public static ChainStep NotLeader { get; } = new(false, 0, new ChainHead(0, 0, new byte[32]), null, false, false);
+}
+
+/// <summary>
+/// Appends chain entries for committed events, strictly in sequence order, after commit and off the append path: a
+/// single writer at a time (a PostgreSQL advisory lock taken per step), hundreds of entries per transaction written
+/// with binary COPY, and a signed checkpoint in the same transaction when one is due.
+/// </summary>
+public sealed class EventChainer(
+    AuditDatabase database, AuditIntegrityOptions options, CheckpointKeyring keys, TimeProvider time, ILogger<EventChainer> logger)
+{
+    /// <summary>Advisory lock key of the chain writer ("AUDIT_CH").</summary>
+    public const long WriterLock = 0x41554449545F4348;
+
+    private readonly Dictionary<long, GapSighting> _gaps = [];
+    private readonly EntryBuilder _builder = new();
+    private long _highestWritten;
+
+    /// <summary>Chains up to one batch of new events. Safe to call from several nodes: one writes, the others skip.</summary>
+    public async Task<ChainStep> StepAsync(CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (!await ScalarAsync<bool>(connection, transaction, $"select pg_try_advisory_xact_lock({WriterLock})", ct))
+            return ChainStep.NotLeader;
+
+        var (head, lastCheckpoint, chainStartedAt) = await ReadStateAsync(connection, transaction, ct);
+        if (head.Position < _highestWritten)
+        {
+            logger.LogCritical(
+                "The audit chain in the database ends at position {Position}, but this node wrote up to {Written}: chain entries were " +
+                "deleted. Chaining stops until the console restarts; run a verification and investigate.", head.Position, _highestWritten);
+            return new ChainStep(true, 0, head, null, false, true);
+        }
+
+        var (entries, waiting) = await ReadNewEntriesAsync(connection, transaction, head, ct);
+        if (entries.Count > 0)
+            await WriteAsync(connection, transaction, entries, ct);
+
+        var newHead = entries.Count > 0 ? new ChainHead(entries[^1].Position, entries[^1].Sequence, entries[^1].Hash) : head;
+        long? checkpoint = null;
+        if (CheckpointDue(newHead, lastCheckpoint, chainStartedAt ?? (entries.Count > 0 ? time.GetUtcNow() : null)))
+            checkpoint = await TryCheckpointAsync(connection, transaction, newHead, lastCheckpoint?.Number ?? 0, ct);
+
+        await transaction.CommitAsync(ct);
+        _highestWritten = newHead.Position;
+        if (checkpoint is { } made)
+            LogCheckpoint(made, newHead);
+        return new ChainStep(true, entries.Count, newHead, checkpoint, waiting, false);
+    }
+
+    /// <summary>Makes a checkpoint at the current head now (if the head moved since the last one), e.g. before export.</summary>
+    /// <exception cref="InvalidOperationException">The signing key cannot be used; the message says why.</exception>
+    public async Task<long?> CheckpointNowAsync(CancellationToken ct = default)
+    {
+        keys.Get();
+        await using var connection = await database.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await ScalarAsync<object>(connection, transaction, $"select pg_advisory_xact_lock({WriterLock})", ct);
+        var (head, lastCheckpoint, _) = await ReadStateAsync(connection, transaction, ct);
+        if (head.Position == 0 || lastCheckpoint?.Position >= head.Position)
+            return null;
+        var number = await TryCheckpointAsync(connection, transaction, head, lastCheckpoint?.Number ?? 0, ct);
+        await transaction.CommitAsync(ct);
+        if (number is { } made)
+            LogCheckpoint(made, head);
+        return number;
+    }
+
+    private bool CheckpointDue(ChainHead head, LastCheckpoint? last, DateTimeOffset? chainStartedAt)
+    {
+        var since = last?.Position ?? 0;
+        if (head.Position <= since)
+            return false;
+        if (head.Position - since >= options.CheckpointEveryEntries)
+            return true;
+        var from = last?.CreatedAt ?? chainStartedAt;
+        return from is { } t && time.GetUtcNow() - t >= options.CheckpointEvery;
+    }
+
+    private async Task<long?> TryCheckpointAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, ChainHead head, long lastNumber, CancellationToken ct)
+    {
+        CheckpointKeys signer;
+        try
+        {
+            signer = keys.Get();
+        }
+        catch (InvalidOperationException ex)
+        {
+            // The chain itself must not stall on a key problem; the entries commit and the checkpoint is retried.
+            logger.LogError(ex, "No checkpoint made: the signing key is not usable");
+            return null;
+        }
+
+        var number = lastNumber + 1;
+        var createdAt = CheckpointText.TruncateToMicros(time.GetUtcNow());
+        var text = CheckpointText.For(number, head.Position, head.Sequence, head.EntryHash, createdAt, signer.KeyId);
+        var signature = signer.Sign(text);
+        await using var insert = new NpgsqlCommand(
+            $"insert into {database.Checkpoints} (number, position, seq_id, entry_hash, created_at, key_id, signature) " +
+            "values (@number, @position, @seq, @hash, @at, @key, @signature)", connection, transaction);
+        insert.Parameters.AddWithValue("number", number);
+        insert.Parameters.AddWithValue("position", head.Position);
+        insert.Parameters.AddWithValue("seq", head.Sequence);
+        insert.Parameters.AddWithValue("hash", head.EntryHash);
+        insert.Parameters.AddWithValue("at", createdAt);
+        insert.Parameters.AddWithValue("key", signer.KeyId);
+        insert.Parameters.AddWithValue("signature", signature);
+        await insert.ExecuteNonQueryAsync(ct);
+        return number;
+    }
+
+    /// <summary>A copy outside the database, once committed: whoever rewrites the database cannot rewrite logs shipped elsewhere.</summary>
+    private void LogCheckpoint(long number, ChainHead head) =>
+        logger.LogInformation(
+            "Audit checkpoint {Number}: position {Position}, seq {Sequence}, entry hash {EntryHash}, key {KeyId}",
+            number, head.Position, head.Sequence, Convert.ToHexStringLower(head.EntryHash), keys.Get().KeyId);
+
+    private async Task<(ChainHead Head, LastCheckpoint? Checkpoint, DateTimeOffset? ChainStartedAt)> ReadStateAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            $"select position, seq_id, entry_hash from {database.Chain} order by position desc limit 1;" +
+            $"select number, position, created_at from {database.Checkpoints} order by number desc limit 1;" +
+            $"select recorded_at from {database.Chain} where position = 1", connection, transaction);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var head = await reader.ReadAsync(ct)
+            ? new ChainHead(reader.GetInt64(0), reader.GetInt64(1), reader.GetFieldValue<byte[]>(2))
+            : new ChainHead(0, 0, EntryEncoding.Genesis.ToArray());
+        await reader.NextResultAsync(ct);
+        LastCheckpoint? checkpoint = await reader.ReadAsync(ct)
+            ? new LastCheckpoint(reader.GetInt64(0), reader.GetInt64(1), reader.GetFieldValue<DateTimeOffset>(2))
+            : null;
+        await reader.NextResultAsync(ct);
+        DateTimeOffset? startedAt = await reader.ReadAsync(ct) ? reader.GetFieldValue<DateTimeOffset>(0) : null;
+        return (head, checkpoint, startedAt);
+    }
+
+    private async Task<(List<NewEntry> Entries, bool WaitingOnGap)> ReadNewEntriesAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, ChainHead head, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            "select pg_snapshot_xmin(pg_current_snapshot())::text::bigint, pg_snapshot_xmax(pg_current_snapshot())::text::bigint, " +
+            $"now(), {EventColumns.Select} from {database.Events} e where e.seq_id > @head order by e.seq_id limit @batch",
+            connection, transaction);
+        command.Parameters.AddWithValue("head", head.Sequence);
+        command.Parameters.AddWithValue("batch", options.ChainBatchSize);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+
+        var entries = new List<NewEntry>();
+        var expected = head.Sequence + 1;
+        var prev = head.EntryHash;
+        var position = head.Position;
+        var waiting = false;
+        var seen = head.Sequence;
+        var now = time.GetUtcNow();
+        while (await reader.ReadAsync(ct))
+        {
+            var seq = reader.GetInt64(3);
+            if (waiting)
+            {
+                // Blocked at a hole: still note when the later holes of this batch were first seen, so that their
+                // settle times run together rather than one after the other.
+                if (seq != seen + 1)
+                    Sight(seen + 1, reader.GetInt64(1), now);
+                seen = seq;
+                continue;
+            }
+
+            if (seq != expected && !MayPassGap(expected, reader.GetInt64(0), reader.GetInt64(1), RowAge(reader), now))
+            {
+                waiting = true;
+                seen = seq;
+                continue;
+            }
+
+            _builder.Begin(prev);
+            EventColumns.Write(reader, 3, _builder);
+            var hash = new byte[EntryEncoding.HashLength];
+            _builder.HashInto(hash);
+            position++;
+            entries.Add(new NewEntry(position, seq, reader.GetGuid(4), hash, prev));
+            prev = hash;
+            expected = seq + 1;
+            seen = seq;
+        }
+
+        // Holes below the new head are behind us (passed or filled): forget them.
+        foreach (var start in _gaps.Keys.Where(k => k < expected).ToList())
+            _gaps.Remove(start);
+        return (entries, waiting);
+    }
+
+    private bool MayPassGap(long gapStart, long oldestRunningXid, long nextXid, TimeSpan nextRowAge, DateTimeOffset now) =>
+        GapRule.MayPass(Sight(gapStart, nextXid, now), now, oldestRunningXid, nextRowAge, options);
+
+    private GapSighting Sight(long gapStart, long nextXid, DateTimeOffset now)
+    {
+        if (!_gaps.TryGetValue(gapStart, out var sighting))
+        {
+            sighting = new GapSighting(now, nextXid);
+            _gaps[gapStart] = sighting;
+        }
+
+        return sighting;
+    }
+
+    /// <summary>
+    /// How long ago the row after a hole was appended, by the database's clock. Marten's tombstones carry -infinity;
+    /// such a row says nothing about its age.
+    /// </summary>
+    private static TimeSpan RowAge(NpgsqlDataReader reader)
+    {
+        var appended = reader.GetFieldValue<DateTime>(8);
+        if (appended == DateTime.MinValue || appended == DateTime.MaxValue)
+            return TimeSpan.Zero;
+        return reader.GetFieldValue<DateTimeOffset>(2) - new DateTimeOffset(DateTime.SpecifyKind(appended, DateTimeKind.Utc));
+    }
+
+    private async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<NewEntry> entries, CancellationToken ct)
+    {
+        _ = transaction;
+        await using var importer = await connection.BeginBinaryImportAsync(
+            $"copy {database.Chain} (position, seq_id, event_id, entry_hash, prev_hash) from stdin (format binary)", ct);
+        foreach (var entry in entries)
+        {
+            await importer.StartRowAsync(ct);
+            await importer.WriteAsync(entry.Position, NpgsqlDbType.Bigint, ct);
+            await importer.WriteAsync(entry.Sequence, NpgsqlDbType.Bigint, ct);
+            await importer.WriteAsync(entry.EventId, NpgsqlDbType.Uuid, ct);
+            await importer.WriteAsync(entry.Hash, NpgsqlDbType.Bytea, ct);
+            await importer.WriteAsync(entry.Prev, NpgsqlDbType.Bytea, ct);
+        }
+
+        await importer.CompleteAsync(ct);
+    }
+
+    private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        return (T)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    private sealed record NewEntry(long Position, long Sequence, Guid EventId, byte[] Hash, byte[] Prev);
+
+    private sealed record LastCheckpoint(long Number, long Position, DateTimeOffset CreatedAt);
+}

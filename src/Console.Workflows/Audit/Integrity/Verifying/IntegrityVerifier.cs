@@ -1,0 +1,479 @@
+using System.Buffers.Binary;
+using System.Data;
+using System.Diagnostics;
+using System.Text;
+using Console.Workflows.Audit.Integrity.Chaining;
+using Console.Workflows.Audit.Integrity.Checkpoints;
+using Npgsql;
+
+namespace Console.Workflows.Audit.Integrity.Verifying;
+
+/// <summary>
+/// Recomputes the chain from the stored events and checks every checkpoint: each chain entry's link (prev_hash is
+/// the previous entry's hash), each event's content against its entry, every checkpoint's signature with a trusted
+/// key and its hash against the entry at its position. Events and chain entries are read by two forward-only readers
+/// in sequence order, on two connections sharing one repeatable-read snapshot, and merged here; no per-row round trips.
+/// </summary>
+public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring keys, TimeProvider time)
+{
+    /// <summary>How many breaks a report lists (all are counted).</summary>
+    public const int MaxBreaksListed = 50;
+
+    private const int ProgressEvery = 16_384;
+
+    public async Task<VerificationReport> VerifyAsync(IProgress<VerificationProgress>? progress = null, CancellationToken ct = default)
+    {
+        var startedAt = time.GetUtcNow();
+        var clock = Stopwatch.StartNew();
+        var trust = keys.Get();
+
+        // Two connections on one snapshot: events and chain entries each stream in sequence order from their own index,
+        // and are merged here. (One UNION ALL query would make PostgreSQL sort a million rows with their data.)
+        await using var connection = await database.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+        await EnsureTablesAsync(connection, transaction, ct);
+        var snapshot = await ScalarAsync<string>(connection, transaction, "set local enable_sort = off; select pg_export_snapshot()", ct);
+        await using var chainConnection = await database.OpenAsync(ct);
+        await using var chainTransaction = await chainConnection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+        await ScalarAsync<object>(chainConnection, chainTransaction, $"set transaction snapshot '{snapshot}'; set local enable_sort = off; select 1", ct);
+
+        var (headPosition, headSequence, pending) = await ReadHeadAsync(connection, transaction, ct);
+        var checkpoints = await ReadCheckpointsAsync(connection, transaction, ct);
+        var walk = new Walk(trust, checkpoints, headPosition, headSequence);
+
+        await using (var eventsCommand = new NpgsqlCommand(
+            $"select {EventColumns.Select} from {database.Events} e where e.seq_id <= @head order by e.seq_id", connection, transaction))
+        await using (var chainCommand = new NpgsqlCommand(
+            $"select c.seq_id, c.event_id, c.position, c.entry_hash, c.prev_hash from {database.Chain} c order by c.seq_id",
+            chainConnection, chainTransaction))
+        {
+            eventsCommand.Parameters.AddWithValue("head", headSequence);
+            eventsCommand.CommandTimeout = 0;
+            chainCommand.CommandTimeout = 0;
+            await using var events = await eventsCommand.ExecuteReaderAsync(ct);
+            await using var chain = await chainCommand.ExecuteReaderAsync(ct);
+            var moreEvents = await events.ReadAsync(ct);
+            var moreChain = await chain.ReadAsync(ct);
+            var rows = 0L;
+            while (moreEvents || moreChain)
+            {
+                var eventSeq = moreEvents ? events.GetInt64(0) : long.MaxValue;
+                var chainSeq = moreChain ? chain.GetInt64(0) : long.MaxValue;
+                if (eventSeq < chainSeq)
+                {
+                    walk.EventOnly(events);
+                    moreEvents = await events.ReadAsync(ct);
+                }
+                else if (chainSeq < eventSeq)
+                {
+                    walk.EntryOnly(chain);
+                    moreChain = await chain.ReadAsync(ct);
+                }
+                else
+                {
+                    walk.Pair(events, chain);
+                    moreEvents = await events.ReadAsync(ct);
+                    moreChain = await chain.ReadAsync(ct);
+                }
+
+                if (++rows % ProgressEvery == 0)
+                    progress?.Report(new VerificationProgress(walk.Sequence, headSequence));
+            }
+        }
+
+        await chainTransaction.CommitAsync(ct);
+        walk.Finish();
+        await transaction.CommitAsync(ct);
+        progress?.Report(new VerificationProgress(headSequence, headSequence));
+        return new VerificationReport(
+            startedAt, clock.Elapsed, walk.EntriesChecked, headPosition, headSequence, pending, walk.CheckpointsChecked,
+            checkpoints.Count > 0 ? checkpoints[^1].Number : null, walk.BreaksFound, walk.Breaks);
+    }
+
+    private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        return (T)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    private async Task EnsureTablesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            $"select to_regclass('{database.Events}') is not null and to_regclass('{database.Chain}') is not null " +
+            $"and to_regclass('{database.Checkpoints}') is not null", connection, transaction);
+        if (await command.ExecuteScalarAsync(ct) is not true)
+            throw new InvalidOperationException(
+                $"The database has no audit chain tables in schema {database.Schema}: start the console once so it creates its schema.");
+    }
+
+    private async Task<(long Position, long Sequence, long Pending)> ReadHeadAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            $"select coalesce(max(position), 0), coalesce(max(seq_id), 0) from {database.Chain};" +
+            $"select count(*) from {database.Events} where seq_id > (select coalesce(max(seq_id), 0) from {database.Chain})",
+            connection, transaction);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        var position = reader.GetInt64(0);
+        var sequence = reader.GetInt64(1);
+        await reader.NextResultAsync(ct);
+        await reader.ReadAsync(ct);
+        return (position, sequence, reader.GetInt64(0));
+    }
+
+    internal static async Task<List<Checkpoint>> ReadCheckpointsAsync(
+        AuditDatabase database, NpgsqlConnection connection, NpgsqlTransaction? transaction, string where, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            $"select number, position, seq_id, entry_hash, created_at, key_id, signature from {database.Checkpoints} {where} order by number",
+            connection, transaction);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var list = new List<Checkpoint>();
+        while (await reader.ReadAsync(ct))
+        {
+            list.Add(new Checkpoint(
+                reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetFieldValue<byte[]>(3),
+                reader.GetFieldValue<DateTimeOffset>(4), reader.GetString(5), reader.GetFieldValue<byte[]>(6)));
+        }
+
+        return list;
+    }
+
+    private Task<List<Checkpoint>> ReadCheckpointsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct) =>
+        ReadCheckpointsAsync(database, connection, transaction, "", ct);
+
+    /// <summary>
+    /// The walk over events and chain entries merged in sequence order: a sequence number has an event row, a chain
+    /// entry, or both. Event readers carry <see cref="EventColumns"/>; chain readers seq_id, event_id, position,
+    /// entry_hash, prev_hash.
+    /// </summary>
+    private sealed class Walk(CheckpointKeys trust, List<Checkpoint> checkpoints, long headPosition, long headSequence)
+    {
+        // Ordinals of the chain query.
+        private const int ChainEventId = 1;
+        private const int Position = 2;
+        private const int EntryHash = 3;
+        private const int PrevHash = 4;
+
+        private readonly EntryBuilder _builder = new();
+        private readonly byte[] _prevStored = EntryEncoding.Genesis.ToArray();
+        private readonly byte[] _computed = new byte[EntryEncoding.HashLength];
+        private readonly byte[] _storedEntry = new byte[EntryEncoding.HashLength];
+        private readonly byte[] _storedPrev = new byte[EntryEncoding.HashLength];
+        private readonly List<IntegrityBreak> _breaks = [];
+        private readonly List<(int Index, long Sequence)> _missing = [];
+
+        private long _eventSeq;
+        private Guid _eventId;
+        private Guid? _eventStream;
+        private long _eventVersion;
+        private long _expectedPosition = 1;
+        private long _lastEventSeq;
+        private int _checkpointIndex;
+        private long? _lastCheckpointNumber;
+        private long _lastCheckpointPosition;
+        private SwapCandidate? _candidate;
+
+        public long Sequence { get; private set; }
+
+        public long EntriesChecked { get; private set; }
+
+        public int CheckpointsChecked { get; private set; }
+
+        public int BreaksFound { get; private set; }
+
+        public IReadOnlyList<IntegrityBreak> Breaks => _breaks;
+
+        /// <summary>An event row at or below the chain head that no chain entry covers.</summary>
+        public void EventOnly(NpgsqlDataReader events)
+        {
+            ReadEvent(events);
+            Add(new IntegrityBreak(IntegrityBreakKind.Unchained, null, _eventSeq, _eventId, _eventStream, _eventVersion, EventType(),
+                null, $"Event {_eventId} at seq {_eventSeq} lies inside the chained range (head seq {headSequence}) but has no chain entry: " +
+                "it was inserted afterwards, or committed after the chain had passed its sequence number."));
+        }
+
+        public void EntryOnly(NpgsqlDataReader chain) => Entry(chain, paired: false);
+
+        public void Pair(NpgsqlDataReader events, NpgsqlDataReader chain)
+        {
+            ReadEvent(events);
+            Entry(chain, paired: true);
+        }
+
+        private void ReadEvent(NpgsqlDataReader events)
+        {
+            _eventSeq = events.GetInt64(0);
+            Sequence = _eventSeq;
+            _eventId = events.GetGuid(1);
+            _eventStream = events.IsDBNull(2) ? null : events.GetGuid(2);
+            _eventVersion = events.GetInt64(3);
+            _lastEventSeq = _eventSeq;
+            _builder.Begin(EntryEncoding.Genesis);
+            EventColumns.Write(events, 0, _builder);
+        }
+
+        public void Finish()
+        {
+            FoldTruncatedTail();
+            while (_checkpointIndex < checkpoints.Count)
+            {
+                var cp = checkpoints[_checkpointIndex++];
+                CheckSignature(cp);
+                Add(new IntegrityBreak(IntegrityBreakKind.Truncated, cp.Position, cp.Sequence, null, null, null, null, cp.Number,
+                    $"Checkpoint #{cp.Number} covers chain position {cp.Position} (seq {cp.Sequence}), but the chain ends at position " +
+                    $"{headPosition} (seq {headSequence}): chain entries after {headPosition} were deleted."));
+            }
+        }
+
+        private void Entry(NpgsqlDataReader row, bool paired)
+        {
+            EntriesChecked++;
+            var seq = row.GetInt64(0);
+            Sequence = seq;
+            var position = row.GetInt64(Position);
+            var chainEventId = row.GetGuid(ChainEventId);
+            var reportedHere = false;
+            if (position != _expectedPosition)
+            {
+                reportedHere = true;
+                Add(Located(IntegrityBreakKind.OutOfOrder, position, seq, chainEventId, paired,
+                    $"The chain entry for seq {seq} is at position {position}, but position {_expectedPosition} comes next in sequence " +
+                    "order: chain entries were removed or reordered."));
+            }
+
+            var hashesWellFormed = ReadHash(row, EntryHash, _storedEntry) & ReadHash(row, PrevHash, _storedPrev);
+            if (!reportedHere && (!hashesWellFormed || !_storedPrev.AsSpan().SequenceEqual(_prevStored)))
+            {
+                reportedHere = true;
+                Add(Located(IntegrityBreakKind.ChainEntryAltered, position, seq, chainEventId, paired,
+                    $"Chain entry {position} does not link to entry {position - 1}: its prev_hash was altered."));
+            }
+
+            if (!paired)
+            {
+                var index = Add(new IntegrityBreak(IntegrityBreakKind.Missing, position, seq, chainEventId, null, null, null, null,
+                    $"Chain entry {position} records event {chainEventId} at seq {seq}, but no event row has seq {seq}: the event was deleted."));
+                _missing.Add((index, seq));
+            }
+            else if (chainEventId != _eventId)
+            {
+                Add(Located(IntegrityBreakKind.OutOfOrder, position, seq, _eventId, true,
+                    $"Seq {seq} holds event {_eventId}, but the chain recorded event {chainEventId} there: events were renumbered or reordered."));
+            }
+            else
+            {
+                _builder.SetPrev(_storedPrev);
+                _builder.HashInto(_computed);
+                if (!_computed.AsSpan().SequenceEqual(_storedEntry))
+                    ContentChanged(position, seq, reportedHere);
+            }
+
+            if (hashesWellFormed)
+                _storedEntry.CopyTo(_prevStored);
+            _expectedPosition = position + 1;
+            Checkpoints(position, seq);
+        }
+
+        /// <summary>
+        /// An event no longer hashes to its entry. If the previous such event and this one each hash to the other's
+        /// entry once their type and data are exchanged back, the two were swapped; the break is reported once, as such.
+        /// </summary>
+        private void ContentChanged(long position, long seq, bool alreadyReported)
+        {
+            var current = new SwapCandidate(-1, position, seq, _eventId, _storedPrev.ToArray(), _storedEntry.ToArray(), _builder.Content.ToArray());
+            if (_candidate is { } earlier && BreaksFound < 1000 && Swapped(earlier, current) is { } fields)
+            {
+                if (earlier.Index >= 0 && earlier.Index < _breaks.Count)
+                {
+                    _breaks[earlier.Index] = _breaks[earlier.Index] with
+                    {
+                        Kind = IntegrityBreakKind.Swapped,
+                        Detail = $"The {fields} of seq {earlier.Sequence} and seq {seq} were exchanged: each now hashes to the other's " +
+                                 $"chain entry (positions {earlier.Position} and {position}).",
+                    };
+                }
+
+                _candidate = null;
+                return;
+            }
+
+            if (alreadyReported)
+                return;
+            var index = Add(Located(IntegrityBreakKind.DataChanged, position, seq, _eventId, true,
+                $"Event {_eventId} at seq {seq} no longer hashes to chain entry {position}: its stored content was changed after it was chained."));
+            _candidate = current with { Index = index };
+        }
+
+        private static string? Swapped(SwapCandidate a, SwapCandidate b)
+        {
+            // Content fields: 0 tag, 1 seq, 2 id, 3 stream, 4 version, 5 type, 6 timestamp, 7 tenant, 8 .NET type, 9 data.
+            (int[] Fields, string Name)[] exchanges =
+            [
+                ([5, 9], "type and data"),
+                ([5, 8, 9], "type, .NET type and data"),
+                ([9], "data"),
+                ([5, 6, 7, 8, 9], "type, time and data"),
+            ];
+            foreach (var (fields, name) in exchanges)
+            {
+                if (HashesTo(a.Prev, Exchange(a.Content, b.Content, fields), a.Entry)
+                    && HashesTo(b.Prev, Exchange(b.Content, a.Content, fields), b.Entry))
+                    return name;
+            }
+
+            return null;
+        }
+
+        private static bool HashesTo(byte[] prev, byte[] content, byte[] expected)
+        {
+            var input = new byte[prev.Length + content.Length];
+            prev.CopyTo(input, 0);
+            content.CopyTo(input, prev.Length);
+            return System.Security.Cryptography.SHA256.HashData(input).AsSpan().SequenceEqual(expected);
+        }
+
+        /// <summary><paramref name="target"/>'s content with the given fields taken from <paramref name="source"/>.</summary>
+        private static byte[] Exchange(byte[] target, byte[] source, int[] fields)
+        {
+            var t = Fields(target);
+            var s = Fields(source);
+            var result = new List<byte>(target.Length + source.Length);
+            for (var i = 0; i < t.Count; i++)
+                result.AddRange(fields.Contains(i) && i < s.Count ? s[i] : t[i]);
+            return [.. result];
+        }
+
+        /// <summary>Splits content into its fields, each with its 4-byte length prefix.</summary>
+        private static List<byte[]> Fields(byte[] content)
+        {
+            var fields = new List<byte[]>();
+            var at = 0;
+            while (at + 4 <= content.Length)
+            {
+                var length = BinaryPrimitives.ReadUInt32BigEndian(content.AsSpan(at));
+                var size = length == uint.MaxValue ? 4 : 4 + (int)length;
+                fields.Add(content.AsSpan(at, Math.Min(size, content.Length - at)).ToArray());
+                at += size;
+            }
+
+            return fields;
+        }
+
+        private static string? FieldText(byte[] content, int index)
+        {
+            var fields = Fields(content);
+            if (index >= fields.Count || fields[index].Length < 4)
+                return null;
+            var field = fields[index];
+            return BinaryPrimitives.ReadUInt32BigEndian(field) == uint.MaxValue ? null : Encoding.UTF8.GetString(field.AsSpan(4));
+        }
+
+        private void Checkpoints(long position, long seq)
+        {
+            while (_checkpointIndex < checkpoints.Count && checkpoints[_checkpointIndex].Position <= position)
+            {
+                var cp = checkpoints[_checkpointIndex++];
+                CheckSignature(cp);
+                if (cp.Position < position)
+                {
+                    Add(new IntegrityBreak(IntegrityBreakKind.CheckpointMismatch, cp.Position, cp.Sequence, null, null, null, null, cp.Number,
+                        $"Checkpoint #{cp.Number} covers chain position {cp.Position}, which the chain no longer has."));
+                }
+                else if (cp.Sequence != seq || !cp.EntryHash.AsSpan().SequenceEqual(_storedEntry))
+                {
+                    Add(new IntegrityBreak(IntegrityBreakKind.CheckpointMismatch, cp.Position, seq, null, null, null, null, cp.Number,
+                        $"Checkpoint #{cp.Number} signed entry hash {Convert.ToHexStringLower(cp.EntryHash)[..16]}… at position {cp.Position} " +
+                        $"(seq {cp.Sequence}), but the chain now has {Convert.ToHexStringLower(_storedEntry)[..16]}… (seq {seq}) there: " +
+                        "the chain was rewritten after the checkpoint."));
+                }
+            }
+        }
+
+        private void CheckSignature(Checkpoint cp)
+        {
+            CheckpointsChecked++;
+            var expectedNumber = (_lastCheckpointNumber ?? 0) + 1;
+            if (cp.Number != expectedNumber || (cp.Position <= _lastCheckpointPosition && _lastCheckpointNumber is not null))
+            {
+                Add(new IntegrityBreak(IntegrityBreakKind.CheckpointMismatch, cp.Position, cp.Sequence, null, null, null, null, cp.Number,
+                    cp.Number != expectedNumber
+                        ? $"Checkpoint #{cp.Number} follows #{expectedNumber - 1}: checkpoints were deleted or renumbered."
+                        : $"Checkpoint #{cp.Number} covers position {cp.Position}, not beyond #{_lastCheckpointNumber} at {_lastCheckpointPosition}."));
+            }
+
+            _lastCheckpointNumber = cp.Number;
+            _lastCheckpointPosition = cp.Position;
+            var check = cp.EntryHash.Length == EntryEncoding.HashLength
+                ? trust.Verify(cp.KeyId, CheckpointText.For(cp), cp.Signature)
+                : SignatureCheck.Invalid;
+            if (check != SignatureCheck.Valid)
+            {
+                Add(new IntegrityBreak(IntegrityBreakKind.CheckpointSignatureInvalid, cp.Position, cp.Sequence, null, null, null, null, cp.Number,
+                    check == SignatureCheck.UnknownKey
+                        ? $"Checkpoint #{cp.Number} names signing key {cp.KeyId[..Math.Min(16, cp.KeyId.Length)]}…, which this console does not trust " +
+                          "(not the configured key, nor one in Audit:TrustedPublicKeyFiles)."
+                        : $"Checkpoint #{cp.Number}'s signature does not verify with key {cp.KeyId[..Math.Min(16, cp.KeyId.Length)]}…: " +
+                          "the checkpoint or its signature was altered."));
+            }
+        }
+
+        /// <summary>Missing entries after the last stored event are one break: the tail of the event log was deleted.</summary>
+        private void FoldTruncatedTail()
+        {
+            var tail = _missing.Where(m => m.Sequence > _lastEventSeq).ToList();
+            if (tail.Count == 0 || tail[0].Index < 0)
+                return;
+            var first = _breaks[tail[0].Index];
+            _breaks[tail[0].Index] = first with
+            {
+                Kind = IntegrityBreakKind.Truncated,
+                Detail = $"The last {tail.Count} chain entr{(tail.Count == 1 ? "y" : "ies")} (from position {first.Position}, seq {first.Sequence}) " +
+                         $"have no event rows: the tail of the event log was deleted after seq {_lastEventSeq}.",
+            };
+            foreach (var (index, _) in tail.Skip(1).Where(t => t.Index >= 0).OrderByDescending(t => t.Index))
+            {
+                _breaks.RemoveAt(index);
+                BreaksFound--;
+            }
+        }
+
+        private IntegrityBreak Located(IntegrityBreakKind kind, long position, long seq, Guid eventId, bool withEvent, string detail) =>
+            new(kind, position, seq, eventId, withEvent ? _eventStream : null, withEvent ? _eventVersion : null,
+                withEvent ? EventType() : null, null, detail);
+
+        private string? EventType() => FieldText(_builder.Content.ToArray(), 5);
+
+        /// <returns>The break's index in the list, or -1 when the list is full (it is still counted).</returns>
+        private int Add(IntegrityBreak found)
+        {
+            BreaksFound++;
+            if (_breaks.Count >= MaxBreaksListed)
+                return -1;
+            _breaks.Add(found);
+            return _breaks.Count - 1;
+        }
+
+        private static bool ReadHash(NpgsqlDataReader row, int ordinal, byte[] into)
+        {
+            if (row.IsDBNull(ordinal))
+            {
+                Array.Clear(into);
+                return false;
+            }
+
+            var length = row.GetBytes(ordinal, 0, null, 0, 0);
+            if (length != EntryEncoding.HashLength)
+            {
+                Array.Clear(into);
+                return false;
+            }
+
+            row.GetBytes(ordinal, 0, into, 0, EntryEncoding.HashLength);
+            return true;
+        }
+
+        private sealed record SwapCandidate(int Index, long Position, long Sequence, Guid EventId, byte[] Prev, byte[] Entry, byte[] Content);
+    }
+}

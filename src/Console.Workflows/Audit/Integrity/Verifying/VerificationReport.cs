@@ -1,0 +1,84 @@
+namespace Console.Workflows.Audit.Integrity.Verifying;
+
+/// <summary>What kind of break verification found. infra/audit/README.md explains each with its likely cause.</summary>
+public enum IntegrityBreakKind
+{
+    /// <summary>An event's stored content no longer hashes to its chain entry: it was changed after it was chained.</summary>
+    DataChanged,
+
+    /// <summary>A chain entry whose event row is gone (deleted).</summary>
+    Missing,
+
+    /// <summary>An event row at or below the chain head that the chain does not contain (inserted, or committed late).</summary>
+    Unchained,
+
+    /// <summary>The event at a chained sequence number is not the one the chain recorded there, or chain positions jump.</summary>
+    OutOfOrder,
+
+    /// <summary>Two events' contents were exchanged: each now hashes to the other's chain entry.</summary>
+    Swapped,
+
+    /// <summary>The chain, or a checkpoint, refers past the end of what is stored (the tail was deleted).</summary>
+    Truncated,
+
+    /// <summary>A chain entry's own link (prev_hash) was altered.</summary>
+    ChainEntryAltered,
+
+    /// <summary>A checkpoint's signature does not verify with a trusted key.</summary>
+    CheckpointSignatureInvalid,
+
+    /// <summary>A correctly signed checkpoint disagrees with the stored chain (the chain was rewritten), or checkpoints are missing.</summary>
+    CheckpointMismatch,
+}
+
+/// <summary>One break, located precisely: the event (sequence, stream, version, type) and the chain position.</summary>
+public sealed record IntegrityBreak(
+    IntegrityBreakKind Kind,
+    long? Position,
+    long? Sequence,
+    Guid? EventId,
+    Guid? StreamId,
+    long? Version,
+    string? EventType,
+    long? CheckpointNumber,
+    string Detail)
+{
+    /// <summary>One line for people: where and what.</summary>
+    public string Where =>
+        string.Join(", ", new[]
+        {
+            Sequence is { } s ? $"seq {s}" : null,
+            Position is { } p ? $"chain position {p}" : null,
+            StreamId is { } stream ? $"stream {stream}" : null,
+            Version is { } v ? $"version {v}" : null,
+            EventType is { Length: > 0 } t ? $"type {t}" : null,
+            CheckpointNumber is { } n ? $"checkpoint #{n}" : null,
+        }.Where(x => x is not null));
+}
+
+/// <summary>How far a verification run is, for a progress bar.</summary>
+public sealed record VerificationProgress(long Checked, long Total)
+{
+    public double Fraction => Total <= 0 ? 1 : Math.Clamp((double)Checked / Total, 0, 1);
+}
+
+/// <summary>The outcome of one verification run.</summary>
+/// <param name="EntriesChecked">Chain entries recomputed against their events.</param>
+/// <param name="PendingEvents">Events above the chain head, not chained yet (normal: the chainer runs behind commits).</param>
+/// <param name="Breaks">The first breaks found, in log order (at most <see cref="IntegrityVerifier.MaxBreaksListed"/>).</param>
+public sealed record VerificationReport(
+    DateTimeOffset StartedAt,
+    TimeSpan Elapsed,
+    long EntriesChecked,
+    long ChainHeadPosition,
+    long ChainHeadSequence,
+    long PendingEvents,
+    int CheckpointsChecked,
+    long? LastCheckpointNumber,
+    int BreaksFound,
+    IReadOnlyList<IntegrityBreak> Breaks)
+{
+    public bool Intact => BreaksFound == 0;
+
+    public IntegrityBreak? FirstBreak => Breaks.Count > 0 ? Breaks[0] : null;
+}

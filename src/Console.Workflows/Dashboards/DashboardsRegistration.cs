@@ -1,0 +1,66 @@
+using Console.Workflows.Dashboards.Projections;
+using Console.Workflows.Inventory;
+using Console.Workflows.Snapshots;
+using JasperFx.Events.Projections;
+using Marten;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Console.Workflows.Dashboards;
+
+public static class DashboardsRegistration
+{
+    /// <summary>
+    /// The dashboard's read tables and the inline projections that keep them: snapshot streams into
+    /// <c>dash_snapshot</c> and its counters, VNF streams into where each component runs.
+    /// </summary>
+    public static StoreOptions AddDashboards(this StoreOptions opts)
+    {
+        ArgumentNullException.ThrowIfNull(opts);
+        var tables = new DashboardTables(opts.DatabaseSchemaName);
+        opts.Projections.Add(new SnapshotDashboardProjection(tables), ProjectionLifecycle.Inline);
+        opts.Projections.Add(new PlacementDashboardProjection(tables), ProjectionLifecycle.Inline);
+        return opts;
+    }
+
+    /// <summary><see cref="IDashboardReader"/> (scoped, on the request's query session) and its settings.</summary>
+    public static IServiceCollection AddDashboardServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(DashboardOptions.From(configuration));
+        services.AddSingleton(sp => new DashboardTables(sp.GetRequiredService<IDocumentStore>().Options.DatabaseSchemaName));
+        services.AddScoped<IDashboardReader, MartenDashboardReader>();
+        return services;
+    }
+
+    /// <summary>
+    /// Start-up step: inline projections only see events appended after they exist, so a database that had VNFs or
+    /// snapshots before the dashboards came gets their tables rebuilt from the events once. Returns the projections it
+    /// rebuilt.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> EnsureDashboardProjectionsAsync(this IServiceProvider services, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var store = services.GetRequiredService<IDocumentStore>();
+        var tables = services.GetRequiredService<DashboardTables>();
+        var stale = new List<string>();
+        await using (var session = store.QuerySession())
+        {
+            if (await session.Query<Vnf>().AnyAsync(ct) && !await AnyRowAsync(session, tables.Vnf, ct))
+                stale.Add(PlacementDashboardProjection.ProjectionName);
+            if (await session.Query<Snapshot>().AnyAsync(ct) && !await AnyRowAsync(session, tables.Snapshot, ct))
+                stale.Add(SnapshotDashboardProjection.ProjectionName);
+        }
+
+        if (stale.Count == 0)
+            return stale;
+        using var daemon = await store.BuildProjectionDaemonAsync();
+        foreach (var name in stale)
+            await daemon.RebuildProjectionAsync(name, TimeSpan.FromMinutes(5), ct);
+        return stale;
+    }
+
+    private static async Task<bool> AnyRowAsync(IQuerySession session, string table, CancellationToken ct) =>
+        (await session.AdvancedSql.QueryAsync<bool>($"select exists (select 1 from {table})", ct)).Single();
+}
