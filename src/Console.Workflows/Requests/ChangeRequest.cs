@@ -13,6 +13,34 @@ public enum RequestKind
 
     /// <summary>Delete an existing snapshot before it expires.</summary>
     SnapshotDeletion = 2,
+
+    /// <summary>
+    /// Roll the VNF's persistent state back to a snapshot: always needs a security officer; the restored state runs
+    /// under a new epoch, and the states of the epochs after the snapshot's are lost.
+    /// </summary>
+    Restore = 3,
+
+    /// <summary>Pause the running instance (interrupts it: re-attestation before others trust it again).</summary>
+    Pause = 4,
+
+    /// <summary>Resume a paused instance; it is re-attested before its trust relationships come back.</summary>
+    Resume = 5,
+
+    /// <summary>Stop the running instance (interrupts it).</summary>
+    Stop = 6,
+
+    /// <summary>Start a stopped instance on the current epoch; re-attested before it is trusted.</summary>
+    Start = 7,
+
+    /// <summary>Restart the instance: interrupted, then re-attested before its trust relationships come back.</summary>
+    Restart = 8,
+}
+
+public static class RequestKinds
+{
+    /// <summary>The lifecycle operations on the running instance (no snapshot, no target environment).</summary>
+    public static bool IsLifecycle(this RequestKind kind) =>
+        kind is RequestKind.Pause or RequestKind.Resume or RequestKind.Stop or RequestKind.Start or RequestKind.Restart;
 }
 
 public enum RequestStatus

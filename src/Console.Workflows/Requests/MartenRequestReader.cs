@@ -200,6 +200,12 @@ internal static class RequestJournal
         RequestKind.Snapshot => $"a snapshot of {Count(content.ComponentIds.Count)}",
         RequestKind.Migration => $"a migration of {Count(content.ComponentIds.Count)}",
         RequestKind.SnapshotDeletion => "the deletion of a snapshot",
+        RequestKind.Restore => "a roll-back to a snapshot",
+        RequestKind.Pause => "a pause",
+        RequestKind.Resume => "a resume",
+        RequestKind.Stop => "a stop",
+        RequestKind.Start => "a start",
+        RequestKind.Restart => "a restart",
         _ => content.Kind.ToString(),
     };
 

@@ -489,6 +489,12 @@ public static class HistoryMapper
         RequestKind.Snapshot => $"a snapshot ({Count(content.ComponentIds.Count, "component")})",
         RequestKind.Migration => $"a migration ({Count(content.ComponentIds.Count, "component")})",
         RequestKind.SnapshotDeletion => "the deletion of a snapshot",
+        RequestKind.Restore => "a roll-back to a snapshot",
+        RequestKind.Pause => "a pause",
+        RequestKind.Resume => "a resume",
+        RequestKind.Stop => "a stop",
+        RequestKind.Start => "a start",
+        RequestKind.Restart => "a restart",
         _ => content.Kind.ToString(),
     };
 

@@ -12,6 +12,12 @@ public static class RequestText
         RequestKind.Snapshot => "Snapshot",
         RequestKind.Migration => "Migration",
         RequestKind.SnapshotDeletion => "Snapshot deletion",
+        RequestKind.Restore => "Restore (roll-back)",
+        RequestKind.Pause => "Pause",
+        RequestKind.Resume => "Resume",
+        RequestKind.Stop => "Stop",
+        RequestKind.Start => "Start",
+        RequestKind.Restart => "Restart",
         _ => kind.ToString(),
     };
 
