@@ -50,10 +50,10 @@ try
     builder.Logging.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole();
     builder.Services.AddConsoleWorkflowHost(builder.Configuration, o => o.ConfigureConsoleStore(connectionString));
     using var host = builder.Build();
-    await host.StartAsync();
-
+    // The schema first: the hosted services (the audit chain writer among them) start with the host and expect it.
     var store = host.Services.GetRequiredService<IDocumentStore>();
     await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+    await host.StartAsync();
     await InventorySeed.EnsureSeededAsync(store, TimeProvider.System, CancellationToken.None);
     await host.Services.EnsureApprovalPolicyAsync();
 

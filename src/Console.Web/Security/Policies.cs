@@ -20,6 +20,7 @@ public static class Policies
     public const string RetryExecution = nameof(RetryExecution);
     public const string ViewHistory = nameof(ViewHistory);
     public const string VerifyIntegrity = nameof(VerifyIntegrity);
+    public const string ViewSecurityAlerts = nameof(ViewSecurityAlerts);
 
     /// <summary>Pin and unpin snapshots (operations people and administrators); see <c>SnapshotGuards</c>.</summary>
     public const string ManageSnapshotRetention = nameof(ManageSnapshotRetention);
@@ -43,6 +44,7 @@ public static class Policies
         [PlaceLegalHold] = [Roles.SecurityOfficer, Roles.Administrator],
         [ViewHistory] = [Roles.SecurityOfficer, Roles.Auditor],
         [VerifyIntegrity] = [Roles.SecurityOfficer, Roles.Auditor],
+        [ViewSecurityAlerts] = [Roles.SecurityOfficer, Roles.Auditor],
         [ViewDashboards] = [Roles.Manager, Roles.SecurityOfficer, Roles.Administrator],
     };
 

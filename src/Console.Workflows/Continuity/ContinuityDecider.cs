@@ -81,7 +81,14 @@ public static class ContinuityDecider
     public static IReadOnlyList<long> EpochsLostByRestore(VnfContinuity state, long snapshotEpoch)
     {
         ArgumentNullException.ThrowIfNull(state);
-        return [.. state.EpochHistory.Where(e => e > snapshotEpoch)];
+        return EpochsLostByRestore(state.EpochHistory, snapshotEpoch);
+    }
+
+    /// <summary>The epochs of <paramref name="epochHistory"/> after <paramref name="snapshotEpoch"/>, in order.</summary>
+    public static IReadOnlyList<long> EpochsLostByRestore(IReadOnlyList<long> epochHistory, long snapshotEpoch)
+    {
+        ArgumentNullException.ThrowIfNull(epochHistory);
+        return [.. epochHistory.Where(e => e > snapshotEpoch).Order()];
     }
 
     public static Decision Interrupt(VnfContinuity state, Guid instanceId, LifecycleInterruption interruption, string by, DateTimeOffset now)

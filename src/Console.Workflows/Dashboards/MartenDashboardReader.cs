@@ -342,6 +342,7 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
         var batch = new Batch();
         // The policy's last-good rule comes with the rows (it decides what keeps each one).
         var keepLastGood = DefaultPolicy.Document.KeepLastGoodSnapshot;
+        long countedWithRows = 0;
 
         var parameters = new List<NpgsqlParameter>();
         string Param(object value, NpgsqlDbType type)
@@ -375,7 +376,8 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
                     union all
                     select * from {tables.Snapshot} where not (select keep from policy) and {OverdueWhere(false, cut)}
                     """;
-                total = Count();
+                // Counted in the page's own statement, from the same materialised rows (see below).
+                total = () => countedWithRows;
                 break;
             }
 
@@ -436,15 +438,6 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
                 throw new ArgumentOutOfRangeException(nameof(request), request.Kind, "Unknown list.");
         }
 
-        // Small sets (overdue should be empty) are counted directly.
-        Func<long> Count()
-        {
-            long counted = 0;
-            batch.Add($"with policy as ({KeepLastGoodSql}) select count(*) from ({source}) s",
-                [.. parameters.Select(p => p.Clone())], reader => counted = reader.GetInt64(0));
-            return () => counted;
-        }
-
         var order = request.SortBy switch
         {
             SnapshotSortField.CompletedAt => "completed_at",
@@ -457,19 +450,32 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
         // sort order instead would pass every available snapshot that is not one of them.
         var materialize = request.Kind is SnapshotListKind.Overdue or SnapshotListKind.ProtectedPastExpiry;
         var facts = new List<(SnapshotRow Row, RetentionFacts Facts)>(pageSize);
+        const string Columns = """
+            id, vnf_id, vnf_name, governing_sensitivity, completed_at, expires_at, not_needed_at, due_since, is_last_good,
+            pinned, pin_reason, pin_until, pin_by, pin_at, held, hold_reason, hold_until, hold_by, hold_at,
+            released_at, superseded_at, (select keep from policy)
+            """;
+        var pageOf = $"order by {order} {direction} nulls last, id {direction} limit {pageSize} offset {(long)page * pageSize}";
+        // Small materialised sets (overdue should be empty) are counted in the same statement: one row always comes
+        // back with the count, and the page's columns are null when the page is empty.
         batch.Add(
-            $"""
-            with policy as ({KeepLastGoodSql}), rows as {(materialize ? "materialized" : "not materialized")} ({source})
-            select id, vnf_id, vnf_name, governing_sensitivity, completed_at, expires_at, not_needed_at, due_since, is_last_good,
-                   pinned, pin_reason, pin_until, pin_by, pin_at, held, hold_reason, hold_until, hold_by, hold_at,
-                   released_at, superseded_at, (select keep from policy)
-            from rows s
-            order by {order} {direction} nulls last, id {direction}
-            limit {pageSize} offset {(long)page * pageSize}
-            """,
+            request.Kind == SnapshotListKind.Overdue
+                ? $"""
+                  with policy as ({KeepLastGoodSql}), rows as materialized ({source}),
+                       page as (select {Columns} from rows s {pageOf})
+                  select page.*, (select count(*) from rows) from (select 1) one left join page on true
+                  """
+                : $"""
+                  with policy as ({KeepLastGoodSql}), rows as {(materialize ? "materialized" : "not materialized")} ({source})
+                  select {Columns} from rows s {pageOf}
+                  """,
             parameters,
             reader =>
             {
+                if (reader.FieldCount > 22)
+                    countedWithRows = reader.GetInt64(22);
+                if (reader.IsDBNull(0))
+                    return;
                 keepLastGood = reader.GetBoolean(21);
                 var pin = reader.GetBoolean(9) ? HoldAt(reader, 10) : null;
                 var hold = reader.GetBoolean(14) ? HoldAt(reader, 15) : null;

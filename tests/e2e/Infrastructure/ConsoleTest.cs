@@ -9,7 +9,7 @@ using Microsoft.Playwright;
 namespace Console.E2ETests.Infrastructure;
 
 /// <summary>Base for browser tests: people sign in through the real sign-in page, each in their own context.</summary>
-public abstract class ConsoleTest(ConsoleApp app, Browser browser) : IAsyncLifetime
+public abstract partial class ConsoleTest(ConsoleApp app, Browser browser) : IAsyncLifetime
 {
     private readonly List<IBrowserContext> _contexts = [];
 
@@ -61,4 +61,35 @@ public abstract class ConsoleTest(ConsoleApp app, Browser browser) : IAsyncLifet
     /// <summary>An interactive-server page does nothing until its circuit is attached; wait for Blazor to say so.</summary>
     protected static Task WaitForCircuitAsync(IPage page) =>
         page.Locator(".mud-layout[data-interactive=ready]").WaitForAsync();
+
+    /// <summary>Submits the open new-request form with this justification; returns the new request's path.</summary>
+    protected static async Task<string> SubmitRequestAsync(IPage page, string justification)
+    {
+        await TextBox(page, "justification").FillAsync(justification);
+        await page.GetByTestId("submit").ClickAsync();
+        await page.WaitForURLAsync(RequestUrl());
+        await WaitForCircuitAsync(page);
+        return new Uri(page.Url).AbsolutePath;
+    }
+
+    /// <summary>This person signs in, opens the request and approves it in the group the page offers.</summary>
+    protected async Task<IPage> ApproveRequestAsync(string userName, string requestUrl)
+    {
+        var page = await SignInAsync(userName, requestUrl);
+        await Assertions.Expect(page.GetByTestId("group-to-fill")).ToBeVisibleAsync();
+        await page.GetByTestId("approve").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("approve")).ToHaveCountAsync(0);
+        return page;
+    }
+
+    /// <summary>MudBlazor puts a test id either on the field's wrapper or on the input itself; find the text box either way.</summary>
+    protected static ILocator TextBox(IPage page, string testId) =>
+        page.Locator($"[data-testid={testId}] textarea, textarea[data-testid={testId}], [data-testid={testId}] input, input[data-testid={testId}]").First;
+
+    protected static Task ExpectRequestStatusAsync(IPage page, string status, TimeSpan? within = null) =>
+        Assertions.Expect(page.GetByTestId("request-status")).ToHaveTextAsync(status,
+            new() { Timeout = (float)(within ?? Patience).TotalMilliseconds });
+
+    [GeneratedRegex("/requests/[0-9a-f-]{36}$")]
+    private static partial Regex RequestUrl();
 }

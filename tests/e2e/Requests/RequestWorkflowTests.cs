@@ -10,7 +10,7 @@ namespace Console.E2ETests.Requests;
 /// The approval workflow as the people using it see it: each person in their own browser context, signed in through
 /// the real sign-in page, acting on the request page.
 /// </summary>
-public sealed partial class RequestWorkflowTests(ConsoleApp app, Browser browser) : ConsoleTest(app, browser)
+public sealed class RequestWorkflowTests(ConsoleApp app, Browser browser) : ConsoleTest(app, browser)
 {
     private const string Sidf = "suci-deconcealment (SIDF)";
     private const string DcA = "Frankfurt Core DC A";
@@ -26,17 +26,17 @@ public sealed partial class RequestWorkflowTests(ConsoleApp app, Browser browser
         var operatorPage = await SignInAsync("operator",
             $"/requests/new?kind=Migration&vnf={udm.Id}&components={udm.Components[Sidf]}&target={target}");
         await Assertions.Expect(operatorPage.GetByTestId("preview-approvals")).ToContainTextAsync("security officer");
-        var requestUrl = await SubmitAsync(operatorPage, "Move SIDF next to the AUSF cluster before the DC B power works.");
-        await ExpectStatusAsync(operatorPage, "PendingApproval");
+        var requestUrl = await SubmitRequestAsync(operatorPage, "Move SIDF next to the AUSF cluster before the DC B power works.");
+        await ExpectRequestStatusAsync(operatorPage, "PendingApproval");
 
         // Three distinct people: a NOC approver, a member of the target domain's owners, a security officer.
-        await ApproveAsync("approver", requestUrl);
-        await ApproveAsync("approver2", requestUrl);
-        await ExpectStatusAsync(operatorPage, "PendingApproval");
-        await ApproveAsync("security", requestUrl);
+        await ApproveRequestAsync("approver", requestUrl);
+        await ApproveRequestAsync("approver2", requestUrl);
+        await ExpectRequestStatusAsync(operatorPage, "PendingApproval");
+        await ApproveRequestAsync("security", requestUrl);
 
         // The operator's page, never reloaded, follows the workflow to its end.
-        await ExpectStatusAsync(operatorPage, "Completed", TimeSpan.FromSeconds(90));
+        await ExpectRequestStatusAsync(operatorPage, "Completed", TimeSpan.FromSeconds(90));
         await Assertions.Expect(operatorPage.GetByTestId("step-attestation")).ToHaveAttributeAsync("data-state", "Done");
         await Screenshots.SaveAsync(operatorPage, "request-completed");
 
@@ -51,8 +51,8 @@ public sealed partial class RequestWorkflowTests(ConsoleApp app, Browser browser
     {
         var amf = await SeededInventory.VnfAsync(App, "amf-fra-01");
         var operatorPage = await SignInAsync("operator", $"/requests/new?kind=Snapshot&vnf={amf.Id}");
-        var requestUrl = await SubmitAsync(operatorPage, "Pre-upgrade snapshot of amf-fra-01 for the 1.15 rollout.");
-        await ExpectStatusAsync(operatorPage, "PendingApproval");
+        var requestUrl = await SubmitRequestAsync(operatorPage, "Pre-upgrade snapshot of amf-fra-01 for the 1.15 rollout.");
+        await ExpectRequestStatusAsync(operatorPage, "PendingApproval");
 
         await Assertions.Expect(operatorPage.GetByTestId("requester-note")).ToBeVisibleAsync();
         await Assertions.Expect(operatorPage.GetByTestId("approve")).ToHaveCountAsync(0);
@@ -66,7 +66,7 @@ public sealed partial class RequestWorkflowTests(ConsoleApp app, Browser browser
         response.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
 
         await operatorPage.ReloadAsync();
-        await ExpectStatusAsync(operatorPage, "PendingApproval");
+        await ExpectRequestStatusAsync(operatorPage, "PendingApproval");
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public sealed partial class RequestWorkflowTests(ConsoleApp app, Browser browser
     {
         var smf = await SeededInventory.VnfAsync(App, "amf-fra-02");
         var operatorPage = await SignInAsync("operator", $"/requests/new?kind=Snapshot&vnf={smf.Id}");
-        var requestUrl = await SubmitAsync(operatorPage, "Snapshot before the vendor's emergency patch.");
+        var requestUrl = await SubmitRequestAsync(operatorPage, "Snapshot before the vendor's emergency patch.");
 
         var approverPage = await SignInAsync("approver", requestUrl);
         await approverPage.GetByTestId("reject").ClickAsync();
@@ -104,40 +104,12 @@ public sealed partial class RequestWorkflowTests(ConsoleApp app, Browser browser
         await TextBox(approverPage, "reject-reason").FillAsync("Patch window moved; snapshot not needed.");
         await confirm.ClickAsync();
 
-        await ExpectStatusAsync(approverPage, "Rejected");
-        await ExpectStatusAsync(operatorPage, "Rejected");
+        await ExpectRequestStatusAsync(approverPage, "Rejected");
+        await ExpectRequestStatusAsync(operatorPage, "Rejected");
         await Assertions.Expect(operatorPage.GetByTestId("journal")).ToContainTextAsync("Patch window moved");
 
         var secondApprover = await SignInAsync("security", requestUrl);
         await Assertions.Expect(secondApprover.GetByTestId("approve")).ToHaveCountAsync(0);
         await Assertions.Expect(secondApprover.GetByTestId("step-execution")).ToHaveAttributeAsync("data-state", new Regex("^(Skipped|Waiting)$"));
     }
-
-    private static async Task<string> SubmitAsync(IPage page, string justification)
-    {
-        await TextBox(page, "justification").FillAsync(justification);
-        await page.GetByTestId("submit").ClickAsync();
-        await page.WaitForURLAsync(RequestUrl());
-        await WaitForCircuitAsync(page);
-        return new Uri(page.Url).AbsolutePath;
-    }
-
-    private async Task ApproveAsync(string userName, string requestUrl)
-    {
-        var page = await SignInAsync(userName, requestUrl);
-        await Assertions.Expect(page.GetByTestId("group-to-fill")).ToBeVisibleAsync();
-        await page.GetByTestId("approve").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("approve")).ToHaveCountAsync(0);
-    }
-
-    /// <summary>MudBlazor puts a test id either on the field's wrapper or on the input itself; find the text box either way.</summary>
-    private static ILocator TextBox(IPage page, string testId) =>
-        page.Locator($"[data-testid={testId}] textarea, textarea[data-testid={testId}], [data-testid={testId}] input, input[data-testid={testId}]").First;
-
-    private static Task ExpectStatusAsync(IPage page, string status, TimeSpan? within = null) =>
-        Assertions.Expect(page.GetByTestId("request-status")).ToHaveTextAsync(status,
-            new() { Timeout = (float)(within ?? Patience).TotalMilliseconds });
-
-    [GeneratedRegex("/requests/[0-9a-f-]{36}$")]
-    private static partial Regex RequestUrl();
 }

@@ -15,8 +15,8 @@ public sealed class SignInTests(ConsoleApp app, Browser browser) : ConsoleTest(a
         { "operator", [.. InventoryNav, "requests", "new-request", "policy"] },
         { "approver", [.. InventoryNav, "requests", "approvals", "policy"] },
         { "approver2", [.. InventoryNav, "requests", "approvals", "policy"] },
-        { "security", [.. InventoryNav, "requests", "approvals", "policy", "history", "integrity", "dashboards"] },
-        { "auditor", [.. InventoryNav, "requests", "policy", "history", "integrity"] },
+        { "security", [.. InventoryNav, "requests", "approvals", "policy", "history", "integrity", "alerts", "dashboards"] },
+        { "auditor", [.. InventoryNav, "requests", "policy", "history", "integrity", "alerts"] },
         { "manager", [.. InventoryNav, "requests", "policy", "dashboards"] },
         { "admin", [.. InventoryNav, "requests", "policy", "users", "dashboards"] },
     };

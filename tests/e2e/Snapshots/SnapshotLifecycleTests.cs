@@ -16,12 +16,8 @@ public sealed partial class SnapshotLifecycleTests(ConsoleApp app, Browser brows
         // A Public component needs no approval: the snapshot runs as soon as it is requested.
         var nrf = await SeededInventory.VnfAsync(App, "nrf-ber-12");
         var operatorPage = await SignInAsync("operator", $"/requests/new?kind=Snapshot&vnf={nrf.Id}&components={nrf.Components["health-probe"]}");
-        await operatorPage.Locator("[data-testid=justification] textarea, textarea[data-testid=justification]").First
-            .FillAsync("Snapshot of the health probe before the 2.7.3 upgrade.");
-        await operatorPage.GetByTestId("submit").ClickAsync();
-        await operatorPage.WaitForURLAsync(RequestUrl());
-        await WaitForCircuitAsync(operatorPage);
-        await Assertions.Expect(operatorPage.GetByTestId("request-status")).ToHaveTextAsync("Completed", new() { Timeout = 90_000 });
+        await SubmitRequestAsync(operatorPage, "Snapshot of the health probe before the 2.7.3 upgrade.");
+        await ExpectRequestStatusAsync(operatorPage, "Completed", TimeSpan.FromSeconds(90));
 
         await operatorPage.GotoAsync($"/inventory/vnfs/{nrf.Id}");
         await WaitForCircuitAsync(operatorPage);
@@ -39,8 +35,7 @@ public sealed partial class SnapshotLifecycleTests(ConsoleApp app, Browser brows
 
         var securityPage = await SignInAsync("security", snapshotPath);
         await securityPage.GetByTestId("place-hold").ClickAsync();
-        await securityPage.Locator("textarea[data-testid=retention-reason], [data-testid=retention-reason] textarea").First
-            .FillAsync("Case 2026-17: preserve evidence of the probe outage");
+        await TextBox(securityPage, "retention-reason").FillAsync("Case 2026-17: preserve evidence of the probe outage");
         await securityPage.GetByTestId("retention-confirm").ClickAsync();
         await Assertions.Expect(securityPage.Locator("[data-protection=LegalHold]"))
             .ToHaveTextAsync("Legal hold by security: Case 2026-17: preserve evidence of the probe outage until released");
@@ -52,9 +47,6 @@ public sealed partial class SnapshotLifecycleTests(ConsoleApp app, Browser brows
         await Assertions.Expect(operatorPage.Locator("[data-protection=LegalHold]")).ToContainTextAsync("Case 2026-17");
         await Assertions.Expect(operatorPage.GetByTestId("history")).ToContainTextAsync("Legal hold placed until released");
     }
-
-    [GeneratedRegex("/requests/[0-9a-f-]{36}$")]
-    private static partial Regex RequestUrl();
 
     [GeneratedRegex("/snapshots/[0-9a-f-]{36}$")]
     private static partial Regex SnapshotUrl();

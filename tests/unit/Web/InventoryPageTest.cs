@@ -3,6 +3,7 @@ using Bunit;
 using Console.UnitTests.Web.Fakes;
 using Console.Web.Security;
 using Console.Workflows.Common;
+using Console.Workflows.Continuity;
 using Console.Workflows.Inventory;
 using Console.Workflows.Snapshots;
 using Microsoft.AspNetCore.Components;
@@ -27,6 +28,7 @@ public abstract class InventoryPageTest : BunitContext
         Services.AddSingleton<IInventoryReader>(Reader);
         Services.AddSingleton<IInventoryCommands>(Commands);
         Services.AddSingleton<ISnapshotReader>(Snapshots);
+        Services.AddSingleton<IContinuityReader>(Continuity);
         Services.AddScoped<CurrentActor>();
         RenderTree.Add<MudProviders>();
         DefaultWaitTimeout = TimeSpan.FromSeconds(5);
@@ -39,6 +41,8 @@ public abstract class InventoryPageTest : BunitContext
     protected FakeInventoryCommands Commands { get; }
 
     protected FakeSnapshotReader Snapshots { get; } = new();
+
+    protected FakeContinuityReader Continuity { get; } = new();
 
     protected NavigationManager Navigation => Services.GetRequiredService<NavigationManager>();
 

@@ -19,7 +19,8 @@ public sealed record WindowBody(DateTimeOffset? Start, DateTimeOffset? End)
 
 /// <summary>
 /// Raise a request. kind Snapshot or Migration: vnfId, and componentIds (empty or absent: all of the VNF's components);
-/// Migration also targetEnvironmentId; SnapshotDeletion: snapshotId.
+/// Migration also targetEnvironmentId; SnapshotDeletion: snapshotId; Restore: vnfId and snapshotId; Pause, Resume, Stop,
+/// Start, Restart: vnfId (the operation acts on the VNF's running instance as a whole).
 /// </summary>
 public sealed record SubmitRequestBody(
     RequestKind? Kind = null,
@@ -33,9 +34,10 @@ public sealed record SubmitRequestBody(
     public (SubmitRequest? Command, ApiFieldErrors Errors) ToCommand()
     {
         var errors = new ApiFieldErrors()
-            .Require(Kind is not null, "kind", "Say what to do: Snapshot, Migration or SnapshotDeletion.")
+            .Require(Kind is not null, "kind",
+                "Say what to do: Snapshot, Migration, SnapshotDeletion, Restore, Pause, Resume, Stop, Start or Restart.")
             .Require(!string.IsNullOrWhiteSpace(Justification), "justification", "Say why this is needed.");
-        if (Kind is RequestKind.Snapshot or RequestKind.Migration)
+        if (Kind is RequestKind.Snapshot or RequestKind.Migration or RequestKind.Restore || Kind?.IsLifecycle() == true)
         {
             errors.Require(VnfId is not null && VnfId != Guid.Empty, "vnfId", "Name the VNF (its id).");
         }
@@ -49,6 +51,11 @@ public sealed record SubmitRequestBody(
         if (Kind is RequestKind.SnapshotDeletion)
         {
             errors.Require(SnapshotId is not null && SnapshotId != Guid.Empty, "snapshotId", "Name the snapshot to delete (its id).");
+        }
+
+        if (Kind is RequestKind.Restore)
+        {
+            errors.Require(SnapshotId is not null && SnapshotId != Guid.Empty, "snapshotId", "Name the snapshot to roll back to (its id).");
         }
 
         var window = Window?.ToWindow("window", errors);

@@ -1,3 +1,4 @@
+using Console.Workflows.Common;
 using Console.Workflows.Inventory;
 using Console.Workflows.Policy;
 using Console.Workflows.Requests.Submitting;
@@ -34,6 +35,16 @@ public static class ApprovalRules
             ? $"{subject}: no approval needed"
             : $"{subject}: {Humanise.List(sensitivityGroups.Select(Humanise.Group))}");
 
+        // A roll-back loses state and brings an old one back: a security officer is always in the quorum, whatever
+        // the policy says about the components' sensitivities (the policy may ask for more, never for less).
+        if (content.Kind == RequestKind.Restore
+            && !groups.Any(g => g.Source == ApproverSource.Role && g.Designates == Roles.SecurityOfficer && g.Required >= 1))
+        {
+            var officer = new RequiredGroup(DefaultPolicy.SecurityOfficers, ApproverSource.Role, Roles.SecurityOfficer, 1);
+            Merge(groups, officer);
+            parts.Add($"a roll-back always needs {Humanise.Group(officer)}");
+        }
+
         var crossing = Crossing(content, facts, touched);
         if (crossing is { } cross)
         {
@@ -48,14 +59,14 @@ public static class ApprovalRules
         return new ApprovalRequirement(groups, crossing is not null, string.Join("; ", parts));
     }
 
-    /// <summary>The components the request touches: the VNF's, or for a deletion those captured in the snapshot.</summary>
+    /// <summary>The components the request touches: the VNF's, or for a deletion or restore those captured in the snapshot.</summary>
     public static IReadOnlyList<(Guid Id, string Name, Sensitivity Sensitivity, Guid TrustDomainId)> TouchedComponents(
         RequestContent content, SubmissionFacts facts)
     {
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(facts);
         var ids = content.ComponentIds.ToHashSet();
-        if (content.Kind == RequestKind.SnapshotDeletion && facts.Snapshot is { } snapshot)
+        if (content.Kind is RequestKind.SnapshotDeletion or RequestKind.Restore && facts.Snapshot is { } snapshot)
             return [.. snapshot.Components.Where(c => ids.Contains(c.ComponentId))
                 .Select(c => (c.ComponentId, c.Name, c.Sensitivity, c.TrustDomainId))];
         return [.. facts.Vnf.Components.Where(c => ids.Contains(c.Id)).Select(c => (c.Id, c.Name, c.Sensitivity, c.TrustDomainId))];

@@ -28,7 +28,8 @@ public static class SubmitRequestDecider
         ArgumentNullException.ThrowIfNull(facts);
         ArgumentNullException.ThrowIfNull(actor);
         if (!actor.IsInRole(Roles.NocOperator))
-            return Refusal.Because("Only a NOC operator may request snapshots, migrations and snapshot deletions.", RefusalKind.Forbidden);
+            return Refusal.Because(
+                "Only a NOC operator may request snapshots, migrations, snapshot deletions, restores and lifecycle operations.", RefusalKind.Forbidden);
         if (facts.Vnf is null || facts.Vnf.Id != command.VnfId)
             return Refusal.Because("This VNF does not exist (any more).", RefusalKind.NotFound);
 
@@ -96,13 +97,14 @@ internal static class RequestValidation
 
         if (!Enum.IsDefined(kind))
         {
-            Add(nameof(SubmitRequest.Kind), "Choose a snapshot, a migration or a snapshot deletion.");
+            Add(nameof(SubmitRequest.Kind),
+                "Choose a snapshot, a migration, a snapshot deletion, a restore, or pause, resume, stop, start or restart.");
             return Refused(errors);
         }
 
         var selected = (componentIds ?? []).Distinct().ToList();
         var unknown = selected.Where(id => vnf.Components.All(c => c.Id != id)).ToList();
-        if (unknown.Count > 0 && kind != RequestKind.SnapshotDeletion)
+        if (unknown.Count > 0 && kind is not (RequestKind.SnapshotDeletion or RequestKind.Restore))
             Add(nameof(SubmitRequest.ComponentIds), $"{unknown.Count} of the selected components do not belong to {vnf.Name}.");
 
         var components = selected.Count == 0
@@ -165,10 +167,11 @@ internal static class RequestValidation
 
                 break;
 
-            case RequestKind.SnapshotDeletion:
+            case RequestKind.SnapshotDeletion or RequestKind.Restore:
+                var restore = kind == RequestKind.Restore;
                 if (snapshotId is not { } sid)
                 {
-                    Add(nameof(SubmitRequest.SnapshotId), "Choose the snapshot to delete.");
+                    Add(nameof(SubmitRequest.SnapshotId), restore ? "Choose the snapshot to roll back to." : "Choose the snapshot to delete.");
                     break;
                 }
 
@@ -179,8 +182,19 @@ internal static class RequestValidation
                     Add(nameof(SubmitRequest.SnapshotId), $"This snapshot is not one of {vnf.Name}.");
                 else if (found.Status != SnapshotStatus.Available)
                     Add(nameof(SubmitRequest.SnapshotId), "This snapshot has already been deleted.");
+                else if (restore && found.StateEpoch is null)
+                    Add(nameof(SubmitRequest.SnapshotId), "This snapshot records no state epoch, so a roll-back to it cannot be judged.");
                 else
                     ids = [.. found.Components.Select(c => c.ComponentId).Order()];
+                if (restore && components.Count == 0)
+                    Add(nameof(SubmitRequest.ComponentIds), $"{vnf.Name} has no components to restore.");
+                break;
+
+            case RequestKind.Pause or RequestKind.Resume or RequestKind.Stop or RequestKind.Start or RequestKind.Restart:
+                // A lifecycle operation acts on the VNF's running instance as a whole, whatever was selected.
+                if (vnf.Components.Count == 0)
+                    Add(nameof(SubmitRequest.ComponentIds), $"{vnf.Name} has no components to {kind.ToString().ToLowerInvariant()}.");
+                ids = [.. vnf.Components.Select(c => c.Id).Order()];
                 break;
         }
 

@@ -137,6 +137,80 @@ public sealed class SubmitRequestTests
     }
 
     [Fact]
+    public void Submit_Restore_BindsTheSnapshotAndAlwaysNeedsASecurityOfficer()
+    {
+        // The NEF's snapshot holds only a Public component: by sensitivity no approval at all would be needed.
+        var publicSnapshot = AvailableSnapshot(NefId) with
+        {
+            Components = [new SnapshotComponent(PortalId, "developer-portal", Sensitivity.Public, CoreDomainId)],
+            StateEpoch = 2,
+        };
+        var command = new SubmitRequest(RequestKind.Restore, NefId, [], null, SnapshotId, Justification, null);
+
+        var events = Submit(command, Facts(Nef, snapshot: publicSnapshot)).Events;
+
+        var submitted = events.ShouldHaveSingleItem().ShouldBeOfType<RequestSubmitted>();
+        (submitted.Content.Kind, submitted.Content.SnapshotId).ShouldBe((RequestKind.Restore, (Guid?)SnapshotId));
+        submitted.Content.ComponentIds.ShouldBe([PortalId]);
+        var group = submitted.Requirement.Groups.ShouldHaveSingleItem();
+        (group.Source, group.Designates, group.Required).ShouldBe((Console.Workflows.Policy.ApproverSource.Role, Roles.SecurityOfficer, 1));
+        submitted.Requirement.Explanation.ShouldContain("roll-back always needs 1 security officer");
+    }
+
+    [Fact]
+    public void Submit_RestoreOfCriticalSnapshot_KeepsOneSecurityOfficerBesideTheNocApprover()
+    {
+        var command = new SubmitRequest(RequestKind.Restore, UdmId, [], null, SnapshotId, Justification, null);
+
+        var submitted = Submit(command, Facts(snapshot: AvailableSnapshot() with { StateEpoch = 1 })).Events[0].ShouldBeOfType<RequestSubmitted>();
+
+        // Critical already asks for 1 NOC approver and 1 security officer; the roll-back rule adds no second officer.
+        submitted.Requirement.Groups.Select(g => (g.Designates, g.Required))
+            .ShouldBe([(Roles.NocApprover, 1), (Roles.SecurityOfficer, 1)], ignoreOrder: true);
+    }
+
+    [Fact]
+    public void Submit_RestoreWithoutSnapshotOrOfASnapshotWithoutEpoch_RefusesOnSnapshot()
+    {
+        var command = new SubmitRequest(RequestKind.Restore, UdmId, [], null, SnapshotId, Justification, null);
+
+        Submit(command with { SnapshotId = null }, Facts()).Refusal!.FieldErrors["SnapshotId"].ShouldHaveSingleItem().ShouldContain("roll back to");
+        Submit(command, Facts(snapshot: AvailableSnapshot(NefId) with { StateEpoch = 1 })).Refusal!.FieldErrors.Keys.ShouldBe(["SnapshotId"]);
+        Submit(command, Facts(snapshot: AvailableSnapshot() with { StateEpoch = null }))
+            .Refusal!.FieldErrors["SnapshotId"].ShouldHaveSingleItem().ShouldContain("no state epoch");
+        Submit(command, Facts(snapshot: AvailableSnapshot() with { StateEpoch = 1, Status = SnapshotStatus.Deleted }))
+            .Refusal!.FieldErrors["SnapshotId"].ShouldHaveSingleItem().ShouldContain("already been deleted");
+    }
+
+    [Theory]
+    [InlineData(RequestKind.Pause)]
+    [InlineData(RequestKind.Resume)]
+    [InlineData(RequestKind.Stop)]
+    [InlineData(RequestKind.Start)]
+    [InlineData(RequestKind.Restart)]
+    public void Submit_LifecycleOperation_ActsOnTheWholeVnfAndNeedsWhatItsSensitivitiesNeed(RequestKind kind)
+    {
+        // A selection of one Internal component does not narrow a restart of the whole instance.
+        var command = new SubmitRequest(kind, UdmId, [SbiId], null, null, Justification, null);
+
+        var submitted = Submit(command).Events.ShouldHaveSingleItem().ShouldBeOfType<RequestSubmitted>();
+
+        submitted.Content.ComponentIds.ShouldBe(new[] { SidfId, DataApiId, SbiId }.Order().ToList());
+        (submitted.Content.TargetEnvironmentId, submitted.Content.SnapshotId).ShouldBe((null, null));
+        submitted.Requirement.Groups.Select(g => g.Designates).ShouldContain(Roles.SecurityOfficer);
+        submitted.Requirement.CrossesTrustDomains.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Submit_LifecycleOfAPublicOnlyVnf_IsApprovedByThePolicy()
+    {
+        var events = Submit(new SubmitRequest(RequestKind.Restart, NefId, [], null, null, Justification, null)).Events;
+
+        events.Count.ShouldBe(2);
+        events[1].ShouldBeOfType<RequestApproved>();
+    }
+
+    [Fact]
     public void Submit_ForAnotherVnfThanTheFacts_IsNotFound() =>
         Submit(MigrateSidfToDcA with { VnfId = Guid.NewGuid() }, Facts()).Refusal!.Kind.ShouldBe(RefusalKind.NotFound);
 }

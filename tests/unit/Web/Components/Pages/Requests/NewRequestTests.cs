@@ -1,6 +1,7 @@
 using Bunit;
 using Console.Web.Components.Pages.Requests;
 using Console.Workflows.Common;
+using Console.Workflows.Continuity;
 using Console.Workflows.Requests;
 using MudBlazor;
 using Shouldly;
@@ -136,6 +137,46 @@ public sealed class NewRequestTests : RequestPageTest
         command.Kind.ShouldBe(RequestKind.SnapshotDeletion);
         command.SnapshotId.ShouldBe(snapshot.Id);
         command.TargetEnvironmentId.ShouldBeNull();
+    }
+
+    [Fact]
+    public void NewRequest_Restore_ShowsTheEpochsItLosesAndSubmitsTheSnapshot()
+    {
+        var snapshot = VnfSnapshots.Add(Snapshots, _world, Now.AddDays(-2));
+        Snapshots.Snapshots[0] = snapshot with { StateEpoch = 2 };
+        Continuity.Views[_world.Udm.Id] = new VnfContinuityView(
+            _world.Udm.Id, 4, new Lease(Guid.NewGuid(), _world.CoreDc.Id, 4, Now.AddDays(-1), false), false, [1, 2, 3, 4],
+            null, [], [], null, []);
+        Navigation.NavigateTo($"/requests/new?kind=Restore&vnf={_world.Udm.Id}&snapshot={snapshot.Id}");
+        var cut = Render<NewRequest>();
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=rollback-loss]").GetAttribute("data-lost").ShouldBe("3,4"));
+        cut.Find("[data-testid=rollback-loss]").GetAttribute("data-new-epoch").ShouldBe("5");
+        cut.Find("[data-testid=rollback-loss]").TextContent.ShouldContain("security officer must approve");
+        cut.Find("[data-testid=preview-approvals]").TextContent.ShouldContain("security officer");
+        cut.Find("textarea[data-testid=justification]").Input("Configuration push corrupted the subscriber cache.");
+        cut.Find("form").Submit();
+
+        cut.WaitForAssertion(() => RequestCommands.Received.Count.ShouldBe(1));
+        var command = (SubmitRequest)RequestCommands.Received[0].Command;
+        (command.Kind, command.SnapshotId, command.TargetEnvironmentId).ShouldBe((RequestKind.Restore, (Guid?)snapshot.Id, (Guid?)null));
+        command.ComponentIds.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void NewRequest_Restart_ActsOnTheWholeVnfWithoutAComponentChoice()
+    {
+        Navigation.NavigateTo($"/requests/new?kind=Restart&vnf={_world.Udm.Id}");
+        var cut = Render<NewRequest>();
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=lifecycle-scope]").TextContent.ShouldContain("re-attested"));
+        cut.FindAll("[data-testid=components]").ShouldBeEmpty();
+        cut.Find("textarea[data-testid=justification]").Input("Memory leak in the SBI stack, restart needed.");
+        cut.Find("form").Submit();
+
+        cut.WaitForAssertion(() => RequestCommands.Received.Count.ShouldBe(1));
+        var command = (SubmitRequest)RequestCommands.Received[0].Command;
+        (command.Kind, command.ComponentIds.Count, command.SnapshotId).ShouldBe((RequestKind.Restart, 0, (Guid?)null));
     }
 
     private static string FieldText(IRenderedComponent<NewRequest> cut, string testId) =>
