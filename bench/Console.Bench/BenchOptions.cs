@@ -19,6 +19,12 @@ public sealed record BenchOptions(int Requests, int Concurrency, int Warmup, boo
 
     public int DashboardWarmup { get; init; } = 20;
 
+    /// <summary>
+    /// --operation-ms N: how long each simulated NFV operation takes (0: instant, so executions compete for the CPU
+    /// flat out while approvals are measured; a real snapshot takes seconds).
+    /// </summary>
+    public int OperationMilliseconds { get; init; }
+
     /// <summary>--audit: the tamper-evident log's bench (AuditBench) instead of the workflow's.</summary>
     public bool Audit { get; init; }
 
@@ -38,6 +44,7 @@ public sealed record BenchOptions(int Requests, int Concurrency, int Warmup, boo
         var dashboards = new BenchOptions(0, 0, 0, false, null);
         var audit = false;
         var auditEvents = 1_000_000;
+        var operationMilliseconds = 0;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -47,6 +54,7 @@ public sealed record BenchOptions(int Requests, int Concurrency, int Warmup, boo
                 case "--warmup": warmup = int.Parse(args[++i]); break;
                 case "--keep-database": keep = true; break;
                 case "--execution-parallelism": executionParallelism = int.Parse(args[++i]); break;
+                case "--operation-ms": operationMilliseconds = int.Parse(args[++i]); break;
                 case "--history": history = true; break;
                 case "--history-rows": historyRows = int.Parse(args[++i]); break;
                 case "--history-queries": historyQueries = int.Parse(args[++i]); break;
@@ -56,7 +64,7 @@ public sealed record BenchOptions(int Requests, int Concurrency, int Warmup, boo
                 case "--iterations": dashboards = dashboards with { DashboardIterations = int.Parse(args[++i]) }; break;
                 case "--audit": audit = true; break;
                 case "--audit-events": auditEvents = int.Parse(args[++i]); audit = true; break;
-                default: throw new ArgumentException($"unknown option {args[i]} (--requests N, --concurrency N, --warmup N, --execution-parallelism N, --keep-database; --history [--history-rows N] [--history-queries N]; --dashboards [--vnfs N] [--snapshots N] [--iterations N]; --audit [--audit-events N])");
+                default: throw new ArgumentException($"unknown option {args[i]} (--requests N, --concurrency N, --warmup N, --execution-parallelism N, --operation-ms N, --keep-database; --history [--history-rows N] [--history-queries N]; --dashboards [--vnfs N] [--snapshots N] [--iterations N]; --audit [--audit-events N])");
             }
         }
 
@@ -71,6 +79,7 @@ public sealed record BenchOptions(int Requests, int Concurrency, int Warmup, boo
             DashboardIterations = dashboards.DashboardIterations,
             Audit = audit,
             AuditEvents = auditEvents,
+            OperationMilliseconds = operationMilliseconds,
         };
     }
 }

@@ -38,8 +38,8 @@ try
     builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
     {
         ["Workflow:DurabilityMode"] = "Solo",
-        // The simulator's artificial operation time would only measure a sleep; the bench measures the console.
-        ["Nfv:Simulator:DelayMilliseconds"] = "0",
+        // 0 by default: executions then run flat out beside the approvals, the worst case for the approval figures.
+        ["Nfv:Simulator:DelayMilliseconds"] = options.OperationMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
     });
     // Only when asked: an empty value would bind as 0 and no execution would ever run.
     if (options.ExecutionParallelism is { } parallelism)
