@@ -12,6 +12,10 @@ namespace Console.E2ETests.Infrastructure;
 public sealed class ConsoleApp : IAsyncLifetime
 {
     private readonly StringBuilder _output = new();
+
+    // The console's own key files (KEK master key, manifest and checkpoint signing keys) for this run only, so a test
+    // run never creates or reads the keys of the user's console (scripts/run).
+    private readonly string _keyFolder = Path.Combine(Path.GetTempPath(), "vnf-console-e2e-keys-" + Guid.NewGuid().ToString("N"));
     private Process? _process;
     private string? _database;
 
@@ -69,6 +73,8 @@ public sealed class ConsoleApp : IAsyncLifetime
         start.Environment["Console__DemoUsersFile"] = Path.Combine(root, "infra", "demo", "users.tsv");
         start.Environment["Serilog__MinimumLevel__Default"] = "Warning";
         start.Environment["Workflow__DurabilityMode"] = "Solo";
+        start.Environment["Keys__Folder"] = _keyFolder;
+        start.Environment["Audit__SigningKeyFile"] = Path.Combine(_keyFolder, "audit-checkpoint-key.pem");
 
         _process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         _process.OutputDataReceived += (_, e) => Append(e.Data);
@@ -120,6 +126,9 @@ public sealed class ConsoleApp : IAsyncLifetime
             await using var drop = new NpgsqlCommand($"drop database if exists {_database} with (force)", conn);
             await drop.ExecuteNonQueryAsync();
         }
+
+        if (Directory.Exists(_keyFolder))
+            Directory.Delete(_keyFolder, recursive: true);
     }
 
     private void Append(string? line)
