@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Console.Web.Api.Continuity;
 using Console.Web.Api.Inventory;
 using Console.Web.Api.Policy;
 using Console.Web.Api.Requests;
@@ -38,6 +39,7 @@ public static class ApiSetup
         api.MapInventoryApi();
         api.MapRequestsApi();
         api.MapPolicyApi();
+        api.MapContinuityApi();
 
         api.Map("/{**path}", (HttpContext http) => ApiResults.Problem(StatusCodes.Status404NotFound, "No such endpoint",
                 $"There is no API endpoint {http.Request.Method} {http.Request.Path}; the reference is at /api/docs."))

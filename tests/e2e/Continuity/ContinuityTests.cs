@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using System.Text.Json;
 using Console.E2ETests.Infrastructure;
 using Microsoft.Playwright;
 using Shouldly;
@@ -82,6 +84,30 @@ public sealed class ContinuityTests(ConsoleApp app, Browser browser) : ConsoleTe
         var count = await relationships.CountAsync();
         for (var i = 0; i < count; i++)
             await Assertions.Expect(relationships.Nth(i)).ToHaveAttributeAsync("data-established", "true");
+    }
+
+    [Fact]
+    public async Task AlertsForbidden_OperatorsGet403FromTheAlertApi_AuditorsReadItAndEveryVnfsContinuity()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var nrf = await SeededInventory.VnfAsync(App, "nrf-fra-01");
+        using var operatorApi = await ApiClient.ForAsync(App, "operator", ct);
+        using var auditorApi = await ApiClient.ForAsync(App, "auditor", ct);
+
+        using var forbidden = await operatorApi.GetAsync("/api/security/alerts", ct);
+        forbidden.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        using var badKind = await auditorApi.GetAsync("/api/security/alerts?kind=Everything", ct);
+        badKind.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        using var alerts = await auditorApi.GetAsync("/api/security/alerts?kind=ForkDetected&pageSize=10", ct);
+        await ApiClient.EnsureAsync(alerts, HttpStatusCode.OK, ct);
+        using var continuity = await operatorApi.GetAsync($"/api/inventory/vnfs/{nrf.Id}/continuity", ct);
+        await ApiClient.EnsureAsync(continuity, HttpStatusCode.OK, ct);
+        using var json = JsonDocument.Parse(await continuity.Content.ReadAsStringAsync(ct));
+        json.RootElement.GetProperty("epoch").GetInt64().ShouldBeGreaterThanOrEqualTo(1);
+
+        var operatorPage = await SignInAsync("operator");
+        await operatorPage.GotoAsync("/security/alerts");
+        await Assertions.Expect(operatorPage.GetByTestId("forbidden")).ToBeVisibleAsync();
     }
 
     private static async Task<long> EpochAsync(IPage page)
