@@ -71,6 +71,6 @@ public sealed class SecurityAlertsTests : RequestPageTest
 
         var cut = Render<SecurityAlerts>();
 
-        cut.WaitForAssertion(() => cut.Find("[data-testid=alerts-error]").TextContent.ShouldContain("Try again"));
+        cut.WaitForAssertion(() => cut.Find("[data-testid=alerts-error]").TextContent.ShouldContain("Reload the page"));
     }
 }
