@@ -12,7 +12,7 @@ using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using Xunit;
 
-namespace Console.UnitTests.Audit.Integrity;
+namespace Console.UnitTests.Workflows.Audit.Integrity;
 
 /// <summary>An event the audit tests append: text with quotes, backslashes and non-ASCII, so the encoding is exercised.</summary>
 public sealed record SampleRecorded(Guid SubjectId, int Number, string Text, string By, DateTimeOffset At);

@@ -10,7 +10,7 @@ using Npgsql;
 using Shouldly;
 using Xunit;
 
-namespace Console.UnitTests.Dashboards;
+namespace Console.UnitTests.Workflows.Dashboards;
 
 /// <summary>
 /// The snapshot projection on real PostgreSQL: random histories are appended through Marten, as the lifecycle's

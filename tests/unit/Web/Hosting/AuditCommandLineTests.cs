@@ -1,8 +1,9 @@
+using Console.UnitTests.Workflows.Audit.Integrity;
 using Console.Web.Hosting;
 using Shouldly;
 using Xunit;
 
-namespace Console.UnitTests.Audit.Integrity;
+namespace Console.UnitTests.Web.Hosting;
 
 /// <summary><c>audit ...</c> on the command line, run in process against copies of a chained log on real PostgreSQL.</summary>
 public sealed class AuditCommandLineTests(ChainedLogTemplate template) : IClassFixture<ChainedLogTemplate>

@@ -2,7 +2,7 @@ using Console.Workflows.Dashboards;
 using Shouldly;
 using Xunit;
 
-namespace Console.UnitTests.Dashboards;
+namespace Console.UnitTests.Workflows.Dashboards;
 
 /// <summary>The dashboard's arithmetic without a database: buckets, windows, and the retention rule's due, protected and overdue.</summary>
 public sealed class DashboardRulesTests

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Shouldly;
 using Xunit;
 
-namespace Console.UnitTests.Audit.Integrity;
+namespace Console.UnitTests.Workflows.Audit.Integrity;
 
 public sealed class CheckpointTextTests : IDisposable
 {

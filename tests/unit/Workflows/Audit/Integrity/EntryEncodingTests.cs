@@ -3,7 +3,7 @@ using Console.Workflows.Audit.Integrity.Chaining;
 using Shouldly;
 using Xunit;
 
-namespace Console.UnitTests.Audit.Integrity;
+namespace Console.UnitTests.Workflows.Audit.Integrity;
 
 public sealed class EntryEncodingTests
 {

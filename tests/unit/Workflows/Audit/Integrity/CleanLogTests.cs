@@ -4,7 +4,7 @@ using Marten;
 using Shouldly;
 using Xunit;
 
-namespace Console.UnitTests.Audit.Integrity;
+namespace Console.UnitTests.Workflows.Audit.Integrity;
 
 /// <summary>
 /// No false alarms: a clean log of more than ten thousand events, appended by concurrent writers while the chain writer

@@ -13,7 +13,7 @@ using MudBlazor.Services;
 using Shouldly;
 using Xunit;
 
-namespace Console.UnitTests.Audit.Integrity;
+namespace Console.UnitTests.Web.Components.Pages.Audit;
 
 /// <summary>The integrity page and the alert banner against a scripted integrity service.</summary>
 public sealed class IntegrityPageTests : BunitContext

@@ -6,7 +6,7 @@ using Marten;
 using Shouldly;
 using Xunit;
 
-namespace Console.UnitTests.Audit.Integrity;
+namespace Console.UnitTests.Workflows.Audit.Integrity;
 
 /// <summary>
 /// Marten's own event-rewriting features against the console's database: masking and compaction are refused by the

@@ -10,7 +10,7 @@ using Npgsql;
 using Shouldly;
 using Xunit;
 
-namespace Console.UnitTests.Audit.Integrity;
+namespace Console.UnitTests.Workflows.Audit.Integrity;
 
 /// <summary>A workflow host (as the web host registers it) whose chain writer runs in the background, on a test key.</summary>
 public sealed class ChainingHostFixture : WorkflowFixture

@@ -5,7 +5,7 @@ using Npgsql;
 using Shouldly;
 using Xunit;
 
-namespace Console.UnitTests.Audit.Integrity;
+namespace Console.UnitTests.Workflows.Audit.Integrity;
 
 /// <summary>
 /// Each test tampers with its own copy of a clean, chained and checkpointed log directly in PostgreSQL, as a database

@@ -5,7 +5,7 @@ using Console.Workflows.Common;
 using Shouldly;
 using Xunit;
 
-namespace Console.UnitTests.Audit.Integrity;
+namespace Console.UnitTests.Workflows.Audit.Integrity;
 
 public sealed class IntegrityDecisionTests
 {

@@ -2,7 +2,7 @@ using Console.Workflows.Dashboards;
 using Console.Workflows.Inventory;
 using Console.Workflows.Snapshots;
 
-namespace Console.UnitTests.Dashboards;
+namespace Console.UnitTests.Workflows.Dashboards;
 
 /// <summary>
 /// An in-memory account of snapshot streams: the events a test appends, folded into what the dashboard should show

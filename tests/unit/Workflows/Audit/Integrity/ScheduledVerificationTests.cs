@@ -3,7 +3,7 @@ using Console.Workflows.Audit.Integrity;
 using Shouldly;
 using Xunit;
 
-namespace Console.UnitTests.Audit.Integrity;
+namespace Console.UnitTests.Workflows.Audit.Integrity;
 
 /// <summary>A host whose background verification runs every two seconds.</summary>
 public sealed class FrequentlyVerifyingHostFixture : WorkflowFixture

@@ -2,7 +2,7 @@ using Console.Workflows.Dashboards;
 using Console.Workflows.Inventory;
 using Console.Workflows.Snapshots;
 
-namespace Console.UnitTests.Dashboards;
+namespace Console.UnitTests.Workflows.Dashboards;
 
 /// <summary>
 /// Random but repeatable snapshot histories around a fixed moment: completions spread over 45 days (some right at the

@@ -14,7 +14,7 @@ using Shouldly;
 using Weasel.Core;
 using Xunit;
 
-namespace Console.UnitTests.Dashboards;
+namespace Console.UnitTests.Workflows.Dashboards;
 
 /// <summary>
 /// The placement projection on real PostgreSQL: the demo inventory, then moves and component edits, must give the
