@@ -16,6 +16,12 @@ public sealed record AccessRefused(string UserId, string Operation, string Resou
 {
     /// <summary>The person's display name when the refusing layer knew it.</summary>
     public string? DisplayName { get; init; }
+
+    /// <summary>
+    /// Identical refusals (same person, operation and resource) since the previous recorded one that were not recorded
+    /// one by one, because they came within the same minute (<see cref="RefusalThrottle"/>).
+    /// </summary>
+    public int RepeatsBefore { get; init; }
 }
 
 /// <summary>

@@ -7,6 +7,11 @@ namespace Console.Workflows.Audit.Access;
 /// <summary>Appends each access fact as the first event of a new stream (a version 7 id, so streams sort by time).</summary>
 public sealed class MartenAccessJournal(IDocumentStore store, TimeProvider time, ILogger<MartenAccessJournal> logger) : IAccessJournal
 {
+    /// <summary>The same refusal is recorded at most once a minute; the repeats are counted on the next record.</summary>
+    public static readonly TimeSpan RepeatWindow = TimeSpan.FromMinutes(1);
+
+    private readonly RefusalThrottle _throttle = new(RepeatWindow);
+
     public async Task SignedInAsync(Actor actor, string provider, string? remoteAddress, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
@@ -18,9 +23,18 @@ public sealed class MartenAccessJournal(IDocumentStore store, TimeProvider time,
     {
         ArgumentNullException.ThrowIfNull(actor);
         var now = time.GetUtcNow();
+        if (!_throttle.ShouldRecord(actor.UserId, operation, resource, now, out var repeatsBefore))
+        {
+            logger.LogWarning("Repeated refusal of {UserId} at {Operation} on {Resource} within a minute; counted on the next record",
+                actor.UserId, operation, resource);
+            return;
+        }
+
         try
         {
-            await AppendAsync(new AccessRefused(actor.UserId, operation, resource, reason, now) { DisplayName = actor.DisplayName }, now, ct);
+            await AppendAsync(
+                new AccessRefused(actor.UserId, operation, resource, reason, now) { DisplayName = actor.DisplayName, RepeatsBefore = repeatsBefore },
+                now, ct);
         }
 #pragma warning disable CA1031 // the refusal itself must still reach the person; losing the record is logged loudly
         catch (Exception ex) when (ex is not OperationCanceledException)

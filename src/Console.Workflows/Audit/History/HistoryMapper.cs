@@ -389,9 +389,10 @@ public static class HistoryMapper
                 }
 
                 // HTTP refusals name the path in the operation already ("GET /history").
-                row.Summary = e.Operation.Contains(e.Resource, StringComparison.Ordinal)
+                row.Summary = (e.Operation.Contains(e.Resource, StringComparison.Ordinal)
                     ? $"Refused {e.Operation}: {e.Reason}"
-                    : $"Refused {e.Operation} on {e.Resource}: {e.Reason}";
+                    : $"Refused {e.Operation} on {e.Resource}: {e.Reason}")
+                    + (e.RepeatsBefore > 0 ? $" (tried {e.RepeatsBefore} more time(s) since the previous record)" : "");
                 row.Details = e.Reason;
                 break;
 
