@@ -1,3 +1,4 @@
+using Console.UnitTests.Infrastructure;
 using System.Net;
 using System.Security.Claims;
 using Console.Web.Hosting;
@@ -17,7 +18,7 @@ namespace Console.UnitTests.Web.Security;
 /// <summary>Refusals of pages and endpoints, and new sessions, reach the access journal; nothing else does.</summary>
 public sealed class AccessRecordingTests
 {
-    private readonly RecordingJournal _journal = new();
+    private readonly RecordingAccessJournal _journal = new();
     private readonly AnsweringHandler _inner = new();
 
     private static DefaultHttpContext Request(string path, string? policy, params string[] roles)
@@ -113,25 +114,6 @@ public sealed class AccessRecordingTests
             new AuthenticationScheme("LocalIdp", null, typeof(CookieAuthenticationHandler)), options, principal, null, new CookieOptions()));
 
         _journal.SignIns.ShouldBeEmpty();
-    }
-
-    private sealed class RecordingJournal : IAccessJournal
-    {
-        public List<(string UserId, string Operation, string Resource, string Reason)> Refusals { get; } = [];
-
-        public List<(string UserId, string Name, string Provider, string? Address)> SignIns { get; } = [];
-
-        public Task SignedInAsync(Actor actor, string provider, string? remoteAddress, CancellationToken ct = default)
-        {
-            SignIns.Add((actor.UserId, actor.DisplayName, provider, remoteAddress));
-            return Task.CompletedTask;
-        }
-
-        public Task RefusedAsync(Actor actor, string operation, string resource, string reason, CancellationToken ct = default)
-        {
-            Refusals.Add((actor.UserId, operation, resource, reason));
-            return Task.CompletedTask;
-        }
     }
 
     private sealed class AnsweringHandler : IAuthorizationMiddlewareResultHandler

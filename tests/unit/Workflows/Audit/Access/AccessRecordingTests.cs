@@ -1,3 +1,4 @@
+using Console.UnitTests.Infrastructure;
 using Console.UnitTests.Workflows.Requests;
 using Console.Workflows.Audit.Access;
 using Console.Workflows.Common;
@@ -11,7 +12,7 @@ namespace Console.UnitTests.Workflows.Audit.Access;
 /// <summary>Which refusals reach the history, and what the recording decorators write for them.</summary>
 public sealed class AccessRecordingTests
 {
-    private readonly RecordingJournal _journal = new();
+    private readonly RecordingAccessJournal _journal = new();
 
     [Fact]
     public void IsRecorded_PlacementRefusalOfTheRealDecider_IsRecorded()
@@ -101,19 +102,6 @@ public sealed class AccessRecordingTests
     [InlineData("/history")]
     [InlineData("request/not-an-id")]
     public void Parse_WithoutIds_GivesNothing(string? resource) => AccessResources.Parse(resource).ShouldBeEmpty();
-
-    private sealed class RecordingJournal : IAccessJournal
-    {
-        public List<(string UserId, string Operation, string Resource, string Reason)> Refusals { get; } = [];
-
-        public Task SignedInAsync(Actor actor, string provider, string? remoteAddress, CancellationToken ct = default) => Task.CompletedTask;
-
-        public Task RefusedAsync(Actor actor, string operation, string resource, string reason, CancellationToken ct = default)
-        {
-            Refusals.Add((actor.UserId, operation, resource, reason));
-            return Task.CompletedTask;
-        }
-    }
 
     /// <summary>The inner port, answering every command with the same outcome.</summary>
     private sealed class AnsweringCommands(Outcome outcome) : IRequestCommands
