@@ -3,6 +3,7 @@ using Console.Web.Api.Continuity;
 using Console.Web.Api.Inventory;
 using Console.Web.Api.Policy;
 using Console.Web.Api.Requests;
+using Console.Web.Api.Snapshots;
 using Console.Web.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Scalar.AspNetCore;
@@ -40,6 +41,7 @@ public static class ApiSetup
         api.MapRequestsApi();
         api.MapPolicyApi();
         api.MapContinuityApi();
+        api.MapSnapshotsApi();
 
         api.Map("/{**path}", (HttpContext http) => ApiResults.Problem(StatusCodes.Status404NotFound, "No such endpoint",
                 $"There is no API endpoint {http.Request.Method} {http.Request.Path}; the reference is at /api/docs."))

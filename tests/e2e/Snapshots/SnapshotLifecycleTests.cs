@@ -1,6 +1,8 @@
+using System.Net;
 using System.Text.RegularExpressions;
 using Console.E2ETests.Infrastructure;
 using Microsoft.Playwright;
+using Shouldly;
 
 namespace Console.E2ETests.Snapshots;
 
@@ -46,6 +48,24 @@ public sealed partial class SnapshotLifecycleTests(ConsoleApp app, Browser brows
         await WaitForCircuitAsync(operatorPage);
         await Assertions.Expect(operatorPage.Locator("[data-protection=LegalHold]")).ToContainTextAsync("Case 2026-17");
         await Assertions.Expect(operatorPage.GetByTestId("history")).ToContainTextAsync("Legal hold placed until released");
+
+        // The same commands through the API, with the same rules: reason required, version checked, hold not for operations.
+        var ct = TestContext.Current.CancellationToken;
+        var api = "/api" + snapshotPath;
+        using var operatorApi = await ApiClient.ForAsync(App, "operator", ct);
+        using var snapshot = await operatorApi.GetAsync(api, ct);
+        await ApiClient.EnsureAsync(snapshot, HttpStatusCode.OK, ct);
+        var etag = snapshot.Headers.ETag!.ToString();
+        using var noReason = await operatorApi.SendJsonAsync(HttpMethod.Post, api + "/pin", new { reason = " " }, etag, ct);
+        noReason.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        using var stale = await operatorApi.SendJsonAsync(HttpMethod.Post, api + "/pin", new { reason = "Keep for the RCA" }, "\"1\"", ct);
+        stale.StatusCode.ShouldBe(HttpStatusCode.PreconditionFailed);
+        using var hold = await operatorApi.SendJsonAsync(HttpMethod.Post, api + "/legal-hold", new { reason = "Not mine to place" }, etag, ct);
+        hold.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        using var pin = await operatorApi.SendJsonAsync(HttpMethod.Post, api + "/pin", new { reason = "Keep for the RCA of the probe outage" }, etag, ct);
+        await ApiClient.EnsureAsync(pin, HttpStatusCode.OK, ct);
+        using var pinned = await operatorApi.GetAsync(api, ct);
+        (await pinned.Content.ReadAsStringAsync(ct)).ShouldContain("Keep for the RCA of the probe outage");
     }
 
     [GeneratedRegex("/snapshots/[0-9a-f-]{36}$")]
