@@ -8,6 +8,9 @@ public sealed record Lease(Guid InstanceId, Guid EnvironmentId, long Epoch, Date
     public bool IsValidIn(long epoch) => !Revoked && Epoch == epoch;
 }
 
+/// <summary>This VNF verifies <paramref name="SubjectVnfId"/> for <paramref name="Purpose"/>.</summary>
+public sealed record TrustRelationship(Guid SubjectVnfId, string Purpose, string DeclaredBy, DateTimeOffset DeclaredAt);
+
 /// <summary>The migration in flight: sealed at the source, not yet committed at the target.</summary>
 public sealed record SealedState(Guid OperationId, long Epoch, Guid SourceInstanceId, Guid TargetEnvironmentId, string Digest);
 
@@ -26,6 +29,9 @@ public sealed record VnfContinuity(
     IReadOnlyList<Guid> Fenced)
 {
     public int Version { get; init; }
+
+    /// <summary>The VNFs this one verifies (KI#13), declared on this stream.</summary>
+    public IReadOnlyList<TrustRelationship> Verifies { get; init; } = [];
 
     public static Guid StreamIdFor(Guid vnfId) => NameBasedGuid.From($"vnf-console/continuity/{vnfId:D}");
 
@@ -70,6 +76,11 @@ public sealed record VnfContinuity(
     {
         Leases = [.. Leases.Select(l => l.InstanceId == e.InstanceId ? l with { Revoked = true } : l)],
         Fenced = Fenced.Contains(e.InstanceId) ? Fenced : [.. Fenced, e.InstanceId],
+    };
+
+    public VnfContinuity Apply(TrustRelationshipDeclared e) => this with
+    {
+        Verifies = [.. Verifies.Where(r => r.SubjectVnfId != e.SubjectVnfId), new TrustRelationship(e.SubjectVnfId, e.Purpose, e.By, e.At)],
     };
 
     private IEnumerable<Lease> RevokeAll() => Leases.Select(l => l with { Revoked = true });
