@@ -52,6 +52,7 @@ public sealed record VnfContinuity(
         Epoch = e.NewEpoch,
         Leases = [.. RevokeAll(), new Lease(e.TargetInstanceId, e.TargetEnvironmentId, e.NewEpoch, e.At, false)],
         Sealed = null,
+        Fenced = FenceHolder(),
         // The target was attested before it could unseal.
         AwaitingReattestation = false,
         EpochHistory = [.. EpochHistory, e.NewEpoch],
@@ -64,6 +65,7 @@ public sealed record VnfContinuity(
         Epoch = e.NewEpoch,
         Leases = [.. RevokeAll(), new Lease(e.InstanceId, e.EnvironmentId, e.NewEpoch, e.At, false)],
         Sealed = null,
+        Fenced = FenceHolder(),
         AwaitingReattestation = true,
         EpochHistory = [.. EpochHistory, e.NewEpoch],
     };
@@ -82,6 +84,10 @@ public sealed record VnfContinuity(
     {
         Verifies = [.. Verifies.Where(r => r.SubjectVnfId != e.SubjectVnfId), new TrustRelationship(e.SubjectVnfId, e.Purpose, e.By, e.At)],
     };
+
+    /// <summary>The holder whose lease a migration or restore revokes is fenced: it never runs on this state again.</summary>
+    private IReadOnlyList<Guid> FenceHolder() =>
+        CurrentLease is { } holder && !Fenced.Contains(holder.InstanceId) ? [.. Fenced, holder.InstanceId] : Fenced;
 
     private IEnumerable<Lease> RevokeAll() => Leases.Select(l => l with { Revoked = true });
 }

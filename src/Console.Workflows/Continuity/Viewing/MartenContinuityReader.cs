@@ -18,10 +18,10 @@ public sealed class MartenContinuityReader(IQuerySession session) : IContinuityR
 
         var events = await session.Events.FetchStreamAsync(state.Id, token: ct);
         var history = new List<ContinuityHistoryEntry>();
-        var epoch = 0L;
+        var epochs = new List<long>();
         foreach (var e in events)
         {
-            if (Describe(e.Data, ref epoch) is { } entry)
+            if (Describe(e.Data, epochs) is { } entry)
                 history.Add(entry with { Version = e.Version });
         }
 
@@ -87,28 +87,34 @@ public sealed class MartenContinuityReader(IQuerySession session) : IContinuityR
         };
     }
 
-    private static ContinuityHistoryEntry? Describe(object data, ref long epoch)
+    /// <param name="epochs">The epochs issued so far, in order; the last is the current one.</param>
+    private static ContinuityHistoryEntry? Describe(object data, List<long> epochs)
     {
+        var epoch = epochs.Count == 0 ? 0 : epochs[^1];
         switch (data)
         {
             case ContinuityEstablished e:
-                epoch = e.Epoch;
+                epochs.Add(epoch = e.Epoch);
                 return new(0, nameof(ContinuityEstablished), epoch, $"Continuity established: instance {Short(e.InstanceId)} holds the lease of epoch {e.Epoch}.",
                     e.InstanceId, e.EnvironmentId, null, e.By, e.At);
             case StateSealed e:
                 return new(0, nameof(StateSealed), epoch, $"State of epoch {e.Epoch} sealed at instance {Short(e.SourceInstanceId)} for migration, encrypted to key {e.SealedToKeyId}.",
                     e.SourceInstanceId, e.TargetEnvironmentId, null, e.By, e.At);
             case MigrationCommitted e:
-                epoch = e.NewEpoch;
+                epochs.Add(epoch = e.NewEpoch);
                 return new(0, nameof(MigrationCommitted), epoch, $"Migrated: epoch {e.FromEpoch} → {e.NewEpoch}; instance {Short(e.TargetInstanceId)} holds the lease, {Short(e.SourceInstanceId)} is fenced.",
                     e.TargetInstanceId, e.TargetEnvironmentId, null, e.By, e.At);
             case MigrationAborted e:
                 return new(0, nameof(MigrationAborted), epoch, $"Migration abandoned at epoch {e.Epoch}: {e.Reason}", null, null, null, e.By, e.At);
             case StateRestored e:
-                epoch = e.NewEpoch;
+            {
+                var lost = epochs.Where(x => x > e.SnapshotEpoch).ToList();
+                epochs.Add(epoch = e.NewEpoch);
+                var lostText = lost.Count == 0 ? "no later state is lost" : $"the state of epoch(s) {string.Join(", ", lost)} is lost";
                 return new(0, nameof(StateRestored), epoch,
-                    $"Rolled back to the snapshot of epoch {e.SnapshotEpoch}: the state now runs as epoch {e.NewEpoch} (epoch {e.FromEpoch}'s state and those since epoch {e.SnapshotEpoch} are lost); instance {Short(e.InstanceId)} awaits re-attestation.",
+                    $"Rolled back to the snapshot of epoch {e.SnapshotEpoch}: it runs on the new epoch {e.NewEpoch}, never an old one; {lostText}; instance {Short(e.InstanceId)} must be re-attested.",
                     e.InstanceId, e.EnvironmentId, e.RequestId, e.By, e.At);
+            }
             case InstanceInterrupted e:
                 return new(0, nameof(InstanceInterrupted), epoch, $"Instance {Short(e.InstanceId)} interrupted ({e.Interruption}); not trusted until re-attested.",
                     e.InstanceId, null, null, e.By, e.At);

@@ -153,6 +153,7 @@ public sealed class ContinuityIntegrationTests(WorkflowFixture fixture) : IClass
     public async Task Execute_WhenTheTargetPresentsForgedEvidence_EvidenceRefused_AndTheRequestFailsWithTheReason()
     {
         var s = await RuntimeScenario.CreateAsync(Host.Store);
+        await Continuity.EnsureEstablishedAsync(s.Vnf, Ct);
         Host.Set("Nfv:Simulator:ForgeAttestationFor", s.DcB.ToString());
         try
         {
