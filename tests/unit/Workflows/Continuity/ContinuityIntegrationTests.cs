@@ -310,6 +310,72 @@ public sealed class ContinuityIntegrationTests(WorkflowFixture fixture) : IClass
         (await EventsOf(holder)).OfType<EvidenceVerified>().Select(v => v.Accepted).ShouldBe([false, true]);
     }
 
+    [Fact]
+    public async Task Restore_WhenTheNewInstancesEvidenceIsRefused_FailsWithTheReason_AndTheVnfStaysUntrusted()
+    {
+        var s = await RuntimeScenario.CreateAsync(Host.Store);
+        await Continuity.EnsureEstablishedAsync(s.Vnf, Ct);
+        var snapshotRequest = await SubmitAsync(s.Snapshot(s.N2), s.Operator);
+        await ApproveAsync(snapshotRequest, RuntimeScenario.Approver(3));
+        await WaitFor(snapshotRequest, RequestStatus.Completed);
+
+        Host.Set("Nfv:Simulator:FailAttestationFor", s.Vnf.ToString());
+        try
+        {
+            var restore = await ApprovedDirectlyAsync(s, RequestKind.Restore, s.DcA, ExecutionDecider.SnapshotIdFor(snapshotRequest));
+            var failed = await WaitFor(restore, RequestStatus.Failed);
+            failed.Request.Outcome.ShouldNotBeNull().ShouldContain("re-attestation was refused");
+            failed.Request.Outcome.ShouldContain("measurements do not match");
+        }
+        finally
+        {
+            Host.Set("Nfv:Simulator:FailAttestationFor", "");
+        }
+
+        var view = (await Host.With<IContinuityReader, VnfContinuityView?>(r => r.GetAsync(s.Vnf, Ct))).ShouldNotBeNull();
+        (view.Epoch, view.AwaitingReattestation, view.Trustworthy).ShouldBe((2L, true, false));
+        view.InstanceAttestation.ShouldNotBeNull().LastRefusal.ShouldBe(EvidenceRefusal.MeasurementMismatch);
+        (await AlertsFor(s.Vnf, SecurityAlertKind.EvidenceRefused)).ShouldHaveSingleItem().Reason.ShouldBe(nameof(EvidenceRefusal.MeasurementMismatch));
+    }
+
+    [Fact]
+    public async Task PauseThenResume_InterruptsTrust_UntilTheResumedInstanceIsReattested()
+    {
+        var s = await RuntimeScenario.CreateAsync(Host.Store);
+        var holder = (await Continuity.EnsureEstablishedAsync(s.Vnf, Ct)).ShouldNotBeNull().CurrentLease.ShouldNotBeNull().InstanceId;
+
+        var pause = await ApprovedDirectlyAsync(s, RequestKind.Pause, s.DcA, null);
+        (await WaitFor(pause, RequestStatus.Completed)).Request.Outcome.ShouldNotBeNull().ShouldContain("paused");
+        (await StateOf(s.Vnf)).AwaitingReattestation.ShouldBeTrue();
+        (await Simulator.InstancesAsync(s.Vnf, Ct)).Single(i => i.InstanceId == holder).State.ShouldBe(InstanceRunState.Paused);
+        // A paused instance reports no heartbeat; the simulator lists only running ones.
+        (await Simulator.RunningInstancesAsync(Ct)).ShouldNotContain(i => i.InstanceId == holder);
+
+        var resume = await ApprovedDirectlyAsync(s, RequestKind.Resume, s.DcA, null);
+        (await WaitFor(resume, RequestStatus.Completed)).Request.Outcome.ShouldNotBeNull().ShouldContain("re-attested");
+
+        (await EventsOf(VnfContinuity.StreamIdFor(s.Vnf))).Select(e => e.GetType().Name)
+            .ShouldBe([nameof(ContinuityEstablished), nameof(InstanceInterrupted), nameof(InstanceReattested)]);
+        (await StateOf(s.Vnf)).Trustworthy.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task HeartbeatRound_EstablishesNewVnfs_AndARogueCopyItReports_ForkDetected()
+    {
+        var s = await RuntimeScenario.CreateAsync(Host.Store);
+        var heartbeats = Host.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<SimulatedHeartbeats>().Single();
+
+        await heartbeats.RoundAsync(Simulator, Ct);
+        var established = await StateOf(s.Vnf);
+        established.Epoch.ShouldBe(1);
+        var copy = await Simulator.StartOutOfBandAsync(s.Vnf, s.DcB, 1, Ct);
+        await heartbeats.RoundAsync(Simulator, Ct);
+
+        (await EventsOf(VnfContinuity.StreamIdFor(s.Vnf))).OfType<ForkDetected>().ShouldHaveSingleItem().InstanceId.ShouldBe(copy.InstanceId);
+        (await Simulator.InstancesAsync(s.Vnf, Ct)).Single(i => i.InstanceId == copy.InstanceId).Fenced.ShouldBeTrue();
+        (await StateOf(s.Vnf)).CurrentLease.ShouldNotBeNull().InstanceId.ShouldBe(established.CurrentLease!.InstanceId);
+    }
+
     // ---- helpers ----------------------------------------------------------------------------------------------
 
     private async Task<TrustRelationshipView> RelationshipOf(Guid vnfId)
