@@ -38,7 +38,12 @@ internal static class ContinuityExecution
             ?? throw new ExecutionRefusedException("The infrastructure runs no instance of this VNF; there is no state to migrate.");
 
         if (state.CurrentLease?.InstanceId == targetInstance)
-            return $"(resumed) instance {Short(targetInstance)} already holds epoch {state.Epoch} in the target";
+        {
+            // Resumed after the commit: make sure the source's fencing, the step after it, happened.
+            if (state.Leases.LastOrDefault(l => l.Revoked && l.InstanceId != targetInstance) is { } handedOver)
+                await infrastructure.FenceAsync(new FenceOrder(vnfId, handedOver.InstanceId, $"Migrated to instance {targetInstance:D}; its lease was revoked."), ct);
+            return $"instance {Short(targetInstance)} holds epoch {state.Epoch} in the target (the migration had committed before this attempt resumed)";
+        }
         if (state.CurrentLease is not { } lease)
             throw new ExecutionRefusedException("No instance holds a valid lease on this VNF's state (fenced or never established); it cannot be migrated.");
 
