@@ -1,4 +1,6 @@
+using Console.Workflows.Attestation;
 using Console.Workflows.Audit.History;
+using Console.Workflows.Continuity;
 using Console.Workflows.Dashboards;
 using Console.Workflows.Audit.Integrity;
 using Console.Workflows.Inventory;
@@ -42,6 +44,8 @@ public static class ConsoleStore
         opts.AddHistory();
         opts.AddDashboards();
         opts.AddAuditIntegrity();
+        opts.AddAttestation();
+        opts.AddContinuity();
         return opts;
     }
 
@@ -61,6 +65,8 @@ public static class ConsoleStore
         services.AddSecurityHistory();
         services.AddDashboardServices(configuration);
         services.AddAuditIntegrity(configuration);
+        services.AddAttestationServices();
+        services.AddContinuityServices();
         return services;
     }
 }

@@ -22,6 +22,10 @@ public sealed record AttestationSubject(
     public static AttestationSubject Create(AttestationKeyRegistered e) =>
         new(e.SubjectId, e.SubjectKind, e.KeyId, e.PublicKey, [], null, 0, 0);
 
+    /// <summary>Evidence judged before any registration (refused as not registered) still opens the subject's record.</summary>
+    public static AttestationSubject Create(EvidenceVerified e) =>
+        new AttestationSubject(e.SubjectId, AttestedSubjectKind.Environment, null, null, [], null, 0, 0).Apply(e);
+
     public AttestationSubject Apply(AttestationKeyRegistered e) => this with { Kind = e.SubjectKind, KeyId = e.KeyId, PublicKey = e.PublicKey };
 
     public AttestationSubject Apply(ReferenceValuesRegistered e) => this with { ReferenceValues = e.Measurements };

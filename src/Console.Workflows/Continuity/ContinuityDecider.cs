@@ -121,8 +121,9 @@ public static class ContinuityDecider
         if (holder is not null && holder.InstanceId == instanceId && epoch == state.Epoch && !state.Fenced.Contains(instanceId))
             return Decision.Emit();
 
-        var detail = state.Fenced.Contains(instanceId) ? "A fenced copy is still running."
-            : epoch < state.Epoch ? $"It runs on the state of epoch {epoch}, but the VNF is at epoch {state.Epoch}: a stale copy (roll-back)."
+        var stale = $"It runs on the state of epoch {epoch}, but the VNF is at epoch {state.Epoch}: a stale copy (roll-back).";
+        var detail = state.Fenced.Contains(instanceId) ? "A fenced copy is still running." + (epoch < state.Epoch ? " " + stale : "")
+            : epoch < state.Epoch ? stale
             : epoch > state.Epoch ? $"It claims epoch {epoch}, which the console never issued."
             : holder is null ? "It runs although no instance holds a valid lease."
             : $"A second live instance beside the lease holder {holder.InstanceId:D}: a fork.";

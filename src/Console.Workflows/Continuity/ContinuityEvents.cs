@@ -47,6 +47,12 @@ public sealed record ForkDetected(
     Guid VnfId, Guid InstanceId, Guid EnvironmentId, long ReportedEpoch, long CurrentEpoch, Guid? LeaseHolder,
     string Detail, string By, DateTimeOffset At);
 
+/// <summary>
+/// KI#13: this VNF (the verifier, whose stream this is) verifies <paramref name="SubjectVnfId"/> for a purpose. The
+/// relationship holds only while both are trustworthy (lease held, re-attested since their last interruption).
+/// </summary>
+public sealed record TrustRelationshipDeclared(Guid VerifierVnfId, Guid SubjectVnfId, string Purpose, string By, DateTimeOffset At);
+
 public enum LifecycleInterruption
 {
     Pause = 0,

@@ -8,6 +8,9 @@ public sealed record Lease(Guid InstanceId, Guid EnvironmentId, long Epoch, Date
     public bool IsValidIn(long epoch) => !Revoked && Epoch == epoch;
 }
 
+/// <summary>This VNF verifies <paramref name="SubjectVnfId"/> for <paramref name="Purpose"/>.</summary>
+public sealed record TrustRelationship(Guid SubjectVnfId, string Purpose, string DeclaredBy, DateTimeOffset DeclaredAt);
+
 /// <summary>The migration in flight: sealed at the source, not yet committed at the target.</summary>
 public sealed record SealedState(Guid OperationId, long Epoch, Guid SourceInstanceId, Guid TargetEnvironmentId, string Digest);
 
@@ -26,6 +29,9 @@ public sealed record VnfContinuity(
     IReadOnlyList<Guid> Fenced)
 {
     public int Version { get; init; }
+
+    /// <summary>The VNFs this one verifies (KI#13), declared on this stream.</summary>
+    public IReadOnlyList<TrustRelationship> Verifies { get; init; } = [];
 
     public static Guid StreamIdFor(Guid vnfId) => NameBasedGuid.From($"vnf-console/continuity/{vnfId:D}");
 
@@ -46,6 +52,7 @@ public sealed record VnfContinuity(
         Epoch = e.NewEpoch,
         Leases = [.. RevokeAll(), new Lease(e.TargetInstanceId, e.TargetEnvironmentId, e.NewEpoch, e.At, false)],
         Sealed = null,
+        Fenced = FenceHolder(),
         // The target was attested before it could unseal.
         AwaitingReattestation = false,
         EpochHistory = [.. EpochHistory, e.NewEpoch],
@@ -58,6 +65,7 @@ public sealed record VnfContinuity(
         Epoch = e.NewEpoch,
         Leases = [.. RevokeAll(), new Lease(e.InstanceId, e.EnvironmentId, e.NewEpoch, e.At, false)],
         Sealed = null,
+        Fenced = FenceHolder(),
         AwaitingReattestation = true,
         EpochHistory = [.. EpochHistory, e.NewEpoch],
     };
@@ -71,6 +79,15 @@ public sealed record VnfContinuity(
         Leases = [.. Leases.Select(l => l.InstanceId == e.InstanceId ? l with { Revoked = true } : l)],
         Fenced = Fenced.Contains(e.InstanceId) ? Fenced : [.. Fenced, e.InstanceId],
     };
+
+    public VnfContinuity Apply(TrustRelationshipDeclared e) => this with
+    {
+        Verifies = [.. Verifies.Where(r => r.SubjectVnfId != e.SubjectVnfId), new TrustRelationship(e.SubjectVnfId, e.Purpose, e.By, e.At)],
+    };
+
+    /// <summary>The holder whose lease a migration or restore revokes is fenced: it never runs on this state again.</summary>
+    private IReadOnlyList<Guid> FenceHolder() =>
+        CurrentLease is { } holder && !Fenced.Contains(holder.InstanceId) ? [.. Fenced, holder.InstanceId] : Fenced;
 
     private IEnumerable<Lease> RevokeAll() => Leases.Select(l => l with { Revoked = true });
 }

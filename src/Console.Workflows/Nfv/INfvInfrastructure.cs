@@ -1,3 +1,4 @@
+using Console.Workflows.Attestation;
 using Console.Workflows.Inventory;
 
 namespace Console.Workflows.Nfv;
@@ -11,8 +12,53 @@ namespace Console.Workflows.Nfv;
 /// </summary>
 public interface INfvInfrastructure
 {
-    /// <summary>Asks the environment for fresh attestation evidence bound to the console's nonce.</summary>
-    Task<AttestationReport> AttestAsync(Guid environmentId, string nonce, CancellationToken ct);
+    /// <summary>
+    /// What the infrastructure vouches for a subject (environment or VNF instance) when the console first meets it:
+    /// its attestation public key and its reference measurements (golden values). Null when it knows no such subject.
+    /// </summary>
+    Task<AttestationEnrolment?> EnrolmentAsync(AttestedSubjectKind kind, Guid subjectId, CancellationToken ct);
+
+    /// <summary>
+    /// A fresh TPM-style quote of the subject over the console's nonce, signed by the subject's attestation key. The
+    /// console verifies it (<see cref="EvidenceVerifier"/>); the infrastructure never judges its own evidence.
+    /// </summary>
+    Task<AttestationEvidence> QuoteAsync(AttestedSubjectKind kind, Guid subjectId, string nonce, CancellationToken ct);
+
+    /// <summary>The environment's state-sealing public key (SubjectPublicKeyInfo, base64); its SHA-256 is one of its quoted measurements.</summary>
+    Task<string> SealingKeyAsync(Guid environmentId, CancellationToken ct);
+
+    /// <summary>The channel state would travel over between two environments, as the infrastructure reports it.</summary>
+    Task<TransferChannel> TransferChannelAsync(Guid sourceEnvironmentId, Guid targetEnvironmentId, CancellationToken ct);
+
+    /// <summary>
+    /// The instance the VNF was deployed as (the first the infrastructure ever ran for it); the console establishes
+    /// the VNF's continuity from it. Null when the infrastructure runs nothing for this VNF.
+    /// </summary>
+    Task<VnfInstance?> InitialInstanceAsync(Guid vnfId, CancellationToken ct);
+
+    /// <summary>Every instance of the VNF the infrastructure knows, fenced and stopped ones included.</summary>
+    Task<IReadOnlyList<VnfInstance>> InstancesAsync(Guid vnfId, CancellationToken ct);
+
+    /// <summary>
+    /// Seals the source instance's persistent state under its epoch, encrypted to the target's sealing key: only the
+    /// target environment holding the matching private key can unseal it.
+    /// </summary>
+    Task<SealReceipt> SealStateAsync(SealOrder order, CancellationToken ct);
+
+    /// <summary>
+    /// Unseals the state at the target and starts the new instance there on the next epoch, only if the sealed epoch
+    /// is the one the console says is current; the source hands over (stops) at this moment.
+    /// </summary>
+    Task<VnfInstance> UnsealAsync(UnsealOrder order, CancellationToken ct);
+
+    /// <summary>Starts a fresh instance from a snapshot on the new epoch the console issued for the restore.</summary>
+    Task<VnfInstance> RestoreAsync(RestoreOrder order, CancellationToken ct);
+
+    /// <summary>Pauses, resumes, stops, starts or restarts an instance.</summary>
+    Task<VnfInstance> LifecycleAsync(LifecycleOrder order, CancellationToken ct);
+
+    /// <summary>Fences an instance: stopped, and never allowed to run on this VNF's state again.</summary>
+    Task<VnfInstance?> FenceAsync(FenceOrder order, CancellationToken ct);
 
     Task<SnapshotArtefact> TakeSnapshotAsync(SnapshotOrder order, CancellationToken ct);
 
@@ -28,6 +74,10 @@ public interface INfvInfrastructure
     Task<SnapshotArtefactState?> InspectSnapshotAsync(Guid snapshotId, CancellationToken ct);
 }
 
+/// <summary>
+/// The environment's attestation as execution judges it against the policy: built from evidence the console verified
+/// (<see cref="AttestationEvidence"/>), with the trust level the inventory gives the environment.
+/// </summary>
 public sealed record AttestationReport(
     Guid EnvironmentId, bool Attested, TrustLevel TrustLevel, string Nonce, DateTimeOffset IssuedAt, string Detail);
 

@@ -21,11 +21,26 @@ public sealed class NfvSimulatorOptions
     /// </summary>
     public string DefectOperations { get; set; } = "";
 
-    /// <summary>Comma-separated environment names or ids whose attestation fails.</summary>
+    /// <summary>
+    /// Comma-separated names or ids (environments, VNFs, instances) whose quotes carry a changed measurement: the
+    /// console refuses them as a measurement mismatch.
+    /// </summary>
     public string FailAttestationFor { get; set; } = "";
 
-    /// <summary>How old the evidence the environments present is (zero: issued now). Makes evidence stale on purpose.</summary>
+    /// <summary>How old the evidence the subjects present is (zero: issued now). Makes evidence stale on purpose.</summary>
     public TimeSpan AttestationAge { get; set; } = TimeSpan.Zero;
+
+    /// <summary>Names or ids whose quotes are signed by another key than their registered one (a forged quote).</summary>
+    public string ForgeAttestationFor { get; set; } = "";
+
+    /// <summary>Names or ids that answer with an earlier quote's nonce instead of the console's (a replay).</summary>
+    public string ReplayAttestationFor { get; set; } = "";
+
+    /// <summary>Environment names or ids whose transfer channels the infrastructure reports as unencrypted.</summary>
+    public string UnencryptedChannelsFor { get; set; } = "";
+
+    /// <summary>How often running instances report a heartbeat to the console; zero turns heartbeats off.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     internal bool Fails(SimulatedOperationKind kind) => Split(FailOperations)
         .Any(x => string.Equals(x, kind.ToString(), StringComparison.OrdinalIgnoreCase));
@@ -33,9 +48,17 @@ public sealed class NfvSimulatorOptions
     internal bool HasDefect(SimulatedOperationKind kind) => Split(DefectOperations)
         .Any(x => string.Equals(x, kind.ToString(), StringComparison.OrdinalIgnoreCase));
 
-    internal bool AttestationFailsFor(Guid environmentId, string environmentName) => Split(FailAttestationFor)
-        .Any(x => string.Equals(x, environmentName, StringComparison.OrdinalIgnoreCase)
-            || (Guid.TryParse(x, out var id) && id == environmentId));
+    internal bool AttestationFailsFor(params (Guid Id, string? Name)[] subjects) => Matches(FailAttestationFor, subjects);
+
+    internal bool ForgesFor(params (Guid Id, string? Name)[] subjects) => Matches(ForgeAttestationFor, subjects);
+
+    internal bool ReplaysFor(params (Guid Id, string? Name)[] subjects) => Matches(ReplayAttestationFor, subjects);
+
+    internal bool UnencryptedFor(params (Guid Id, string? Name)[] environments) => Matches(UnencryptedChannelsFor, environments);
+
+    private static bool Matches(string? list, (Guid Id, string? Name)[] subjects) => Split(list)
+        .Any(x => subjects.Any(s => (s.Name is not null && string.Equals(x, s.Name, StringComparison.OrdinalIgnoreCase))
+            || (Guid.TryParse(x, out var id) && id == s.Id)));
 
     private static string[] Split(string? list) =>
         (list ?? "").Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

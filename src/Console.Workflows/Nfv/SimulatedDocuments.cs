@@ -5,6 +5,8 @@ public enum SimulatedOperationKind
     Snapshot = 0,
     Migration = 1,
     SnapshotDeletion = 2,
+    Restore = 3,
+    Lifecycle = 4,
 }
 
 /// <summary>
@@ -46,3 +48,32 @@ public sealed record SimulatedSnapshotArtefact(
 
 /// <summary>One trust domain's part of a simulated artefact: AES-256-GCM ciphertext under the domain's data key.</summary>
 public sealed record SimulatedArtefactPart(Guid TrustDomainId, IReadOnlyList<Guid> ComponentIds, string KeyId, byte[] Nonce, byte[] Ciphertext, byte[] Tag);
+
+/// <summary>A VNF instance the simulated infrastructure runs: where, on the state of which epoch, in which run state.</summary>
+public sealed record SimulatedInstance(
+    Guid Id, Guid VnfId, Guid EnvironmentId, long Epoch, InstanceRunState State, bool Fenced, DateTimeOffset Since, string StartedBy);
+
+/// <summary>
+/// A subject's keys as its platform holds them (the private halves never leave the infrastructure): the attestation
+/// key that signs quotes and, for environments, the sealing key migrated state is encrypted to.
+/// </summary>
+public sealed record SimulatedSubjectKeys(
+    Guid Id,
+    Console.Workflows.Attestation.AttestedSubjectKind Kind,
+    string AttestationPrivateKey,
+    string AttestationPublicKey,
+    string? SealingPrivateKey,
+    string? SealingPublicKey,
+    DateTimeOffset CreatedAt)
+{
+    /// <summary>The nonce of the last quote, which a replaying platform presents again.</summary>
+    public string? LastNonce { get; init; }
+}
+
+/// <summary>State sealed at a source for one migration: ECDH (P-256) to the target's sealing key, then AES-256-GCM.</summary>
+public sealed record SimulatedSealedState(
+    Guid Id, Guid VnfId, Guid SourceInstanceId, long Epoch, Guid TargetEnvironmentId, string SealedToKeyId,
+    byte[] EphemeralPublicKey, byte[] Nonce, byte[] Ciphertext, byte[] Tag, string Digest, DateTimeOffset SealedAt);
+
+/// <summary>A lifecycle operation carried out on an instance, keyed by the caller's operation id (idempotency).</summary>
+public sealed record SimulatedLifecycleOperation(Guid Id, Guid InstanceId, LifecycleOperation Operation, DateTimeOffset At);

@@ -12,37 +12,18 @@ namespace Console.Workflows.Nfv;
 /// <summary>
 /// The default <see cref="INfvInfrastructure"/>: a simulated NFV orchestrator that keeps its placements, operations and
 /// snapshot artefacts in PostgreSQL, takes realistic time per operation and can be told by configuration
-/// (<see cref="NfvSimulatorOptions"/>) to fail operations, fail attestation or present stale evidence.
+/// (<see cref="NfvSimulatorOptions"/>) to fail operations, present tampered, stale, forged or replayed evidence, or
+/// report an unencrypted transfer channel. It also runs the VNF instances (epoch, run state, fenced) and holds each
+/// subject's attestation and sealing keys, as a platform's TPM would.
 /// A real orchestrator adapter (OSM, ONAP, a Kubernetes operator) implements the same port with the same contract:
 /// idempotent on the operation id, failures as <see cref="InfrastructureException"/>.
 /// </summary>
-public sealed class SimulatedNfvInfrastructure(
+public sealed partial class SimulatedNfvInfrastructure(
     IDocumentStore store,
     TimeProvider time,
     IOptionsMonitor<NfvSimulatorOptions> options,
     ILogger<SimulatedNfvInfrastructure> logger) : INfvInfrastructure
 {
-    public async Task<AttestationReport> AttestAsync(Guid environmentId, string nonce, CancellationToken ct)
-    {
-        var settings = options.CurrentValue;
-        await using var session = store.QuerySession();
-        var environment = await session.LoadAsync<ExecutionEnvironment>(environmentId, ct)
-            ?? throw new InfrastructureException($"The infrastructure knows no execution environment {environmentId}.");
-
-        // Gathering a quote from the platform's TPM is quicker than moving a workload, but not instant.
-        await Task.Delay(OperationDelay(settings) / 4, time, ct);
-
-        var issuedAt = time.GetUtcNow() - settings.AttestationAge;
-        if (settings.AttestationFailsFor(environment.Id, environment.Name))
-            return new AttestationReport(environment.Id, false, environment.TrustLevel, nonce, issuedAt,
-                $"{environment.Name}: the platform's measurements do not match the reference values (simulated failure).");
-        if (environment.AttestationStatus != AttestationStatus.Attested)
-            return new AttestationReport(environment.Id, false, environment.TrustLevel, nonce, issuedAt,
-                $"{environment.Name}: attestation status is {environment.AttestationStatus}.");
-        return new AttestationReport(environment.Id, true, environment.TrustLevel, nonce, issuedAt,
-            $"{environment.Name}: platform measurements match the reference values; trust level {environment.TrustLevel}.");
-    }
-
     public async Task<SnapshotArtefact> TakeSnapshotAsync(SnapshotOrder order, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(order);

@@ -24,6 +24,8 @@ public sealed class WorkflowHost : IAsyncDisposable
         ["Workflow:ScheduledJobPollingTime"] = "00:00:00.300",
         ["Workflow:AttestationMaxAge"] = "00:05:00",
         ["Nfv:Simulator:DelayMilliseconds"] = "40",
+        // Heartbeats off: tests that judge heartbeats send them themselves (or switch them on).
+        ["Nfv:Simulator:HeartbeatInterval"] = "00:00:00",
         // The KEK master and manifest-signing keys of test hosts, apart from a real console's.
         ["Keys:Folder"] = Path.Combine(Path.GetTempPath(), "vnf-console-test-keys"),
     };

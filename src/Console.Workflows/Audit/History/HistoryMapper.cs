@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Console.Workflows.Attestation;
 using Console.Workflows.Audit.Access;
+using Console.Workflows.Continuity;
 using Console.Workflows.Inventory;
 using Console.Workflows.Policy;
 using Console.Workflows.Requests;
@@ -54,6 +56,18 @@ public static class HistoryMapper
         ExecutionFailed e => [e.RequestId],
         ExecutionRetryRequested e => [e.RequestId],
         AccessRefused e => AccessResources.Parse(e.Resource).Select(r => r.Id),
+        ContinuityEstablished e => [e.VnfId, e.EnvironmentId],
+        StateSealed e => [e.VnfId, e.TargetEnvironmentId],
+        MigrationCommitted e => [e.VnfId, e.TargetEnvironmentId],
+        StateRestored e => [e.VnfId, e.EnvironmentId, e.RequestId, e.SnapshotId],
+        ForkDetected e => [e.VnfId, e.EnvironmentId],
+        TrustRelationshipDeclared e => [e.VerifierVnfId, e.SubjectVnfId],
+        MigrationAborted e => [e.VnfId],
+        InstanceInterrupted e => [e.VnfId],
+        InstanceReattested e => [e.VnfId],
+        AttestationKeyRegistered e => [e.SubjectId],
+        ReferenceValuesRegistered e => [e.SubjectId],
+        EvidenceVerified e => [e.SubjectId],
         SignedIn or PolicyRevised => [],
         _ => GenericIds(Payload(data)),
     };
@@ -362,6 +376,76 @@ public static class HistoryMapper
                 break;
             }
 
+            // ---- state continuity and attestation ---------------------------------------------------------------
+            case ContinuityEstablished e:
+                row.By(e.By, null, e.At).ConcerningVnf(book.Find(e.VnfId, HistorySubjectKind.Vnf), e.VnfId).ConcerningEnvironment(book.Find(e.EnvironmentId, HistorySubjectKind.Environment), e.EnvironmentId);
+                row.Summary = $"State continuity of {VnfName(book, e.VnfId)} established: instance {Short(e.InstanceId)} in {book.NameOf(e.EnvironmentId) ?? "its environment"} holds the lease of epoch {e.Epoch}.";
+                break;
+
+            case StateSealed e:
+                row.By(e.By, null, e.At).ConcerningVnf(book.Find(e.VnfId, HistorySubjectKind.Vnf), e.VnfId).ConcerningEnvironment(book.Find(e.TargetEnvironmentId, HistorySubjectKind.Environment), e.TargetEnvironmentId);
+                row.Summary = $"State of {VnfName(book, e.VnfId)} sealed under epoch {e.Epoch} for migration to {book.NameOf(e.TargetEnvironmentId) ?? "another environment"}, encrypted to key {e.SealedToKeyId}.";
+                row.Details = $"Sealed state digest {e.SealedDigest}; source instance {e.SourceInstanceId:D}; migration {e.OperationId:D}.";
+                break;
+
+            case MigrationCommitted e:
+                row.By(e.By, null, e.At).ConcerningVnf(book.Find(e.VnfId, HistorySubjectKind.Vnf), e.VnfId).ConcerningEnvironment(book.Find(e.TargetEnvironmentId, HistorySubjectKind.Environment), e.TargetEnvironmentId);
+                row.Summary = $"Migration of {VnfName(book, e.VnfId)} committed: epoch {e.FromEpoch} → {e.NewEpoch}; instance {Short(e.TargetInstanceId)} holds the lease, instance {Short(e.SourceInstanceId)} is fenced.";
+                break;
+
+            case MigrationAborted e:
+                row.By(e.By, null, e.At).ConcerningVnf(book.Find(e.VnfId, HistorySubjectKind.Vnf), e.VnfId);
+                row.Summary = $"Migration of {VnfName(book, e.VnfId)} abandoned at epoch {e.Epoch}; the source keeps its lease: {e.Reason}";
+                row.Details = e.Reason;
+                break;
+
+            case StateRestored e:
+                row.By(e.By, null, e.At).Concerning(book.Find(e.RequestId, HistorySubjectKind.Request), e.RequestId);
+                row.ConcerningVnf(book.Find(e.VnfId, HistorySubjectKind.Vnf), e.VnfId).ConcerningEnvironment(book.Find(e.EnvironmentId, HistorySubjectKind.Environment), e.EnvironmentId);
+                row.Summary = $"{VnfName(book, e.VnfId)} rolled back to the snapshot of epoch {e.SnapshotEpoch}; it runs as the new epoch {e.NewEpoch} (was {e.FromEpoch}); instance {Short(e.InstanceId)} awaits re-attestation.";
+                break;
+
+            case InstanceInterrupted e:
+                row.By(e.By, null, e.At).ConcerningVnf(book.Find(e.VnfId, HistorySubjectKind.Vnf), e.VnfId);
+                row.Summary = $"Instance {Short(e.InstanceId)} of {VnfName(book, e.VnfId)} interrupted ({e.Interruption}); not trusted until re-attested.";
+                break;
+
+            case InstanceReattested e:
+                row.By(e.By, null, e.At).ConcerningVnf(book.Find(e.VnfId, HistorySubjectKind.Vnf), e.VnfId);
+                row.Summary = $"Instance {Short(e.InstanceId)} of {VnfName(book, e.VnfId)} re-attested on epoch {e.Epoch}; its trust relationships hold again.";
+                row.Details = e.Evidence;
+                break;
+
+            case ForkDetected e:
+                row.By(e.By, null, e.At).ConcerningVnf(book.Find(e.VnfId, HistorySubjectKind.Vnf), e.VnfId).ConcerningEnvironment(book.Find(e.EnvironmentId, HistorySubjectKind.Environment), e.EnvironmentId);
+                row.Summary = $"Fork detected on {VnfName(book, e.VnfId)}: instance {Short(e.InstanceId)} in {book.NameOf(e.EnvironmentId) ?? "an environment"} reported epoch {e.ReportedEpoch} (current {e.CurrentEpoch}); it was fenced. {e.Detail}";
+                row.Details = e.Detail;
+                break;
+
+            case TrustRelationshipDeclared e:
+                row.By(e.By, null, e.At).ConcerningVnf(book.Find(e.VerifierVnfId, HistorySubjectKind.Vnf), e.VerifierVnfId);
+                row.Summary = $"{VnfName(book, e.VerifierVnfId)} verifies {VnfName(book, e.SubjectVnfId)}: {e.Purpose}.";
+                break;
+
+            case AttestationKeyRegistered e:
+                row.By(e.By, null, e.At).ConcerningEnvironment(book.Find(e.SubjectId, HistorySubjectKind.Environment));
+                row.Summary = $"Attestation key {e.KeyId} registered for {Subject(book, e.SubjectId, e.SubjectKind)}.";
+                break;
+
+            case ReferenceValuesRegistered e:
+                row.By(e.By, null, e.At).ConcerningEnvironment(book.Find(e.SubjectId, HistorySubjectKind.Environment));
+                row.Summary = $"{Count(e.Measurements.Count, "reference value")} registered for {book.NameOf(e.SubjectId) ?? $"subject {Short(e.SubjectId)}"}.";
+                row.Details = e.Reason;
+                break;
+
+            case EvidenceVerified e:
+                row.By(e.By, null, e.At).ConcerningEnvironment(book.Find(e.SubjectId, HistorySubjectKind.Environment));
+                row.Summary = e.Accepted
+                    ? $"Attestation evidence of {book.NameOf(e.SubjectId) ?? $"subject {Short(e.SubjectId)}"} accepted: {e.Detail}"
+                    : $"Attestation evidence of {book.NameOf(e.SubjectId) ?? $"subject {Short(e.SubjectId)}"} refused ({e.Refusal}): {e.Detail}";
+                row.Details = e.Detail;
+                break;
+
             // ---- policy and access ----------------------------------------------------------------------------
             case PolicyRevised e:
                 row.By(e.By, null, e.At);
@@ -484,6 +568,13 @@ public static class HistoryMapper
                 .Where(id => id != Guid.Empty);
 
     private static IEnumerable<Guid> Ids(params Guid?[] ids) => ids.OfType<Guid>();
+
+    private static string VnfName(HistorySubjectBook book, Guid vnfId) => book.NameOf(vnfId) ?? $"VNF {Short(vnfId)}";
+
+    private static string Subject(HistorySubjectBook book, Guid id, AttestedSubjectKind kind) =>
+        book.NameOf(id) ?? (kind == AttestedSubjectKind.Environment ? $"environment {Short(id)}" : $"instance {Short(id)}");
+
+    private static string Short(Guid id) => id.ToString("D")[..8];
 
     private static string Describe(RequestContent content) => content.Kind switch
     {

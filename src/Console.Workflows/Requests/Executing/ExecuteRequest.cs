@@ -51,6 +51,12 @@ public static class ExecutionDecider
     public static Guid OperationId(Guid requestId, int attempt) =>
         NameBasedGuid.From($"vnf-console/operation/{requestId:D}/{attempt.ToString(CultureInfo.InvariantCulture)}");
 
+    /// <summary>The id of the instance a migration or restore starts (one per operation, so a resumed attempt finds it).</summary>
+    public static Guid InstanceIdFor(Guid operationId) => NameBasedGuid.From($"vnf-console/instance/{operationId:D}");
+
+    /// <summary>Whether a migration moves the whole VNF (and so its instance and persistent state), not selected components.</summary>
+    public static bool MovesWholeVnf(ChangeRequest state, Vnf vnf) => MigrationEvent(state, vnf, DateTimeOffset.MinValue) is VnfMoved;
+
     /// <summary>The id of the snapshot a snapshot request creates (one per request, whatever the attempt).</summary>
     public static Guid SnapshotIdFor(Guid requestId) => NameBasedGuid.From($"vnf-console/snapshot/{requestId:D}");
 

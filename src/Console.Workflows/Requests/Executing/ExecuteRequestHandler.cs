@@ -1,5 +1,7 @@
-using System.Security.Cryptography;
+using Console.Workflows.Attestation;
+using Console.Workflows.Attestation.Verifying;
 using Console.Workflows.Common;
+using Console.Workflows.Continuity.Tracking;
 using Console.Workflows.Inventory;
 using Console.Workflows.Nfv;
 using Console.Workflows.Policy;
@@ -75,6 +77,9 @@ public static class ExecuteRequestHandler
         IKeyStore keys,
         IManifestSigner signer,
         SecureDeletion deletion,
+        IAttestationService attestation,
+        IContinuityService continuity,
+        ISnapshotRestoreGuard restoreGuard,
         ILogger<ExecuteRequest> logger,
         CancellationToken ct)
     {
@@ -95,13 +100,15 @@ public static class ExecuteRequestHandler
             return;
         }
 
-        if (!await AttestAsync(store, infrastructure, request, attempt, vnf, policy, snapshot, time, options, ct))
+        var attested = await AttestAsync(store, attestation, request, attempt, vnf, policy, snapshot, time, options, ct);
+        if (attested is null)
             return;
 
         try
         {
             var protection = new SnapshotServices(keys, signer, deletion);
-            await OperateAndCompleteAsync(store, infrastructure, protection, request, attempt, vnf, time, ct);
+            var states = new ContinuityServices(continuity, attestation, restoreGuard, store, time);
+            await OperateAndCompleteAsync(store, infrastructure, protection, states, attested, request, attempt, vnf, time, ct);
         }
         catch (Exception ex) when (ex is InfrastructureException or KeyUnavailableException or ExecutionRefusedException)
         {
@@ -154,43 +161,57 @@ public static class ExecuteRequestHandler
         return (vnf, policy, snapshot);
     }
 
-    /// <summary>Asks for fresh evidence bound to a new nonce, judges it against the current policy and records it.</summary>
-    private static async Task<bool> AttestAsync(
-        IDocumentStore store, INfvInfrastructure infrastructure, ChangeRequest request, int attempt, Vnf? vnf,
+    /// <summary>
+    /// Asks the environment for a quote over a fresh nonce, has the console verify it (signature, nonce, freshness,
+    /// measurements; recorded on the environment's attestation stream), then judges the environment's trust level
+    /// against the current policy and records the outcome on the request. Null when the attestation did not pass.
+    /// </summary>
+    private static async Task<AttestationOutcome?> AttestAsync(
+        IDocumentStore store, IAttestationService attestation, ChangeRequest request, int attempt, Vnf? vnf,
         ApprovalPolicy policy, Snapshot? snapshot, TimeProvider time, RequestWorkflowOptions options, CancellationToken ct)
     {
-        var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-        AttestationReport report;
+        var environmentId = ExecutionDecider.EnvironmentToAttest(request);
+        AttestationOutcome outcome;
+        ExecutionEnvironment? environment;
         try
         {
-            report = await infrastructure.AttestAsync(ExecutionDecider.EnvironmentToAttest(request), nonce, ct);
+            outcome = await attestation.VerifyAsync(AttestedSubjectKind.Environment, environmentId, vnf?.Id, ct);
+            await using var query = store.QuerySession();
+            environment = await query.LoadAsync<ExecutionEnvironment>(environmentId, ct);
         }
         catch (InfrastructureException ex)
         {
             await FailAsync(store, request.Id, attempt, "The environment could not be attested: " + ex.Message, time, ct);
-            return false;
+            return null;
         }
 
+        // The trust level is the inventory's; the evidence says whether the platform is the one registered, unaltered.
+        var quote = outcome.Evidence?.Quote;
+        var report = new AttestationReport(environmentId, outcome.Accepted, environment?.TrustLevel ?? TrustLevel.Untrusted,
+            quote?.Nonce ?? "", quote?.IssuedAt ?? time.GetUtcNow(), outcome.Detail);
         var components = ComponentsToJudge(request, vnf, snapshot);
         var now = time.GetUtcNow();
         var (passed, checkedEvent) = ExecutionDecider.JudgeAttestation(
-            request, report, nonce, policy.Document, components, now, options.AttestationMaxAge);
+            request, report, outcome.Nonce, policy.Document, components, now, options.AttestationMaxAge);
 
         await using var session = store.LightweightSession();
         var stream = await session.Events.FetchForWriting<ChangeRequest>(request.Id, ct);
         if (stream.Aggregate is not { } current || current.Status != RequestStatus.Executing || current.ExecutionAttempts != attempt)
-            return false;
+            return null;
         stream.AppendOne(checkedEvent);
         if (!passed)
             stream.AppendMany(ExecutionDecider.Fail(current, attempt, "Target attestation failed: " + checkedEvent.Detail, now).Events);
         await session.SaveChangesAsync(ct);
-        return passed;
+        return passed ? outcome : null;
     }
 
     private static IReadOnlyList<VnfComponent> ComponentsToJudge(ChangeRequest request, Vnf? vnf, Snapshot? snapshot)
     {
         if (request.Content.Kind == RequestKind.SnapshotDeletion && snapshot is not null)
             return [.. snapshot.Components.Select(c => new VnfComponent(c.ComponentId, c.Name, c.Sensitivity, c.TrustDomainId))];
+        // A restore or a lifecycle operation acts on the whole VNF.
+        if (vnf is not null && request.Content.ComponentIds.Count == 0)
+            return vnf.Components;
         return vnf is null ? [] : ExecutionDecider.ComponentsOf(request, vnf);
     }
 
@@ -201,8 +222,8 @@ public static class ExecuteRequestHandler
     /// receipt.
     /// </summary>
     private static async Task OperateAndCompleteAsync(
-        IDocumentStore store, INfvInfrastructure infrastructure, SnapshotServices snapshots, ChangeRequest request, int attempt,
-        Vnf? vnf, TimeProvider time, CancellationToken ct)
+        IDocumentStore store, INfvInfrastructure infrastructure, SnapshotServices snapshots, ContinuityServices states,
+        AttestationOutcome attested, ChangeRequest request, int attempt, Vnf? vnf, TimeProvider time, CancellationToken ct)
     {
         var content = request.Content;
         var operationId = ExecutionDecider.OperationId(request.Id, attempt);
@@ -216,6 +237,8 @@ public static class ExecuteRequestHandler
             {
                 var snapshotId = ExecutionDecider.SnapshotIdFor(request.Id);
                 var components = ExecutionDecider.ComponentsOf(request, vnf ?? throw new InvalidOperationException("A snapshot has a VNF."));
+                // The snapshot's manifest records the epoch of the state it holds.
+                await states.Continuity.EnsureEstablishedAsync(content.VnfId, ct);
                 using (var dataKeys = await SnapshotProtection.CreateDataKeysAsync(snapshots.Keys, snapshotId, components, ct))
                 {
                     artefact = await infrastructure.TakeSnapshotAsync(new SnapshotOrder(
@@ -228,11 +251,22 @@ public static class ExecuteRequestHandler
                 break;
             }
 
+            case RequestKind.Migration when vnf is not null && ExecutionDecider.MovesWholeVnf(request, vnf):
+                // The whole VNF, and with it its instance and persistent state: through sealed epochs.
+                result = $"Migrated: {await ContinuityExecution.MigrateAsync(infrastructure, states, request, operationId, attested, ct)}.";
+                break;
             case RequestKind.Migration:
+                // Selected components move; the VNF's instance, its state and its epoch stay where they are.
                 var migration = await infrastructure.MigrateAsync(new MigrationOrder(
                     operationId, content.VnfId, content.ComponentIds, content.SourceEnvironmentId,
                     content.TargetEnvironmentId ?? throw new InvalidOperationException("A migration has a target.")), ct);
                 result = $"Migrated: {migration.Detail}.";
+                break;
+            case RequestKind.Restore:
+                result = await ContinuityExecution.RestoreAsync(infrastructure, states, request, operationId, ct);
+                break;
+            case var kind when kind.IsLifecycle():
+                result = await ContinuityExecution.LifecycleAsync(infrastructure, states, request, operationId, ct);
                 break;
             case RequestKind.SnapshotDeletion:
             {

@@ -71,15 +71,13 @@ public static class SnapshotProtection
     }
 
     /// <summary>
-    /// The epoch of the VNF's persistent state, as far as the console knows it until state epochs are recorded on the
-    /// VNF itself: 1 when registered, one more for each completed migration (each move hands the state on).
+    /// The epoch of the VNF's persistent state now: its continuity's current epoch (1 while the console has not
+    /// established the VNF's continuity, i.e. the state it was deployed with).
     /// </summary>
     public static async Task<long> StateEpochAsync(IQuerySession session, Guid vnfId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(session);
-        var migrations = await session.Query<ChangeRequest>()
-            .Where(r => r.Content.VnfId == vnfId && r.Content.Kind == RequestKind.Migration && r.Status == RequestStatus.Completed)
-            .CountAsync(ct);
-        return 1 + migrations;
+        var continuity = await session.LoadAsync<Continuity.VnfContinuity>(Continuity.VnfContinuity.StreamIdFor(vnfId), ct);
+        return continuity?.Epoch ?? 1;
     }
 }

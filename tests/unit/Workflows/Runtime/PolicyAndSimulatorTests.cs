@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Console.UnitTests.Infrastructure;
+using Console.Workflows.Attestation;
 using Console.Workflows.Common;
 using Console.Workflows.Inventory;
 using Console.Workflows.Nfv;
@@ -68,28 +69,30 @@ public sealed class PolicyAndSimulatorTests(WorkflowFixture fixture) : IClassFix
     }
 
     [Fact]
-    public async Task Simulator_Attestation_EchoesTheNonce_AndFailsForConfiguredEnvironments()
+    public async Task Simulator_Quote_EchoesTheNonce_IsSignedByTheEnrolledKey_AndChangesAMeasurementForConfiguredEnvironments()
     {
         var s = await RuntimeScenario.CreateAsync(Host.Store);
         var infrastructure = Host.Services.GetRequiredService<INfvInfrastructure>();
 
-        var good = await infrastructure.AttestAsync(s.DcA, "nonce-1", Ct);
+        var enrolment = (await infrastructure.EnrolmentAsync(AttestedSubjectKind.Environment, s.DcA, Ct)).ShouldNotBeNull();
+        var registration = new AttestationRegistration(s.DcA, AttestedSubjectKind.Environment, enrolment.KeyId, enrolment.PublicKey, enrolment.ReferenceValues);
+        var good = await infrastructure.QuoteAsync(AttestedSubjectKind.Environment, s.DcA, "nonce-1", Ct);
         Host.Set("Nfv:Simulator:FailAttestationFor", $"DC A {s.Suffix}");
-        AttestationReport bad;
+        AttestationEvidence bad;
         try
         {
-            bad = await infrastructure.AttestAsync(s.DcA, "nonce-2", Ct);
+            bad = await infrastructure.QuoteAsync(AttestedSubjectKind.Environment, s.DcA, "nonce-2", Ct);
         }
         finally
         {
             Host.Set("Nfv:Simulator:FailAttestationFor", "");
         }
 
-        good.Attested.ShouldBeTrue();
-        good.Nonce.ShouldBe("nonce-1");
-        good.TrustLevel.ShouldBe(TrustLevel.High);
-        good.IssuedAt.ShouldBeInRange(DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddSeconds(1));
-        bad.Attested.ShouldBeFalse();
-        bad.Nonce.ShouldBe("nonce-2");
+        good.Quote.Nonce.ShouldBe("nonce-1");
+        good.Quote.IssuedAt.ShouldBeInRange(DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddSeconds(1));
+        EvidenceVerifier.Verify(good, s.DcA, "nonce-1", registration, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5)).Accepted.ShouldBeTrue();
+        bad.Quote.Nonce.ShouldBe("nonce-2");
+        var refused = EvidenceVerifier.Verify(bad, s.DcA, "nonce-2", registration, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5));
+        refused.Refusal.ShouldBe(EvidenceRefusal.MeasurementMismatch);
     }
 }

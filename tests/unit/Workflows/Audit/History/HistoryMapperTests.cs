@@ -242,6 +242,9 @@ public sealed class HistoryMapperTests
     [InlineData(typeof(VnfMoved), HistoryCategory.Inventory)]
     [InlineData(typeof(PolicyRevised), HistoryCategory.Policy)]
     [InlineData(typeof(SignedIn), HistoryCategory.Access)]
+    [InlineData(typeof(Console.Workflows.Continuity.ForkDetected), HistoryCategory.Continuity)]
+    [InlineData(typeof(Console.Workflows.Continuity.StateRestored), HistoryCategory.Continuity)]
+    [InlineData(typeof(Console.Workflows.Attestation.EvidenceVerified), HistoryCategory.Attestation)]
     [InlineData(typeof(RequestEscalatedForTest), HistoryCategory.Other)]
     public void CategoryOf_EventType_FollowsItsCapabilityAndPhase(Type type, HistoryCategory expected) =>
         HistoryMapper.CategoryOf(type).ShouldBe(expected);

@@ -1,0 +1,61 @@
+using System.Security.Cryptography;
+using Console.Workflows.Attestation.Enrolling;
+using Console.Workflows.Continuity;
+using Console.Workflows.Nfv;
+using Console.Workflows.Requests;
+using Marten;
+using Microsoft.Extensions.Logging;
+
+namespace Console.Workflows.Attestation.Verifying;
+
+/// <summary>The console's judgement of one piece of evidence, with the evidence itself (null when none came).</summary>
+/// <param name="Nonce">The nonce the console sent for this verification.</param>
+public sealed record AttestationOutcome(Guid SubjectId, string Nonce, bool Accepted, EvidenceRefusal? Refusal, string Detail, AttestationEvidence? Evidence)
+{
+    /// <summary>The digest the subject quoted for <paramref name="register"/>, if its evidence was accepted.</summary>
+    public string? AcceptedMeasurement(string register) =>
+        Accepted ? Evidence?.Quote.Measurements.FirstOrDefault(m => m.Register == register)?.Digest : null;
+}
+
+/// <summary>
+/// Asks a subject for a quote over a fresh nonce, verifies it against the subject's registration, and records every
+/// verification (accepted or refused with its reason) as <see cref="EvidenceVerified"/> on the subject's stream.
+/// </summary>
+public interface IAttestationService
+{
+    /// <param name="vnfId">The VNF an instance belongs to, so that a refusal is listed with it.</param>
+    Task<AttestationOutcome> VerifyAsync(AttestedSubjectKind kind, Guid subjectId, Guid? vnfId, CancellationToken ct);
+}
+
+public sealed class AttestationService(
+    IDocumentStore store,
+    INfvInfrastructure infrastructure,
+    TimeProvider time,
+    RequestWorkflowOptions options,
+    ILogger<AttestationService> logger) : IAttestationService
+{
+    public const string By = "system:attestation";
+
+    public async Task<AttestationOutcome> VerifyAsync(AttestedSubjectKind kind, Guid subjectId, Guid? vnfId, CancellationToken ct)
+    {
+        var registration = await SubjectEnrolment.EnsureEnrolledAsync(store, infrastructure, time, kind, subjectId, ct);
+        var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        var evidence = await infrastructure.QuoteAsync(kind, subjectId, nonce, ct);
+        var now = time.GetUtcNow();
+        var verdict = EvidenceVerifier.Verify(evidence, subjectId, nonce, registration?.Registration, now, options.AttestationMaxAge);
+
+        var verified = new EvidenceVerified(
+            subjectId, nonce, evidence.KeyId, evidence.Quote.IssuedAt, verdict.Accepted, verdict.Refusal, verdict.Detail, By, now);
+        await using (var session = store.LightweightSession())
+        {
+            session.Events.Append(subjectId, verified);
+            if (!verdict.Accepted)
+                session.Store(SecurityAlert.From(verified, kind, vnfId));
+            await session.SaveChangesAsync(ct);
+        }
+
+        if (!verdict.Accepted)
+            logger.LogWarning("Evidence of {Kind} {SubjectId} refused ({Refusal}): {Detail}", kind, subjectId, verdict.Refusal, verdict.Detail);
+        return new AttestationOutcome(subjectId, nonce, verdict.Accepted, verdict.Refusal, verdict.Detail, evidence);
+    }
+}

@@ -1,0 +1,29 @@
+using Console.Workflows.Attestation;
+
+namespace Console.Workflows.Continuity;
+
+/// <summary>
+/// One alert for security officers, stored in the same transaction as the event it reports: a fork or roll-back
+/// attempt (<see cref="ForkDetected"/>) or refused evidence (<see cref="EvidenceVerified"/> with Accepted=false).
+/// </summary>
+public sealed record SecurityAlert(
+    Guid Id, SecurityAlertKind Kind, Guid? VnfId, Guid SubjectId, AttestedSubjectKind? SubjectKind, string? Reason, string Detail, DateTimeOffset At)
+{
+    public static SecurityAlert From(ForkDetected e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return new(Guid.NewGuid(), SecurityAlertKind.ForkDetected, e.VnfId, e.InstanceId, AttestedSubjectKind.VnfInstance,
+            e.Detail.StartsWith("A fenced copy", StringComparison.Ordinal) ? "FencedCopy"
+            : e.ReportedEpoch < e.CurrentEpoch ? "StaleEpoch"
+            : e.ReportedEpoch > e.CurrentEpoch ? "UnissuedEpoch"
+            : "SecondInstance",
+            $"{e.Detail} Instance {e.InstanceId:D} reported epoch {e.ReportedEpoch}; the VNF is at epoch {e.CurrentEpoch}. The copy was fenced.",
+            e.At);
+    }
+
+    public static SecurityAlert From(EvidenceVerified e, AttestedSubjectKind kind, Guid? vnfId)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return new(Guid.NewGuid(), SecurityAlertKind.EvidenceRefused, vnfId, e.SubjectId, kind, e.Refusal?.ToString(), e.Detail, e.At);
+    }
+}

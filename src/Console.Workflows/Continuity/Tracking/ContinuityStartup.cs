@@ -1,0 +1,58 @@
+using Console.Workflows.Attestation.Enrolling;
+using Console.Workflows.Continuity.Seeding;
+using Console.Workflows.Inventory;
+using Console.Workflows.Nfv;
+using Marten;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Console.Workflows.Continuity.Tracking;
+
+/// <summary>
+/// At start-up, in the background: enrols every environment without an attestation registration, establishes the
+/// continuity of every VNF the console does not track yet from the instance the infrastructure runs, and declares
+/// the demo trust relationships when the demo inventory is there. Every step is idempotent.
+/// </summary>
+internal sealed class ContinuityStartup(
+    IDocumentStore store, INfvInfrastructure infrastructure, IContinuityService continuity, TimeProvider time,
+    ILogger<ContinuityStartup> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            var enrolled = await SubjectEnrolment.EnrolEnvironmentsAsync(store, infrastructure, time, stoppingToken);
+            var established = await EstablishAllAsync(store, continuity, stoppingToken);
+            var declared = await TrustRelationshipSeed.EnsureDeclaredAsync(store, continuity, stoppingToken);
+            if (enrolled + established + declared > 0)
+                logger.LogInformation(
+                    "Continuity start-up: {Enrolled} environment(s) enrolled, {Established} VNF(s) established, {Declared} trust relationship(s) declared",
+                    enrolled, established, declared);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            logger.LogError(ex, "Continuity start-up could not finish; it runs again at the next start, and executions establish what they need");
+        }
+    }
+
+    /// <summary>Establishes the continuity of every VNF of the inventory that has none yet.</summary>
+    public static async Task<int> EstablishAllAsync(IDocumentStore store, IContinuityService continuity, CancellationToken ct)
+    {
+        IReadOnlyList<Guid> vnfs;
+        IReadOnlyList<Guid> tracked;
+        await using (var query = store.QuerySession())
+        {
+            vnfs = await query.Query<Vnf>().Select(v => v.Id).ToListAsync(ct);
+            tracked = await query.Query<VnfContinuity>().Select(c => c.VnfId).ToListAsync(ct);
+        }
+
+        var established = 0;
+        foreach (var vnf in vnfs.Except(tracked))
+        {
+            if (await continuity.EnsureEstablishedAsync(vnf, ct) is not null)
+                established++;
+        }
+
+        return established;
+    }
+}
