@@ -74,7 +74,12 @@ public sealed class ConsoleApp : IAsyncLifetime
         start.Environment["Serilog__MinimumLevel__Default"] = "Warning";
         start.Environment["Workflow__DurabilityMode"] = "Solo";
         start.Environment["Keys__Folder"] = _keyFolder;
-        start.Environment["Audit__SigningKeyFile"] = Path.Combine(_keyFolder, "audit-checkpoint-key.pem");
+        // A configured checkpoint key must exist (only the default location is generated): make one, as an operator would.
+        Directory.CreateDirectory(_keyFolder);
+        var checkpointKey = Path.Combine(_keyFolder, "audit-checkpoint-key.pem");
+        using (var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256))
+            await File.WriteAllTextAsync(checkpointKey, key.ExportECPrivateKeyPem());
+        start.Environment["Audit__SigningKeyFile"] = checkpointKey;
 
         _process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         _process.OutputDataReceived += (_, e) => Append(e.Data);
