@@ -456,26 +456,17 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
             released_at, superseded_at, (select keep from policy)
             """;
         var pageOf = $"order by {order} {direction} nulls last, id {direction} limit {pageSize} offset {(long)page * pageSize}";
-        // Small materialised sets (overdue should be empty) are counted in the same statement: one row always comes
-        // back with the count, and the page's columns are null when the page is empty.
+        // Small materialised sets (overdue should be empty) are counted in the same statement, on every row of the page.
         batch.Add(
-            request.Kind == SnapshotListKind.Overdue
-                ? $"""
-                  with policy as ({KeepLastGoodSql}), rows as materialized ({source}),
-                       page as (select {Columns} from rows s {pageOf})
-                  select page.*, (select count(*) from rows) from (select 1) one left join page on true
-                  """
-                : $"""
-                  with policy as ({KeepLastGoodSql}), rows as {(materialize ? "materialized" : "not materialized")} ({source})
-                  select {Columns} from rows s {pageOf}
-                  """,
+            $"""
+            with policy as ({KeepLastGoodSql}), rows as {(materialize ? "materialized" : "not materialized")} ({source})
+            select {Columns}{(request.Kind == SnapshotListKind.Overdue ? ", (select count(*) from rows)" : "")} from rows s {pageOf}
+            """,
             parameters,
             reader =>
             {
                 if (reader.FieldCount > 22)
                     countedWithRows = reader.GetInt64(22);
-                if (reader.IsDBNull(0))
-                    return;
                 keepLastGood = reader.GetBoolean(21);
                 var pin = reader.GetBoolean(9) ? HoldAt(reader, 10) : null;
                 var hold = reader.GetBoolean(14) ? HoldAt(reader, 15) : null;
@@ -487,6 +478,14 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
                     retention.ExpiresAt, retention.NotNeededAt, NullableTime(reader, 7), retention.IsLastGood, pin, hold, null), retention));
             });
         await RunAsync(batch, ct);
+        // An empty page says nothing of the count when it lies beyond the end; count then (only a page past the end).
+        if (request.Kind == SnapshotListKind.Overdue && facts.Count == 0 && page > 0)
+        {
+            var recount = new Batch();
+            recount.Add($"with policy as ({KeepLastGoodSql}) select count(*) from ({source}) s", [.. parameters.Select(p => p.Clone())],
+                reader => countedWithRows = reader.GetInt64(0));
+            await RunAsync(recount, ct);
+        }
 
         // What keeps each one is judged once the policy's rule is known.
         var rows = facts.Select(f => f.Row with { Protection = DashboardRules.ProtectionOf(f.Facts, now, keepLastGood) }).ToList();
@@ -688,6 +687,9 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
             command.BatchCommands.Add(statement);
         }
 
+        // The same few statements run every refresh: prepared once per pooled connection, PostgreSQL plans them once
+        // instead of on every call (planning cost more than running most of them).
+        await command.PrepareAsync(ct);
         await using var reader = await command.ExecuteReaderAsync(ct);
         for (var i = 0; i < batch.Statements.Count; i++)
         {

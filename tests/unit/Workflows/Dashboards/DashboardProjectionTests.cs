@@ -233,6 +233,11 @@ public sealed class DashboardProjectionTests(DashboardProjectionTests.WithRandom
                 break;
         }
 
+        // A page past the end is empty and still knows the total.
+        var beyond = await reader.ListSnapshotsAsync(request with { Page = 1000, PageSize = 7 }, Ct);
+        beyond.Items.ShouldBeEmpty();
+        beyond.TotalCount.ShouldBe(expectedIds.Count, $"{request.Kind} total past the end");
+
         seen.Select(r => r.Id).ShouldBe(expectedIds, ignoreOrder: true, $"{request.Kind} rows");
         var keys = seen.Select(r => request.SortBy switch
         {
