@@ -48,7 +48,10 @@ public sealed class AttestationService(
             subjectId, nonce, evidence.KeyId, evidence.Quote.IssuedAt, verdict.Accepted, verdict.Refusal, verdict.Detail, By, now);
         await using (var session = store.LightweightSession())
         {
-            session.Events.Append(subjectId, verified);
+            // Every execution in an environment records its verdict on the environment's one stream: take the stream's
+            // row lock so that concurrent executions queue here for a moment instead of failing on the version check.
+            var stream = await session.Events.FetchForExclusiveWriting<AttestationSubject>(subjectId, ct);
+            stream.AppendOne(verified);
             if (!verdict.Accepted)
                 session.Store(SecurityAlert.From(verified, kind, vnfId));
             await session.SaveChangesAsync(ct);
