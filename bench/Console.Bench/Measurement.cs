@@ -17,6 +17,11 @@ public sealed class Measurement(string name)
 
     public double PerSecond => Count / Wall.TotalSeconds;
 
+    public double Max => _milliseconds.Count == 0 ? double.NaN : _milliseconds.Max();
+
+    /// <summary>How many calls took longer than <paramref name="milliseconds"/>.</summary>
+    public int Over(double milliseconds) => _milliseconds.Count(m => m > milliseconds);
+
     public double Percentile(double p)
     {
         if (_milliseconds.Count == 0)

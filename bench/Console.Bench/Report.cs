@@ -13,12 +13,12 @@ public static class Report
             $"{Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, simulated NFV operations take " +
             $"{options.OperationMilliseconds} ms",
             "",
-            $"{"scenario",-40} {"n",6} {"ops/s",8} {"p50 ms",8} {"p95 ms",8} {"p99 ms",8} {"refused",8}",
+            $"{"scenario",-40} {"n",6} {"ops/s",8} {"p50 ms",8} {"p95 ms",8} {"p99 ms",8} {"max ms",9} {">1 s",6} {"refused",8}",
         };
         foreach (var m in new[] { r.Submit, r.ApprovePartial, r.ApproveCompleting, r.BareOneEvent, r.BareTwoEvents })
         {
             lines.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{m.Name,-40} {m.Count,6} {m.PerSecond,8:F0} {m.Percentile(50),8:F2} {m.Percentile(95),8:F2} {m.Percentile(99),8:F2} {m.Failures,8}"));
+                $"{m.Name,-40} {m.Count,6} {m.PerSecond,8:F0} {m.Percentile(50),8:F2} {m.Percentile(95),8:F2} {m.Percentile(99),8:F2} {m.Max,9:F0} {m.Over(1000),6} {m.Failures,8}"));
         }
 
         var approvals = r.ApprovePartial.Count + r.ApproveCompleting.Count;
