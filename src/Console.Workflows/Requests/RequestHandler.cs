@@ -39,8 +39,24 @@ internal static class RequestHandler
     public static async Task StartExecutionIfApprovedAsync(Guid requestId, Decision decision, IMessageContext bus)
     {
         if (decision.Events.OfType<RequestApproved>().Any())
-            await bus.SendAsync(new ExecuteRequest(requestId, 1));
+            await HandOverAsync(new ExecuteRequest(requestId, 1), bus);
     }
+
+    /// <summary>
+    /// Hands an execution to the durable schedule rather than straight to the execution queue. Either way it is stored
+    /// in the command's transaction; but a straight hand-off waits after the commit for room in the queue's buffer,
+    /// and with a backlog of executions (each takes as long as the infrastructure does) the person approving would wait
+    /// for one of them to finish. From the schedule, the durability agent moves it to the queue within a polling
+    /// interval (<see cref="RequestWorkflowOptions.ScheduledJobPollingTime"/>).
+    /// </summary>
+    public static ValueTask HandOverAsync(ExecuteRequest execution, IMessageContext bus)
+    {
+        ArgumentNullException.ThrowIfNull(bus);
+        return bus.ScheduleAsync(execution, ExecutionHandOverDelay);
+    }
+
+    /// <summary>Far enough ahead that the envelope is stored as scheduled, not delivered at once.</summary>
+    public static readonly TimeSpan ExecutionHandOverDelay = TimeSpan.FromMilliseconds(200);
 
     /// <summary>What a submission or amendment is judged against: the inventory and the policy in force now.</summary>
     public static async Task<(SubmissionFacts? Facts, Refusal? Refusal)> LoadFactsAsync(

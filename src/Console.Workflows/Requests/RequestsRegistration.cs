@@ -39,8 +39,11 @@ public sealed class RequestWorkflowOptions
     /// <summary>How many executions one node runs at once (each waits mostly on the infrastructure).</summary>
     public int ExecutionParallelism { get; set; } = 4;
 
-    /// <summary>How often stored scheduled messages (request expiry) are polled; they arrive up to this late.</summary>
-    public TimeSpan ScheduledJobPollingTime { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// How often stored scheduled messages are polled (request expiry, and executions handed over through the schedule);
+    /// they arrive up to this late.
+    /// </summary>
+    public TimeSpan ScheduledJobPollingTime { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// Cooldowns of the quick retries of an execution attempt that throws something unexpected (default 1 s, 5 s,

@@ -23,7 +23,7 @@ public static class RetryExecutionHandler
 
         stream.AppendMany(decision.Events);
         // Stored with the retry request in one transaction, delivered after the commit.
-        await bus.SendAsync(new ExecuteRequest(request.Id, request.ExecutionAttempts + 1));
+        await RequestHandler.HandOverAsync(new ExecuteRequest(request.Id, request.ExecutionAttempts + 1), bus);
         return Outcome.Done(request.Id);
     }
 }
