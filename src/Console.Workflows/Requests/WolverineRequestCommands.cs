@@ -38,7 +38,14 @@ public sealed class WolverineRequestCommands(IMessageBus bus) : IRequestCommands
     public Task<Outcome> RetryAsync(RetryExecution command, Actor actor, CancellationToken ct = default) =>
         InvokeAsync(new RetryExecutionBy(command, actor), ct);
 
-    private async Task<Outcome> InvokeAsync(object message, CancellationToken ct)
+    private Task<Outcome> InvokeAsync(object message, CancellationToken ct) =>
+        InvokeInlineAsync(bus, message, RequestHandler.ConflictMessage, ct);
+
+    /// <summary>
+    /// Runs a command's handler inline and turns a lost optimistic-concurrency race into a Conflict refusal with
+    /// <paramref name="conflictMessage"/>; every capability's command port goes through here.
+    /// </summary>
+    internal static async Task<Outcome> InvokeInlineAsync(IMessageBus bus, object message, string conflictMessage, CancellationToken ct)
     {
         try
         {
@@ -46,7 +53,7 @@ public sealed class WolverineRequestCommands(IMessageBus bus) : IRequestCommands
         }
         catch (Exception ex) when (IsConcurrency(ex))
         {
-            return Outcome.Refused(Refusal.Because(RequestHandler.ConflictMessage, RefusalKind.Conflict));
+            return Outcome.Refused(Refusal.Because(conflictMessage, RefusalKind.Conflict));
         }
     }
 

@@ -28,8 +28,6 @@ public interface ISnapshotCommands
 /// <summary><see cref="ISnapshotCommands"/> through Wolverine: each command's handler runs inline in one transaction.</summary>
 public sealed class WolverineSnapshotCommands(IMessageBus bus) : ISnapshotCommands
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
-
     public Task<Outcome> PinAsync(PinSnapshot command, Actor actor, CancellationToken ct = default) =>
         InvokeAsync(new PinSnapshotBy(command, actor), ct);
 
@@ -45,15 +43,6 @@ public sealed class WolverineSnapshotCommands(IMessageBus bus) : ISnapshotComman
     public Task<Outcome> MarkNotNeededAsync(MarkSnapshotNotNeeded command, Actor actor, CancellationToken ct = default) =>
         InvokeAsync(new MarkSnapshotNotNeededBy(command, actor), ct);
 
-    private async Task<Outcome> InvokeAsync(object message, CancellationToken ct)
-    {
-        try
-        {
-            return await bus.InvokeAsync<Outcome>(message, ct, Timeout);
-        }
-        catch (Exception ex) when (WolverineRequestCommands.IsConcurrency(ex))
-        {
-            return Outcome.Refused(Refusal.Because(SnapshotGuards.ConflictMessage, RefusalKind.Conflict));
-        }
-    }
+    private Task<Outcome> InvokeAsync(object message, CancellationToken ct) =>
+        WolverineRequestCommands.InvokeInlineAsync(bus, message, SnapshotGuards.ConflictMessage, ct);
 }

@@ -199,24 +199,10 @@ public sealed class IntegrityServiceTests(ChainingHostFixture fixture) : IClassF
         await session.SaveChangesAsync();
     }
 
-    internal async Task WaitUntilChainedAsync() =>
-        await WaitForAsync(async () =>
-            await ScalarAsync<long>("select count(*) from mt_events where seq_id > (select coalesce(max(seq_id), 0) from audit_chain)") == 0
-                ? (object)true
-                : null);
-
-    internal static async Task<T> WaitForAsync<T>(Func<Task<T?>> probe) where T : class
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            if (await probe() is { } found)
-                return found;
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException("Waited 30 s for the chain writer.");
-            await Task.Delay(100);
-        }
-    }
+    internal Task WaitUntilChainedAsync() =>
+        Eventually.Until(
+            () => ScalarAsync<long>("select count(*) from mt_events where seq_id > (select coalesce(max(seq_id), 0) from audit_chain)"),
+            unchained => unchained == 0, "the chain writer to chain every event");
 
     internal async Task<T> ScalarAsync<T>(string sql)
     {
@@ -287,7 +273,8 @@ public sealed class ChainWriterTamperTests(ChainingHostFixture fixture) : IClass
         await _log.AsAdministratorAsync("delete from audit_chain where position > (select max(position) - 3 from audit_chain)");
         await _log.AppendAsync(1);
 
-        var alert = await IntegrityServiceTests.WaitForAsync(async () => (await fixture.Host.With<IIntegrityService, IntegrityStatus>(s => s.StatusAsync())).OpenAlert);
+        var alert = (await Eventually.Until(() => fixture.Host.With<IIntegrityService, IntegrityStatus>(s => s.StatusAsync()),
+            s => s.OpenAlert is not null, "the chain writer's alert")).OpenAlert!;
         alert.Trigger.ShouldBe(VerificationTrigger.ChainWriter);
         alert.FirstBreak.ShouldNotBeNull().Kind.ShouldBe(IntegrityBreakKind.Truncated);
     }

@@ -24,29 +24,14 @@ public sealed class ScheduledVerificationTests(FrequentlyVerifyingHostFixture fi
     [Fact]
     public async Task Schedule_RunsByItself_AndRecordsEachRunAsTheSchedule()
     {
-        var runs = await WaitForAsync(async () =>
-        {
-            var status = await fixture.Host.With<IIntegrityService, IntegrityStatus>(s => s.StatusAsync());
-            return status.Recent.Count(r => r.Trigger == VerificationTrigger.Scheduled) >= 2 ? status : null;
-        });
+        var runs = await Eventually.Until(() => fixture.Host.With<IIntegrityService, IntegrityStatus>(s => s.StatusAsync()),
+            s => s.Recent.Count(r => r.Trigger == VerificationTrigger.Scheduled) >= 2, "two scheduled verifications",
+            TimeSpan.FromSeconds(60));
 
         var scheduled = runs.Recent.Where(r => r.Trigger == VerificationTrigger.Scheduled).ToList();
         scheduled.ShouldAllBe(r => r.Intact && r.By == "system:audit-schedule");
         runs.LastScheduledAt.ShouldBe(scheduled[0].At);
         // Runs are an interval apart, not back to back.
         (scheduled[0].At - scheduled[1].At).ShouldBeGreaterThan(TimeSpan.FromSeconds(1));
-    }
-
-    private static async Task<T> WaitForAsync<T>(Func<Task<T?>> probe) where T : class
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            if (await probe() is { } found)
-                return found;
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException("No two scheduled verifications within 60 s.");
-            await Task.Delay(200, TestContext.Current.CancellationToken);
-        }
     }
 }
