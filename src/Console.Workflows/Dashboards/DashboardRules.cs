@@ -42,6 +42,16 @@ public enum ProtectionKind
     LastGoodSnapshot = 2,
 }
 
+/// <summary>Where a snapshot counts among the retention figures (the buckets of <c>dash_retention</c>).</summary>
+public enum RetentionBucket
+{
+    None = 0,
+    LegalHold = 1,
+    Pinned = 2,
+    LastGood = 3,
+    Overdue = 4,
+}
+
 /// <summary>Why a due snapshot is kept, in the words the dashboard shows.</summary>
 public sealed record Protection(ProtectionKind Kind, string Explanation);
 
@@ -188,6 +198,63 @@ public static class DashboardRules
     /// <summary>Due and kept by a pin, a legal hold or the last-good rule: "held past expiry".</summary>
     public static bool IsProtectedPastExpiry(RetentionFacts s, DateTimeOffset now, bool keepLastGood) =>
         IsDue(s, now) && ProtectionOf(s, now, keepLastGood) is not null;
+
+    /// <summary>
+    /// Where a snapshot counts among the retention figures at <paramref name="now"/> (the bucket the scheduled clock step
+    /// keeps it in): held, pinned, kept as the last good one, overdue, or none of these.
+    /// </summary>
+    public static RetentionBucket RetentionBucketOf(RetentionFacts s, DateTimeOffset now, bool keepLastGood, TimeSpan sweepInterval)
+    {
+        if (IsOverdue(s, now, keepLastGood, sweepInterval))
+            return RetentionBucket.Overdue;
+        if (!IsDue(s, now))
+            return RetentionBucket.None;
+        return ProtectionOf(s, now, keepLastGood)?.Kind switch
+        {
+            ProtectionKind.LegalHold => RetentionBucket.LegalHold,
+            ProtectionKind.Pinned => RetentionBucket.Pinned,
+            ProtectionKind.LastGoodSnapshot => RetentionBucket.LastGood,
+            _ => RetentionBucket.None,
+        };
+    }
+
+    /// <summary>
+    /// The first moment after <paramref name="now"/> at which a snapshot's bucket may change, whatever the policy's last-good
+    /// rule: its due time, the end of a pin or hold, and one sweep interval after it became deletable. Null: never.
+    /// </summary>
+    public static DateTimeOffset? NextRetentionChange(RetentionFacts s, DateTimeOffset now, TimeSpan sweepInterval)
+    {
+        if (!s.Available)
+            return null;
+        // Overdue is "deletable for longer than the sweep interval": from the next tick of the database's clock (1 µs) on.
+        var tick = TimeSpan.FromTicks(10);
+        var candidates = new[]
+        {
+            DueSince(s),
+            s.LegalHold?.Until,
+            s.Pin?.Until,
+            DeletableFrom(s, keepLastGood: false) + sweepInterval + tick,
+            DeletableFrom(s, keepLastGood: true) + sweepInterval + tick,
+        };
+        return candidates.Where(t => t is { } x && x > now).Min();
+    }
+
+    // When nothing but time keeps the snapshot, as the projection's generated columns compute it: never while a pin or
+    // hold has no end (or, with the last-good rule, while it is the last good one).
+    private static DateTimeOffset? DeletableFrom(RetentionFacts s, bool keepLastGood)
+    {
+        if (!s.Available || DueSince(s) is not { } since || (keepLastGood && s.IsLastGood))
+            return null;
+        if ((s.Pin is { Until: null }) || (s.LegalHold is { Until: null }))
+            return null;
+        foreach (var t in new[] { s.Pin?.Until, s.LegalHold?.Until, s.ReleasedAt, keepLastGood ? s.SupersededAt : null })
+        {
+            if (t is { } x && x > since)
+                since = x;
+        }
+
+        return since;
+    }
 
     public static string Label(AgeBucket bucket) => bucket switch
     {

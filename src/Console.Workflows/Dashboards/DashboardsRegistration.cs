@@ -1,3 +1,4 @@
+using Console.Workflows.Dashboards.Advancing;
 using Console.Workflows.Dashboards.Projections;
 using Console.Workflows.Inventory;
 using Console.Workflows.Snapshots;
@@ -6,6 +7,7 @@ using Marten;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Wolverine;
 
 namespace Console.Workflows.Dashboards;
 
@@ -31,6 +33,8 @@ public static class DashboardsRegistration
         services.AddSingleton(DashboardOptions.From(configuration));
         services.AddSingleton(sp => new DashboardTables(sp.GetRequiredService<IDocumentStore>().Options.DatabaseSchemaName));
         services.AddScoped<IDashboardReader, MartenDashboardReader>();
+        services.TryAddSingleton<RetentionClock>();
+        services.AddSingleton<IWolverineExtension, RetentionClockSchedule>();
         return services;
     }
 
@@ -63,4 +67,24 @@ public static class DashboardsRegistration
 
     private static async Task<bool> AnyRowAsync(IQuerySession session, string table, CancellationToken ct) =>
         (await session.AdvancedSql.QueryAsync<bool>($"select exists (select 1 from {table})", ct)).Single();
+}
+
+/// <summary>
+/// The clock step's handler and its recurring schedule on the workflow's Wolverine runtime (durable: the schedule is
+/// kept in PostgreSQL, and one node runs each occurrence), on a sequential queue of its own, so a long retention sweep
+/// does not hold it up.
+/// </summary>
+internal sealed class RetentionClockSchedule(DashboardOptions options) : IWolverineExtension
+{
+    public const string Schedule = "dashboard-retention-clock";
+
+    public const string Queue = "dashboard-clock";
+
+    public void Configure(WolverineOptions opts)
+    {
+        opts.Discovery.IncludeType(typeof(AdvanceRetentionClockHandler));
+        opts.PublishMessage<AdvanceRetentionClock>().ToLocalQueue(Queue);
+        opts.LocalQueue(Queue).Sequential();
+        opts.Schedules.ScheduleRecurring(Schedule, options.ClockCron(), occurrence => new AdvanceRetentionClock(occurrence));
+    }
 }

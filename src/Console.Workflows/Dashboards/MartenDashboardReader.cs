@@ -189,27 +189,34 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
 
     private Func<RetentionFigures> AddRetention(Batch batch, DateTimeOffset now)
     {
-        RetentionFigures? figures = null;
-        // Whether the policy keeps the last good snapshot decides which count of overdue applies; PostgreSQL runs only the
-        // chosen one (uncorrelated subqueries are evaluated when first needed). Last good snapshots past expiry are many
-        // (every VNF not snapshotted lately has one): counted from their index alone, less the few a pin or hold keeps.
+        // The counters hold each snapshot in the bucket the clock step last judged it in, for both settings of the
+        // policy's last-good rule; the rows whose bucket may have changed since (reclassify_at passed, or unclassified by
+        // a change) are judged here and counted over. Those are the few rows that moved since the last step, found
+        // through their index, so the figure costs the same however many snapshots there are.
+        var counts = new long[5];
+        var keep = DefaultPolicy.Document.KeepLastGoodSnapshot;
         batch.Add(
             $"""
-            with policy as ({KeepLastGoodSql})
-            select case when (select keep from policy) then (select count(*) from {tables.Snapshot} where {OverdueWhere(true, "$2")})
-                        else (select count(*) from {tables.Snapshot} where {OverdueWhere(false, "$2")}) end,
-                   (select count(*) filter (where {HoldActive("$1")}) from {tables.Snapshot} where {GuardedDue("$1")}),
-                   (select count(*) filter (where {PinActive("$1")} and not ({HoldActive("$1")})) from {tables.Snapshot} where {GuardedDue("$1")}),
-                   case when (select keep from policy)
-                        then (select count(*) from {tables.Snapshot} where status = 0 and is_last_good and due_since <= $1)
-                             - (select count(*) from {tables.Snapshot} where {GuardedDue("$1")} and is_last_good and ({ActiveGuard("$1")}))
-                        else 0 end,
-                   (select keep from policy)
+            with policy as ({KeepLastGoodSql}),
+            stale as materialized (
+              select ret_keep, ret_free, {RetentionSql.Bucket(true, "$1", "$2")} as now_keep, {RetentionSql.Bucket(false, "$1", "$2")} as now_free
+              from {tables.Snapshot} where reclassify_at <= $1)
+            select b.bucket,
+                   coalesce((select r.n from {tables.Retention} r where r.keep_last_good = p.keep and r.bucket = b.bucket), 0)
+                   - (select count(*) from stale where (case when p.keep then ret_keep else ret_free end) = b.bucket)
+                   + (select count(*) from stale where (case when p.keep then now_keep else now_free end) = b.bucket),
+                   p.keep
+            from policy p, (values (1::smallint), (2::smallint), (3::smallint), (4::smallint)) as b(bucket)
             """,
-            [Timestamp(now), Timestamp(now - options.SweepInterval)],
-            reader => figures = new RetentionFigures(
-                now, reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetBoolean(4), options.SweepInterval));
-        return () => figures ?? throw new InvalidOperationException("The retention figures were not read.");
+            [Timestamp(now), new NpgsqlParameter { Value = options.SweepInterval, NpgsqlDbType = NpgsqlDbType.Interval }],
+            reader =>
+            {
+                counts[reader.GetInt16(0)] = reader.GetInt64(1);
+                keep = reader.GetBoolean(2);
+            });
+        return () => new RetentionFigures(
+            now, counts[(int)RetentionBucket.Overdue], counts[(int)RetentionBucket.LegalHold], counts[(int)RetentionBucket.Pinned],
+            counts[(int)RetentionBucket.LastGood], keep, options.SweepInterval);
     }
 
     // The policy's "keep the last good snapshot of each VNF", as one row (the default policy's when there is none yet).

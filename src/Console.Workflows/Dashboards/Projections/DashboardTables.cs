@@ -13,6 +13,10 @@ namespace Console.Workflows.Dashboards.Projections;
 /// <item><c>dash_snapshot_expiry</c>: available, not "no longer needed" snapshots per expiry hour and sensitivity.</item>
 /// <item><c>dash_snapshot_domain</c>: snapshots per trust domain, sensitivity and status; <c>dash_snapshot_domain_total</c>:
 /// per trust domain and status (a snapshot holding several sensitivities of one domain counts there once).</item>
+/// <item><c>dash_retention</c>: snapshots per retention bucket (held, pinned, kept as last good, overdue), once for each
+/// setting of the policy's last-good rule, counted from the bucket each row stores; <c>dash_retention_clock</c>: the sweep
+/// interval the buckets were judged with. Rows whose bucket time has changed (<c>reclassify_at</c> passed, or a change
+/// made them unclassified) are few: the scheduled <see cref="RetentionClock"/> step moves them, the reader corrects for them.</item>
 /// <item><c>dash_vnf</c>, <c>dash_component</c>: where each component runs; <c>dash_placement</c>: components per
 /// trust domain, environment and sensitivity.</item>
 /// </list>
@@ -31,6 +35,8 @@ public sealed class DashboardTables
         SnapshotExpiry = Name("dash_snapshot_expiry");
         SnapshotDomain = Name("dash_snapshot_domain");
         SnapshotDomainTotal = Name("dash_snapshot_domain_total");
+        Retention = Name("dash_retention");
+        RetentionClock = Name("dash_retention_clock");
         Vnf = Name("dash_vnf");
         Component = Name("dash_component");
         Placement = Name("dash_placement");
@@ -47,6 +53,10 @@ public sealed class DashboardTables
     public string SnapshotDomain { get; }
 
     public string SnapshotDomainTotal { get; }
+
+    public string Retention { get; }
+
+    public string RetentionClock { get; }
 
     public string Vnf { get; }
 
@@ -127,6 +137,11 @@ public sealed class DashboardTables
         snapshot.AddColumn("due_since", "timestamp with time zone").GeneratedAs(DueSince);
         snapshot.AddColumn("deletable_from", "timestamp with time zone").GeneratedAs(DeletableFrom);
         snapshot.AddColumn("deletable_keep", "timestamp with time zone").GeneratedAs(DeletableKeep);
+        // The retention bucket counted for the row with and without the last-good rule, and when it may change next.
+        // '-infinity': unclassified (new, changed, or older than these columns), so the next clock step judges it.
+        snapshot.AddColumn("ret_keep", "smallint").NotNull().DefaultValueByExpression("0");
+        snapshot.AddColumn("ret_free", "smallint").NotNull().DefaultValueByExpression("0");
+        snapshot.AddColumn("reclassify_at", "timestamp with time zone").NotNull().DefaultValueByExpression("'-infinity'::timestamp with time zone");
 
         Partial(snapshot, "ix_dash_snapshot_completed", "(status = 0)", "completed_at");
         Partial(snapshot, "ix_dash_snapshot_expiring", "((status = 0) AND (not_needed_at IS NULL))", "expires_at");
@@ -140,6 +155,7 @@ public sealed class DashboardTables
             Predicate = "((status = 0) AND (pinned OR held))",
             IncludeColumns = ["pinned", "pin_until", "held", "hold_until", "is_last_good"],
         });
+        snapshot.Indexes.Add(new IndexDefinition("ix_dash_snapshot_reclassify") { Columns = ["reclassify_at"] });
         Partial(snapshot, "ix_dash_snapshot_last_good", "((status = 0) AND is_last_good)", "due_since");
         // Not partial: a partial index would offer itself to the planner as a way to read every available snapshot.
         snapshot.Indexes.Add(new IndexDefinition("ix_dash_snapshot_domains") { Columns = ["part_domains"], Method = IndexMethod.gin });
@@ -165,6 +181,16 @@ public sealed class DashboardTables
         domainTotal.AddColumn<Guid>("trust_domain_id").AsPrimaryKey();
         domainTotal.AddColumn("status", "smallint").AsPrimaryKey();
         domainTotal.AddColumn("n", "bigint").NotNull();
+
+        var retention = new Table(new PostgresqlObjectName(Schema, "dash_retention", SchemaUtils.IdentifierUsage.General));
+        retention.AddColumn("keep_last_good", "boolean").AsPrimaryKey();
+        retention.AddColumn("bucket", "smallint").AsPrimaryKey();
+        retention.AddColumn("n", "bigint").NotNull();
+
+        var clock = new Table(new PostgresqlObjectName(Schema, "dash_retention_clock", SchemaUtils.IdentifierUsage.General));
+        clock.AddColumn("id", "integer").AsPrimaryKey();
+        clock.AddColumn("sweep_interval", "interval").NotNull();
+        clock.AddColumn("advanced_to", "timestamp with time zone").NotNull();
 
         var vnf = new Table(new PostgresqlObjectName(Schema, "dash_vnf", SchemaUtils.IdentifierUsage.General));
         vnf.AddColumn<Guid>("id").AsPrimaryKey();
@@ -197,7 +223,7 @@ public sealed class DashboardTables
         placement.AddColumn("sensitivity", "smallint").AsPrimaryKey();
         placement.AddColumn("n", "bigint").NotNull();
 
-        return [snapshot, age, expiry, domain, domainTotal, vnf, component, placement];
+        return [snapshot, age, expiry, domain, domainTotal, retention, clock, vnf, component, placement];
     }
 
     /// <summary>
@@ -224,6 +250,11 @@ public sealed class DashboardTables
           select p.domain_id, x.status, count(*)
           from {Snapshot} x, lateral (select distinct domain_id from unnest(x.part_domains) as u(domain_id)) p
           group by 1, 2;
+        delete from {Retention};
+        insert into {Retention} (keep_last_good, bucket, n)
+          select k.keep, k.bucket, count(*) from {Snapshot} x,
+                 lateral (values (true, x.ret_keep), (false, x.ret_free)) as k(keep, bucket)
+          where k.bucket <> 0 group by 1, 2;
         delete from {Placement};
         insert into {Placement} (trust_domain_id, environment_id, sensitivity, n)
           select trust_domain_id, environment_id, sensitivity, count(*) from {Component} group by 1, 2, 3;

@@ -19,12 +19,15 @@ public sealed partial class SnapshotDashboardProjection : EventProjection
     private readonly DashboardTables _tables;
     private readonly string _contribute;
     private readonly string _refreshLastGood;
+    private readonly string _unclassify;
+    private readonly string _unclassifyLastGood;
 
     public SnapshotDashboardProjection(DashboardTables tables)
     {
         _tables = tables;
         Name = ProjectionName;
-        foreach (var table in tables.Build().Where(t => t.Identifier.Name.StartsWith("dash_snapshot", StringComparison.Ordinal)))
+        foreach (var table in tables.Build().Where(t => t.Identifier.Name.StartsWith("dash_snapshot", StringComparison.Ordinal)
+                     || t.Identifier.Name.StartsWith("dash_retention", StringComparison.Ordinal)))
         {
             SchemaObjects.Add(table);
             Options.DeleteDataInTableOnTeardown(table.Identifier.QualifiedName);
@@ -63,6 +66,30 @@ public sealed partial class SnapshotDashboardProjection : EventProjection
             on conflict (trust_domain_id, status) do update set n = {tables.SnapshotDomainTotal}.n + excluded.n
             """;
 
+        // Takes rows out of their retention bucket and leaves them unclassified, for the clock step to judge again (the
+        // reader judges unclassified rows itself meanwhile). The rows are locked first, so a concurrent clock step either
+        // judged them before (and this takes out what it counted) or waits and finds them unclassified.
+        string Unclassify(string rows) =>
+            $"""
+            with old as ({rows} for update),
+            reset as (
+              update {tables.Snapshot} s set ret_keep = 0, ret_free = 0, reclassify_at = '-infinity'
+              from old where s.id = old.id)
+            insert into {tables.Retention} (keep_last_good, bucket, n)
+            select k.keep, k.bucket, -count(*) from old, lateral (values (true, old.ret_keep), (false, old.ret_free)) as k(keep, bucket)
+            where k.bucket <> 0 group by 1, 2
+            on conflict (keep_last_good, bucket) do update set n = {tables.Retention}.n + excluded.n
+            """;
+        _unclassify = Unclassify($"select id, ret_keep, ret_free from {tables.Snapshot} where id = ?");
+        // The rows whose last-good role a new or deleted snapshot of the VNF can change: the last good one and the newest.
+        _unclassifyLastGood = Unclassify(
+            $"""
+            select s.id, s.ret_keep, s.ret_free from {tables.Snapshot} s
+            where s.vnf_id = (select vnf_id from {tables.Snapshot} where id = ?)
+              and (s.is_last_good or s.id = (select n.id from {tables.Snapshot} n where n.vnf_id = s.vnf_id and n.status = 0
+                                             order by n.completed_at desc, n.id desc limit 1))
+            """);
+
         // The VNF's last good snapshot is its newest available one. The one it displaces remembers when (the newcomer's
         // completion), since from then on only its own expiry keeps it.
         _refreshLastGood =
@@ -90,19 +117,23 @@ public sealed partial class SnapshotDashboardProjection : EventProjection
         {
             case SnapshotTaken taken:
                 Counted(operations, taken.SnapshotId, () => Insert(operations, taken));
+                operations.QueueSqlCommand(_unclassifyLastGood, taken.SnapshotId);
                 operations.QueueSqlCommand(_refreshLastGood, taken.SnapshotId);
                 break;
             case RetentionAssigned retention:
+                operations.QueueSqlCommand(_unclassify, retention.SnapshotId);
                 Counted(operations, retention.SnapshotId, () => operations.QueueSqlCommand(
                     $"update {_tables.Snapshot} set expires_at = ?, governing_sensitivity = ?, policy_revision = ? where id = ?",
                     Utc(retention.ExpiresAt), (short)retention.GoverningSensitivity, retention.PolicyRevision, retention.SnapshotId));
                 break;
             case SnapshotPinned pinned:
+                operations.QueueSqlCommand(_unclassify, pinned.SnapshotId);
                 operations.QueueSqlCommand(
                     $"update {_tables.Snapshot} set pinned = true, pin_until = ?::timestamptz, pin_reason = ?, pin_by = ?, pin_at = ? where id = ?",
                     Utc(pinned.Until)!, pinned.Reason, pinned.By, Utc(pinned.At), pinned.SnapshotId);
                 break;
             case SnapshotUnpinned unpinned:
+                operations.QueueSqlCommand(_unclassify, unpinned.SnapshotId);
                 operations.QueueSqlCommand(
                     $"""
                     update {_tables.Snapshot} set pinned = false, pin_until = null, pin_reason = null, pin_by = null, pin_at = null,
@@ -111,11 +142,13 @@ public sealed partial class SnapshotDashboardProjection : EventProjection
                     Utc(unpinned.At), unpinned.SnapshotId);
                 break;
             case LegalHoldPlaced hold:
+                operations.QueueSqlCommand(_unclassify, hold.SnapshotId);
                 operations.QueueSqlCommand(
                     $"update {_tables.Snapshot} set held = true, hold_until = ?::timestamptz, hold_reason = ?, hold_by = ?, hold_at = ? where id = ?",
                     Utc(hold.Until)!, hold.Reason, hold.By, Utc(hold.At), hold.SnapshotId);
                 break;
             case LegalHoldReleased released:
+                operations.QueueSqlCommand(_unclassify, released.SnapshotId);
                 operations.QueueSqlCommand(
                     $"""
                     update {_tables.Snapshot} set held = false, hold_until = null, hold_reason = null, hold_by = null, hold_at = null,
@@ -124,17 +157,20 @@ public sealed partial class SnapshotDashboardProjection : EventProjection
                     Utc(released.At), released.SnapshotId);
                 break;
             case SnapshotMarkedNotNeeded notNeeded:
+                operations.QueueSqlCommand(_unclassify, notNeeded.SnapshotId);
                 Counted(operations, notNeeded.SnapshotId, () => operations.QueueSqlCommand(
                     $"update {_tables.Snapshot} set not_needed_at = coalesce(not_needed_at, ?) where id = ?",
                     Utc(notNeeded.At), notNeeded.SnapshotId));
                 break;
             case SnapshotDeleted deleted:
+                operations.QueueSqlCommand(_unclassify, deleted.SnapshotId);
                 Counted(operations, deleted.SnapshotId, () => operations.QueueSqlCommand(
                     $"""
                     update {_tables.Snapshot} set status = {DashboardTables.Deleted}, deleted_at = ?, deletion_trigger = ?
                     where id = ? and status = {DashboardTables.Available}
                     """,
                     Utc(deleted.At), (short)deleted.Trigger, deleted.SnapshotId));
+                operations.QueueSqlCommand(_unclassifyLastGood, deleted.SnapshotId);
                 operations.QueueSqlCommand(_refreshLastGood, deleted.SnapshotId);
                 break;
         }
