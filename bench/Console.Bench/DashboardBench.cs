@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Console.Workflows.Dashboards;
+using Console.Workflows.Dashboards.Advancing;
 using Console.Workflows.Dashboards.Projections;
 using Console.Workflows.Inventory;
 using Console.Workflows.Policy;
@@ -30,7 +31,6 @@ public sealed class DashboardBench(IServiceProvider services, IDocumentStore sto
         Out($"Seeded in {seed.Elapsed.TotalSeconds:F0} s: {counts}");
 
         var now = DateTimeOffset.UtcNow;
-        var keep = DefaultPolicy.Document.KeepLastGoodSnapshot;
         var sweep = services.GetRequiredService<DashboardOptions>().SweepInterval;
         var pairs = await ViolatingPairsAsync();
         var scenarios = new List<(string Name, Func<IDashboardReader, Task> Reader, Func<NpgsqlConnection, Task> Sql)>
@@ -44,7 +44,7 @@ public sealed class DashboardBench(IServiceProvider services, IDocumentStore sto
             ("list: expiring 7 d, page 1", r => r.ListSnapshotsAsync(new SnapshotListRequest(SnapshotListKind.Expiring)),
                 c => ScalarsAsync(c, ExpiringListSql(now))),
             ("list: overdue", r => r.ListSnapshotsAsync(new SnapshotListRequest(SnapshotListKind.Overdue)),
-                c => ScalarsAsync(c, OverdueListSql(now, keep, sweep))),
+                c => ScalarsAsync(c, OverdueListSql(now, sweep))),
             ("list: violations, page 1", r => r.ListComponentsAsync(new ComponentListRequest()), c => ScalarsAsync(c, ViolationListSql(pairs))),
             ("whole dashboard (GetFiguresAsync)", r => r.GetFiguresAsync(), async c =>
             {
@@ -131,10 +131,13 @@ public sealed class DashboardBench(IServiceProvider services, IDocumentStore sto
         Out("");
         Out(string.Create(CultureInfo.InvariantCulture,
             $"For scale, the age distribution as one aggregate scanning every available snapshot (no counters): p50 {naive.Percentile(50):F0} ms, p95 {naive.Percentile(95):F0} ms"));
-        var worst = rows.Where(r => !r.Name.StartsWith("whole", StringComparison.Ordinal)).Max(r => r.Reader.Percentile(95));
-        var worstRatio = rows.Max(r => r.Reader.Percentile(95) / r.Sql.Percentile(95));
-        Out(string.Create(CultureInfo.InvariantCulture, $"slowest single query p95: {worst:F2} ms   target < 100 ms"));
-        Out(string.Create(CultureInfo.InvariantCulture, $"largest reader / SQL p95 ratio: {worstRatio:F2}x   target <= 1.5x"));
+        var worst = rows.Where(r => !r.Name.StartsWith("whole", StringComparison.Ordinal)).MaxBy(r => r.Reader.Percentile(95));
+        var worstRatio = rows.MaxBy(r => r.Reader.Percentile(95) / r.Sql.Percentile(95));
+        var whole = rows.Single(r => r.Name.StartsWith("whole", StringComparison.Ordinal));
+        Out(string.Create(CultureInfo.InvariantCulture, $"whole dashboard p95: {whole.Reader.Percentile(95):F2} ms   target < 50 ms"));
+        Out(string.Create(CultureInfo.InvariantCulture, $"slowest single figure or list p95: {worst.Reader.Percentile(95):F2} ms ({worst.Name})   target < 20 ms"));
+        Out(string.Create(CultureInfo.InvariantCulture,
+            $"largest reader / SQL p95 ratio: {worstRatio.Reader.Percentile(95) / worstRatio.Sql.Percentile(95):F2}x ({worstRatio.Name})   target <= 1.2x"));
     }
 
     /// <summary>Latencies of one query, reduced to percentiles.</summary>
@@ -184,6 +187,12 @@ public sealed class DashboardBench(IServiceProvider services, IDocumentStore sto
             where v.name like 'bench-vnf-%';
             """);
 
+        // Loading 10,000,000 rows into a table with its indexes in place costs several times building them afterwards
+        // (the GIN index on the domains above all): they are dropped for the load and built again after it.
+        var snapshotTable = _tables.Build().Single(x => x.Identifier.Name == "dash_snapshot");
+        foreach (var index in snapshotTable.Indexes)
+            await ExecuteAsync($"drop index if exists {_tables.Schema}.{index.Name}");
+
         // 1,000,000 snapshots over 90 days; retention from the default policy's maximum ages; pins, holds, releases and
         // "no longer needed" at realistic rates. What is due and unprotected was deleted by the sweep, except a handful
         // left overdue; each VNF's newest snapshot is always kept (the last good one).
@@ -203,41 +212,45 @@ public sealed class DashboardBench(IServiceProvider services, IDocumentStore sto
 
             insert into {t.Snapshot} (id, vnf_id, vnf_name, completed_at, status, governing_sensitivity, expires_at, policy_revision,
                 pinned, pin_until, pin_reason, pin_by, pin_at, held, hold_until, hold_reason, hold_by, hold_at, not_needed_at,
-                deleted_at, deletion_trigger, part_domains, part_sensitivities)
+                deleted_at, deletion_trigger, part_domains, part_sensitivities, is_last_good, superseded_at, reclassify_at)
             select id, md5('bench-vnf-' || vnf_no)::uuid, 'bench-vnf-' || lpad(vnf_no::text, 6, '0'), completed_at,
-                   case when rank > 1 and due < now() - interval '15 minutes' and not guarded and g % 40000 <> 0 then 1 else 0 end,
-                   sensitivity, expires_at, 1,
+                   status, sensitivity, expires_at, 1,
                    pinned, case when pinned then pin_until end, case when pinned then 'bench pin' end, case when pinned then 'operator' end,
                    case when pinned then completed_at end,
                    held, case when held then hold_until end, case when held then 'bench hold' end, case when held then 'security' end,
                    case when held then completed_at end,
                    not_needed_at,
-                   case when rank > 1 and due < now() - interval '15 minutes' and not guarded and g % 40000 <> 0 then due + interval '3 minutes' end,
-                   case when rank > 1 and due < now() - interval '15 minutes' and not guarded and g % 40000 <> 0
-                        then (case when not_needed_at is not null then 2 else 1 end)::smallint end,
-                   array[(array[{domains}])[1 + d1], (array[{domains}])[1 + d2]], array[sensitivity, least(s2, sensitivity)]::smallint[]
+                   case when status = 1 then due + interval '3 minutes' end,
+                   case when status = 1 then (case when not_needed_at is not null then 2 else 1 end)::smallint end,
+                   array[(array[{domains}])[1 + d1], (array[{domains}])[1 + d2]], array[sensitivity, least(s2, sensitivity)]::smallint[],
+                   -- Each VNF's newest snapshot is available and its last good one; an available older one remembers
+                   -- when the next available one completed. Deleted rows need no judging by the clock step.
+                   rank = 1,
+                   case when status = 0 then min(case when status = 0 then completed_at end)
+                        over (partition by vnf_no order by completed_at desc rows between unbounded preceding and 1 preceding) end,
+                   case when status = 0 then '-infinity'::timestamptz else 'infinity'::timestamptz end
             from (
-              select b.*, pin_r < 0.003 as pinned, hold_r < 0.001 as held,
-                     case when pin_r < 0.001 then null when pin_r < 0.002 then now() - interval '2 days' else now() + interval '5 days' end as pin_until,
-                     case when hold_r < 0.0005 then null else now() + interval '30 days' end as hold_until,
-                     case when nn_r < 0.003 then completed_at + interval '1 hour' end as not_needed_at,
-                     least(expires_at, case when nn_r < 0.003 then completed_at + interval '1 hour' end) as due,
-                     (pin_r < 0.003 and (pin_r < 0.001 or pin_r >= 0.002)) or hold_r < 0.001 as guarded,
-                     row_number() over (partition by vnf_no order by completed_at desc) as rank
-              from bench_snapshot b) s;
+              select *, case when rank > 1 and due < now() - interval '15 minutes' and not guarded and g % 40000 <> 0 then 1 else 0 end::smallint as status
+              from (
+                select b.*, pin_r < 0.003 as pinned, hold_r < 0.001 as held,
+                       case when pin_r < 0.001 then null when pin_r < 0.002 then now() - interval '2 days' else now() + interval '5 days' end as pin_until,
+                       case when hold_r < 0.0005 then null else now() + interval '30 days' end as hold_until,
+                       case when nn_r < 0.003 then completed_at + interval '1 hour' end as not_needed_at,
+                       least(expires_at, case when nn_r < 0.003 then completed_at + interval '1 hour' end) as due,
+                       (pin_r < 0.003 and (pin_r < 0.001 or pin_r >= 0.002)) or hold_r < 0.001 as guarded,
+                       row_number() over (partition by vnf_no order by completed_at desc) as rank
+                from bench_snapshot b) r) s;
 
-            -- Each VNF's newest available snapshot is its last good one; the others remember when a newer one completed.
-            update {t.Snapshot} s set is_last_good = true
-            from (select distinct on (vnf_id) id from {t.Snapshot} where status = 0 order by vnf_id, completed_at desc) n
-            where s.id = n.id;
-            update {t.Snapshot} s set superseded_at = n.next
-            from (select id, lead(completed_at) over (partition by vnf_id order by completed_at) as next from {t.Snapshot} where status = 0) n
-            where s.id = n.id and n.next is not null;
             drop table bench_snapshot;
             """);
 
+        // The clock step judges every available row once (as after a rebuild), then the indexes come back.
+        var judged = await services.GetRequiredService<RetentionClock>().AdvanceAsync(int.MaxValue, CancellationToken.None);
+        Out($"Clock step judged {judged.Moved:N0} available snapshots");
+        foreach (var index in snapshotTable.Indexes)
+            await ExecuteAsync(index.ToDDL(snapshotTable));
         await ExecuteAsync(_tables.RecountSql());
-        foreach (var table in new[] { t.Snapshot, t.Component, t.Vnf, t.SnapshotAge, t.SnapshotExpiry, t.SnapshotDomain, t.Placement })
+        foreach (var table in new[] { t.Snapshot, t.Component, t.Vnf, t.SnapshotAge, t.SnapshotExpiry, t.SnapshotDomain, t.Retention, t.Placement })
             await ExecuteAsync($"vacuum analyze {table}");
         await SeedRequestsAsync();
     }
@@ -308,24 +321,29 @@ public sealed class DashboardBench(IServiceProvider services, IDocumentStore sto
             """;
     }
 
+    // The counters of the buckets the clock step stored, and the rows it has not judged yet judged here.
     private string RetentionSql(DateTimeOffset now, TimeSpan sweep)
     {
-        var t = _tables.Snapshot;
-        var hold = $"held and (hold_until is null or hold_until > {Ts(now)})";
-        var pin = $"pinned and (pin_until is null or pin_until > {Ts(now)})";
-        var guarded = $"status = 0 and (pinned or held) and due_since <= {Ts(now)}";
+        var at = Ts(now);
+        var cut = Ts(now - sweep);
+        string Bucket(string deletable, string lastGood) =>
+            $"""
+            case when status <> 0 or due_since is null or due_since > {at} then 0
+                 when held and (hold_until is null or hold_until > {at}) then 1
+                 when pinned and (pin_until is null or pin_until > {at}) then 2
+                 {lastGood}
+                 when {deletable} < {cut} then 4 else 0 end
+            """;
         return $"""
             with policy as (select coalesce((select (data -> 'Document' ->> 'KeepLastGoodSnapshot')::boolean
-                                             from {store.Options.Schema.For<ApprovalPolicy>()}), true) as keep)
-            select case when (select keep from policy)
-                        then (select count(*) from {t} where status = 0 and not is_last_good and deletable_keep < {Ts(now - sweep)})
-                        else (select count(*) from {t} where status = 0 and deletable_from < {Ts(now - sweep)}) end,
-                   (select count(*) filter (where {hold}) from {t} where {guarded}),
-                   (select count(*) filter (where {pin} and not ({hold})) from {t} where {guarded}),
-                   case when (select keep from policy)
-                        then (select count(*) from {t} where status = 0 and is_last_good and due_since <= {Ts(now)})
-                             - (select count(*) from {t} where {guarded} and is_last_good and (({hold}) or ({pin})))
-                        else 0 end
+                                             from {store.Options.Schema.For<ApprovalPolicy>()}), true) as keep),
+            stale as materialized (
+              select case when (select keep from policy) then ret_keep else ret_free end as was,
+                     case when (select keep from policy) then {Bucket("deletable_keep", "when is_last_good then 3")} else {Bucket("deletable_from", "")} end as now
+              from {_tables.Snapshot} where reclassify_at <= {at})
+            select b.bucket, coalesce(r.n, 0) - (select count(*) from stale where was = b.bucket) + (select count(*) from stale where now = b.bucket)
+            from (values (1), (2), (3), (4)) as b(bucket)
+            left join {_tables.Retention} r on r.keep_last_good = (select keep from policy) and r.bucket = b.bucket
             """;
     }
 
@@ -374,11 +392,16 @@ public sealed class DashboardBench(IServiceProvider services, IDocumentStore sto
             """;
     }
 
-    private string OverdueListSql(DateTimeOffset now, bool keep, TimeSpan sweep)
+    // Which rows are overdue depends on the policy's last-good rule, read in the same statement as the reader reads it.
+    private string OverdueListSql(DateTimeOffset now, TimeSpan sweep)
     {
-        var overdue = keep ? $"status = 0 and not is_last_good and deletable_keep < {Ts(now - sweep)}" : $"status = 0 and deletable_from < {Ts(now - sweep)}";
         return $"""
-            with overdue as materialized (select * from {_tables.Snapshot} where {overdue})
+            with policy as (select coalesce((select (data -> 'Document' ->> 'KeepLastGoodSnapshot')::boolean
+                                             from {store.Options.Schema.For<ApprovalPolicy>()}), true) as keep),
+            overdue as materialized (
+              select * from {_tables.Snapshot} where (select keep from policy) and status = 0 and not is_last_good and deletable_keep < {Ts(now - sweep)}
+              union all
+              select * from {_tables.Snapshot} where not (select keep from policy) and status = 0 and deletable_from < {Ts(now - sweep)})
             select s.*, (select count(*) from overdue) from overdue s order by expires_at, id limit 25
             """;
     }
