@@ -20,6 +20,12 @@ public sealed record BenchOptions(int Requests, int Concurrency, int Warmup, boo
     public int DashboardWarmup { get; init; } = 20;
 
     /// <summary>
+    /// --reuse-database NAME: measure the dashboards again on a database an earlier <c>--keep-database</c> run seeded
+    /// (seeding 10,000,000 snapshots takes minutes); the database is kept.
+    /// </summary>
+    public string? ReuseDatabase { get; init; }
+
+    /// <summary>
     /// --operation-ms N: how long each simulated NFV operation takes (0: instant, so executions compete for the CPU
     /// flat out while approvals are measured; a real snapshot takes seconds).
     /// </summary>
@@ -42,6 +48,7 @@ public sealed record BenchOptions(int Requests, int Concurrency, int Warmup, boo
         var historyRows = 1_000_000;
         var historyQueries = 100;
         var dashboards = new BenchOptions(0, 0, 0, false, null);
+        string? reuse = null;
         var audit = false;
         var auditEvents = 1_000_000;
         var operationMilliseconds = 0;
@@ -62,9 +69,10 @@ public sealed record BenchOptions(int Requests, int Concurrency, int Warmup, boo
                 case "--vnfs": dashboards = dashboards with { Vnfs = int.Parse(args[++i]) }; break;
                 case "--snapshots": dashboards = dashboards with { Snapshots = int.Parse(args[++i]) }; break;
                 case "--iterations": dashboards = dashboards with { DashboardIterations = int.Parse(args[++i]) }; break;
+                case "--reuse-database": reuse = args[++i]; keep = true; break;
                 case "--audit": audit = true; break;
                 case "--audit-events": auditEvents = int.Parse(args[++i]); audit = true; break;
-                default: throw new ArgumentException($"unknown option {args[i]} (--requests N, --concurrency N, --warmup N, --execution-parallelism N, --operation-ms N, --keep-database; --history [--history-rows N] [--history-queries N]; --dashboards [--vnfs N] [--snapshots N] [--iterations N]; --audit [--audit-events N])");
+                default: throw new ArgumentException($"unknown option {args[i]} (--requests N, --concurrency N, --warmup N, --execution-parallelism N, --operation-ms N, --keep-database; --history [--history-rows N] [--history-queries N]; --dashboards [--vnfs N] [--snapshots N] [--iterations N] [--reuse-database NAME]; --audit [--audit-events N])");
             }
         }
 
@@ -77,6 +85,7 @@ public sealed record BenchOptions(int Requests, int Concurrency, int Warmup, boo
             Vnfs = dashboards.Vnfs,
             Snapshots = dashboards.Snapshots,
             DashboardIterations = dashboards.DashboardIterations,
+            ReuseDatabase = reuse,
             Audit = audit,
             AuditEvents = auditEvents,
             OperationMilliseconds = operationMilliseconds,

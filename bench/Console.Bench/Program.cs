@@ -16,8 +16,9 @@ using Npgsql;
 var options = BenchOptions.Parse(args);
 var admin = Environment.GetEnvironmentVariable("CONSOLE_BENCH_PG")
     ?? throw new InvalidOperationException("CONSOLE_BENCH_PG is not set: run scripts/bench, which starts PostgreSQL.");
-var database = "bench_" + DateTime.UtcNow.ToString("yyyyMMddHHmmss");
-await Sql(admin, $"create database {database}");
+var database = options.ReuseDatabase ?? "bench_" + DateTime.UtcNow.ToString("yyyyMMddHHmmss");
+if (options.ReuseDatabase is null)
+    await Sql(admin, $"create database {database}");
 var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = database }.ConnectionString;
 
 try
