@@ -52,7 +52,7 @@ public sealed class DashboardCounterPropertyTests(DashboardCounterPropertyTests.
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Property(MaxTest = 25)]
+    [Property(MaxTest = 60)]
     public async Task DashboardCounters_AfterRandomLifecycles_EqualAFullRecount(byte[] script)
     {
         var sequence = ++_fixture.Sequence;
