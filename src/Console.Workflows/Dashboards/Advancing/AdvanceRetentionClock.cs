@@ -97,10 +97,11 @@ public sealed class RetentionClock(IDocumentStore store, DashboardTables tables,
                 update {tables.Snapshot} set ret_keep = 0, ret_free = 0, reclassify_at = '-infinity' where status = 0;
                 delete from {tables.Retention};
             """, conn, tx) { CommandTimeout = 0 };
-            await reset.ExecuteNonQueryAsync(ct);
+            // Not cancelled with the step (a handler timeout would roll it back on every attempt): it must finish once.
+            await reset.ExecuteNonQueryAsync(CancellationToken.None);
         }
 
-        await tx.CommitAsync(ct);
+        await tx.CommitAsync(CancellationToken.None);
         return changed;
     }
 }

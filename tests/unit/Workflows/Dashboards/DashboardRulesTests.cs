@@ -185,4 +185,47 @@ public sealed class DashboardRulesTests
         DashboardRules.DueSince(notNeeded).ShouldBe(Now.AddHours(-1));
         DashboardRules.IsOverdue(notNeeded, Now, keepLastGood: false, Sweep).ShouldBeTrue();
     }
+
+    [Fact]
+    public void NextRetentionChange_OfAPinnedSnapshotPastExpiry_IsTheEndOfThePin_ThenOneSweepIntervalLater()
+    {
+        var pin = new Hold("vendor case", Now.AddHours(5), "olli.operator", Now.AddDays(-2));
+        var s = Snapshot(TimeSpan.FromDays(20), expiresIn: TimeSpan.FromDays(-6), pin: pin);
+
+        DashboardRules.RetentionBucketOf(s, Now, keepLastGood: true, Sweep).ShouldBe(RetentionBucket.Pinned);
+        var lapse = DashboardRules.NextRetentionChange(s, Now, Sweep).ShouldNotBeNull();
+        lapse.ShouldBe(Now.AddHours(5));
+
+        // Once the pin lapses the snapshot is deletable, not yet overdue; just past one sweep interval it is.
+        DashboardRules.RetentionBucketOf(s, lapse, keepLastGood: true, Sweep).ShouldBe(RetentionBucket.None);
+        var overdue = DashboardRules.NextRetentionChange(s, lapse, Sweep).ShouldNotBeNull();
+        overdue.ShouldBe(lapse + Sweep + TimeSpan.FromTicks(10));
+        DashboardRules.RetentionBucketOf(s, overdue.AddTicks(-10), keepLastGood: true, Sweep).ShouldBe(RetentionBucket.None);
+        DashboardRules.RetentionBucketOf(s, overdue, keepLastGood: true, Sweep).ShouldBe(RetentionBucket.Overdue);
+        DashboardRules.NextRetentionChange(s, overdue, Sweep).ShouldBeNull();
+    }
+
+    [Fact]
+    public void NextRetentionChange_OfALastGoodSnapshot_IsItsDueTime_ThenOnlyWithoutTheLastGoodRule()
+    {
+        var s = Snapshot(TimeSpan.FromDays(2), expiresIn: TimeSpan.FromDays(1), lastGood: true);
+
+        DashboardRules.NextRetentionChange(s, Now, Sweep).ShouldBe(Now.AddDays(1));
+        DashboardRules.RetentionBucketOf(s, Now.AddDays(1), keepLastGood: true, Sweep).ShouldBe(RetentionBucket.LastGood);
+        DashboardRules.RetentionBucketOf(s, Now.AddDays(1), keepLastGood: false, Sweep).ShouldBe(RetentionBucket.None);
+        // Without the rule it becomes overdue one sweep interval after it fell due; with it, it stays kept.
+        var next = DashboardRules.NextRetentionChange(s, Now.AddDays(1), Sweep).ShouldNotBeNull();
+        DashboardRules.RetentionBucketOf(s, next, keepLastGood: false, Sweep).ShouldBe(RetentionBucket.Overdue);
+        DashboardRules.RetentionBucketOf(s, next, keepLastGood: true, Sweep).ShouldBe(RetentionBucket.LastGood);
+    }
+
+    [Fact]
+    public void NextRetentionChange_OfADeletedSnapshotOrOneHeldForEver_IsNever()
+    {
+        DashboardRules.NextRetentionChange(Snapshot(TimeSpan.FromDays(9), expiresIn: TimeSpan.FromDays(-2), available: false), Now, Sweep).ShouldBeNull();
+        var forever = new Hold("investigation", null, "sam.security", Now.AddDays(-3));
+        var held = Snapshot(TimeSpan.FromDays(9), expiresIn: TimeSpan.FromDays(-2), hold: forever);
+        DashboardRules.RetentionBucketOf(held, Now, keepLastGood: true, Sweep).ShouldBe(RetentionBucket.LegalHold);
+        DashboardRules.NextRetentionChange(held, Now, Sweep).ShouldBeNull();
+    }
 }
