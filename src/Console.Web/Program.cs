@@ -20,6 +20,7 @@ var console = ConsoleOptions.Read(builder.Configuration);
 builder.WebHost.UseStaticWebAssets();
 
 builder.AddConsoleObservability();
+builder.AddConsoleHttpHardening();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(console);
 
@@ -28,8 +29,10 @@ builder.Services.AddConsoleWorkflowHost(builder.Configuration, opts =>
     opts.ConfigureConsoleStore(console.ConnectionString);
     opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
     opts.Schema.For<ConsoleUser>().DocumentAlias("console_user");
+    opts.Schema.For<SignInAttempts>().DocumentAlias("sign_in_attempts");
 });
 builder.Services.AddSingleton<UserDirectory>();
+builder.Services.AddSignInThrottling(builder.Configuration);
 
 builder.AddConsoleAuthentication(console);
 builder.AddConsoleApi(console);
@@ -43,6 +46,7 @@ var app = builder.Build();
 
 await StartupTasks.RunAsync(app, console);
 
+app.UseConsoleHttpHardening();
 app.UseExceptionHandler("/error", createScopeForErrors: true);
 if (!console.PublicOriginIsLoopback)
 {
@@ -51,6 +55,7 @@ if (!console.PublicOriginIsLoopback)
 
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 app.UseConsoleRequestLogging();
+app.UseRateLimiter();
 app.UseAuthentication();
 app.UseConsoleLogContext();
 app.UseAuthorization();

@@ -127,6 +127,39 @@ public sealed record AutomationSettings(string ClientSecret, IReadOnlyList<strin
                 $"Console:Automation:Roles names unknown roles ({string.Join(", ", unknown)}); use {string.Join(", ", Workflows.Common.Roles.All)}.");
         }
 
+        if (PrivilegedRoles(roles) is { Count: > 0 } privileged)
+        {
+            throw new InvalidOperationException(
+                $"Console:Automation:Roles may not name {string.Join(", ", privileged)}: approving, security decisions and "
+                + "administration need a person. Give the automation client NocOperator (and Auditor to read history) only.");
+        }
+
         return new AutomationSettings(secret, roles);
     }
+
+    /// <summary>
+    /// The settings a client-credentials token may be issued with now, or why none may: configuration may have changed
+    /// since start-up, and a token with a person-only role is never issued.
+    /// </summary>
+    public static (AutomationSettings? Settings, string Refusal) ForIssuance(IConfiguration configuration)
+    {
+        try
+        {
+            return Read(configuration) is { } settings
+                ? (settings, "")
+                : (null, "No automation client is configured.");
+        }
+        catch (InvalidOperationException ex)
+        {
+            return (null, ex.Message);
+        }
+    }
+
+    /// <summary>Roles that need a person, never a machine: approving, security decisions, administration.</summary>
+    public static readonly IReadOnlySet<string> PersonOnlyRoles =
+        new HashSet<string>(StringComparer.Ordinal) { Workflows.Common.Roles.NocApprover, Workflows.Common.Roles.SecurityOfficer, Workflows.Common.Roles.Administrator };
+
+    /// <summary>The person-only roles among <paramref name="roles"/>.</summary>
+    public static IReadOnlyList<string> PrivilegedRoles(IEnumerable<string> roles) =>
+        [.. roles.Where(PersonOnlyRoles.Contains).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
 }

@@ -62,6 +62,12 @@ public static class LocalIdentityProvider
                     o.AllowClientCredentialsFlow();
                 }
                 o.RequireProofKeyForCodeExchange();
+                // Only S256: "plain" sends the verifier itself, so an intercepted code could still be redeemed.
+                o.Configure(options =>
+                {
+                    options.CodeChallengeMethods.Clear();
+                    options.CodeChallengeMethods.Add(CodeChallengeMethods.Sha256);
+                });
                 o.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.Roles, Scopes.OfflineAccess, ApiScope);
                 o.SetAccessTokenLifetime(TimeSpan.FromMinutes(30));
                 o.SetAuthorizationCodeLifetime(TimeSpan.FromMinutes(2));
@@ -213,11 +219,22 @@ public static class LocalIdentityProvider
     {
         var request = http.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
-        if (request.IsClientCredentialsGrantType()
-            && request.ClientId == Api.ApiClients.AutomationClientId
-            && Api.AutomationSettings.Read(http.RequestServices.GetRequiredService<IConfiguration>()) is { } automation)
+        if (request.IsClientCredentialsGrantType() && request.ClientId == Api.ApiClients.AutomationClientId)
         {
-            // OpenIddict has already checked the client secret and the client's permission for this grant.
+            // OpenIddict has already checked the client secret and the client's permission for this grant. The roles
+            // are checked again at issuance (start-up refuses them too): a machine never holds a person's rights.
+            var (automation, refusal) = Api.AutomationSettings.ForIssuance(http.RequestServices.GetRequiredService<IConfiguration>());
+            if (automation is null)
+            {
+                return Results.Forbid(
+                    new AuthenticationProperties(new Dictionary<string, string?>
+                    {
+                        [OpenIddictServerAspNetCoreConstants.Properties.Error] = Errors.UnauthorizedClient,
+                        [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = refusal,
+                    }),
+                    [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+            }
+
             return Results.SignIn(Api.ApiClients.AutomationPrincipal(automation, request.GetScopes()),
                 authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         }
@@ -248,11 +265,29 @@ public static class LocalIdentityProvider
 
     private static async Task<IResult> EndSessionAsync(HttpContext http)
     {
+        // Only the person's own console may end their session: it sends the id token it was given (id_token_hint),
+        // which another site cannot know. A bare link or form from elsewhere signs nobody out.
+        var hint = await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        var session = await http.AuthenticateAsync(ProviderCookieScheme);
+        if (!EndSessionAllowed(hint.Principal?.FindFirstValue(Claims.Subject), session.Principal?.FindFirstValue(Claims.Subject)))
+        {
+            return Results.Text(
+                "Sign-out must come from the console with the id_token_hint of the signed-in person; use Sign out in the console's menu.",
+                "text/plain; charset=utf-8", statusCode: StatusCodes.Status400BadRequest);
+        }
+
         await http.SignOutAsync(ProviderCookieScheme);
         return Results.SignOut(
             new AuthenticationProperties { RedirectUri = "/account/signed-out" },
             [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
     }
+
+    /// <summary>
+    /// Whether an end-session request may sign out the provider's session: it must carry a valid id token hint, and
+    /// when someone is signed in at the provider, the hint must be theirs.
+    /// </summary>
+    internal static bool EndSessionAllowed(string? hintSubject, string? sessionSubject) =>
+        !string.IsNullOrEmpty(hintSubject) && (sessionSubject is null || string.Equals(hintSubject, sessionSubject, StringComparison.Ordinal));
 
     private static async Task<IResult> UserInfoAsync(HttpContext http, UserDirectory users, CancellationToken ct)
     {

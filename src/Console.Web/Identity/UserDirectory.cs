@@ -42,6 +42,35 @@ public sealed class UserDirectory(IDocumentStore store, TimeProvider time, ILogg
         return user;
     }
 
+    /// <summary>Computes one password hash and throws it away: a refusal that checks nothing still takes as long.</summary>
+    public void HashForTiming(string password) => Hasher.VerifyHashedPassword(new ConsoleUser(), DummyHash, password);
+
+    /// <summary>Disables or enables an account; sessions and tokens follow within a minute (see DirectoryRules).</summary>
+    public Task<bool> SetDisabledAsync(string id, bool disabled, CancellationToken ct) =>
+        ChangeAsync(id, user => user.Disabled = disabled, ct);
+
+    /// <summary>Replaces an account's roles (known roles only); sessions and tokens follow within a minute.</summary>
+    public Task<bool> SetRolesAsync(string id, IEnumerable<string> roles, CancellationToken ct)
+    {
+        var list = roles.Distinct(StringComparer.Ordinal).ToList();
+        if (list.FirstOrDefault(r => !Roles.All.Contains(r)) is { } unknown)
+            throw new ArgumentException($"Unknown role {unknown}; use {string.Join(", ", Roles.All)}.", nameof(roles));
+        return ChangeAsync(id, user => user.Roles = list, ct);
+    }
+
+    private async Task<bool> ChangeAsync(string id, Action<ConsoleUser> change, CancellationToken ct)
+    {
+        await using var session = store.LightweightSession();
+        var user = await session.LoadAsync<ConsoleUser>(id.Trim().ToLowerInvariant(), ct);
+        if (user is null)
+            return false;
+        change(user);
+        session.Store(user);
+        await session.SaveChangesAsync(ct);
+        logger.LogInformation("Account {UserId} changed: disabled {Disabled}, roles {Roles}", user.Id, user.Disabled, string.Join(",", user.Roles));
+        return true;
+    }
+
     public async Task<ConsoleUser?> FindAsync(string id, CancellationToken ct)
     {
         await using var session = store.QuerySession();

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Identity.Web;
 using OpenIddict.Validation.AspNetCore;
 
@@ -50,8 +51,8 @@ public static class AuthenticationSetup
                     },
                     identity => builder.Configuration.GetSection("AzureAd").Bind(identity),
                     JwtBearerDefaults.AuthenticationScheme);
-            builder.Services.AddAuthentication()
-                .AddPolicyScheme(ApiScheme, "Console API bearer token", o => o.ForwardDefault = JwtBearerDefaults.AuthenticationScheme);
+            builder.Services.AddAuthentication().AddDirectoryCheckedApi(JwtBearerDefaults.AuthenticationScheme);
+            builder.Services.AddSingleton<IDirectoryCheck, EntraDirectoryCheck>();
         }
         else
         {
@@ -81,14 +82,23 @@ public static class AuthenticationSetup
                     o.TokenValidationParameters.RoleClaimType = "role";
                     o.SignedOutRedirectUri = "/account/signed-out";
                 })
-                .AddPolicyScheme(ApiScheme, "Console API bearer token",
-                    o => o.ForwardDefault = OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+                .AddDirectoryCheckedApi(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+            builder.Services.AddSingleton<IDirectoryCheck, BuiltInDirectoryCheck>();
         }
 
         builder.Services.AddAuthorizationBuilder().AddConsolePolicies();
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddScoped<CurrentActor>();
+        builder.Services.AddScoped<AuthenticationStateProvider, DirectoryRevalidatingAuthenticationStateProvider>();
     }
+
+    private static AuthenticationBuilder AddDirectoryCheckedApi(this AuthenticationBuilder authentication, string tokenScheme) =>
+        authentication.AddScheme<DirectoryCheckedApiOptions, DirectoryCheckedApiHandler>(ApiScheme, "Console API bearer token", o =>
+        {
+            o.TokenScheme = tokenScheme;
+            o.ForwardChallenge = tokenScheme;
+            o.ForwardForbid = tokenScheme;
+        });
 
     private static void ConfigureSessionCookie(CookieAuthenticationOptions cookie)
     {
@@ -98,6 +108,20 @@ public static class AuthenticationSetup
         cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
         cookie.SlidingExpiration = true;
         cookie.AccessDeniedPath = "/account/forbidden";
+        // Each request's session is checked against the directory (cached at most 60 s): a disabled account or a
+        // removed role ends the session, and the next sign-in carries the current roles.
+        cookie.Events.OnValidatePrincipal = async ctx =>
+        {
+            if (ctx.Principal is null)
+                return;
+            var verdict = await ctx.HttpContext.RequestServices.GetRequiredService<IDirectoryCheck>()
+                .CheckAsync(ctx.Principal, ctx.HttpContext.RequestAborted);
+            if (!verdict.Allowed)
+            {
+                ctx.RejectPrincipal();
+                await ctx.HttpContext.SignOutAsync(ctx.Scheme.Name);
+            }
+        };
         cookie.Events.OnRedirectToAccessDenied = ctx =>
         {
             // Browsers get the forbidden page (which answers 403 itself); API callers get a bare 403.
@@ -147,8 +171,5 @@ public static class AuthenticationSetup
             .DisableAntiforgery();
     }
 
-    public static string SafeLocalUrl(string? url) =>
-        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)
-            ? url
-            : "/";
+    public static string SafeLocalUrl(string? url) => ReturnUrls.SafeLocal(url);
 }

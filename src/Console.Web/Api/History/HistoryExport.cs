@@ -88,11 +88,6 @@ public static class HistoryExport
         return string.Join(',', fields.Select(Escape)) + "\r\n";
     }
 
-    // Quote when needed; a leading =, +, - or @ is prefixed so spreadsheets do not run it as a formula.
-    private static string Escape(string value)
-    {
-        if (value.Length > 0 && "=+-@".Contains(value[0], StringComparison.Ordinal))
-            value = "'" + value;
-        return value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
-    }
+    // Quote when needed; formula-like starts (= + - @ TAB CR LF) are defused: see CsvCells.
+    private static string Escape(string value) => Console.Web.Security.CsvCells.Escape(value);
 }

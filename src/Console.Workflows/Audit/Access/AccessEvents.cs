@@ -22,6 +22,18 @@ public sealed record AccessRefused(string UserId, string Operation, string Resou
     /// one by one, because they came within the same minute (<see cref="RefusalThrottle"/>).
     /// </summary>
     public int RepeatsBefore { get; init; }
+
+    /// <summary>
+    /// Other refusals of this person that were not recorded because they came after the person's per-minute cap
+    /// (<see cref="RefusalThrottle.MaxRecordsPerPerson"/>) was reached, since the person's previous record.
+    /// </summary>
+    public int SuppressedBefore { get; init; }
+
+    /// <summary>
+    /// This record is the summary that the person reached the per-minute cap: further refusals in that minute are
+    /// only counted (on the person's next record, <see cref="SuppressedBefore"/>).
+    /// </summary>
+    public bool CapReached { get; init; }
 }
 
 /// <summary>

@@ -23,7 +23,8 @@ public sealed class MartenAccessJournal(IDocumentStore store, TimeProvider time,
     {
         ArgumentNullException.ThrowIfNull(actor);
         var now = time.GetUtcNow();
-        if (!_throttle.ShouldRecord(actor.UserId, operation, resource, now, out var repeatsBefore))
+        var decision = _throttle.Decide(actor.UserId, operation, resource, now);
+        if (decision.Kind == RefusalRecording.Suppress)
         {
             logger.LogWarning("Repeated refusal of {UserId} at {Operation} on {Resource} within a minute; counted on the next record",
                 actor.UserId, operation, resource);
@@ -33,7 +34,12 @@ public sealed class MartenAccessJournal(IDocumentStore store, TimeProvider time,
         try
         {
             await AppendAsync(
-                new AccessRefused(actor.UserId, operation, resource, reason, now) { DisplayName = actor.DisplayName, RepeatsBefore = repeatsBefore },
+                new AccessRefused(actor.UserId, operation, resource, reason, now) {
+                    DisplayName = actor.DisplayName,
+                    RepeatsBefore = decision.RepeatsBefore,
+                    SuppressedBefore = decision.SuppressedBefore,
+                    CapReached = decision.Kind == RefusalRecording.Summary,
+                },
                 now, ct);
         }
 #pragma warning disable CA1031 // the refusal itself must still reach the person; losing the record is logged loudly

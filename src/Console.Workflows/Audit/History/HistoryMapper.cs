@@ -476,7 +476,9 @@ public static class HistoryMapper
                 row.Summary = (e.Operation.Contains(e.Resource, StringComparison.Ordinal)
                     ? $"Refused {e.Operation}: {e.Reason}"
                     : $"Refused {e.Operation} on {e.Resource}: {e.Reason}")
-                    + (e.RepeatsBefore > 0 ? $" (tried {e.RepeatsBefore} more time(s) since the previous record)" : "");
+                    + (e.RepeatsBefore > 0 ? $" (tried {e.RepeatsBefore} more time(s) since the previous record)" : "")
+                    + (e.SuppressedBefore > 0 ? $" ({e.SuppressedBefore} other refused attempt(s) of this person not recorded one by one before this)" : "")
+                    + (e.CapReached ? " Too many refused attempts in one minute: further ones in this minute are only counted." : "");
                 row.Details = e.Reason;
                 break;
 

@@ -29,11 +29,6 @@ public static class RequestsCsv
 
     private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
-    // Quote when needed; a leading =, +, - or @ is prefixed so spreadsheets do not run it as a formula.
-    private static string Escape(string value)
-    {
-        if (value.Length > 0 && "=+-@".Contains(value[0], StringComparison.Ordinal))
-            value = "'" + value;
-        return value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
-    }
+    // Quote when needed; formula-like starts (= + - @ TAB CR LF) are defused: see CsvCells.
+    private static string Escape(string value) => Console.Web.Security.CsvCells.Escape(value);
 }

@@ -147,6 +147,25 @@ public sealed class HistoryIntegrationTests(WorkflowFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task History_RefusalsVaryingThePath_AreCappedPerPersonWithOneSummary()
+    {
+        var flooder = new Actor("flooder-" + Guid.NewGuid().ToString("N")[..8], "Mallory", new HashSet<string> { Roles.NocOperator });
+        await Host.With<IAccessJournal, bool>(async j =>
+        {
+            for (var i = 0; i < 300; i++)
+                await j.RefusedAsync(flooder, $"GET /history/{i}", $"/history/{i}", "Needs ViewHistory; holds NocOperator.");
+            return true;
+        });
+
+        var expected = 20 + 1;
+        var access = await SearchUntil(new HistoryFilter(ActorId: flooder.UserId, Category: HistoryCategory.Access),
+            p => p.Items.Count >= expected, "the capped refusals in the history");
+
+        access.Items.Count.ShouldBe(expected);
+        access.Items.Count(e => e.Summary.Contains("Too many refused attempts in one minute", StringComparison.Ordinal)).ShouldBe(1);
+    }
+
+    [Fact]
     public async Task History_EventDetailAndTimelines_ShowTheStoredPayloadAndTheRequestsEventsInOrder()
     {
         var s = await RuntimeScenario.CreateAsync(Host.Store);
