@@ -16,6 +16,8 @@ public static class AmendRequestDecider
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(facts);
         ArgumentNullException.ThrowIfNull(actor);
+        if (CommandRoles.Check(ConsoleCommand.AmendRequest, actor) is { } forbidden)
+            return forbidden;
         if (actor.UserId != state.RequesterId)
             return Refusal.Because("Only the person who raised this request may change it.", RefusalKind.Forbidden);
         if (RequestGuards.IsCurrent(command.ExpectedVersion, state) is { } conflict)
@@ -34,7 +36,7 @@ public static class AmendRequestDecider
             return refusal;
 
         var content = checkedRequest.Content!;
-        var digest = ContentDigest.Of(content);
+        var digest = ContentDigest.Of(content, checkedRequest.Justification, command.Window);
         var requirement = ApprovalRules.RequirementFor(content, facts);
         if (digest == state.ContentDigest && requirement == state.Requirement
             && checkedRequest.Justification == state.Justification && command.Window == state.Window)
