@@ -38,8 +38,9 @@ public static class AmendRequestDecider
         var content = checkedRequest.Content!;
         var digest = ContentDigest.Of(content, checkedRequest.Justification, command.Window);
         var requirement = ApprovalRules.RequirementFor(content, facts);
-        if (digest == state.ContentDigest && requirement == state.Requirement
-            && checkedRequest.Justification == state.Justification && command.Window == state.Window)
+        // Nothing the approvers read changes (the digest covers justification and window) and neither does who must
+        // approve: no amendment, so the approvals given stand. Any real change voids them all.
+        if (digest == state.ContentDigest && SameRequirement(requirement, state.Requirement))
             return Decision.Emit();
 
         var amended = new RequestAmended(
@@ -49,4 +50,8 @@ public static class AmendRequestDecider
             ? Decision.Emit(amended, new RequestApproved(state.Id, digest, SubmitRequestDecider.PolicyActor, now))
             : Decision.Emit(amended);
     }
+
+    // The requirement holds a list: compare its groups, not the list instance.
+    private static bool SameRequirement(ApprovalRequirement a, ApprovalRequirement b) =>
+        a.CrossesTrustDomains == b.CrossesTrustDomains && a.Explanation == b.Explanation && a.Groups.SequenceEqual(b.Groups);
 }
