@@ -87,8 +87,9 @@ public static class Observability
             }
         });
 
+    // The same person id the commands record, so log lines and the history name one person alike.
     private static string UserIdOf(HttpContext http) =>
-        http.User.FindFirst("sub")?.Value ?? http.User.Identity?.Name ?? "anonymous";
+        http.User.Identity?.IsAuthenticated == true ? Security.CurrentActor.PersonId(http.User) : "anonymous";
 
     private static bool IsPlumbing(PathString path) =>
         path.StartsWithSegments("/_blazor") || path.StartsWithSegments("/_framework") || path.StartsWithSegments("/_content");

@@ -29,23 +29,59 @@ public static class Policies
     public const string PlaceLegalHold = nameof(PlaceLegalHold);
     public const string ViewDashboards = nameof(ViewDashboards);
 
+    /// <summary>Mark a snapshot no longer needed: its requester (an operator) or an administrator.</summary>
+    public const string MarkSnapshotNotNeeded = nameof(MarkSnapshotNotNeeded);
+
+    /// <summary>Cancel a request: its requester (an operator) or an administrator; see <c>CancelRequestDecider</c>.</summary>
+    public const string CancelRequests = nameof(CancelRequests);
+
+    /// <summary>Acknowledge the open integrity alert: security officers.</summary>
+    public const string AcknowledgeIntegrityAlerts = nameof(AcknowledgeIntegrityAlerts);
+
+    // Every policy that guards a command takes its roles from the workflow's CommandRoles table, so a page or endpoint
+    // can never offer more than the decider accepts. The rest only guard what a person may read.
     public static readonly IReadOnlyDictionary<string, string[]> RolesFor = new Dictionary<string, string[]>
     {
         [ViewInventory] = [.. Roles.All],
-        [ManageInventory] = [Roles.Administrator],
+        [ManageInventory] = CommandRoles.ForAny(
+            ConsoleCommand.RegisterTrustDomain, ConsoleCommand.ChangeTrustDomain, ConsoleCommand.RegisterEnvironment,
+            ConsoleCommand.ChangeEnvironment, ConsoleCommand.RegisterVnf, ConsoleCommand.ChangeVnf),
         [Administer] = [Roles.Administrator],
-        [CreateRequests] = [Roles.NocOperator],
-        [ApproveRequests] = [Roles.NocApprover, Roles.SecurityOfficer],
+        [CreateRequests] = CommandRoles.ForAny(CommandRoles.SubmitCommands),
+        [ApproveRequests] = CommandRoles.ForAny(ConsoleCommand.ApproveRequest, ConsoleCommand.RejectRequest),
+        [CancelRequests] = CommandRoles.ForAny(ConsoleCommand.CancelRequest),
         [ViewRequests] = [.. Roles.All],
         [ViewPolicy] = [.. Roles.All],
-        [EditPolicy] = [Roles.Administrator],
-        [RetryExecution] = [Roles.NocOperator],
-        [ManageSnapshotRetention] = [Roles.NocOperator, Roles.NocApprover, Roles.Administrator],
-        [PlaceLegalHold] = [Roles.SecurityOfficer, Roles.Administrator],
+        [EditPolicy] = CommandRoles.ForAny(ConsoleCommand.RevisePolicy),
+        [RetryExecution] = CommandRoles.ForAny(ConsoleCommand.RetryExecution),
+        [MarkSnapshotNotNeeded] = CommandRoles.ForAny(ConsoleCommand.MarkSnapshotNotNeeded),
+        [ManageSnapshotRetention] = CommandRoles.ForAny(ConsoleCommand.PinSnapshot, ConsoleCommand.UnpinSnapshot),
+        [PlaceLegalHold] = CommandRoles.ForAny(ConsoleCommand.PlaceLegalHold, ConsoleCommand.ReleaseLegalHold),
         [ViewHistory] = [Roles.SecurityOfficer, Roles.Auditor],
-        [VerifyIntegrity] = [Roles.SecurityOfficer, Roles.Auditor],
+        [VerifyIntegrity] = CommandRoles.ForAny(
+            ConsoleCommand.VerifyIntegrity, ConsoleCommand.CheckpointIntegrity, ConsoleCommand.ExportIntegrityProof),
+        [AcknowledgeIntegrityAlerts] = CommandRoles.ForAny(ConsoleCommand.AcknowledgeIntegrityAlert),
         [ViewSecurityAlerts] = [Roles.SecurityOfficer, Roles.Auditor],
         [ViewDashboards] = [Roles.Manager, Roles.SecurityOfficer, Roles.Administrator],
+    };
+
+    /// <summary>The policy an endpoint or page that issues <paramref name="command"/> requires (the table's roles).</summary>
+    public static string For(ConsoleCommand command) => command switch
+    {
+        ConsoleCommand.AmendRequest => CreateRequests,
+        ConsoleCommand.CancelRequest => CancelRequests,
+        ConsoleCommand.ApproveRequest or ConsoleCommand.RejectRequest => ApproveRequests,
+        ConsoleCommand.RetryExecution => RetryExecution,
+        ConsoleCommand.PinSnapshot or ConsoleCommand.UnpinSnapshot => ManageSnapshotRetention,
+        ConsoleCommand.PlaceLegalHold or ConsoleCommand.ReleaseLegalHold => PlaceLegalHold,
+        ConsoleCommand.MarkSnapshotNotNeeded => MarkSnapshotNotNeeded,
+        ConsoleCommand.RevisePolicy => EditPolicy,
+        ConsoleCommand.RegisterTrustDomain or ConsoleCommand.ChangeTrustDomain or ConsoleCommand.RegisterEnvironment
+            or ConsoleCommand.ChangeEnvironment or ConsoleCommand.RegisterVnf or ConsoleCommand.ChangeVnf => ManageInventory,
+        ConsoleCommand.AcknowledgeIntegrityAlert => AcknowledgeIntegrityAlerts,
+        ConsoleCommand.VerifyIntegrity or ConsoleCommand.CheckpointIntegrity or ConsoleCommand.ExportIntegrityProof => VerifyIntegrity,
+        _ when CommandRoles.SubmitCommands.Contains(command) => CreateRequests,
+        _ => throw new ArgumentOutOfRangeException(nameof(command), command, "This command has no policy; add it."),
     };
 
     public static AuthorizationBuilder AddConsolePolicies(this AuthorizationBuilder builder)

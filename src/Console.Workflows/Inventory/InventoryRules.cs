@@ -14,14 +14,9 @@ public static class InventoryLimits
     public const int ComponentsMax = 50;
 }
 
-/// <summary>Guards every inventory decision shares: who may change it and whether they saw the latest version.</summary>
+/// <summary>Guards every inventory decision shares (who may change it: <see cref="CommandRoles"/>).</summary>
 internal static class InventoryGuards
 {
-    public static Refusal? MayChangeInventory(Actor actor) =>
-        actor.IsInRole(Roles.Administrator)
-            ? null
-            : Refusal.Because("Only an administrator may change the inventory.", RefusalKind.Forbidden);
-
     public static Refusal? IsCurrent(int expectedVersion, int actualVersion, string what) =>
         expectedVersion == actualVersion
             ? null

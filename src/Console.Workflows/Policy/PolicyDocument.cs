@@ -37,4 +37,14 @@ public sealed record PolicyDocument(
         ?? throw new InvalidOperationException($"The policy has no rule for {sensitivity}.");
 
     public TrustLevel RequiredTrustLevel(Sensitivity sensitivity) => RuleFor(sensitivity).RequiredTrustLevel;
+
+    /// <summary>
+    /// How many times one approved request may be executed in all (the first attempt and the retries people ask for).
+    /// Revisions stored before this setting existed read as the default.
+    /// </summary>
+    public int MaxExecutionAttempts { get; init; } = PolicyRules.MaxExecutionAttemptsDefault;
+
+    /// <summary>The bound in force, whatever a stored document says: never below 1, never above the ceiling.</summary>
+    public int ExecutionAttemptsBound =>
+        Math.Clamp(MaxExecutionAttempts, PolicyRules.MaxExecutionAttemptsMin, PolicyRules.MaxExecutionAttemptsMax);
 }

@@ -13,6 +13,11 @@ public static class PolicyRules
     public static readonly TimeSpan PendingTimeoutMin = TimeSpan.FromMinutes(5);
     public static readonly TimeSpan PendingTimeoutMax = TimeSpan.FromDays(30);
 
+    // Executions per request: 1 means no retry at all; the ceiling keeps a failing change from being hammered at.
+    public const int MaxExecutionAttemptsDefault = 3;
+    public const int MaxExecutionAttemptsMin = 1;
+    public const int MaxExecutionAttemptsMax = 10;
+
     /// <summary>Empty when the document is valid.</summary>
     public static IReadOnlyDictionary<string, string[]> Validate(PolicyDocument? document)
     {
@@ -78,6 +83,9 @@ public static class PolicyRules
 
         if (document.PendingRequestTimeout < PendingTimeoutMin || document.PendingRequestTimeout > PendingTimeoutMax)
             Add("PendingRequestTimeout", "Pending requests must expire after between 5 minutes and 30 days.");
+        if (document.MaxExecutionAttempts is < MaxExecutionAttemptsMin or > MaxExecutionAttemptsMax)
+            Add(nameof(PolicyDocument.MaxExecutionAttempts),
+                $"A request may be executed between {MaxExecutionAttemptsMin} and {MaxExecutionAttemptsMax} times in all.");
 
         return Freeze(errors);
     }

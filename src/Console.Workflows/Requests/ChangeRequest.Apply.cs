@@ -12,10 +12,12 @@ public sealed partial record ChangeRequest
         new(e.RequestId, e.Content, e.ContentDigest, e.VnfName, e.Justification, e.Window, e.Requirement,
             e.RequesterId, e.RequesterName, e.At, e.ExpiresAt, RequestStatus.PendingApproval, [], 0, null, e.At);
 
-    // Approvals of the earlier content stay in the history but stop counting (CurrentApprovals filters by digest).
+    // Approvals of the earlier content stay in the history but stop counting, even if a later amendment brings the
+    // same content back: the approver read the request as it stood then, not the sequence of changes since.
     public ChangeRequest Apply(RequestAmended e) =>
         this with
         {
+            Approvals = [.. Approvals.Select(a => a with { Voided = true })],
             Content = e.Content,
             ContentDigest = e.ContentDigest,
             Requirement = e.Requirement,

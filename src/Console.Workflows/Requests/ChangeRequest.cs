@@ -88,6 +88,9 @@ public sealed record Approval(string ApproverId, string ApproverName, string Gro
     /// slots over these, so the order in which approvals arrive does not decide whether it is met.
     /// </summary>
     public IReadOnlyList<string> EligibleGroups { get; init; } = [];
+
+    /// <summary>An amendment came after it: it stays in the history but never counts again, even if the content returns.</summary>
+    public bool Voided { get; init; }
 }
 
 /// <summary>The state of one request, rebuilt from its event stream.</summary>
@@ -111,8 +114,8 @@ public sealed partial record ChangeRequest(
 {
     public int Version { get; init; }
 
-    /// <summary>Approvals bound to the current content; approvals of an earlier content do not count.</summary>
-    public IEnumerable<Approval> CurrentApprovals => Approvals.Where(a => a.ContentDigest == ContentDigest);
+    /// <summary>Approvals of the current content given since the last amendment; any amendment voids earlier ones.</summary>
+    public IEnumerable<Approval> CurrentApprovals => Approvals.Where(a => !a.Voided && a.ContentDigest == ContentDigest);
 
     public bool IsFinal => Status is RequestStatus.Completed or RequestStatus.Rejected or RequestStatus.Expired or RequestStatus.Cancelled;
 }

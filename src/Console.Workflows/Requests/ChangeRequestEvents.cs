@@ -52,4 +52,11 @@ public sealed record ExecutionCompleted(Guid RequestId, int Attempt, string Resu
 
 public sealed record ExecutionFailed(Guid RequestId, int Attempt, string Reason, string By, DateTimeOffset At);
 
-public sealed record ExecutionRetryRequested(Guid RequestId, string By, string ByName, DateTimeOffset At);
+public sealed record ExecutionRetryRequested(Guid RequestId, string By, string ByName, DateTimeOffset At)
+{
+    /// <summary>Why the person asked for another attempt (required since retries are bounded; absent in older events).</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>The attempt this retry asks for (0 in older events).</summary>
+    public int Attempt { get; init; }
+}

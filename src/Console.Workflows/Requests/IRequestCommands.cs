@@ -28,8 +28,8 @@ public sealed record RejectRequest(Guid RequestId, int ExpectedVersion, string R
 
 public sealed record CancelRequest(Guid RequestId, int ExpectedVersion, string Reason);
 
-/// <summary>Run a failed execution again (operator).</summary>
-public sealed record RetryExecution(Guid RequestId, int ExpectedVersion);
+/// <summary>Run a failed execution again (the requester or one of its approvers), saying why.</summary>
+public sealed record RetryExecution(Guid RequestId, int ExpectedVersion, string Reason);
 
 /// <summary>
 /// The write side of requests, for pages and the REST API alike. Each command is carried out by the durable workflow

@@ -1,6 +1,7 @@
 using Console.Workflows.Common;
 using Console.Workflows.Inventory;
 using Console.Workflows.Requests.Approvals;
+using Console.Workflows.Requests.Approving;
 using Console.Workflows.Snapshots;
 using Marten;
 using Marten.Linq;
@@ -75,7 +76,7 @@ public sealed class MartenRequestReader(IQuerySession session, TimeProvider time
 
         // Eligibility depends on the person's current roles and groups and on who already approved: judged here, per request.
         var fillable = pending
-            .Select(r => (Request: r, Group: Quorum.GroupFor(r.Requirement, r.CurrentApprovals, actor, r.RequesterId)))
+            .Select(r => (Request: r, Group: ApproveRequestDecider.GroupToFill(r, actor)))
             .Where(x => x.Group is not null)
             .ToList();
         var items = await ToListItemsAsync([.. fillable.Select(x => x.Request)], ct);
@@ -189,11 +190,15 @@ internal static class RequestJournal
             TargetAttestationChecked e => (e.By, e.At, (e.Passed ? "Attestation passed: " : "Attestation failed: ") + e.Detail),
             ExecutionCompleted e => (e.By, e.At, $"Attempt {e.Attempt} completed. {e.Result}"),
             ExecutionFailed e => (e.By, e.At, $"Attempt {e.Attempt} failed: {e.Reason}"),
-            ExecutionRetryRequested e => (e.ByName, e.At, "Asked to run the failed execution again."),
+            ExecutionRetryRequested e => (e.ByName, e.At, RetryText(e)),
             _ => ("(unknown)", storedAt, data.GetType().Name),
         };
         return new JournalEntry(version, data.GetType().Name, actor, at, summary);
     }
+
+    private static string RetryText(ExecutionRetryRequested e) =>
+        "Asked to run the failed execution again" + (e.Attempt > 0 ? $" (attempt {e.Attempt})" : "")
+        + (string.IsNullOrWhiteSpace(e.Reason) ? "." : ": " + e.Reason);
 
     private static string Describe(RequestContent content) => content.Kind switch
     {

@@ -1,27 +1,15 @@
 using Console.Workflows.Common;
-using Console.Workflows.Requests.Approvals;
 
 namespace Console.Workflows.Snapshots;
 
-/// <summary>Who may act on a snapshot's retention, and the checks the snapshot deciders share.</summary>
+/// <summary>The checks the snapshot deciders share (who may act: <see cref="CommandRoles"/>).</summary>
 public static class SnapshotGuards
 {
     public const int ReasonMaxLength = 500;
     public const string ConflictMessage = "Someone else acted on this snapshot first; reload it to see what changed.";
 
-    /// <summary>Pin and unpin: the people who run and approve operations, and administrators.</summary>
-    public static readonly IReadOnlyList<string> ManageRetentionRoles = [Roles.NocOperator, Roles.NocApprover, Roles.Administrator];
-
-    /// <summary>Legal holds: security officers and administrators, independent of operations.</summary>
-    public static readonly IReadOnlyList<string> LegalHoldRoles = [Roles.SecurityOfficer, Roles.Administrator];
-
     /// <summary>How far ahead a pin or hold may be set to end; longer means "until released".</summary>
     public static readonly TimeSpan MaxHoldLength = TimeSpan.FromDays(3660);
-
-    internal static Refusal? MayAct(Actor actor, IReadOnlyList<string> roles, string what) =>
-        roles.Any(actor.IsInRole)
-            ? null
-            : Refusal.Because($"Only {Humanise.List(roles.Select(RoleName))} may {what}.", RefusalKind.Forbidden);
 
     internal static Refusal? IsCurrent(int expectedVersion, Snapshot state) =>
         expectedVersion == state.Version ? null : Refusal.Because(ConflictMessage, RefusalKind.Conflict);
@@ -56,13 +44,4 @@ public static class SnapshotGuards
         else if (u - now > MaxHoldLength)
             errors["Until"] = ["Choose a time within ten years, or leave it empty to keep it until released."];
     }
-
-    private static string RoleName(string role) => role switch
-    {
-        Roles.NocOperator => "NOC operators",
-        Roles.NocApprover => "NOC approvers",
-        Roles.SecurityOfficer => "security officers",
-        Roles.Administrator => "administrators",
-        _ => role,
-    };
 }

@@ -94,5 +94,5 @@ public sealed record ApproveBody(string? ContentDigest = null, string? Comment =
 /// <summary>Reject or cancel, with the reason (mandatory for a rejection).</summary>
 public sealed record ReasonBody(string? Reason = null, int? ExpectedVersion = null);
 
-/// <summary>Run a failed execution again. The body is optional when If-Match carries the version.</summary>
-public sealed record RetryBody(int? ExpectedVersion = null);
+/// <summary>Run a failed execution again, saying why (the reason is required; the version may come in If-Match).</summary>
+public sealed record RetryBody(int? ExpectedVersion = null, string? Reason = null);

@@ -42,37 +42,37 @@ public static class RequestEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         requests.MapPut("/{id:guid}", AmendAsync)
-            .RequireApiPolicy(Policies.CreateRequests)
+            .RequireApiPolicy(Policies.For(ConsoleCommand.AmendRequest))
             .WithName("AmendRequest")
             .WithSummary("Change what a pending request asks for (requester); approvals given so far stop counting")
             .AcceptsJson<AmendRequestBody>()
             .ProducesCommand();
 
         requests.MapPost("/{id:guid}/approve", ApproveAsync)
-            .RequireApiPolicy(Policies.ApproveRequests)
+            .RequireApiPolicy(Policies.For(ConsoleCommand.ApproveRequest))
             .WithName("ApproveRequest")
             .WithSummary("Approve exactly the content with this digest; never your own request")
             .AcceptsJson<ApproveBody>()
             .ProducesCommand(StatusCodes.Status202Accepted);
 
         requests.MapPost("/{id:guid}/reject", RejectAsync)
-            .RequireApiPolicy(Policies.ApproveRequests)
+            .RequireApiPolicy(Policies.For(ConsoleCommand.RejectRequest))
             .WithName("RejectRequest")
             .WithSummary("Reject a pending request, with the reason")
             .AcceptsJson<ReasonBody>()
             .ProducesCommand();
 
         requests.MapPost("/{id:guid}/cancel", CancelAsync)
-            .RequireApiPolicy(Policies.CreateRequests)
+            .RequireApiPolicy(Policies.For(ConsoleCommand.CancelRequest))
             .WithName("CancelRequest")
             .WithSummary("Cancel your request before its execution starts")
             .AcceptsJson<ReasonBody>()
             .ProducesCommand();
 
         requests.MapPost("/{id:guid}/retry", RetryAsync)
-            .RequireApiPolicy(Policies.RetryExecution)
+            .RequireApiPolicy(Policies.For(ConsoleCommand.RetryExecution))
             .WithName("RetryExecution")
-            .WithSummary("Run a failed execution again")
+            .WithSummary("Run a failed execution again (requester or one of its approvers, with a reason, within the policy's attempts)")
             .AcceptsJson<RetryBody>(required: false)
             .ProducesCommand(StatusCodes.Status202Accepted);
 
@@ -225,7 +225,8 @@ public static class RequestEndpoints
             return stale;
         }
 
-        return ApiResults.From(await commands.RetryAsync(new RetryExecution(id, version.Value), ActorOf(http), ct), _ => Accepted(id));
+        var retry = new RetryExecution(id, version.Value, body.Value?.Reason?.Trim() ?? string.Empty);
+        return ApiResults.From(await commands.RetryAsync(retry, ActorOf(http), ct), _ => Accepted(id));
     }
 
     private static async Task<IResult> InboxAsync(HttpContext http, [FromServices] IRequestReader reader, CancellationToken ct) =>

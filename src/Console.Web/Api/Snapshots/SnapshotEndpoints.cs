@@ -31,20 +31,20 @@ public static class SnapshotEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         Command(snapshots, "/{id:guid}/pin", "PinSnapshot", "Pin: keep it past its expiry (reason; until optional)",
-            Policies.ManageSnapshotRetention,
+            Policies.For(ConsoleCommand.PinSnapshot),
             (commands, id, version, body, actor, ct) => commands.PinAsync(new PinSnapshot(id, version, body.Reason!.Trim(), body.Until), actor, ct));
         Command(snapshots, "/{id:guid}/unpin", "UnpinSnapshot", "Remove the pin (reason)",
-            Policies.ManageSnapshotRetention,
+            Policies.For(ConsoleCommand.UnpinSnapshot),
             (commands, id, version, body, actor, ct) => commands.UnpinAsync(new UnpinSnapshot(id, version, body.Reason!.Trim()), actor, ct));
         Command(snapshots, "/{id:guid}/legal-hold", "PlaceLegalHold", "Place a legal hold: nothing deletes it while held (reason; until optional)",
-            Policies.PlaceLegalHold,
+            Policies.For(ConsoleCommand.PlaceLegalHold),
             (commands, id, version, body, actor, ct) => commands.PlaceLegalHoldAsync(new PlaceLegalHold(id, version, body.Reason!.Trim(), body.Until), actor, ct));
         Command(snapshots, "/{id:guid}/release-hold", "ReleaseLegalHold", "Release the legal hold (reason)",
-            Policies.PlaceLegalHold,
+            Policies.For(ConsoleCommand.ReleaseLegalHold),
             (commands, id, version, body, actor, ct) => commands.ReleaseLegalHoldAsync(new ReleaseLegalHold(id, version, body.Reason!.Trim()), actor, ct));
         Command(snapshots, "/{id:guid}/not-needed", "MarkSnapshotNotNeeded",
             "Mark it no longer needed: deleted at the next sweep (Sensitive and Critical ones through an approved deletion request instead)",
-            Policies.ManageSnapshotRetention,
+            Policies.For(ConsoleCommand.MarkSnapshotNotNeeded),
             (commands, id, version, body, actor, ct) => commands.MarkNotNeededAsync(new MarkSnapshotNotNeeded(id, version, body.Reason!.Trim()), actor, ct));
     }
 

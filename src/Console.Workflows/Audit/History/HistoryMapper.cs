@@ -212,7 +212,9 @@ public static class HistoryMapper
 
             case ExecutionRetryRequested e:
                 row.By(e.By, e.ByName, e.At).Concerning(book.Find(e.RequestId, HistorySubjectKind.Request), e.RequestId);
-                row.Summary = "Asked to run the failed execution again.";
+                row.Summary = "Asked to run the failed execution again" + (e.Attempt > 0 ? $" (attempt {e.Attempt})" : "")
+                    + (string.IsNullOrWhiteSpace(e.Reason) ? "." : ": " + e.Reason);
+                row.Details = e.Reason;
                 break;
 
             // ---- snapshots ------------------------------------------------------------------------------------

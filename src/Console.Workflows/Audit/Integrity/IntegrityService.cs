@@ -61,7 +61,7 @@ public sealed class IntegrityService(
 
     public async Task<VerificationOutcome> VerifyAsync(Actor actor, IProgress<VerificationProgress>? progress = null, CancellationToken ct = default)
     {
-        if (IntegrityGuards.MayVerify(actor) is { } refusal)
+        if (CommandRoles.Check(ConsoleCommand.VerifyIntegrity, actor) is { } refusal)
             return new VerificationOutcome(null, refusal);
         try
         {
@@ -98,7 +98,7 @@ public sealed class IntegrityService(
 
     public async Task<CheckpointOutcome> CheckpointNowAsync(Actor actor, CancellationToken ct = default)
     {
-        if (IntegrityGuards.MayVerify(actor) is { } refusal)
+        if (CommandRoles.Check(ConsoleCommand.CheckpointIntegrity, actor) is { } refusal)
             return new CheckpointOutcome(null, refusal);
         try
         {
@@ -112,7 +112,7 @@ public sealed class IntegrityService(
 
     public async Task<ProofOutcome> ExportProofAsync(long? checkpointNumber, string directory, Actor actor, CancellationToken ct = default)
     {
-        if (IntegrityGuards.MayVerify(actor) is { } refusal)
+        if (CommandRoles.Check(ConsoleCommand.ExportIntegrityProof, actor) is { } refusal)
             return new ProofOutcome(null, refusal);
         if (checkpointNumber is < 1)
             return new ProofOutcome(null, Refusal.Because("A checkpoint number is 1 or more."));

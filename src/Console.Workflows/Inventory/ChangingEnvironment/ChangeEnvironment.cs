@@ -24,7 +24,7 @@ public static class ChangeEnvironmentDecider
         ChangeEnvironment command, ExecutionEnvironment? state, bool nameTaken, Actor actor, DateTimeOffset now,
         IReadOnlySet<Guid>? trustDomainIds = null)
     {
-        if (InventoryGuards.MayChangeInventory(actor) is { } forbidden)
+        if (CommandRoles.Check(ConsoleCommand.ChangeEnvironment, actor) is { } forbidden)
             return forbidden;
         if (state is null)
             return InventoryGuards.NotFound("environment");

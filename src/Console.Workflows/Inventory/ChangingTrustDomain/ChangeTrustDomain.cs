@@ -10,7 +10,7 @@ public static class ChangeTrustDomainDecider
 {
     public static Decision Decide(ChangeTrustDomain command, TrustDomain? state, bool nameTaken, Actor actor, DateTimeOffset now)
     {
-        if (InventoryGuards.MayChangeInventory(actor) is { } forbidden)
+        if (CommandRoles.Check(ConsoleCommand.ChangeTrustDomain, actor) is { } forbidden)
             return forbidden;
         if (state is null)
             return InventoryGuards.NotFound("trust domain");

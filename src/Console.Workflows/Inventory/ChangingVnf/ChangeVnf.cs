@@ -29,7 +29,7 @@ public static class ChangeVnfDecider
 
     public static Decision Decide(ChangeVnf command, Vnf? state, VnfReferences references, Actor actor, DateTimeOffset now)
     {
-        if (InventoryGuards.MayChangeInventory(actor) is { } forbidden)
+        if (CommandRoles.Check(ConsoleCommand.ChangeVnf, actor) is { } forbidden)
             return forbidden;
         if (state is null)
             return InventoryGuards.NotFound("VNF");

@@ -19,7 +19,7 @@ public static class RegisterEnvironmentDecider
         RegisterEnvironment command, Guid environmentId, bool nameTaken, Actor actor, DateTimeOffset now,
         IReadOnlySet<Guid>? trustDomainIds = null)
     {
-        if (InventoryGuards.MayChangeInventory(actor) is { } forbidden)
+        if (CommandRoles.Check(ConsoleCommand.RegisterEnvironment, actor) is { } forbidden)
             return forbidden;
 
         var name = Text.Clean(command.Name);

@@ -12,7 +12,7 @@ public static class RegisterTrustDomainDecider
     /// <param name="nameTaken">Whether another trust domain already has this name (looked up by the handler).</param>
     public static Decision Decide(RegisterTrustDomain command, Guid trustDomainId, bool nameTaken, Actor actor, DateTimeOffset now)
     {
-        if (InventoryGuards.MayChangeInventory(actor) is { } forbidden)
+        if (CommandRoles.Check(ConsoleCommand.RegisterTrustDomain, actor) is { } forbidden)
             return forbidden;
 
         var (name, ownerGroup, description) = TrustDomainRules.Clean(command.Name, command.OwnerGroup, command.Description);

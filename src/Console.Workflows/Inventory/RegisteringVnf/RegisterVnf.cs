@@ -17,7 +17,7 @@ public static class RegisterVnfDecider
     /// <param name="vnfId">The new stream's id, chosen by the caller; components carry their ids in the command.</param>
     public static Decision Decide(RegisterVnf command, Guid vnfId, VnfReferences references, Actor actor, DateTimeOffset now)
     {
-        if (InventoryGuards.MayChangeInventory(actor) is { } forbidden)
+        if (CommandRoles.Check(ConsoleCommand.RegisterVnf, actor) is { } forbidden)
             return forbidden;
 
         var (vnf, errors) = VnfRules.Validate(

@@ -9,8 +9,9 @@ public static class RevisePolicyDecider
 
     public static Decision Decide(RevisePolicy command, ApprovalPolicy? current, Actor actor, DateTimeOffset now)
     {
-        if (!actor.IsInRole(Roles.Administrator))
-            return Refusal.Because("Only an administrator may change the approval policy.", RefusalKind.Forbidden);
+        ArgumentNullException.ThrowIfNull(actor);
+        if (CommandRoles.Check(ConsoleCommand.RevisePolicy, actor) is { } forbidden)
+            return forbidden;
 
         var currentRevision = current?.Revision ?? 0;
         if (command.ExpectedRevision != currentRevision)

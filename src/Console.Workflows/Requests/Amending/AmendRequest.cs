@@ -16,6 +16,8 @@ public static class AmendRequestDecider
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(facts);
         ArgumentNullException.ThrowIfNull(actor);
+        if (CommandRoles.Check(ConsoleCommand.AmendRequest, actor) is { } forbidden)
+            return forbidden;
         if (actor.UserId != state.RequesterId)
             return Refusal.Because("Only the person who raised this request may change it.", RefusalKind.Forbidden);
         if (RequestGuards.IsCurrent(command.ExpectedVersion, state) is { } conflict)
@@ -34,10 +36,11 @@ public static class AmendRequestDecider
             return refusal;
 
         var content = checkedRequest.Content!;
-        var digest = ContentDigest.Of(content);
+        var digest = ContentDigest.Of(content, checkedRequest.Justification, command.Window);
         var requirement = ApprovalRules.RequirementFor(content, facts);
-        if (digest == state.ContentDigest && requirement == state.Requirement
-            && checkedRequest.Justification == state.Justification && command.Window == state.Window)
+        // Nothing the approvers read changes (the digest covers justification and window) and neither does who must
+        // approve: no amendment, so the approvals given stand. Any real change voids them all.
+        if (digest == state.ContentDigest && SameRequirement(requirement, state.Requirement))
             return Decision.Emit();
 
         var amended = new RequestAmended(
@@ -47,4 +50,8 @@ public static class AmendRequestDecider
             ? Decision.Emit(amended, new RequestApproved(state.Id, digest, SubmitRequestDecider.PolicyActor, now))
             : Decision.Emit(amended);
     }
+
+    // The requirement holds a list: compare its groups, not the list instance.
+    private static bool SameRequirement(ApprovalRequirement a, ApprovalRequirement b) =>
+        a.CrossesTrustDomains == b.CrossesTrustDomains && a.Explanation == b.Explanation && a.Groups.SequenceEqual(b.Groups);
 }

@@ -12,6 +12,9 @@ public static class AmendRequestHandler
         AmendRequestBy message, IDocumentSession session, IMessageContext bus, TimeProvider time, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
+        // Before the request is even looked up: a person without the role learns nothing about it.
+        if (CommandRoles.Check(ConsoleCommand.AmendRequest, message.Actor) is { } forbidden)
+            return Outcome.Refused(forbidden);
         var stream = await session.Events.FetchForWriting<ChangeRequest>(message.Command.RequestId, ct);
         if (stream.Aggregate is not { } request)
             return RequestHandler.NotFound;

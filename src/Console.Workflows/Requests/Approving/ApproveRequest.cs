@@ -15,6 +15,8 @@ public static class ApproveRequestDecider
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(actor);
+        if (CommandRoles.Check(ConsoleCommand.ApproveRequest, actor) is { } forbidden)
+            return forbidden;
         if (RequestGuards.IsCurrent(command.ExpectedVersion, state) is { } conflict)
             return conflict;
         if (RequestGuards.IsPending(state, "approved") is { } notPending)
@@ -50,6 +52,20 @@ public static class ApproveRequestDecider
         return Quorum.IsMet(state.Apply(granted))
             ? Decision.Emit(granted, new RequestApproved(state.Id, state.ContentDigest, actor.UserId, now))
             : Decision.Emit(granted);
+    }
+
+    /// <summary>
+    /// The group this person's approval would fill now, or null when they may not approve: no approver role (whatever
+    /// groups they belong to), they requested it, already approved, or no group they could fill is open. The request
+    /// page and the approval inbox offer approval on this answer; <see cref="Decide"/> enforces the same rules.
+    /// </summary>
+    public static string? GroupToFill(ChangeRequest state, Actor actor)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(actor);
+        return CommandRoles.Allows(ConsoleCommand.ApproveRequest, actor)
+            ? Quorum.GroupFor(state.Requirement, state.CurrentApprovals, actor, state.RequesterId)
+            : null;
     }
 
     private static string NotNeededMessage(ChangeRequest state)

@@ -11,8 +11,8 @@ public static class CancelRequestDecider
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(actor);
-        if (actor.UserId != state.RequesterId && !actor.IsInRole(Roles.Administrator))
-            return Refusal.Because("Only the person who raised this request or an administrator may cancel it.", RefusalKind.Forbidden);
+        if (MayCancel(state, actor) is { } forbidden)
+            return forbidden;
         if (RequestGuards.IsCurrent(command.ExpectedVersion, state) is { } conflict)
             return conflict;
         if (state.Status is not (RequestStatus.PendingApproval or RequestStatus.Approved) || state.ExecutionAttempts > 0)
@@ -25,5 +25,19 @@ public static class CancelRequestDecider
             return RequestGuards.ReasonRefusal(error);
 
         return Decision.Emit(new RequestCancelled(state.Id, actor.UserId, actor.DisplayName, reason!, now));
+    }
+
+    /// <summary>Whether this person may cancel this request at all (the page asks before offering the button).</summary>
+    public static Refusal? MayCancel(ChangeRequest state, Actor actor)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(actor);
+        if (CommandRoles.Check(ConsoleCommand.CancelRequest, actor) is { } forbidden)
+            return forbidden;
+        // The requester must still be an operator: the table's role and the relationship both hold.
+        var requester = actor.UserId == state.RequesterId && actor.IsInRole(Roles.NocOperator);
+        return requester || actor.IsInRole(Roles.Administrator)
+            ? null
+            : Refusal.Because("Only the person who raised this request or an administrator may cancel it.", RefusalKind.Forbidden);
     }
 }

@@ -12,16 +12,15 @@ public static class RejectRequestDecider
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(actor);
+        if (CommandRoles.Check(ConsoleCommand.RejectRequest, actor) is { } forbidden)
+            return forbidden;
         if (RequestGuards.IsCurrent(command.ExpectedVersion, state) is { } conflict)
             return conflict;
         if (RequestGuards.IsPending(state, "rejected") is { } notPending)
             return notPending;
         if (actor.UserId == state.RequesterId)
             return Refusal.Because("You requested this change; cancel it instead of rejecting it.", RefusalKind.Forbidden);
-
-        var current = state.CurrentApprovals.ToList();
-        var approved = current.Any(a => a.ApproverId == actor.UserId);
-        if (!approved && Quorum.GroupFor(state.Requirement, current, actor, state.RequesterId) is null)
+        if (!IsNeededApprover(state, actor))
             return Refusal.Because("Only an approver this request still needs may reject it.", RefusalKind.Forbidden);
 
         var reason = RequestGuards.CleanReason(command.Reason, RequestLimits.ReasonMaxLength, out var error);
@@ -29,5 +28,24 @@ public static class RejectRequestDecider
             return RequestGuards.ReasonRefusal(error);
 
         return Decision.Emit(new RequestRejected(state.Id, actor.UserId, actor.DisplayName, reason!, now));
+    }
+
+    /// <summary>Whether the request page offers Reject to this person: the same rules as <see cref="Decide"/>.</summary>
+    public static bool MayReject(ChangeRequest state, Actor actor)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(actor);
+        return CommandRoles.Allows(ConsoleCommand.RejectRequest, actor)
+            && state.Status == RequestStatus.PendingApproval
+            && actor.UserId != state.RequesterId
+            && IsNeededApprover(state, actor);
+    }
+
+    // Someone who approved this content, or whose approval would still fill a group.
+    private static bool IsNeededApprover(ChangeRequest state, Actor actor)
+    {
+        var current = state.CurrentApprovals.ToList();
+        return current.Any(a => a.ApproverId == actor.UserId)
+            || Quorum.GroupFor(state.Requirement, current, actor, state.RequesterId) is not null;
     }
 }

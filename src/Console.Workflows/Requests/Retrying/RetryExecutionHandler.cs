@@ -1,4 +1,5 @@
 using Console.Workflows.Common;
+using Console.Workflows.Policy;
 using Console.Workflows.Requests.Executing;
 using Marten;
 using Wolverine;
@@ -13,11 +14,16 @@ public static class RetryExecutionHandler
         RetryExecutionBy message, IDocumentSession session, IMessageContext bus, TimeProvider time, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
+        // Before the request is even looked up: a person without the role learns nothing about it.
+        if (CommandRoles.Check(ConsoleCommand.RetryExecution, message.Actor) is { } forbidden)
+            return Outcome.Refused(forbidden);
         var stream = await session.Events.FetchForWriting<ChangeRequest>(message.Command.RequestId, ct);
         if (stream.Aggregate is not { } request)
             return RequestHandler.NotFound;
 
-        var decision = RetryExecutionDecider.Decide(message.Command, request, message.Actor, time.GetUtcNow());
+        var policy = await session.LoadAsync<ApprovalPolicy>(ApprovalPolicy.StreamId, ct);
+        var maxAttempts = (policy?.Document ?? DefaultPolicy.Document).ExecutionAttemptsBound;
+        var decision = RetryExecutionDecider.Decide(message.Command, request, maxAttempts, message.Actor, time.GetUtcNow());
         if (decision.Refusal is { } refusal)
             return Outcome.Refused(refusal);
 

@@ -27,9 +27,8 @@ public static class SubmitRequestDecider
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(facts);
         ArgumentNullException.ThrowIfNull(actor);
-        if (!actor.IsInRole(Roles.NocOperator))
-            return Refusal.Because(
-                "Only a NOC operator may request snapshots, migrations, snapshot deletions, restores and lifecycle operations.", RefusalKind.Forbidden);
+        if (CommandRoles.Check(CommandRoles.Submit(command.Kind), actor) is { } forbidden)
+            return forbidden;
         if (facts.Vnf is null || facts.Vnf.Id != command.VnfId)
             return Refusal.Because("This VNF does not exist (any more).", RefusalKind.NotFound);
 
@@ -40,7 +39,7 @@ public static class SubmitRequestDecider
             return refusal;
 
         var content = checkedRequest.Content!;
-        var digest = ContentDigest.Of(content);
+        var digest = ContentDigest.Of(content, checkedRequest.Justification, command.Window);
         var requirement = ApprovalRules.RequirementFor(content, facts);
         var submitted = new RequestSubmitted(
             requestId, content, digest, facts.Vnf.Name, checkedRequest.Justification, command.Window, requirement,

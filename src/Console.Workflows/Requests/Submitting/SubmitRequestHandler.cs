@@ -15,6 +15,8 @@ public static class SubmitRequestHandler
     {
         ArgumentNullException.ThrowIfNull(message);
         var command = message.Command;
+        if (CommandRoles.Check(CommandRoles.Submit(command.Kind), message.Actor) is { } forbidden)
+            return Outcome.Refused(forbidden);
         var (facts, refusal) = await RequestHandler.LoadFactsAsync(session, command.VnfId, command.SnapshotId, ct);
         if (refusal is not null)
             return Outcome.Refused(refusal);

@@ -14,7 +14,7 @@ public static class LegalHoldDecider
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(actor);
-        if (SnapshotGuards.MayAct(actor, SnapshotGuards.LegalHoldRoles, "place legal holds") is { } forbidden)
+        if (CommandRoles.Check(ConsoleCommand.PlaceLegalHold, actor) is { } forbidden)
             return forbidden;
         if ((SnapshotGuards.IsCurrent(command.ExpectedVersion, state) ?? SnapshotGuards.IsOpen(state, "held")) is { } refusal)
             return refusal;
@@ -32,7 +32,7 @@ public static class LegalHoldDecider
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(actor);
-        if (SnapshotGuards.MayAct(actor, SnapshotGuards.LegalHoldRoles, "release legal holds") is { } forbidden)
+        if (CommandRoles.Check(ConsoleCommand.ReleaseLegalHold, actor) is { } forbidden)
             return forbidden;
         if ((SnapshotGuards.IsCurrent(command.ExpectedVersion, state) ?? SnapshotGuards.IsOpen(state, "released")) is { } refusal)
             return refusal;

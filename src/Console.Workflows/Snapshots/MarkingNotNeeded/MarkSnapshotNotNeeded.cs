@@ -17,8 +17,8 @@ public static class MarkSnapshotNotNeededDecider
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(actor);
-        if (!string.Equals(actor.UserId, state.RequestedBy, StringComparison.Ordinal) && !actor.IsInRole(Roles.Administrator))
-            return Refusal.Because("Only the person who requested this snapshot or an administrator may mark it no longer needed.", RefusalKind.Forbidden);
+        if (MayMark(state, actor) is { } forbidden)
+            return forbidden;
         if ((SnapshotGuards.IsCurrent(command.ExpectedVersion, state) ?? SnapshotGuards.IsOpen(state, "marked no longer needed")) is { } refusal)
             return refusal;
         if (state.NotNeededAt is { } marked)
@@ -31,5 +31,17 @@ public static class MarkSnapshotNotNeededDecider
         if (errors.Count > 0)
             return Refusal.ForFields(errors);
         return Decision.Emit(new SnapshotMarkedNotNeeded(state.Id, reason, actor.UserId, now));
+    }
+
+    /// <summary>Whether this person may mark this snapshot at all: the role table, then requester or administrator.</summary>
+    public static Refusal? MayMark(Snapshot state, Actor actor)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(actor);
+        if (CommandRoles.Check(ConsoleCommand.MarkSnapshotNotNeeded, actor) is { } forbidden)
+            return forbidden;
+        return string.Equals(actor.UserId, state.RequestedBy, StringComparison.Ordinal) || actor.IsInRole(Roles.Administrator)
+            ? null
+            : Refusal.Because("Only the person who requested this snapshot or an administrator may mark it no longer needed.", RefusalKind.Forbidden);
     }
 }

@@ -10,7 +10,7 @@ public static class MarkSnapshotNotNeededHandler
     public static Task<Outcome> Handle(MarkSnapshotNotNeededBy message, IDocumentSession session, TimeProvider time, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return SnapshotHandler.DecideAsync(session, message.Command.SnapshotId,
+        return SnapshotHandler.DecideAsync(session, message.Command.SnapshotId, ConsoleCommand.MarkSnapshotNotNeeded, message.Actor,
             s => MarkSnapshotNotNeededDecider.Decide(message.Command, s, message.Actor, time.GetUtcNow()), ct);
     }
 }

@@ -14,7 +14,7 @@ public static class PinSnapshotDecider
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(actor);
-        if (SnapshotGuards.MayAct(actor, SnapshotGuards.ManageRetentionRoles, "pin snapshots") is { } forbidden)
+        if (CommandRoles.Check(ConsoleCommand.PinSnapshot, actor) is { } forbidden)
             return forbidden;
         if ((SnapshotGuards.IsCurrent(command.ExpectedVersion, state) ?? SnapshotGuards.IsOpen(state, "pinned")) is { } refusal)
             return refusal;
@@ -32,7 +32,7 @@ public static class PinSnapshotDecider
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(actor);
-        if (SnapshotGuards.MayAct(actor, SnapshotGuards.ManageRetentionRoles, "unpin snapshots") is { } forbidden)
+        if (CommandRoles.Check(ConsoleCommand.UnpinSnapshot, actor) is { } forbidden)
             return forbidden;
         if ((SnapshotGuards.IsCurrent(command.ExpectedVersion, state) ?? SnapshotGuards.IsOpen(state, "unpinned")) is { } refusal)
             return refusal;

@@ -3,6 +3,10 @@ using Console.Workflows.Inventory;
 using Console.Workflows.Policy;
 using Console.Workflows.Requests;
 using Console.Workflows.Requests.Approvals;
+using Console.Workflows.Requests.Approving;
+using Console.Workflows.Requests.Cancelling;
+using Console.Workflows.Requests.Rejecting;
+using Console.Workflows.Requests.Retrying;
 using Console.Workflows.Requests.Submitting;
 
 namespace Console.UnitTests.Web.Fakes;
@@ -41,7 +45,7 @@ public sealed class FakeRequestCommands(InMemoryRequests store, IPolicyService p
                 vnf, store.Inventory.Environments.ToDictionary(e => e.Id), store.Inventory.TrustDomains.ToDictionary(d => d.Id), current, null);
             var requirement = ApprovalRules.RequirementFor(content, facts);
             var id = Guid.NewGuid();
-            store.Add(new RequestSubmitted(id, content, ContentDigest.Of(content), vnf.Name, command.Justification.Trim(), command.Window,
+            store.Add(new RequestSubmitted(id, content, ContentDigest.Of(content, command.Justification.Trim(), command.Window), vnf.Name, command.Justification.Trim(), command.Window,
                 requirement, actor.UserId, actor.DisplayName, Now, Now + current.Document.PendingRequestTimeout));
             if (requirement.NoneNeeded)
                 store.Append(id, new RequestApproved(id, store.Get(id).ContentDigest, "system:policy", Now), "system:policy", Now, "No approval needed.");
@@ -52,63 +56,48 @@ public sealed class FakeRequestCommands(InMemoryRequests store, IPolicyService p
         Handle(command, actor, (command.RequestId, command.ExpectedVersion), () =>
             Task.FromResult(Refused("Amending is not part of these tests.", RefusalKind.Invalid)));
 
+    // Approve, reject, cancel and retry go through the workflow's own deciders, so the pages are tested against the
+    // rules the server enforces (role table first), not a copy of them.
     public Task<Outcome> ApproveAsync(ApproveRequest command, Actor actor, CancellationToken ct = default) =>
         Handle(command, actor, (command.RequestId, command.ExpectedVersion), () =>
-        {
-            var r = store.Get(command.RequestId);
-            if (r.Status != RequestStatus.PendingApproval)
-                return Done(Refused($"This request is {r.Status}; it no longer waits for approval."));
-            if (command.ContentDigest != r.ContentDigest)
-                return Done(Refused("The request changed since you looked at it; reload.", RefusalKind.Conflict));
-            if (Quorum.GroupFor(r.Requirement, r.CurrentApprovals, actor, r.RequesterId) is not { } group)
-                return Done(Refused("Your approval would fill no group this request still needs.", RefusalKind.Forbidden));
-
-            store.Append(r.Id, new ApprovalGranted(r.Id, actor.UserId, actor.DisplayName, group, r.ContentDigest, command.Comment, Now)
-            {
-                EligibleGroups = Quorum.EligibleGroups(r.Requirement, actor),
-            }, actor.DisplayName, Now, $"Approved for {group}");
-            if (Quorum.IsMet(store.Get(r.Id)))
-                store.Append(r.Id, new RequestApproved(r.Id, r.ContentDigest, "system:quorum", Now), "system:quorum", Now, "Quorum reached.");
-            return Done(Outcome.Done(r.Id));
-        });
+            Decide(command.RequestId, actor, r => ApproveRequestDecider.Decide(command, r, actor, Now)));
 
     public Task<Outcome> RejectAsync(RejectRequest command, Actor actor, CancellationToken ct = default) =>
         Handle(command, actor, (command.RequestId, command.ExpectedVersion), () =>
-        {
-            var r = store.Get(command.RequestId);
-            if (string.IsNullOrWhiteSpace(command.Reason))
-                return Done(Outcome.Refused(Refusal.ForFields(Field(nameof(RejectRequest.Reason), "Say why you reject it."))));
-            if (actor.UserId == r.RequesterId || Quorum.EligibleGroups(r.Requirement, actor).Count == 0)
-                return Done(Refused("You may not decide on this request.", RefusalKind.Forbidden));
-            store.Append(r.Id, new RequestRejected(r.Id, actor.UserId, actor.DisplayName, command.Reason, Now), actor.DisplayName, Now,
-                $"Rejected: {command.Reason}");
-            return Done(Outcome.Done(r.Id));
-        });
+            Decide(command.RequestId, actor, r => RejectRequestDecider.Decide(command, r, actor, Now)));
 
     public Task<Outcome> CancelAsync(CancelRequest command, Actor actor, CancellationToken ct = default) =>
         Handle(command, actor, (command.RequestId, command.ExpectedVersion), () =>
-        {
-            var r = store.Get(command.RequestId);
-            if (actor.UserId != r.RequesterId && !actor.IsInRole(Roles.Administrator))
-                return Done(Refused("Only the requester or an administrator may cancel.", RefusalKind.Forbidden));
-            if (r.Status is not (RequestStatus.PendingApproval or RequestStatus.Approved))
-                return Done(Refused("Execution has started; it can no longer be cancelled."));
-            store.Append(r.Id, new RequestCancelled(r.Id, actor.UserId, actor.DisplayName, command.Reason, Now), actor.DisplayName, Now,
-                $"Cancelled: {command.Reason}");
-            return Done(Outcome.Done(r.Id));
-        });
+            Decide(command.RequestId, actor, r => CancelRequestDecider.Decide(command, r, actor, Now)));
 
     public Task<Outcome> RetryAsync(RetryExecution command, Actor actor, CancellationToken ct = default) =>
-        Handle(command, actor, (command.RequestId, command.ExpectedVersion), () =>
+        Handle(command, actor, (command.RequestId, command.ExpectedVersion), async () =>
         {
-            var r = store.Get(command.RequestId);
-            if (!actor.IsInRole(Roles.NocOperator))
-                return Done(Refused("Only a NOC operator may retry.", RefusalKind.Forbidden));
-            if (r.Status != RequestStatus.Failed)
-                return Done(Refused("Only a failed execution can be retried."));
-            store.Append(r.Id, new ExecutionRetryRequested(r.Id, actor.UserId, actor.DisplayName, Now), actor.DisplayName, Now, "Retry requested.");
-            return Done(Outcome.Done(r.Id));
+            var maxAttempts = (await policy.CurrentAsync(ct)).Document.ExecutionAttemptsBound;
+            return await Decide(command.RequestId, actor, r => RetryExecutionDecider.Decide(command, r, maxAttempts, actor, Now));
         });
+
+    private Task<Outcome> Decide(Guid id, Actor actor, Func<ChangeRequest, Decision> decide)
+    {
+        var decision = decide(store.Get(id));
+        if (decision.Refusal is { } refusal)
+            return Done(Outcome.Refused(refusal));
+        foreach (var e in decision.Events)
+        {
+            var (who, summary) = e switch
+            {
+                ApprovalGranted g => (actor.DisplayName, $"Approved for {g.Group}"),
+                RequestApproved => ("system:quorum", "Quorum reached."),
+                RequestRejected x => (actor.DisplayName, $"Rejected: {x.Reason}"),
+                RequestCancelled x => (actor.DisplayName, $"Cancelled: {x.Reason}"),
+                ExecutionRetryRequested x => (actor.DisplayName, $"Retry requested: {x.Reason}"),
+                _ => (actor.DisplayName, e.GetType().Name),
+            };
+            store.Append(id, e, who, Now, summary);
+        }
+
+        return Done(Outcome.Done(id));
+    }
 
     private async Task<Outcome> Handle(object command, Actor actor, (Guid Id, int ExpectedVersion)? target, Func<Task<Outcome>> apply)
     {

@@ -401,7 +401,7 @@ public sealed class ContinuityIntegrationTests(WorkflowFixture fixture) : IClass
     {
         var id = Guid.NewGuid();
         var content = new RequestContent(kind, s.Vnf, [], environment, null, snapshotId, 1);
-        var digest = ContentDigest.Of(content);
+        var digest = ContentDigest.Of(content, $"{kind} for the test.", null);
         var now = DateTimeOffset.UtcNow;
         await using (var session = Host.Store.LightweightSession())
         {

@@ -104,7 +104,7 @@ public sealed class RequestPropertyTests
                 8 => AmendRequestDecider.Decide(
                     new AmendRequest(state.Id, state.Version, RandomCommand(s, w).ComponentIds, s.Pick(w.Facts.Environments.Keys.ToList()), Justification, null),
                     state, w.Facts with { Vnf = vnf }, actor, clock),
-                9 => RetryExecutionDecider.Decide(new RetryExecution(state.Id, state.Version), state, actor, clock),
+                9 => RetryExecutionDecider.Decide(new RetryExecution(state.Id, state.Version, "The VIM is back."), state, PolicyRules.MaxExecutionAttemptsDefault, actor, clock),
                 _ => Execute(s, state, vnf, w, clock),
             };
             if (decision.Refused)

@@ -55,7 +55,7 @@ public sealed class ExecutionGiveUpTests(PostgresDatabase database) : IClassFixt
         }
 
         host.Set("Nfv:Simulator:DefectOperations", "");
-        var retried = await host.With<IRequestCommands, Outcome>(c => c.RetryAsync(new RetryExecution(id, failed.Request.Version), s.Operator));
+        var retried = await host.With<IRequestCommands, Outcome>(c => c.RetryAsync(new RetryExecution(id, failed.Request.Version, "The defect was fixed."), s.Operator));
         retried.Succeeded.ShouldBeTrue(retried.Refusal?.Message);
         await Eventually.Until(
             () => host.With<IRequestReader, RequestDetails?>(r => r.GetAsync(id)),

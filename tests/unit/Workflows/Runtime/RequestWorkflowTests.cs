@@ -3,6 +3,7 @@ using Console.Workflows.Common;
 using Console.Workflows.Inventory;
 using Console.Workflows.Nfv;
 using Console.Workflows.Policy;
+using Console.Workflows.Requests.Retrying;
 using Console.Workflows.Requests;
 using Console.Workflows.Requests.Executing;
 using Console.Workflows.Snapshots;
@@ -166,9 +167,11 @@ public sealed class RequestWorkflowTests(WorkflowFixture fixture) : IClassFixtur
         }
 
         var failedVersion = (await Details(id))!.Request.Version;
-        var retryRefused = await Command(c => c.RetryAsync(new RetryExecution(id, failedVersion), RuntimeScenario.Approver(1)));
+        // Only the requester or one of its approvers may retry; an approver who had no part in it may not.
+        var retryRefused = await Command(c => c.RetryAsync(new RetryExecution(id, failedVersion, "Try again."), RuntimeScenario.Approver(3)));
         retryRefused.Refusal.ShouldNotBeNull().Kind.ShouldBe(RefusalKind.Forbidden);
-        var retried = await Command(c => c.RetryAsync(new RetryExecution(id, failedVersion), s.Operator));
+        retryRefused.Refusal.Message.ShouldBe(RetryExecutionDecider.NotAnswerableMessage);
+        var retried = await Command(c => c.RetryAsync(new RetryExecution(id, failedVersion, "The VIM is back."), s.Operator));
         retried.Succeeded.ShouldBeTrue(retried.Refusal?.Message);
 
         var done = await WaitFor(id, RequestStatus.Completed);

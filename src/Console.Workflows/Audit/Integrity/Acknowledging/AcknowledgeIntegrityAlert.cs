@@ -14,8 +14,8 @@ public static class AcknowledgeIntegrityAlertDecider
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(actor);
-        if (!actor.IsInRole(Roles.SecurityOfficer))
-            return Refusal.Because("Only security officers acknowledge integrity alerts.", RefusalKind.Forbidden);
+        if (CommandRoles.Check(ConsoleCommand.AcknowledgeIntegrityAlert, actor) is { } forbidden)
+            return forbidden;
 
         var note = (command.Note ?? "").Trim();
         if (note.Length > AcknowledgeIntegrityAlert.NoteMaxLength)

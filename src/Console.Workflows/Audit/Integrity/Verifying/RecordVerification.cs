@@ -5,10 +5,7 @@ namespace Console.Workflows.Audit.Integrity.Verifying;
 /// <summary>Who may run verification and see the integrity page: security officers and auditors.</summary>
 public static class IntegrityGuards
 {
-    public static Refusal? MayVerify(Actor actor) =>
-        actor.IsInRole(Roles.SecurityOfficer) || actor.IsInRole(Roles.Auditor)
-            ? null
-            : Refusal.Because("Only security officers and auditors verify the audit log.", RefusalKind.Forbidden);
+    public static Refusal? MayVerify(Actor actor) => CommandRoles.Check(ConsoleCommand.VerifyIntegrity, actor);
 }
 
 /// <summary>Turns a finished run into the event that records it on the integrity stream.</summary>

@@ -55,7 +55,7 @@ public sealed class ExecutionDeciderTests
         var state = Retrying.RetryExecutionTests.WithFailedExecution();
         ExecutionDecider.Start(state, 2, Now).Events.ShouldBeEmpty();
 
-        state = Accepted(RetryExecutionDecider.Decide(new RetryExecution(state.Id, state.Version), state, Operator, Now), state);
+        state = Accepted(RetryExecutionDecider.Decide(new RetryExecution(state.Id, state.Version, "The VIM is back."), state, 3, Operator, Now), state);
 
         ExecutionDecider.Start(state, 3, Now).Events.ShouldBeEmpty();
         ExecutionDecider.Start(state, 2, Now).Events.ShouldBe([new ExecutionStarted(state.Id, 2, "system:execution", Now)]);

@@ -23,7 +23,7 @@ public sealed class SubmitRequestTests
         (c.Kind, c.VnfId, c.SourceEnvironmentId, c.TargetEnvironmentId, c.SnapshotId, c.PolicyRevision)
             .ShouldBe((RequestKind.Migration, UdmId, DcBId, (Guid?)DcAId, (Guid?)null, 1));
         c.ComponentIds.ShouldBe([SidfId]);
-        submitted.ContentDigest.ShouldBe(ContentDigest.Of(submitted.Content));
+        submitted.ContentDigest.ShouldBe(ContentDigest.Of(submitted.Content, submitted.Justification, submitted.Window));
         submitted.Requirement.Groups.Count.ShouldBe(3);
         submitted.Requirement.CrossesTrustDomains.ShouldBeTrue();
         (submitted.RequesterId, submitted.VnfName, submitted.Justification).ShouldBe(("operator", "udm-fra-02", Justification));

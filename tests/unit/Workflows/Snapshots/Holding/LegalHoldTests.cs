@@ -132,7 +132,7 @@ public sealed class LegalHoldTests(SnapshotLifecycleFixture fixture) : IClassFix
         var held = (await s.LoadAsync(snapshot.Id))!;
         (await Command(c => c.ReleaseLegalHoldAsync(new ReleaseLegalHold(snapshot.Id, held.Version, "Settled"), s.Security)))
             .Succeeded.ShouldBeTrue();
-        var retried = await Host.With<IRequestCommands, Outcome>(c => c.RetryAsync(new RetryExecution(submitted.Id, failed.Request.Version), s.Operator));
+        var retried = await Host.With<IRequestCommands, Outcome>(c => c.RetryAsync(new RetryExecution(submitted.Id, failed.Request.Version, "The legal hold was released."), s.Operator));
         retried.Succeeded.ShouldBeTrue(retried.Refusal?.Message);
         await s.WaitForRequestAsync(submitted.Id, RequestStatus.Completed);
 

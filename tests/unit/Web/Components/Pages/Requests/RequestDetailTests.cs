@@ -92,11 +92,11 @@ public sealed class RequestDetailTests : RequestPageTest
     }
 
     [Fact]
-    public void RequestDetail_RetryOnlyWhenFailed_AndRetrySendsTheVersion()
+    public void RequestDetail_RetryOnlyWhenFailed_AndRetrySendsTheVersionAndTheReason()
     {
         var request = RequestScenarios.WithPendingSnapshot(Store, _world, Now.AddHours(-3));
         SignInAsRequester();
-        var cut = Render<RequestDetail>(p => p.Add(x => x.Id, request.Id));
+        var cut = RenderWithDialogs<RequestDetail>(p => p.Add(x => x.Id, request.Id));
         cut.WaitForAssertion(() => cut.Find("[data-testid=request-status]").TextContent.Trim().ShouldBe("PendingApproval"));
         cut.FindAll("[data-testid=retry]").ShouldBeEmpty();
 
@@ -110,8 +110,16 @@ public sealed class RequestDetailTests : RequestPageTest
         var version = Store.Get(request.Id).Version;
 
         cut.Find("button[data-testid=retry]").Click();
+        cut.WaitForAssertion(() => cut.Find("button[data-testid=retry-confirm]"));
+        cut.Find("button[data-testid=retry-confirm]").Click();
+        cut.WaitForAssertion(() => cut.Markup.ShouldContain("Say why it should run again"));
+        RequestCommands.Received.ShouldBeEmpty();
 
-        cut.WaitForAssertion(() => RequestCommands.Received.ShouldHaveSingleItem().Command.ShouldBe(new RetryExecution(request.Id, version)));
+        cut.Find("textarea[data-testid=retry-reason]").Input("The TPM was re-provisioned.");
+        cut.Find("button[data-testid=retry-confirm]").Click();
+
+        cut.WaitForAssertion(() => RequestCommands.Received.ShouldHaveSingleItem().Command
+            .ShouldBe(new RetryExecution(request.Id, version, "The TPM was re-provisioned.")));
         cut.WaitForAssertion(() => Step(cut, "execution").TextContent.ShouldContain("A retry was requested"));
     }
 
@@ -206,6 +214,6 @@ public sealed class RequestDetailTests : RequestPageTest
         Store.Append(id, new ExecutionFailed(id, 1, reason, "system:execution", Now), "system:execution", Now, $"Failed: {reason}");
     }
 
-    private static AngleSharp.Dom.IElement Step(IRenderedComponent<RequestDetail> cut, string name) =>
+    private static AngleSharp.Dom.IElement Step<T>(IRenderedComponent<T> cut, string name) where T : Microsoft.AspNetCore.Components.IComponent =>
         cut.Find($"[data-testid=step-{name}]");
 }

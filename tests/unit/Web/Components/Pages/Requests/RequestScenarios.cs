@@ -62,7 +62,7 @@ public static class RequestScenarios
             world.Udm, store.Inventory.Environments.ToDictionary(e => e.Id), store.Inventory.TrustDomains.ToDictionary(d => d.Id),
             new ApprovalPolicy(ApprovalPolicy.StreamId, 1, DefaultPolicy.Document, "system:seed", at), null);
         var id = Guid.NewGuid();
-        return store.Add(new RequestSubmitted(id, content, ContentDigest.Of(content), world.Udm.Name, justification, null,
+        return store.Add(new RequestSubmitted(id, content, ContentDigest.Of(content, justification, null), world.Udm.Name, justification, null,
             ApprovalRules.RequirementFor(content, facts), requesterId, requesterName, at, at + TimeSpan.FromHours(24)));
     }
 

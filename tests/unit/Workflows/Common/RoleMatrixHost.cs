@@ -1,0 +1,349 @@
+using System.Net.Http.Json;
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Console.UnitTests.Infrastructure;
+using Console.UnitTests.Workflows.Runtime;
+using Console.Web.Api;
+using Console.Web.Hosting;
+using Console.Web.Security;
+using Console.Workflows;
+using Console.Workflows.Audit.Integrity;
+using Console.Workflows.Audit.Integrity.Acknowledging;
+using Console.Workflows.Common;
+using Console.Workflows.Inventory;
+using Console.Workflows.Inventory.ChangingEnvironment;
+using Console.Workflows.Inventory.ChangingTrustDomain;
+using Console.Workflows.Inventory.ChangingVnf;
+using Console.Workflows.Inventory.RegisteringEnvironment;
+using Console.Workflows.Inventory.RegisteringTrustDomain;
+using Console.Workflows.Inventory.RegisteringVnf;
+using Console.Workflows.Policy;
+using Console.Workflows.Requests;
+using Console.Workflows.Snapshots;
+using Console.Workflows.Snapshots.Holding;
+using Console.Workflows.Snapshots.MarkingNotNeeded;
+using Console.Workflows.Snapshots.Pinning;
+using Marten;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Xunit;
+
+namespace Console.UnitTests.Workflows.Common;
+
+/// <summary>
+/// The console's workflow and REST API in one process on a test database (the API on an in-memory test server, with
+/// a header-based bearer scheme standing in for token validation), and a world in which every command of the role
+/// table has something real to act on: a pending cross-domain migration, a failed request, a held and pinned
+/// snapshot, the inventory and the policy. Each command can be issued on the workflow path (the ports the pages and
+/// API call) and, where the API offers it, over HTTP; each has a probe of the state it would change.
+/// </summary>
+public sealed class RoleMatrixHost : IAsyncLifetime
+{
+    public const string UserHeader = "X-Test-User";
+    public const string RolesHeader = "X-Test-Roles";
+    public const string GroupsHeader = "X-Test-Groups";
+
+    private static readonly DateTimeOffset Long = new(2026, 1, 5, 8, 0, 0, TimeSpan.Zero);
+
+    private readonly string _proofFolder = Path.Combine(Path.GetTempPath(), "role-matrix-proofs-" + Guid.NewGuid().ToString("N"));
+    private WebApplication _app = null!;
+
+    public PostgresDatabase Database { get; } = new();
+
+    internal RuntimeScenario World { get; private set; } = null!;
+
+    public Guid Pending { get; private set; }
+
+    public Guid Failed { get; private set; }
+
+    public Guid Snapshot { get; private set; }
+
+    public HttpClient Http { get; private set; } = null!;
+
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>Every trust domain's owner group: the people in the matrix belong to all of them.</summary>
+    public IReadOnlySet<string> AllOwnerGroups => new HashSet<string>(StringComparer.Ordinal) { "noc-core", World.PartnerOwners };
+
+    public async ValueTask InitializeAsync()
+    {
+        await Database.InitializeAsync();
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+        builder.WebHost.UseTestServer();
+        var settings = new Dictionary<string, string?>(WorkflowHost.TestSettings)
+        {
+            ["ConnectionStrings:Console"] = Database.ConnectionString,
+            ["Keys:Folder"] = Path.Combine(Path.GetTempPath(), "vnf-console-test-keys"),
+        };
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Logging.ClearProviders();
+        var console = ConsoleOptions.Read(builder.Configuration);
+        builder.Services.AddSingleton(console);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddConsoleWorkflowHost(builder.Configuration, Database.ConfigureMarten);
+        builder.Services.AddAuthentication(AuthenticationSetup.ApiScheme)
+            .AddScheme<AuthenticationSchemeOptions, HeaderBearer>(AuthenticationSetup.ApiScheme, _ => { });
+        builder.Services.AddAuthorizationBuilder().AddConsolePolicies();
+        builder.AddConsoleApi(console);
+        builder.Services.AddAccessRecording();
+
+        _app = builder.Build();
+        _app.UseAuthentication();
+        _app.UseAuthorization();
+        _app.MapConsoleApi();
+        await _app.StartAsync();
+        await _app.Services.EnsureApprovalPolicyAsync();
+        Http = _app.GetTestClient();
+
+        World = await RuntimeScenario.CreateAsync(Database.Store);
+        await SeedAsync();
+    }
+
+    private async Task SeedAsync()
+    {
+        var s = World;
+        // Pending: the whole VNF into the partner's DC: NOC approvers, a security officer and the partner's owners.
+        var submitted = await With<IRequestCommands, Outcome>(c => c.SubmitAsync(s.Migration(s.PartnerDc), s.Operator));
+        if (!submitted.Succeeded)
+            throw new InvalidOperationException("Seeding the pending request failed: " + submitted.Refusal!.Message);
+        Pending = submitted.Id;
+
+        // Failed after one attempt: written straight to its stream, so no execution is ever scheduled for it.
+        Failed = Guid.NewGuid();
+        var content = new RequestContent(RequestKind.Snapshot, s.Vnf, [s.N2], s.DcA, null, null, 1);
+        const string why = "Snapshot before the 1.15 software upgrade.";
+        var digest = ContentDigest.Of(content, why, null);
+        var approver = RuntimeScenario.Approver(9);
+        var requirement = new ApprovalRequirement(
+            [new RequiredGroup(DefaultPolicy.NocApprovers, ApproverSource.Role, Roles.NocApprover, 1)], false, "Internal components: 1 NOC approver");
+        await using (var session = Database.Store.LightweightSession())
+        {
+            session.Events.StartStream<ChangeRequest>(Failed,
+                new RequestSubmitted(Failed, content, digest, s.VnfName, why, null, requirement, s.Operator.UserId, s.Operator.DisplayName, Long, Long.AddYears(5)),
+                new ApprovalGranted(Failed, approver.UserId, approver.DisplayName, DefaultPolicy.NocApprovers, digest, null, Long),
+                new RequestApproved(Failed, digest, approver.UserId, Long),
+                new ExecutionStarted(Failed, 1, "system:execution", Long),
+                new ExecutionFailed(Failed, 1, "VIM unreachable", "system:execution", Long));
+
+            Snapshot = Guid.NewGuid();
+            session.Events.StartStream<Snapshot>(Snapshot,
+                new SnapshotTaken(Snapshot, s.ProbeVnf, $"probe-{s.Suffix}",
+                    [new SnapshotComponent(s.Probe, "health-probe", Sensitivity.Public, s.CoreDomain)], Guid.NewGuid(), s.Edge,
+                    $"sim://matrix/{Snapshot:N}", "sha256:00", 1024, s.Operator.UserId, [], "system:execution", Long),
+                new SnapshotPinned(Snapshot, "Kept for the audit.", null, s.Operator.UserId, Long),
+                new LegalHoldPlaced(Snapshot, "Litigation", null, s.Security.UserId, Long));
+            await session.SaveChangesAsync();
+        }
+    }
+
+    public async Task<TResult> With<TService, TResult>(Func<TService, Task<TResult>> act) where TService : notnull
+    {
+        await using var scope = _app.Services.CreateAsyncScope();
+        return await act(scope.ServiceProvider.GetRequiredService<TService>());
+    }
+
+    public async Task<int> VersionOf(Guid stream)
+    {
+        await using var session = Database.Store.QuerySession();
+        return (int)((await session.Events.FetchStreamStateAsync(stream))?.Version ?? 0);
+    }
+
+    private async Task<long> Count<T>() where T : notnull
+    {
+        await using var session = Database.Store.QuerySession();
+        return await session.Query<T>().CountAsync();
+    }
+
+    /// <summary>The person a case acts as: holding only <paramref name="role"/> (none when null), in every owner group.</summary>
+    public Actor Person(ConsoleCommand command, string? role)
+    {
+        // Whoever the command's other rules favour most: the requester for their own request or snapshot.
+        var id = command is ConsoleCommand.AmendRequest or ConsoleCommand.CancelRequest or ConsoleCommand.RetryExecution
+            or ConsoleCommand.MarkSnapshotNotNeeded
+            ? World.Operator.UserId
+            : $"matrix-{command}-{role ?? "none"}".ToLowerInvariant();
+        return new Actor(id, "Matrix " + (role ?? "no role"), role is null ? new HashSet<string>() : new HashSet<string> { role })
+        {
+            Groups = AllOwnerGroups,
+        };
+    }
+
+    /// <summary>One command on every path it has: the workflow port, the REST API (when offered) and a probe of what it changes.</summary>
+    public sealed record Entry(
+        Func<IServiceProvider, Actor, Task<Refusal?>> Workflow,
+        Func<Task<HttpRequestMessage>>? Api,
+        Func<Task<long>> Probe);
+
+    public IReadOnlyDictionary<ConsoleCommand, Entry> Entries => _entries ??= BuildEntries();
+
+    private IReadOnlyDictionary<ConsoleCommand, Entry>? _entries;
+
+    private Dictionary<ConsoleCommand, Entry> BuildEntries()
+    {
+        var s = World;
+        var entries = new Dictionary<ConsoleCommand, Entry>();
+        const string why = "Because the matrix says so.";
+
+        foreach (var kind in Enum.GetValues<RequestKind>())
+        {
+            var submit = new SubmitRequest(kind, kind is RequestKind.SnapshotDeletion or RequestKind.Restore ? s.ProbeVnf : s.Vnf, [],
+                kind == RequestKind.Migration ? s.PartnerDc : null,
+                kind is RequestKind.SnapshotDeletion or RequestKind.Restore ? Snapshot : null, why, null);
+            entries[CommandRoles.Submit(kind)] = new(
+                (sp, a) => Refusal(sp.GetRequiredService<IRequestCommands>().SubmitAsync(submit, a)),
+                () => Task.FromResult(Json(HttpMethod.Post, "/api/requests", new
+                {
+                    kind = kind.ToString(), vnfId = submit.VnfId, targetEnvironmentId = submit.TargetEnvironmentId,
+                    snapshotId = submit.SnapshotId, justification = why,
+                })),
+                Count<ChangeRequest>);
+        }
+
+        entries[ConsoleCommand.AmendRequest] = new(
+            async (sp, a) => await Refusal(sp.GetRequiredService<IRequestCommands>().AmendAsync(
+                new AmendRequest(Pending, await VersionOf(Pending), [], s.DcB, why + " Amended.", null), a)),
+            async () => Json(HttpMethod.Put, $"/api/requests/{Pending}",
+                new { targetEnvironmentId = s.DcB, justification = why + " Amended.", expectedVersion = await VersionOf(Pending) }),
+            () => VersionAsync(Pending));
+        entries[ConsoleCommand.CancelRequest] = new(
+            async (sp, a) => await Refusal(sp.GetRequiredService<IRequestCommands>().CancelAsync(new CancelRequest(Pending, await VersionOf(Pending), why), a)),
+            async () => Json(HttpMethod.Post, $"/api/requests/{Pending}/cancel", new { reason = why, expectedVersion = await VersionOf(Pending) }),
+            () => VersionAsync(Pending));
+        entries[ConsoleCommand.ApproveRequest] = new(
+            async (sp, a) => await Refusal(sp.GetRequiredService<IRequestCommands>().ApproveAsync(
+                new ApproveRequest(Pending, await VersionOf(Pending), await DigestOf(Pending), null), a)),
+            async () => Json(HttpMethod.Post, $"/api/requests/{Pending}/approve",
+                new { contentDigest = await DigestOf(Pending), expectedVersion = await VersionOf(Pending) }),
+            () => VersionAsync(Pending));
+        entries[ConsoleCommand.RejectRequest] = new(
+            async (sp, a) => await Refusal(sp.GetRequiredService<IRequestCommands>().RejectAsync(new RejectRequest(Pending, await VersionOf(Pending), why), a)),
+            async () => Json(HttpMethod.Post, $"/api/requests/{Pending}/reject", new { reason = why, expectedVersion = await VersionOf(Pending) }),
+            () => VersionAsync(Pending));
+        entries[ConsoleCommand.RetryExecution] = new(
+            async (sp, a) => await Refusal(sp.GetRequiredService<IRequestCommands>().RetryAsync(new RetryExecution(Failed, await VersionOf(Failed), why), a)),
+            async () => Json(HttpMethod.Post, $"/api/requests/{Failed}/retry", new { reason = why, expectedVersion = await VersionOf(Failed) }),
+            () => VersionAsync(Failed));
+
+        Entry SnapshotEntry(string route, Func<ISnapshotCommands, int, Actor, Task<Outcome>> send) => new(
+            async (sp, a) => await Refusal(send(sp.GetRequiredService<ISnapshotCommands>(), await VersionOf(Snapshot), a)),
+            async () => Json(HttpMethod.Post, $"/api/snapshots/{Snapshot}/{route}", new { reason = why, expectedVersion = await VersionOf(Snapshot) }),
+            () => VersionAsync(Snapshot));
+        entries[ConsoleCommand.PinSnapshot] = SnapshotEntry("pin", (c, v, a) => c.PinAsync(new PinSnapshot(Snapshot, v, why, null), a));
+        entries[ConsoleCommand.UnpinSnapshot] = SnapshotEntry("unpin", (c, v, a) => c.UnpinAsync(new UnpinSnapshot(Snapshot, v, why), a));
+        entries[ConsoleCommand.PlaceLegalHold] = SnapshotEntry("legal-hold", (c, v, a) => c.PlaceLegalHoldAsync(new PlaceLegalHold(Snapshot, v, why, null), a));
+        entries[ConsoleCommand.ReleaseLegalHold] = SnapshotEntry("release-hold", (c, v, a) => c.ReleaseLegalHoldAsync(new ReleaseLegalHold(Snapshot, v, why), a));
+        entries[ConsoleCommand.MarkSnapshotNotNeeded] = SnapshotEntry("not-needed", (c, v, a) => c.MarkNotNeededAsync(new MarkSnapshotNotNeeded(Snapshot, v, why), a));
+
+        var weaker = DefaultPolicy.Document with { PendingRequestTimeout = TimeSpan.FromDays(20) };
+        entries[ConsoleCommand.RevisePolicy] = new(
+            async (sp, a) => await Refusal(sp.GetRequiredService<IPolicyService>().ReviseAsync(new RevisePolicy((int)await PolicyRevision(), weaker, why), a)),
+            async () => Json(HttpMethod.Put, "/api/policy", new { document = weaker, reason = why, expectedRevision = await PolicyRevision() }),
+            PolicyRevision);
+
+        // The inventory has no write API: its commands are issued from the pages, through the same port.
+        entries[ConsoleCommand.RegisterTrustDomain] = new(
+            (sp, a) => Refusal(sp.GetRequiredService<IInventoryCommands>().RegisterTrustDomainAsync(new RegisterTrustDomain($"Matrix {Guid.NewGuid():N}", "matrix-owners"), a)),
+            null, Count<TrustDomain>);
+        entries[ConsoleCommand.ChangeTrustDomain] = new(
+            async (sp, a) => await Refusal(sp.GetRequiredService<IInventoryCommands>().ChangeTrustDomainAsync(
+                new ChangeTrustDomain(s.PartnerDomain, await VersionOf(s.PartnerDomain), $"Partner {s.Suffix}", "attacker-group"), a)),
+            null, () => VersionAsync(s.PartnerDomain));
+        entries[ConsoleCommand.RegisterEnvironment] = new(
+            (sp, a) => Refusal(sp.GetRequiredService<IInventoryCommands>().RegisterEnvironmentAsync(
+                new RegisterEnvironment($"Matrix {Guid.NewGuid():N}"[..30], EnvironmentKind.CoreDataCentre, "Berlin", TrustLevel.High), a)),
+            null, Count<ExecutionEnvironment>);
+        entries[ConsoleCommand.ChangeEnvironment] = new(
+            async (sp, a) => await Refusal(sp.GetRequiredService<IInventoryCommands>().ChangeEnvironmentAsync(
+                new ChangeEnvironment(s.Edge, await VersionOf(s.Edge), $"Edge {s.Suffix}", EnvironmentKind.CoreDataCentre, "Frankfurt",
+                    TrustLevel.High, AttestationStatus.Attested, s.CoreDomain), a)),
+            null, () => VersionAsync(s.Edge));
+        entries[ConsoleCommand.RegisterVnf] = new(
+            (sp, a) => Refusal(sp.GetRequiredService<IInventoryCommands>().RegisterVnfAsync(
+                new RegisterVnf($"matrix-{Guid.NewGuid():N}"[..20], VnfType.AMF, "Ericsson", "1.0", s.DcA, []), a)),
+            null, Count<Vnf>);
+        entries[ConsoleCommand.ChangeVnf] = new(
+            async (sp, a) =>
+            {
+                await using var session = Database.Store.QuerySession();
+                var vnf = (await session.LoadAsync<Vnf>(s.Vnf))!;
+                return await Refusal(sp.GetRequiredService<IInventoryCommands>().ChangeVnfAsync(
+                    ChangeVnf.From(vnf) with { SoftwareVersion = "9.9.9" }, a));
+            },
+            null, () => VersionAsync(s.Vnf));
+
+        entries[ConsoleCommand.AcknowledgeIntegrityAlert] = new(
+            async (sp, a) => await Refusal(sp.GetRequiredService<IIntegrityService>().AcknowledgeAsync(
+                new AcknowledgeIntegrityAlert(Guid.NewGuid(), why, await VersionOf(IntegrityStatus.StreamId)), a)),
+            null, () => VersionAsync(IntegrityStatus.StreamId));
+        entries[ConsoleCommand.VerifyIntegrity] = new(
+            async (sp, a) => (await sp.GetRequiredService<IIntegrityService>().VerifyAsync(a)).Refusal,
+            null, () => VersionAsync(IntegrityStatus.StreamId));
+        entries[ConsoleCommand.CheckpointIntegrity] = new(
+            async (sp, a) => (await sp.GetRequiredService<IIntegrityService>().CheckpointNowAsync(a)).Refusal,
+            null, async () => (await With<IIntegrityService, IntegrityOverview>(i => i.OverviewAsync())).CheckpointCount);
+        entries[ConsoleCommand.ExportIntegrityProof] = new(
+            async (sp, a) => (await sp.GetRequiredService<IIntegrityService>().ExportProofAsync(null, _proofFolder, a)).Refusal,
+            null, () => Task.FromResult(Directory.Exists(_proofFolder) ? (long)Directory.EnumerateFileSystemEntries(_proofFolder).Count() : 0L));
+        return entries;
+    }
+
+    private async Task<long> VersionAsync(Guid stream) => await VersionOf(stream);
+
+    private async Task<long> PolicyRevision()
+    {
+        await using var session = Database.Store.QuerySession();
+        return (await session.LoadAsync<ApprovalPolicy>(ApprovalPolicy.StreamId))?.Revision ?? 0;
+    }
+
+    private async Task<string> DigestOf(Guid request)
+    {
+        await using var session = Database.Store.QuerySession();
+        return (await session.LoadAsync<ChangeRequest>(request))!.ContentDigest;
+    }
+
+    private static async Task<Refusal?> Refusal(Task<Outcome> outcome) => (await outcome).Refusal;
+
+    private static HttpRequestMessage Json(HttpMethod method, string path, object body) =>
+        new(method, path) { Content = JsonContent.Create(body) };
+
+    public async ValueTask DisposeAsync()
+    {
+        Http?.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        await Database.DisposeAsync();
+        if (Directory.Exists(_proofFolder))
+            Directory.Delete(_proofFolder, recursive: true);
+    }
+
+    /// <summary>Stands in for bearer-token validation: the person, roles and groups come from request headers.</summary>
+    private sealed class HeaderBearer(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+        : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    {
+        protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+        {
+            if (!Request.Headers.TryGetValue(UserHeader, out var user))
+                return Task.FromResult(AuthenticateResult.NoResult());
+            var claims = new List<Claim> { new("sub", user.ToString()), new("name", user.ToString()) };
+            claims.AddRange(Split(RolesHeader).Select(r => new Claim("role", r)));
+            claims.AddRange(Split(GroupsHeader).Select(g => new Claim("groups", g)));
+            var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme.Name, "name", "role"));
+            return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name)));
+        }
+
+        private string[] Split(string header) =>
+            Request.Headers.TryGetValue(header, out var value)
+                ? value.ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                : [];
+    }
+}
