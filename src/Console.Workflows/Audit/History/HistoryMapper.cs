@@ -55,6 +55,7 @@ public static class HistoryMapper
         ExecutionCompleted e => [e.RequestId],
         ExecutionFailed e => [e.RequestId],
         ExecutionRetryRequested e => [e.RequestId],
+        ExecutionWindowMissed e => [e.RequestId],
         AccessRefused e => AccessResources.Parse(e.Resource).Select(r => r.Id),
         ContinuityEstablished e => [e.VnfId, e.EnvironmentId],
         StateSealed e => [e.VnfId, e.TargetEnvironmentId],
@@ -213,6 +214,11 @@ public static class HistoryMapper
             case ExecutionRetryRequested e:
                 row.By(e.By, e.ByName, e.At).Concerning(book.Find(e.RequestId, HistorySubjectKind.Request), e.RequestId);
                 row.Summary = "Asked to run the failed execution again.";
+                break;
+
+            case ExecutionWindowMissed e:
+                row.By(e.By, null, e.At).Concerning(book.Find(e.RequestId, HistorySubjectKind.Request), e.RequestId);
+                row.Summary = ChangeWindows.MissedOutcome(e);
                 break;
 
             // ---- snapshots ------------------------------------------------------------------------------------

@@ -20,6 +20,9 @@ public static class RetryExecutionDecider
         if (state.RetryRequested)
             return Refusal.Because("A retry has already been requested for this failure.", RefusalKind.Conflict);
 
+        if (ChangeWindows.RefuseRetryOutside(state, now) is { } outside)
+            return outside;
+
         return Decision.Emit(new ExecutionRetryRequested(state.Id, actor.UserId, actor.DisplayName, now));
     }
 }
