@@ -15,7 +15,7 @@ public sealed record RequestQuery
     [FromQuery(Name = "kind"), Description("Snapshot, Migration or SnapshotDeletion.")]
     public string? Kind { get; init; }
 
-    [FromQuery(Name = "status"), Description("PendingApproval, Approved, Executing, Completed, Failed, Rejected, Expired or Cancelled.")]
+    [FromQuery(Name = "status"), Description("PendingApproval, Approved, Executing, Completed, Failed, Rejected, Expired, Cancelled or WindowMissed.")]
     public string? Status { get; init; }
 
     [FromQuery(Name = "vnf"), Description("Id of the VNF the requests are about.")]
