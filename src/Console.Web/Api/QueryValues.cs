@@ -75,6 +75,28 @@ public static class QueryValues
         return null;
     }
 
+    /// <summary>
+    /// How far into a list a page may reach: far more than a person pages through (search or export instead), and
+    /// small enough that page x size never overflows where a reader computes the offset.
+    /// </summary>
+    public const int MaxReachableRows = 1_000_000;
+
+    /// <summary>
+    /// The page and page size of every list endpoint: the size from 1 to <paramref name="maxSize"/>, and the page no
+    /// further than <paramref name="maxRows"/> rows in. Out of range is a 400 naming the parameter, never a 500 from a
+    /// query that cannot run.
+    /// </summary>
+    public static (int Page, int Size) Paging(
+        string? page, string? size, ApiFieldErrors errors, int defaultSize, int maxSize,
+        int firstPage = 0, string pageField = "page", string sizeField = "size", int maxRows = MaxReachableRows)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        var pageSize = Number(size, sizeField, 1, maxSize, errors) ?? defaultSize;
+        var lastPage = firstPage + Math.Max(1, maxRows / pageSize) - 1;
+        var number = Number(page, pageField, firstPage, lastPage, errors) ?? firstPage;
+        return (number, pageSize);
+    }
+
     public static DateTimeOffset? Instant(string? value, string field, ApiFieldErrors errors)
     {
         if (string.IsNullOrWhiteSpace(value))

@@ -139,7 +139,7 @@ public sealed class MartenInventoryReader(IQuerySession session) : IInventoryRea
     {
         var items = await Sort(Filter(session.Query<Vnf>(), search), search.SortBy, search.Descending)
             .Stats(out QueryStatistics stats)
-            .Skip(page * pageSize)
+            .Skip((int)Math.Min((long)page * pageSize, int.MaxValue))
             .Take(pageSize)
             .ToListAsync(ct);
         // The total rides on the returned rows; a page past the end has none, so count separately then.

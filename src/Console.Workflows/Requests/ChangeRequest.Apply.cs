@@ -65,5 +65,8 @@ public sealed partial record ChangeRequest
     public ChangeRequest Apply(ExecutionFailed e) =>
         this with { Status = RequestStatus.Failed, Outcome = e.Reason, LastChangedAt = e.At };
 
+    public ChangeRequest Apply(ExecutionWindowMissed e) =>
+        this with { Status = RequestStatus.WindowMissed, RetryRequested = false, Outcome = ChangeWindows.MissedOutcome(e), LastChangedAt = e.At };
+
     public ChangeRequest Apply(ExecutionRetryRequested e) => this with { RetryRequested = true, LastChangedAt = e.At };
 }

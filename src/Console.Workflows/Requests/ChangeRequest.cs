@@ -53,6 +53,9 @@ public enum RequestStatus
     Rejected = 5,
     Expired = 6,
     Cancelled = 7,
+
+    /// <summary>Approved, but its change window closed before the execution could start: final, raise it again.</summary>
+    WindowMissed = 8,
 }
 
 /// <summary>An optional window in which the operation may run (UTC).</summary>
@@ -117,5 +120,10 @@ public sealed partial record ChangeRequest(
     /// <summary>Approvals of the current content given since the last amendment; any amendment voids earlier ones.</summary>
     public IEnumerable<Approval> CurrentApprovals => Approvals.Where(a => !a.Voided && a.ContentDigest == ContentDigest);
 
-    public bool IsFinal => Status is RequestStatus.Completed or RequestStatus.Rejected or RequestStatus.Expired or RequestStatus.Cancelled;
+    public bool IsFinal => Status is RequestStatus.Completed or RequestStatus.Rejected or RequestStatus.Expired or RequestStatus.Cancelled
+        or RequestStatus.WindowMissed;
+
+    /// <summary>When an approved request waits for its change window: the moment the window opens (null when it may start now).</summary>
+    public DateTimeOffset? ScheduledFor(DateTimeOffset now) =>
+        Status == RequestStatus.Approved && Window is { } window && window.Start > now ? window.Start : null;
 }

@@ -52,6 +52,12 @@ public sealed record ExecutionCompleted(Guid RequestId, int Attempt, string Resu
 
 public sealed record ExecutionFailed(Guid RequestId, int Attempt, string Reason, string By, DateTimeOffset At);
 
+/// <summary>
+/// The change window closed before the execution could start (attempt 1, or a retry): the request ends here, nothing
+/// ran. The operator raises it again for a new window.
+/// </summary>
+public sealed record ExecutionWindowMissed(Guid RequestId, int Attempt, ChangeWindow Window, string By, DateTimeOffset At);
+
 public sealed record ExecutionRetryRequested(Guid RequestId, string By, string ByName, DateTimeOffset At)
 {
     /// <summary>Why the person asked for another attempt (required since retries are bounded; absent in older events).</summary>

@@ -42,6 +42,9 @@ public sealed record RequestListItem(
 {
     /// <summary>When a pending request expires (the inbox shows it); null when the reader does not know.</summary>
     public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>When an approved request waits for its change window to open; null when it does not wait.</summary>
+    public DateTimeOffset? ScheduledFor { get; init; }
 }
 
 /// <summary>One group of the quorum as the request page shows it: how many, who filled it.</summary>

@@ -27,7 +27,7 @@ public sealed class MartenRequestReader(IQuerySession session, TimeProvider time
 
         var requests = await Sort(Filter(session.Query<ChangeRequest>(), search), search.SortBy, search.Descending)
             .Stats(out QueryStatistics stats)
-            .Skip(page * pageSize)
+            .Skip((int)Math.Min((long)page * pageSize, int.MaxValue))
             .Take(pageSize)
             .ToListAsync(ct);
         // The total rides on the returned rows; a page past the end has none, so count separately then.
@@ -129,6 +129,7 @@ public sealed class MartenRequestReader(IQuerySession session, TimeProvider time
     {
         if (requests.Count == 0)
             return [];
+        var now = time.GetUtcNow();
         var vnfs = (await session.LoadManyAsync<Vnf>(ct, [.. requests.Select(r => r.Content.VnfId).Distinct()])).ToDictionary(v => v.Id);
         var targetIds = requests.Select(r => r.Content.TargetEnvironmentId).OfType<Guid>().Distinct().ToArray();
         var targets = targetIds.Length == 0
@@ -149,6 +150,7 @@ public sealed class MartenRequestReader(IQuerySession session, TimeProvider time
                 progress.Sum(p => p.Group.Required))
             {
                 ExpiresAt = r.Status == RequestStatus.PendingApproval ? r.ExpiresAt : null,
+                ScheduledFor = r.ScheduledFor(now),
             };
         })];
     }
@@ -191,6 +193,7 @@ internal static class RequestJournal
             ExecutionCompleted e => (e.By, e.At, $"Attempt {e.Attempt} completed. {e.Result}"),
             ExecutionFailed e => (e.By, e.At, $"Attempt {e.Attempt} failed: {e.Reason}"),
             ExecutionRetryRequested e => (e.ByName, e.At, RetryText(e)),
+            ExecutionWindowMissed e => (e.By, e.At, ChangeWindows.MissedOutcome(e)),
             _ => ("(unknown)", storedAt, data.GetType().Name),
         };
         return new JournalEntry(version, data.GetType().Name, actor, at, summary);

@@ -31,6 +31,7 @@ public static class RequestGuards
         RequestStatus.Rejected => "rejected",
         RequestStatus.Expired => "expired",
         RequestStatus.Cancelled => "cancelled",
+        RequestStatus.WindowMissed => "over: its change window closed before it could run",
         _ => status.ToString(),
     };
 

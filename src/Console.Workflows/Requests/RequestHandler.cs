@@ -28,18 +28,23 @@ internal static class RequestHandler
             return Outcome.Refused(refusal);
 
         stream.AppendMany(decision.Events);
-        await StartExecutionIfApprovedAsync(stream.Id, decision, bus);
+        await StartExecutionIfApprovedAsync(stream.Id, decision, bus, stream.Aggregate?.Window);
         return Outcome.Done(stream.Id);
     }
 
     /// <summary>
     /// Sends attempt 1 through the outbox: it is stored with the RequestApproved event and delivered only after the
     /// commit, so a crash in between neither loses the execution nor runs it for an approval that was never saved.
+    /// With a change window ahead, it is scheduled for the moment the window opens (durable: it survives restarts).
     /// </summary>
-    public static async Task StartExecutionIfApprovedAsync(Guid requestId, Decision decision, IMessageContext bus)
+    /// <param name="window">The request's window; for a submission approved at once, the one it was submitted with.</param>
+    public static async Task StartExecutionIfApprovedAsync(Guid requestId, Decision decision, IMessageContext bus, ChangeWindow? window = null)
     {
-        if (decision.Events.OfType<RequestApproved>().Any())
-            await HandOverAsync(new ExecuteRequest(requestId, 1), bus);
+        ArgumentNullException.ThrowIfNull(decision);
+        if (decision.Events.OfType<RequestApproved>().FirstOrDefault() is not { } approved)
+            return;
+        window ??= decision.Events.OfType<RequestSubmitted>().FirstOrDefault()?.Window;
+        await HandOverAsync(new ExecuteRequest(requestId, 1), bus, ChangeWindows.WaitBeforeStart(window, approved.At));
     }
 
     /// <summary>
@@ -49,10 +54,11 @@ internal static class RequestHandler
     /// for one of them to finish. From the schedule, the durability agent moves it to the queue within a polling
     /// interval (<see cref="RequestWorkflowOptions.ScheduledJobPollingTime"/>).
     /// </summary>
-    public static ValueTask HandOverAsync(ExecuteRequest execution, IMessageContext bus)
+    /// <param name="wait">How long the execution must wait for its change window to open (zero: it may start now).</param>
+    public static ValueTask HandOverAsync(ExecuteRequest execution, IMessageContext bus, TimeSpan wait = default)
     {
         ArgumentNullException.ThrowIfNull(bus);
-        return bus.ScheduleAsync(execution, ExecutionHandOverDelay);
+        return bus.ScheduleAsync(execution, wait > ExecutionHandOverDelay ? wait : ExecutionHandOverDelay);
     }
 
     /// <summary>Far enough ahead that the envelope is stored as scheduled, not delivered at once.</summary>

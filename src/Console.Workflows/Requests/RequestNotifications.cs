@@ -42,6 +42,7 @@ internal sealed class RequestChangeListener(RequestNotifications notifications) 
         typeof(RequestSubmitted), typeof(RequestAmended), typeof(ApprovalGranted), typeof(RequestApproved),
         typeof(RequestRejected), typeof(RequestCancelled), typeof(RequestExpired), typeof(ExecutionStarted),
         typeof(TargetAttestationChecked), typeof(ExecutionCompleted), typeof(ExecutionFailed), typeof(ExecutionRetryRequested),
+        typeof(ExecutionWindowMissed),
     ];
 
     public override Task AfterCommitAsync(IDocumentSession session, IChangeSet commit, CancellationToken token)

@@ -116,10 +116,15 @@ public class WorkflowFixture : IAsyncLifetime
 
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
+    /// <summary>Services registered before the workflow's own (e.g. a FakeTimeProvider as the TimeProvider).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     public virtual async ValueTask InitializeAsync()
     {
         await Database.InitializeAsync();
-        Host = await WorkflowHost.StartAsync(Database, Settings);
+        Host = await WorkflowHost.StartAsync(Database, Settings, services: ConfigureServices);
     }
 
     public async ValueTask DisposeAsync()

@@ -37,11 +37,12 @@ public static class ContinuityEndpoints
         [FromServices] IContinuityReader reader, CancellationToken ct)
     {
         var errors = new ApiFieldErrors();
+        var (number, size) = QueryValues.Paging(page, pageSize, errors, defaultSize: 50, maxSize: 200, firstPage: 1, sizeField: "pageSize");
         var query = new SecurityAlertQuery(
             QueryValues.Enum<SecurityAlertKind>(kind, "kind", errors),
             QueryValues.Id(vnfId, "vnfId", errors),
-            QueryValues.Number(page, "page", 1, 100_000, errors) ?? 1,
-            QueryValues.Number(pageSize, "pageSize", 1, 200, errors) ?? 50);
+            number,
+            size);
         return errors.Any ? errors.ToProblem() : TypedResults.Ok(await reader.AlertsAsync(query, ct));
     }
 }

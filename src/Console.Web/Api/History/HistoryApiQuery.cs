@@ -67,11 +67,14 @@ public sealed record HistoryApiQuery
             QueryValues.Enum<HistoryCategory>(Category, "category", errors),
             QueryValues.Id(Request, "request", errors),
             QueryValues.Text(Q));
-        var size = QueryValues.Number(Size, "size", 1, HistoryQuery.MaxPageSize, errors) ?? HistoryQuery.DefaultPageSize;
-        var page = QueryValues.Number(Page, "page", 0, int.MaxValue, errors) ?? 0;
-        if ((long)(page + 1) * size > HistoryLimits.MaxReachableRows)
-            errors.Add("page", $"Pages reach the first {HistoryLimits.MaxReachableRows} events of the order; narrow the filters, "
-                + "reverse the order (desc=false) or use /api/history/export.");
+        var pageErrors = new ApiFieldErrors();
+        var (page, size) = QueryValues.Paging(
+            Page, Size, pageErrors, HistoryQuery.DefaultPageSize, HistoryQuery.MaxPageSize, maxRows: HistoryLimits.MaxReachableRows);
+        foreach (var (field, messages) in pageErrors.ToDictionary())
+            errors.Add(field, field == "page"
+                ? messages[0] + $" Pages reach the first {HistoryLimits.MaxReachableRows} events of the order; narrow the filters, "
+                    + "reverse the order (desc=false) or use /api/history/export."
+                : messages[0]);
         var query = new HistoryQuery(
             filter,
             QueryValues.Enum<HistorySortField>(Sort, "sort", errors) ?? HistorySortField.Time,

@@ -39,6 +39,7 @@ public sealed record VnfQuery
     public (VnfSearch? Search, ApiFieldErrors Errors) ToSearch()
     {
         var errors = new ApiFieldErrors();
+        var (page, size) = QueryValues.Paging(Page, Size, errors, defaultSize: 25, MaxPageSize);
         var search = new VnfSearch(
             QueryValues.Text(Q),
             QueryValues.Enum<VnfType>(Type, "type", errors),
@@ -47,8 +48,8 @@ public sealed record VnfQuery
             QueryValues.Enum<Workflows.Inventory.Sensitivity>(Sensitivity, "sensitivity", errors),
             QueryValues.Enum<VnfSortField>(Sort, "sort", errors) ?? VnfSortField.Name,
             QueryValues.Flag(Desc, "desc", errors) ?? false,
-            QueryValues.Number(Page, "page", 0, int.MaxValue, errors) ?? 0,
-            QueryValues.Number(Size, "size", 1, MaxPageSize, errors) ?? 25);
+            page,
+            size);
         return errors.Any ? (null, errors) : (search, errors);
     }
 }

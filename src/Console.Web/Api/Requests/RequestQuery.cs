@@ -15,7 +15,7 @@ public sealed record RequestQuery
     [FromQuery(Name = "kind"), Description("Snapshot, Migration or SnapshotDeletion.")]
     public string? Kind { get; init; }
 
-    [FromQuery(Name = "status"), Description("PendingApproval, Approved, Executing, Completed, Failed, Rejected, Expired or Cancelled.")]
+    [FromQuery(Name = "status"), Description("PendingApproval, Approved, Executing, Completed, Failed, Rejected, Expired, Cancelled or WindowMissed.")]
     public string? Status { get; init; }
 
     [FromQuery(Name = "vnf"), Description("Id of the VNF the requests are about.")]
@@ -52,6 +52,7 @@ public sealed record RequestQuery
             errors.Add("to", "Use a time after from.");
         }
 
+        var (page, size) = QueryValues.Paging(Page, Size, errors, defaultSize: 25, MaxPageSize);
         var search = new RequestSearch(
             QueryValues.Text(Q),
             QueryValues.Enum<RequestKind>(Kind, "kind", errors),
@@ -62,8 +63,8 @@ public sealed record RequestQuery
             to,
             QueryValues.Enum<RequestSortField>(Sort, "sort", errors) ?? RequestSortField.SubmittedAt,
             QueryValues.Flag(Desc, "desc", errors) ?? true,
-            QueryValues.Number(Page, "page", 0, int.MaxValue, errors) ?? 0,
-            QueryValues.Number(Size, "size", 1, MaxPageSize, errors) ?? 25);
+            page,
+            size);
         return errors.Any ? (null, errors) : (search, errors);
     }
 }

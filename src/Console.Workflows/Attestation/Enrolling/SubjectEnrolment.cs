@@ -1,3 +1,4 @@
+using Console.Workflows.Common;
 using Console.Workflows.Inventory;
 using Console.Workflows.Nfv;
 using Marten;
@@ -29,15 +30,20 @@ public static class SubjectEnrolment
 
         if (await infrastructure.EnrolmentAsync(kind, subjectId, ct) is not { } enrolment)
             return null;
-        var now = time.GetUtcNow();
-        // Two callers enrolling at the same moment append the same key and values twice: harmless.
-        await using (var session = store.LightweightSession())
+        // Two executions meeting a never-attested environment enrol it at the same moment: the loser of the first
+        // append runs again, finds the winner's registration under the stream's lock and keeps it.
+        await StreamRace.WriteAsync(store, async session =>
         {
-            session.Events.Append(subjectId,
+            var stream = await session.Events.FetchForExclusiveWriting<AttestationSubject>(subjectId, ct);
+            if (stream.Aggregate is { Registration: not null })
+                return false;
+            var now = time.GetUtcNow();
+            stream.AppendMany(
                 new AttestationKeyRegistered(subjectId, kind, enrolment.KeyId, enrolment.PublicKey, By, now),
                 new ReferenceValuesRegistered(subjectId, enrolment.ReferenceValues, $"Trust on first use: {enrolment.Source}.", By, now));
             await session.SaveChangesAsync(ct);
-        }
+            return true;
+        }, ct);
 
         await using var again = store.QuerySession();
         return await again.LoadAsync<AttestationSubject>(subjectId, ct);

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Console.Workflows.Attestation.Enrolling;
+using Console.Workflows.Common;
 using Console.Workflows.Continuity;
 using Console.Workflows.Nfv;
 using Console.Workflows.Requests;
@@ -46,16 +47,18 @@ public sealed class AttestationService(
 
         var verified = new EvidenceVerified(
             subjectId, nonce, evidence.KeyId, evidence.Quote.IssuedAt, verdict.Accepted, verdict.Refusal, verdict.Detail, By, now);
-        await using (var session = store.LightweightSession())
+        // Every execution in an environment records its verdict on the environment's one stream: take the stream's
+        // row lock so that concurrent executions queue here for a moment instead of failing on the version check. A
+        // stream not written yet has no row to lock: the loser of that first append records its verdict again.
+        await StreamRace.WriteAsync(store, async session =>
         {
-            // Every execution in an environment records its verdict on the environment's one stream: take the stream's
-            // row lock so that concurrent executions queue here for a moment instead of failing on the version check.
             var stream = await session.Events.FetchForExclusiveWriting<AttestationSubject>(subjectId, ct);
             stream.AppendOne(verified);
             if (!verdict.Accepted)
                 session.Store(SecurityAlert.From(verified, kind, vnfId));
             await session.SaveChangesAsync(ct);
-        }
+            return true;
+        }, ct);
 
         if (!verdict.Accepted)
             logger.LogWarning("Evidence of {Kind} {SubjectId} refused ({Refusal}): {Detail}", kind, subjectId, verdict.Refusal, verdict.Detail);

@@ -55,6 +55,7 @@ public static class HistoryMapper
         ExecutionCompleted e => [e.RequestId],
         ExecutionFailed e => [e.RequestId],
         ExecutionRetryRequested e => [e.RequestId],
+        ExecutionWindowMissed e => [e.RequestId],
         AccessRefused e => AccessResources.Parse(e.Resource).Select(r => r.Id),
         ContinuityEstablished e => [e.VnfId, e.EnvironmentId],
         StateSealed e => [e.VnfId, e.TargetEnvironmentId],
@@ -215,6 +216,11 @@ public static class HistoryMapper
                 row.Summary = "Asked to run the failed execution again" + (e.Attempt > 0 ? $" (attempt {e.Attempt})" : "")
                     + (string.IsNullOrWhiteSpace(e.Reason) ? "." : ": " + e.Reason);
                 row.Details = e.Reason;
+                break;
+
+            case ExecutionWindowMissed e:
+                row.By(e.By, null, e.At).Concerning(book.Find(e.RequestId, HistorySubjectKind.Request), e.RequestId);
+                row.Summary = ChangeWindows.MissedOutcome(e);
                 break;
 
             // ---- snapshots ------------------------------------------------------------------------------------

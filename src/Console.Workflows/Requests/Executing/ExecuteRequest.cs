@@ -20,12 +20,38 @@ public static class ExecutionDecider
     public const string By = "system:execution";
 
     /// <summary>
-    /// Starts attempt 1 of an approved request, or attempt n of a failed one an operator asked to retry. Anything else
-    /// (a duplicate message, a rejected, expired or cancelled request) yields no events.
+    /// Starts attempt 1 of an approved request, or attempt n of a failed one an operator asked to retry, inside the
+    /// change window. Before the window opens it yields no events (see <see cref="WaitForWindow"/>); once the window
+    /// has closed the request ends with <see cref="ExecutionWindowMissed"/>. Anything else (a duplicate message, a
+    /// rejected, expired or cancelled request) yields no events.
     /// </summary>
     public static Decision Start(ChangeRequest state, int attempt, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(state);
+        if (!MayStart(state, attempt))
+            return Decision.Emit();
+        return ChangeWindows.PositionOf(state.Window, now) switch
+        {
+            WindowPosition.Ahead => Decision.Emit(),
+            WindowPosition.Closed => Decision.Emit(new ExecutionWindowMissed(state.Id, attempt, state.Window!, By, now)),
+            _ => Decision.Emit(new ExecutionStarted(state.Id, attempt, By, now)),
+        };
+    }
+
+    /// <summary>
+    /// How long this attempt must still wait for the change window to open; null when it is not waiting (it may start,
+    /// or it is not to start at all).
+    /// </summary>
+    public static TimeSpan? WaitForWindow(ChangeRequest state, int attempt, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return MayStart(state, attempt) && ChangeWindows.PositionOf(state.Window, now) == WindowPosition.Ahead
+            ? ChangeWindows.WaitBeforeStart(state.Window, now)
+            : null;
+    }
+
+    private static bool MayStart(ChangeRequest state, int attempt)
+    {
         var mayStart = state.Status switch
         {
             RequestStatus.Approved => attempt == 1 && state.ExecutionAttempts == 0,
@@ -33,9 +59,7 @@ public static class ExecutionDecider
             _ => false,
         };
         // Re-check the bound requirement: an approval of an earlier content or a short quorum never executes.
-        if (!mayStart || !Quorum.IsMet(state))
-            return Decision.Emit();
-        return Decision.Emit(new ExecutionStarted(state.Id, attempt, By, now));
+        return mayStart && Quorum.IsMet(state);
     }
 
     /// <summary>The environment whose attestation decides: the target of a migration, otherwise where the VNF runs.</summary>

@@ -81,6 +81,7 @@ public static class ExecuteRequestHandler
         IContinuityService continuity,
         ISnapshotRestoreGuard restoreGuard,
         ILogger<ExecuteRequest> logger,
+        IMessageContext bus,
         CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -88,7 +89,7 @@ public static class ExecuteRequestHandler
         ArgumentNullException.ThrowIfNull(infrastructure);
         ArgumentNullException.ThrowIfNull(options);
 
-        var request = await StartAsync(store, message, time, logger, ct);
+        var request = await StartAsync(store, message, time, logger, bus, ct);
         if (request is null)
             return;
 
@@ -122,19 +123,34 @@ public static class ExecuteRequestHandler
     /// null when there is nothing to do: a duplicate message, or a request that is no longer approved.
     /// </summary>
     private static async Task<ChangeRequest?> StartAsync(
-        IDocumentStore store, ExecuteRequest message, TimeProvider time, ILogger logger, CancellationToken ct)
+        IDocumentStore store, ExecuteRequest message, TimeProvider time, ILogger logger, IMessageContext bus, CancellationToken ct)
     {
         await using var session = store.LightweightSession();
         var stream = await session.Events.FetchForWriting<ChangeRequest>(message.RequestId, ct);
         if (stream.Aggregate is not { } request)
             return null;
 
-        var decision = ExecutionDecider.Start(request, message.Attempt, time.GetUtcNow());
+        var now = time.GetUtcNow();
+        var decision = ExecutionDecider.Start(request, message.Attempt, now);
         if (decision.Events.Count > 0)
         {
             stream.AppendMany(decision.Events);
             await session.SaveChangesAsync(ct);
+            if (decision.Events[0] is ExecutionWindowMissed missed)
+            {
+                logger.LogWarning("Request {RequestId} missed its change window {Window}", request.Id, ChangeWindows.Describe(missed.Window));
+                return null;
+            }
+
             return request.Apply((ExecutionStarted)decision.Events[0]);
+        }
+
+        // Delivered before its window opened (the clock moved, or a node's schedule ran early): back to the schedule.
+        if (ExecutionDecider.WaitForWindow(request, message.Attempt, now) is { } wait)
+        {
+            logger.LogInformation("Request {RequestId} waits {Wait} for its change window", request.Id, wait);
+            await RequestHandler.HandOverAsync(message, bus, wait);
+            return null;
         }
 
         // Same attempt already running, and the bound quorum still met: an interrupted delivery, carry on.

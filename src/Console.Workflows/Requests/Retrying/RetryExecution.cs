@@ -32,6 +32,9 @@ public static class RetryExecutionDecider
                 $"This request has been executed {state.ExecutionAttempts} times, the most the policy allows ({maxAttempts}); raise a new request.",
                 RefusalKind.Conflict);
 
+        if (ChangeWindows.RefuseRetryOutside(state, now) is { } outside)
+            return outside;
+
         var reason = RequestGuards.CleanReason(command.Reason, RequestLimits.ReasonMaxLength, out var error);
         if (error is not null)
             return RequestGuards.ReasonRefusal(error);

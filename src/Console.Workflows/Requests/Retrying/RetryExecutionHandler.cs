@@ -29,7 +29,9 @@ public static class RetryExecutionHandler
 
         stream.AppendMany(decision.Events);
         // Stored with the retry request in one transaction, delivered after the commit.
-        await RequestHandler.HandOverAsync(new ExecuteRequest(request.Id, request.ExecutionAttempts + 1), bus);
+        // Inside the window, and at its opening if that is still ahead.
+        await RequestHandler.HandOverAsync(new ExecuteRequest(request.Id, request.ExecutionAttempts + 1), bus,
+            ChangeWindows.WaitBeforeStart(request.Window, time.GetUtcNow()));
         return Outcome.Done(request.Id);
     }
 }

@@ -83,4 +83,30 @@ public sealed class QueryBindingTests
     [Fact]
     public void RequestQuery_WhenStatusIsUnknown_ListsTheStatuses() =>
         new RequestQuery { Status = "Done" }.ToSearch().Errors.ToDictionary()["status"][0].ShouldContain("PendingApproval");
+
+    [Theory]
+    [InlineData("2147483647", "100")]
+    [InlineData("10000", "100")]
+    [InlineData("1000000", "1")]
+    public void Paging_BeyondTheReachableRows_IsRefusedNamingThePage(string page, string size)
+    {
+        var (requests, requestErrors) = new RequestQuery { Page = page, Size = size }.ToSearch();
+        var (vnfs, vnfErrors) = new VnfQuery { Page = page, Size = size }.ToSearch();
+
+        requests.ShouldBeNull();
+        vnfs.ShouldBeNull();
+        requestErrors.ToDictionary().Keys.ShouldBe(["page"]);
+        vnfErrors.ToDictionary().Keys.ShouldBe(["page"]);
+        requestErrors.ToDictionary()["page"][0].ShouldBe($"Use a whole number from 0 to {(1_000_000 / int.Parse(size)) - 1}.");
+    }
+
+    [Fact]
+    public void Paging_OnTheLastReachablePage_IsRead()
+    {
+        var (search, errors) = new RequestQuery { Page = "9999", Size = "100" }.ToSearch();
+
+        errors.Any.ShouldBeFalse();
+        search!.Page.ShouldBe(9999);
+        search.PageSize.ShouldBe(100);
+    }
 }

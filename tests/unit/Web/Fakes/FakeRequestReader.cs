@@ -106,6 +106,7 @@ public sealed class FakeRequestReader(InMemoryRequests store) : IRequestReader
             progress.Sum(p => Math.Min(p.FilledBy.Count, p.Group.Required)), progress.Sum(p => p.Group.Required))
         {
             ExpiresAt = r.ExpiresAt,
+            ScheduledFor = r.ScheduledFor(RequestPageTest.Now),
         };
     }
 

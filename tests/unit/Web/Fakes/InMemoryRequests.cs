@@ -50,6 +50,7 @@ public sealed class InMemoryRequests(InMemoryInventory inventory)
             ExecutionCompleted e => current.Apply(e),
             ExecutionFailed e => current.Apply(e),
             ExecutionRetryRequested e => current.Apply(e),
+            ExecutionWindowMissed e => current.Apply(e),
             _ => throw new ArgumentException($"Not a request event: {@event.GetType().Name}", nameof(@event)),
         };
         next = next with { Version = current.Version + 1 };

@@ -113,6 +113,7 @@ internal static class Scenarios
                 (_, ExecutionCompleted x) => state.Apply(x),
                 (_, ExecutionFailed x) => state.Apply(x),
                 (_, ExecutionRetryRequested x) => state.Apply(x),
+                (_, ExecutionWindowMissed x) => state.Apply(x),
                 _ => throw new InvalidOperationException($"No Apply for {e.GetType().Name}."),
             };
             state = next with { Version = (state?.Version ?? 0) + 1 };

@@ -26,7 +26,7 @@ public static class RequestText
         RequestStatus.PendingApproval => Color.Warning,
         RequestStatus.Approved or RequestStatus.Executing => Color.Info,
         RequestStatus.Completed => Color.Success,
-        RequestStatus.Failed or RequestStatus.Rejected => Color.Error,
+        RequestStatus.Failed or RequestStatus.Rejected or RequestStatus.WindowMissed => Color.Error,
         _ => Color.Default,
     };
 
@@ -34,6 +34,27 @@ public static class RequestText
         at.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
 
     public static string At(DateTimeOffset? at) => at is { } value ? At(value) : "—";
+
+    /// <summary>An approved request waiting for its change window to open.</summary>
+    public static string ScheduledFor(DateTimeOffset at) => $"Scheduled for {At(at)}";
+
+    /// <summary>
+    /// The new-request form prefilled with what this request asked (kind, VNF, components, target, snapshot): raising
+    /// it again after its window was missed (or it expired) is a new request with a new window and new approvals.
+    /// </summary>
+    public static string RaiseAgainHref(ChangeRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var content = request.Content;
+        var query = new List<string> { $"kind={content.Kind}", $"vnf={content.VnfId}" };
+        if (content.ComponentIds.Count > 0)
+            query.Add("components=" + string.Join(',', content.ComponentIds));
+        if (content.TargetEnvironmentId is { } target)
+            query.Add($"target={target}");
+        if (content.SnapshotId is { } snapshot)
+            query.Add($"snapshot={snapshot}");
+        return "/requests/new?" + string.Join('&', query);
+    }
 
     /// <summary>A short, rounded span: "45 s", "12 min", "5 h", "3 d".</summary>
     public static string Span(TimeSpan span)

@@ -216,4 +216,43 @@ public sealed class RequestDetailTests : RequestPageTest
 
     private static AngleSharp.Dom.IElement Step<T>(IRenderedComponent<T> cut, string name) where T : Microsoft.AspNetCore.Components.IComponent =>
         cut.Find($"[data-testid=step-{name}]");
+
+    private ChangeRequest ApprovedSnapshotIn(ChangeWindow window)
+    {
+        var request = RequestScenarios.WithPendingSnapshot(Store, _world, Now.AddHours(-1));
+        Store.Requests[request.Id] = Store.Requests[request.Id] with { Window = window };
+        return Store.Append(request.Id, new RequestApproved(request.Id, request.ContentDigest, "system:policy", Now.AddMinutes(-30)),
+            "Console workflow", Now.AddMinutes(-30), "Approved.");
+    }
+
+    [Fact]
+    public void ChangeWindow_ApprovedAndWaitingForItsWindow_ShowsScheduledFor()
+    {
+        var request = ApprovedSnapshotIn(new ChangeWindow(Now.AddDays(2), Now.AddDays(2).AddHours(4)));
+        SignInAsApprover();
+
+        var cut = Render<RequestDetail>(p => p.Add(x => x.Id, request.Id));
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=scheduled-for]").TextContent.ShouldBe("Scheduled for 2025-11-22 10:00 UTC"));
+        cut.Find("[data-testid=request-status]").TextContent.Trim().ShouldBe("Approved");
+    }
+
+    [Fact]
+    public void ChangeWindow_Missed_SaysWhichWindowAndOffersToRaiseItAgainPrefilled()
+    {
+        var window = new ChangeWindow(Now.AddHours(-3), Now.AddHours(-1));
+        var request = ApprovedSnapshotIn(window);
+        Store.Append(request.Id, new ExecutionWindowMissed(request.Id, 1, window, "system:execution", Now), "system:execution", Now, "Missed.");
+        SignInAsRequester();
+
+        var cut = Render<RequestDetail>(p => p.Add(x => x.Id, request.Id));
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=window-missed]").TextContent.ShouldContain(
+            "The change window 2025-11-20 07:00 UTC to 2025-11-20 09:00 UTC closed before attempt 1 could start"));
+        cut.FindAll("[data-testid=scheduled-for]").ShouldBeEmpty();
+        var raiseAgain = cut.Find("[data-testid=raise-again]").GetAttribute("href")!;
+        raiseAgain.ShouldStartWith($"/requests/new?kind=Snapshot&vnf={_world.Udm.Id}&components=");
+        raiseAgain.ShouldContain(string.Join(',', request.Content.ComponentIds));
+        cut.FindAll("[data-testid=retry]").ShouldBeEmpty();
+    }
 }

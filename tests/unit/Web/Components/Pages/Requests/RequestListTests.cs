@@ -18,6 +18,20 @@ public sealed class RequestListTests : RequestPageTest
     }
 
     [Fact]
+    public void ChangeWindow_ApprovedRequestWaitingForItsWindow_IsListedAsScheduled()
+    {
+        var waiting = RequestScenarios.WithPendingSnapshot(Store, _world, Now.AddHours(-1));
+        Store.Requests[waiting.Id] = Store.Requests[waiting.Id] with { Window = new ChangeWindow(Now.AddDays(30), Now.AddDays(30).AddHours(2)) };
+        Store.Append(waiting.Id, new RequestApproved(waiting.Id, waiting.ContentDigest, "system:policy", Now), "Console workflow", Now, "Approved.");
+        RequestScenarios.WithPendingCriticalMigration(Store, _world, Now.AddHours(-2));
+
+        var cut = Render<RequestList>();
+
+        cut.WaitForAssertion(() => Links(cut).Count.ShouldBe(2));
+        cut.FindAll("[data-testid=scheduled-for]").Select(e => e.TextContent).ShouldBe(["Scheduled for 2025-12-20 10:00 UTC"]);
+    }
+
+    [Fact]
     public void RequestList_WhenDeepLinked_SearchesWithTheFiltersFromTheAddress()
     {
         var mine = RequestScenarios.WithPendingCriticalMigration(Store, _world, Now.AddHours(-1));
