@@ -109,7 +109,7 @@ public sealed class ChangeWindowRuntimeTests(FakeClockWorkflowFixture fixture) :
         var before = await DetailsAsync(Host, failed.Id);
 
         var retry = await Host.With<IRequestCommands, Outcome>(c => c.RetryAsync(
-            new RetryExecution(failed.Id, before.Request.Version), s.Operator));
+            new RetryExecution(failed.Id, before.Request.Version, "The host came back."), s.Operator));
 
         var refusal = retry.Refusal.ShouldNotBeNull();
         refusal.Kind.ShouldBe(RefusalKind.Conflict);

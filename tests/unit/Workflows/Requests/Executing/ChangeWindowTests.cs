@@ -79,7 +79,7 @@ public sealed class ChangeWindowTests
     {
         var state = WithFailedExecutionIn(InThirtyDays);
 
-        var refusal = RetryExecutionDecider.Decide(new RetryExecution(state.Id, state.Version), state, Operator, InThirtyDays.End)
+        var refusal = RetryExecutionDecider.Decide(new RetryExecution(state.Id, state.Version, "The host came back."), state, 3, Operator, InThirtyDays.End)
             .Refusal.ShouldNotBeNull();
 
         refusal.Kind.ShouldBe(RefusalKind.Conflict);
@@ -94,7 +94,7 @@ public sealed class ChangeWindowTests
         var state = WithFailedExecutionIn(InThirtyDays);
         var inside = InThirtyDays.End.AddMinutes(-1);
 
-        state = Accepted(RetryExecutionDecider.Decide(new RetryExecution(state.Id, state.Version), state, Operator, inside), state);
+        state = Accepted(RetryExecutionDecider.Decide(new RetryExecution(state.Id, state.Version, "The host came back."), state, 3, Operator, inside), state);
 
         ExecutionDecider.Start(state, 2, inside).Events.ShouldHaveSingleItem().ShouldBeOfType<ExecutionStarted>();
         ExecutionDecider.Start(state, 2, InThirtyDays.End).Events
