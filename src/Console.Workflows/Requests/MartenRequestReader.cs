@@ -206,6 +206,7 @@ internal static class RequestJournal
         RequestKind.Stop => "a stop",
         RequestKind.Start => "a start",
         RequestKind.Restart => "a restart",
+        RequestKind.GuardChange => "a change that weakens protection",
         _ => content.Kind.ToString(),
     };
 
