@@ -23,7 +23,16 @@ public sealed record Outcome(Guid Id, Refusal? Refusal)
 {
     public bool Succeeded => Refusal is null;
 
+    /// <summary>
+    /// Set when the change weakens protection and so was not applied but submitted for approval: the request's id.
+    /// </summary>
+    public Guid? PendingRequestId { get; init; }
+
+    public bool AwaitsApproval => PendingRequestId is not null;
+
     public static Outcome Done(Guid id) => new(id, null);
+
+    public static Outcome SubmittedForApproval(Guid id, Guid requestId) => new(id, null) { PendingRequestId = requestId };
 
     public static Outcome Refused(Refusal refusal) => new(Guid.Empty, refusal);
 }

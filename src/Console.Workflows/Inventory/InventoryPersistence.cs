@@ -35,6 +35,18 @@ internal static class InventoryLookups
 
     public static async Task<IReadOnlySet<Guid>> TrustDomainIdsAsync(IQuerySession session, CancellationToken ct) =>
         (await session.Query<TrustDomain>().Select(x => x.Id).ToListAsync(ct)).ToHashSet();
+
+    /// <summary>Names by id, for the before/after of a guard change.</summary>
+    public static async Task<IReadOnlyDictionary<Guid, string>> TrustDomainNamesAsync(IQuerySession session, CancellationToken ct) =>
+        (await session.Query<TrustDomain>().ToListAsync(ct)).ToDictionary(x => x.Id, x => x.Name);
+
+    public static async Task<IReadOnlyDictionary<Guid, string>> EnvironmentAndTrustDomainNamesAsync(IQuerySession session, CancellationToken ct)
+    {
+        var names = new Dictionary<Guid, string>(await TrustDomainNamesAsync(session, ct));
+        foreach (var environment in await session.Query<ExecutionEnvironment>().ToListAsync(ct))
+            names[environment.Id] = environment.Name;
+        return names;
+    }
 }
 
 internal static class InventorySaving

@@ -1,4 +1,5 @@
 using Console.Workflows.Common;
+using Console.Workflows.Guards.Submitting;
 using Console.Workflows.Policy.Revising;
 using Marten;
 
@@ -8,7 +9,8 @@ namespace Console.Workflows.Policy;
 /// The approval policy from Marten: the current revision is the stream's inline snapshot, the history its
 /// <see cref="PolicyRevised"/> events.
 /// </summary>
-public sealed class MartenPolicyService(IDocumentSession session, TimeProvider time) : IPolicyService
+public sealed class MartenPolicyService(IDocumentSession session, TimeProvider time, IGuardChangeRequests? guardChanges = null)
+    : IPolicyService
 {
     public async Task<ApprovalPolicy> CurrentAsync(CancellationToken ct = default) =>
         await session.LoadAsync<ApprovalPolicy>(ApprovalPolicy.StreamId, ct)
@@ -25,5 +27,5 @@ public sealed class MartenPolicyService(IDocumentSession session, TimeProvider t
     }
 
     public Task<Outcome> ReviseAsync(RevisePolicy command, Actor actor, CancellationToken ct = default) =>
-        RevisePolicyHandler.Handle(session, time, command, actor, ct);
+        RevisePolicyHandler.Handle(session, time, command, actor, ct, guardChanges);
 }

@@ -34,6 +34,12 @@ public enum RequestKind
 
     /// <summary>Restart the instance: interrupted, then re-attested before its trust relationships come back.</summary>
     Restart = 8,
+
+    /// <summary>
+    /// An administrator's change to the inventory or the policy that weakens protection: it takes effect only when a
+    /// security officer other than the requester approves it (<see cref="RequestContent.Guard"/> holds the change).
+    /// </summary>
+    GuardChange = 9,
 }
 
 public static class RequestKinds
@@ -72,7 +78,11 @@ public sealed record RequestContent(
     Guid SourceEnvironmentId,
     Guid? TargetEnvironmentId,
     Guid? SnapshotId,
-    int PolicyRevision);
+    int PolicyRevision)
+{
+    /// <summary>For <see cref="RequestKind.GuardChange"/>: the change asked for; null for every other kind.</summary>
+    public Guards.GuardChange? Guard { get; init; }
+}
 
 /// <summary>One group of the quorum as resolved for this request (role or concrete owner group of the target domain).</summary>
 public sealed record RequiredGroup(string Name, ApproverSource Source, string Designates, int Required);

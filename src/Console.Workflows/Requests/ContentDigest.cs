@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 
 namespace Console.Workflows.Requests;
 
@@ -27,6 +28,9 @@ public static class ContentDigest
             "policy-revision=" + content.PolicyRevision.ToString(CultureInfo.InvariantCulture),
             "window=" + (window is { } w ? Instant(w.Start) + "/" + Instant(w.End) : "-"),
             "justification=" + justification.Length.ToString(CultureInfo.InvariantCulture) + ":" + justification);
+        // A guard change is approved for exactly the change it carries: its command and the version it was made on.
+        if (content.Guard is { } guard)
+            canonical += "\nguard=" + JsonSerializer.Serialize(guard);
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
 

@@ -214,6 +214,7 @@ internal static class RequestJournal
         RequestKind.Stop => "a stop",
         RequestKind.Start => "a start",
         RequestKind.Restart => "a restart",
+        RequestKind.GuardChange => "a change that weakens protection",
         _ => content.Kind.ToString(),
     };
 

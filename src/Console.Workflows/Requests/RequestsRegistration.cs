@@ -1,3 +1,4 @@
+using Console.Workflows.Guards.Submitting;
 using Console.Workflows.Nfv;
 using Console.Workflows.Policy;
 using Console.Workflows.Policy.Seeding;
@@ -84,7 +85,7 @@ public static class RequestsRegistration
     [
         typeof(SubmitRequestHandler), typeof(AmendRequestHandler), typeof(ApproveRequestHandler),
         typeof(RejectRequestHandler), typeof(CancelRequestHandler), typeof(RetryExecutionHandler),
-        typeof(ExpireRequestHandler), typeof(ExecuteRequestHandler),
+        typeof(ExpireRequestHandler), typeof(ExecuteRequestHandler), typeof(SubmitGuardChangeHandler),
     ];
 
     /// <summary>Request streams and their inline documents, indexed for the list's filters and sorts.</summary>
@@ -163,6 +164,7 @@ public static class RequestsRegistration
         services.AddSingleton<IConfigureMarten, RequestNotificationsConfiguration>();
 
         services.AddScoped<IRequestCommands, WolverineRequestCommands>();
+        services.AddScoped<IGuardChangeRequests, WolverineGuardChangeRequests>();
         services.AddScoped<IRequestReader, MartenRequestReader>();
         services.AddScoped<IPolicyService, MartenPolicyService>();
         services.AddScoped<ISnapshotReader, MartenSnapshotReader>();

@@ -33,9 +33,10 @@ public static class PolicyEndpoints
         policy.MapPut("/", ReviseAsync)
             .RequireApiPolicy(Policies.EditPolicy)
             .WithName("RevisePolicy")
-            .WithSummary("Put a new revision of the policy in force (administrators); requests already submitted keep theirs")
+            .WithSummary("Put a new revision of the policy in force (administrators); requests already submitted keep theirs. A revision that weakens protection answers 202 with the request a security officer must approve")
             .AcceptsJson<RevisePolicyBody>()
             .Produces<ApprovalPolicy>()
+            .Produces<GuardChangeSubmitted>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
@@ -67,6 +68,11 @@ public static class PolicyEndpoints
         if (outcome.Refusal is { } refusal)
         {
             return ApiResults.Refused(refusal);
+        }
+
+        if (outcome.PendingRequestId is { } requestId)
+        {
+            return GuardChangeSubmitted.Accepted(requestId, "This revision weakens protection");
         }
 
         var current = await policies.CurrentAsync(ct);
@@ -127,5 +133,21 @@ public sealed record RevisePolicyBody(PolicyDocument? Document = null, string? R
                 errors.Add($"{field}[{i}].name", "Name the approver group.");
             }
         }
+    }
+}
+
+/// <summary>
+/// 202: the change weakens protection, so it is not in force yet but waits in a request for a security officer other
+/// than the requester.
+/// </summary>
+public sealed record GuardChangeSubmitted(Guid RequestId, string Status, string Detail, string Location)
+{
+    public static IResult Accepted(Guid requestId, string what)
+    {
+        var location = $"/api/requests/{requestId:D}";
+        return TypedResults.Accepted(location, new GuardChangeSubmitted(
+            requestId, "PendingApproval",
+            $"{what}, so it was submitted for approval and is not in force yet: it takes effect when a security officer other than you approves request {requestId:D}.",
+            location));
     }
 }

@@ -597,6 +597,7 @@ public static class HistoryMapper
         RequestKind.Stop => "a stop",
         RequestKind.Start => "a start",
         RequestKind.Restart => "a restart",
+        RequestKind.GuardChange => $"a change that weakens protection ({content.Guard?.Subject})",
         _ => content.Kind.ToString(),
     };
 

@@ -1,11 +1,15 @@
 using Console.Workflows.Common;
+using Console.Workflows.Guards;
+using Console.Workflows.Guards.Classifying;
+using Console.Workflows.Guards.Submitting;
 using Marten;
 
 namespace Console.Workflows.Inventory.ChangingEnvironment;
 
 /// <summary>
 /// Change an environment's description, trust level or attestation status. A lower trust level is accepted: the
-/// inventory records what is, and the detail pages show components whose placement no longer holds.
+/// inventory records what is, and the detail pages show components whose placement no longer holds. A change that
+/// weakens protection (<see cref="GuardClassifier.Environment"/>) is submitted for approval instead.
 /// </summary>
 public sealed record ChangeEnvironment(
     Guid EnvironmentId,
@@ -54,7 +58,8 @@ public static class ChangeEnvironmentDecider
 internal static class ChangeEnvironmentHandler
 {
     public static async Task<Outcome> Handle(
-        IDocumentSession session, TimeProvider time, ChangeEnvironment command, Actor actor, CancellationToken ct)
+        IDocumentSession session, TimeProvider time, ChangeEnvironment command, Actor actor, CancellationToken ct,
+        IGuardChangeRequests? guardChanges = null)
     {
         var stream = await session.Events.FetchForWriting<ExecutionEnvironment>(command.EnvironmentId, ct);
         var nameTaken = await InventoryLookups.EnvironmentNameTakenAsync(session, command.Name, command.EnvironmentId, ct);
@@ -62,6 +67,15 @@ internal static class ChangeEnvironmentHandler
         var decision = ChangeEnvironmentDecider.Decide(command, stream.Aggregate, nameTaken, actor, time.GetUtcNow(), trustDomains);
         if (decision.Refusal is { } refusal)
             return Outcome.Refused(refusal);
+
+        if (decision.Events.Count > 0)
+        {
+            var domains = await InventoryLookups.TrustDomainNamesAsync(session, ct);
+            var verdict = GuardClassifier.Environment(stream.Aggregate!, decision.Events, id => domains.GetValueOrDefault(id, id.ToString()));
+            if (verdict.Weakens)
+                return await GuardGate.SubmitAsync(
+                    guardChanges, GuardChange.For(command, stream.Aggregate!.Name, verdict), command.EnvironmentId, actor, ct);
+        }
 
         stream.AppendMany(decision.Events);
         return await InventorySaving.SaveAsync(session, command.EnvironmentId, nameof(ChangeEnvironment.Name), "environment", ct);

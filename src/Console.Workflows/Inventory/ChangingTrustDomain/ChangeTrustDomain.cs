@@ -1,9 +1,15 @@
 using Console.Workflows.Common;
+using Console.Workflows.Guards;
+using Console.Workflows.Guards.Classifying;
+using Console.Workflows.Guards.Submitting;
 using Marten;
 
 namespace Console.Workflows.Inventory.ChangingTrustDomain;
 
-/// <summary>Rename a trust domain or hand it to another owner group.</summary>
+/// <summary>
+/// Rename a trust domain or hand it to another owner group; another owner group weakens protection
+/// (<see cref="GuardClassifier.TrustDomain"/>) and is submitted for approval instead.
+/// </summary>
 public sealed record ChangeTrustDomain(Guid TrustDomainId, int ExpectedVersion, string Name, string OwnerGroup, string Description = "");
 
 public static class ChangeTrustDomainDecider
@@ -32,13 +38,19 @@ public static class ChangeTrustDomainDecider
 internal static class ChangeTrustDomainHandler
 {
     public static async Task<Outcome> Handle(
-        IDocumentSession session, TimeProvider time, ChangeTrustDomain command, Actor actor, CancellationToken ct)
+        IDocumentSession session, TimeProvider time, ChangeTrustDomain command, Actor actor, CancellationToken ct,
+        IGuardChangeRequests? guardChanges = null)
     {
         var stream = await session.Events.FetchForWriting<TrustDomain>(command.TrustDomainId, ct);
         var nameTaken = await InventoryLookups.TrustDomainNameTakenAsync(session, command.Name, command.TrustDomainId, ct);
         var decision = ChangeTrustDomainDecider.Decide(command, stream.Aggregate, nameTaken, actor, time.GetUtcNow());
         if (decision.Refusal is { } refusal)
             return Outcome.Refused(refusal);
+
+        var verdict = GuardClassifier.TrustDomain(stream.Aggregate!, decision.Events);
+        if (verdict.Weakens)
+            return await GuardGate.SubmitAsync(
+                guardChanges, GuardChange.For(command, stream.Aggregate!.Name, verdict), command.TrustDomainId, actor, ct);
 
         stream.AppendMany(decision.Events);
         return await InventorySaving.SaveAsync(session, command.TrustDomainId, nameof(ChangeTrustDomain.Name), "trust domain", ct);

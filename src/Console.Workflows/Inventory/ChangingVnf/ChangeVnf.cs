@@ -1,11 +1,15 @@
 using Console.Workflows.Common;
+using Console.Workflows.Guards;
+using Console.Workflows.Guards.Classifying;
+using Console.Workflows.Guards.Submitting;
 using Marten;
 
 namespace Console.Workflows.Inventory.ChangingVnf;
 
 /// <summary>
 /// Change a VNF's details, the environment it runs in and its full component list: rows with a known id are edited,
-/// rows without an id are added, and current components missing from the list are removed.
+/// rows without an id are added, and current components missing from the list are removed. A change that weakens
+/// protection (<see cref="GuardClassifier.Vnf"/>) is submitted for approval instead.
 /// </summary>
 public sealed record ChangeVnf(
     Guid VnfId,
@@ -71,7 +75,8 @@ public static class ChangeVnfDecider
 internal static class ChangeVnfHandler
 {
     public static async Task<Outcome> Handle(
-        IDocumentSession session, TimeProvider time, ChangeVnf command, Actor actor, CancellationToken ct)
+        IDocumentSession session, TimeProvider time, ChangeVnf command, Actor actor, CancellationToken ct,
+        IGuardChangeRequests? guardChanges = null)
     {
         command = command with { Components = VnfRules.WithIds(command.Components, Guid.NewGuid) };
         var stream = await session.Events.FetchForWriting<Vnf>(command.VnfId, ct);
@@ -82,6 +87,15 @@ internal static class ChangeVnfHandler
         var decision = ChangeVnfDecider.Decide(command, stream.Aggregate, references, actor, time.GetUtcNow());
         if (decision.Refusal is { } refusal)
             return Outcome.Refused(refusal);
+
+        if (decision.Events.Count > 0)
+        {
+            var names = await InventoryLookups.EnvironmentAndTrustDomainNamesAsync(session, ct);
+            var verdict = GuardClassifier.Vnf(stream.Aggregate!, decision.Events, id => names.GetValueOrDefault(id, id.ToString()));
+            if (verdict.Weakens)
+                return await GuardGate.SubmitAsync(
+                    guardChanges, GuardChange.For(command, stream.Aggregate!.Name, verdict), command.VnfId, actor, ct);
+        }
 
         stream.AppendMany(decision.Events);
         return await InventorySaving.SaveAsync(session, command.VnfId, nameof(ChangeVnf.Name), "VNF", ct);

@@ -27,6 +27,8 @@ public static class RevisePolicyDecider
             errors[nameof(RevisePolicy.Reason)] = [$"The reason must be at most {ReasonMaxLength} characters."];
         if (errors.Count > 0)
             return Refusal.ForFields(errors);
+        if (PolicyFloors.Check(command.Document!) is { } belowFloor)
+            return belowFloor;
 
         return Decision.Emit(new PolicyRevised(
             current?.Id ?? ApprovalPolicy.StreamId, currentRevision + 1, Normalise(command.Document), reason, actor.UserId, now));

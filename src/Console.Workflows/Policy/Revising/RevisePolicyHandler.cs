@@ -1,4 +1,7 @@
 using Console.Workflows.Common;
+using Console.Workflows.Guards;
+using Console.Workflows.Guards.Classifying;
+using Console.Workflows.Guards.Submitting;
 using JasperFx;
 using JasperFx.Events;
 using Marten;
@@ -8,7 +11,8 @@ namespace Console.Workflows.Policy.Revising;
 public static class RevisePolicyHandler
 {
     public static async Task<Outcome> Handle(
-        IDocumentSession session, TimeProvider time, RevisePolicy command, Actor actor, CancellationToken ct)
+        IDocumentSession session, TimeProvider time, RevisePolicy command, Actor actor, CancellationToken ct,
+        IGuardChangeRequests? guardChanges = null)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(time);
@@ -16,6 +20,14 @@ public static class RevisePolicyHandler
         var decision = RevisePolicyDecider.Decide(command, stream.Aggregate, actor, time.GetUtcNow());
         if (decision.Refusal is { } refusal)
             return Outcome.Refused(refusal);
+
+        // A weakening revision waits for a security officer; the policy in force stays as it is until then.
+        if (stream.Aggregate is { } current && decision.Events.OfType<PolicyRevised>().SingleOrDefault() is { } revised)
+        {
+            var verdict = GuardClassifier.Policy(current.Document, revised.Document);
+            if (verdict.Weakens)
+                return await GuardGate.SubmitAsync(guardChanges, GuardChange.For(command, verdict), ApprovalPolicy.StreamId, actor, ct);
+        }
 
         stream.AppendMany(decision.Events);
         try

@@ -18,6 +18,10 @@ public static class AmendRequestHandler
         var stream = await session.Events.FetchForWriting<ChangeRequest>(message.Command.RequestId, ct);
         if (stream.Aggregate is not { } request)
             return RequestHandler.NotFound;
+        if (request.Content.Kind == RequestKind.GuardChange)
+            return Outcome.Refused(Refusal.Because(
+                "A change to the inventory or the policy cannot be amended; cancel this request and make the change again.",
+                RefusalKind.Conflict));
 
         var (facts, refusal) = await RequestHandler.LoadFactsAsync(session, request.Content.VnfId, request.Content.SnapshotId, ct);
         if (refusal is not null)

@@ -92,6 +92,11 @@ public static class ExecuteRequestHandler
         var request = await StartAsync(store, message, time, logger, bus, ct);
         if (request is null)
             return;
+        if (request.Content.Kind == RequestKind.GuardChange)
+        {
+            await Guards.Applying.ApplyGuardChangeHandler.ApplyAsync(store, request, message.Attempt, time, ct);
+            return;
+        }
 
         var attempt = message.Attempt;
         var (vnf, policy, snapshot) = await LoadAsync(store, request, ct);

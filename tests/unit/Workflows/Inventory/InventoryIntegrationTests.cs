@@ -1,5 +1,7 @@
 using Console.UnitTests.Infrastructure;
 using Console.Workflows.Common;
+using Console.Workflows.Guards;
+using Console.Workflows.Guards.Submitting;
 using Console.Workflows.Inventory;
 using Console.Workflows.Inventory.ChangingEnvironment;
 using Console.Workflows.Inventory.ChangingTrustDomain;
@@ -22,10 +24,24 @@ public sealed class InventoryCommandsOnPostgresTests(PostgresDatabase database) 
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private async Task<T> WithCommands<T>(Func<IInventoryCommands, Task<T>> act)
+    private async Task<T> WithCommands<T>(Func<IInventoryCommands, Task<T>> act, IGuardChangeRequests? guardChanges = null)
     {
         await using var session = database.Store.LightweightSession();
-        return await act(new MartenInventoryCommands(session, _time));
+        return await act(new MartenInventoryCommands(session, _time, guardChanges));
+    }
+
+    /// <summary>Takes the place of the approval workflow: records what was submitted (the workflow tests approve it).</summary>
+    private sealed class RecordingGuardChangeRequests : IGuardChangeRequests
+    {
+        public static readonly Guid RequestId = Guid.Parse("9a000000-0000-4000-8000-000000000001");
+
+        public List<GuardChange> Submitted { get; } = [];
+
+        public Task<Outcome> SubmitAsync(GuardChange change, Actor actor, CancellationToken ct = default)
+        {
+            Submitted.Add(change);
+            return Task.FromResult(Outcome.Done(RequestId));
+        }
     }
 
     private async Task<T> WithReader<T>(Func<IInventoryReader, Task<T>> read)
@@ -67,40 +83,57 @@ public sealed class InventoryCommandsOnPostgresTests(PostgresDatabase database) 
         details.Components.Select(c => c.Component.Name).ShouldBe(["n2-termination", "ue-context-store"]);
         details.Components.ShouldAllBe(c => c.PlacementSatisfied && c.TrustDomain.Id == domain);
 
-        var change = ChangeVnf.From(details.Vnf) with
+        // Details, a component raised to Critical and one added: stricter, so in force at once.
+        var stricter = ChangeVnf.From(details.Vnf) with
         {
             Name = "amf-test-02",
             SoftwareVersion = "1.1",
-            EnvironmentId = edge,
             Components =
             [
                 new ComponentDraft(details.Vnf.Components[0].Id, "n2-termination", Sensitivity.Critical, domain),
+                new ComponentDraft(details.Vnf.Components[1].Id, "ue-context-store", Sensitivity.Sensitive, domain),
                 new ComponentDraft(null, "nas-security", Sensitivity.Critical, domain),
             ],
         };
-        var changed = await WithCommands(c => c.ChangeVnfAsync(change, Scenarios.Administrator, Ct));
+        var changed = await WithCommands(c => c.ChangeVnfAsync(stricter, Scenarios.Administrator, Ct));
         changed.Succeeded.ShouldBeTrue(changed.Refusal?.Message);
+        changed.PendingRequestId.ShouldBeNull();
 
         var after = (await WithReader(r => r.GetVnfAsync(registered.Id, Ct))).ShouldNotBeNull();
         after.Vnf.Name.ShouldBe("amf-test-02");
         after.Vnf.SoftwareVersion.ShouldBe("1.1");
-        after.Vnf.EnvironmentId.ShouldBe(edge);
         after.Vnf.HighestSensitivity.ShouldBe(Sensitivity.Critical);
         after.Components.Select(c => (c.Component.Name, c.Component.Sensitivity))
-            .ShouldBe([("n2-termination", Sensitivity.Critical), ("nas-security", Sensitivity.Critical)]);
+            .ShouldBe([("n2-termination", Sensitivity.Critical), ("ue-context-store", Sensitivity.Sensitive), ("nas-security", Sensitivity.Critical)]);
         after.Vnf.Components[0].Id.ShouldBe(details.Vnf.Components[0].Id);
-        // details, one component changed, one removed, one added, moved
-        after.Vnf.Version.ShouldBe(8);
+        // details, one component changed, one added
+        after.Vnf.Version.ShouldBe(6);
+
+        // Removing a component and moving the VNF by correction weaken protection: submitted for approval, not applied.
+        var weaker = ChangeVnf.From(after.Vnf) with
+        {
+            EnvironmentId = edge,
+            Components = [.. ChangeVnf.From(after.Vnf).Components.Where(c => c.Name != "ue-context-store")],
+        };
+        var guardChanges = new RecordingGuardChangeRequests();
+        var held = await WithCommands(c => c.ChangeVnfAsync(weaker, Scenarios.Administrator, Ct), guardChanges);
+        held.PendingRequestId.ShouldBe(RecordingGuardChangeRequests.RequestId);
+        var submitted = guardChanges.Submitted.ShouldHaveSingleItem();
+        var carried = submitted.Vnf.ShouldNotBeNull();
+        (carried.ExpectedVersion, carried.EnvironmentId).ShouldBe((6, edge));
+        carried.Components.Select(c => c.Name).ShouldBe(["n2-termination", "nas-security"]);
+        submitted.Differences.Where(d => d.Weakens).Select(d => d.What)
+            .ShouldBe(["Component ue-context-store", "Runs in (inventory correction, no migration checks)"]);
+        var unchanged = (await WithReader(r => r.GetVnfAsync(registered.Id, Ct))).ShouldNotBeNull();
+        (unchanged.Vnf.Version, unchanged.Vnf.EnvironmentId, unchanged.Components.Count).ShouldBe((6, environment, 3));
 
         await using var session = database.Store.QuerySession();
         var events = await session.Events.FetchStreamAsync(registered.Id, token: Ct);
         events.Select(e => e.Data.GetType()).ShouldBe(
         [
             typeof(VnfRegistered), typeof(VnfComponentAdded), typeof(VnfComponentAdded), typeof(VnfDetailsChanged),
-            typeof(VnfComponentRemoved), typeof(VnfComponentChanged), typeof(VnfComponentAdded), typeof(VnfMoved),
+            typeof(VnfComponentChanged), typeof(VnfComponentAdded),
         ]);
-        events.Select(e => e.Data).OfType<VnfMoved>().Single().ShouldBe(
-            new VnfMoved(registered.Id, environment, edge, ChangeVnfDecider.CorrectionReason, Scenarios.Administrator.UserId, Scenarios.Now));
     }
 
     [Fact]
@@ -137,7 +170,7 @@ public sealed class InventoryCommandsOnPostgresTests(PostgresDatabase database) 
         environmentDoc.LastAttestedAt.ShouldBe(Scenarios.Now);
 
         var changedDomain = await WithCommands(c => c.ChangeTrustDomainAsync(
-            new ChangeTrustDomain(domain, 1, "Domain td renamed", "noc-core-2", "moved"), Scenarios.Administrator, Ct));
+            new ChangeTrustDomain(domain, 1, "Domain td renamed", "noc-core", "moved"), Scenarios.Administrator, Ct));
         var changedEnvironment = await WithCommands(c => c.ChangeEnvironmentAsync(
             new ChangeEnvironment(environment, 2, environmentDoc.Name, EnvironmentKind.CoreDataCentre, "Frankfurt",
                 TrustLevel.Medium, AttestationStatus.Failed), Scenarios.Administrator, Ct));
@@ -148,7 +181,7 @@ public sealed class InventoryCommandsOnPostgresTests(PostgresDatabase database) 
         changedEnvironment.Succeeded.ShouldBeTrue();
         staleDomain.Refusal.ShouldNotBeNull().Kind.ShouldBe(RefusalKind.Conflict);
         var domainAfter = (await WithReader(r => r.ListTrustDomainsAsync(Ct))).Single(t => t.Id == domain);
-        domainAfter.ShouldBe(new TrustDomain(domain, "Domain td renamed", "noc-core-2", "moved") { Version = 2 });
+        domainAfter.ShouldBe(new TrustDomain(domain, "Domain td renamed", "noc-core", "moved") { Version = 2 });
         var environmentAfter = (await WithReader(r => r.ListEnvironmentsAsync(Ct))).Single(e => e.Id == environment);
         environmentAfter.TrustLevel.ShouldBe(TrustLevel.Medium);
         environmentAfter.AttestationStatus.ShouldBe(AttestationStatus.Failed);

@@ -18,6 +18,7 @@ public static class RequestText
         RequestKind.Stop => "Stop",
         RequestKind.Start => "Start",
         RequestKind.Restart => "Restart",
+        RequestKind.GuardChange => "Guard change",
         _ => kind.ToString(),
     };
 
