@@ -14,6 +14,7 @@ public enum ConsoleCommand
     SubmitStop,
     SubmitStart,
     SubmitRestart,
+    SubmitGuardChange,
     AmendRequest,
     CancelRequest,
     ApproveRequest,
@@ -62,6 +63,8 @@ public static class CommandRoles
             [ConsoleCommand.SubmitStop] = Operators,
             [ConsoleCommand.SubmitStart] = Operators,
             [ConsoleCommand.SubmitRestart] = Operators,
+            // Raised by an inventory or policy edit that weakens protection; a security officer approves it.
+            [ConsoleCommand.SubmitGuardChange] = Administrators,
             // The decider adds: only the person who raised it.
             [ConsoleCommand.AmendRequest] = Operators,
             // The decider adds: the requester, or an administrator.
@@ -110,6 +113,7 @@ public static class CommandRoles
         RequestKind.Stop => ConsoleCommand.SubmitStop,
         RequestKind.Start => ConsoleCommand.SubmitStart,
         RequestKind.Restart => ConsoleCommand.SubmitRestart,
+        RequestKind.GuardChange => ConsoleCommand.SubmitGuardChange,
         // An unknown kind is refused as invalid input by the decider; the role check still needs a row.
         _ => ConsoleCommand.SubmitSnapshot,
     };
@@ -154,6 +158,7 @@ public static class CommandRoles
         ConsoleCommand.SubmitStop => "request stopping an instance",
         ConsoleCommand.SubmitStart => "request starting an instance",
         ConsoleCommand.SubmitRestart => "request restarting an instance",
+        ConsoleCommand.SubmitGuardChange => "change the inventory or the approval policy",
         ConsoleCommand.AmendRequest => "change requests",
         ConsoleCommand.CancelRequest => "cancel requests",
         ConsoleCommand.ApproveRequest => "approve requests",

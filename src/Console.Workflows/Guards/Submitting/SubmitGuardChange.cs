@@ -22,11 +22,8 @@ public static class SubmitGuardChangeDecider
 
     public const string Explanation = "A change that weakens protection: 1 security officer other than the requester";
 
-    // The roles this command needs, in one place: only administrators change the inventory and the policy.
-    private static Refusal? MaySubmit(Actor actor) =>
-        actor.IsInRole(Roles.Administrator)
-            ? null
-            : Refusal.Because("Only an administrator may change the inventory or the approval policy.", RefusalKind.Forbidden);
+    // The roles this command needs come from the one role table, like every other command's.
+    private static Refusal? MaySubmit(Actor actor) => CommandRoles.Check(ConsoleCommand.SubmitGuardChange, actor);
 
     public static Decision Decide(GuardChange change, Guid requestId, ApprovalPolicy policy, Actor actor, DateTimeOffset now)
     {
@@ -50,7 +47,7 @@ public static class SubmitGuardChangeDecider
             : $"Change {change.Subject}. Weakens: {weakening}.";
         var requirement = new ApprovalRequirement([Approvers], false, Explanation);
         return Decision.Emit(new RequestSubmitted(
-            requestId, content, ContentDigest.Of(content), Title(change), justification, null, requirement,
+            requestId, content, ContentDigest.Of(content, justification, null), Title(change), justification, null, requirement,
             actor.UserId, actor.DisplayName, now, now + policy.Document.PendingRequestTimeout));
     }
 

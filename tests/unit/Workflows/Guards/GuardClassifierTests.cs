@@ -246,8 +246,8 @@ public sealed class GuardClassifierTests
             new RequiredGroup(DefaultPolicy.SecurityOfficers, ApproverSource.Role, Roles.SecurityOfficer, 1));
         submitted.ExpiresAt.ShouldBe(Now + DefaultPolicy.Document.PendingRequestTimeout);
         submitted.Justification.ShouldContain("Trust level: Medium → High");
-        submitted.ContentDigest.ShouldBe(ContentDigest.Of(submitted.Content));
-        ContentDigest.Of(submitted.Content with { Guard = change with { BaseVersion = 9 } }).ShouldNotBe(submitted.ContentDigest);
+        submitted.ContentDigest.ShouldBe(ContentDigest.Of(submitted.Content, submitted.Justification, submitted.Window));
+        ContentDigest.Of(submitted.Content with { Guard = change with { BaseVersion = 9 } }, submitted.Justification, submitted.Window).ShouldNotBe(submitted.ContentDigest);
     }
 
     [Fact]
@@ -256,7 +256,7 @@ public sealed class GuardClassifierTests
         var refusal = SubmitGuardChangeDecider.Decide(RaiseTrust(out _), Guid.NewGuid(), Policy, Officer, Now).Refusal.ShouldNotBeNull();
 
         refusal.Kind.ShouldBe(RefusalKind.Forbidden);
-        refusal.Message.ShouldBe("Only an administrator may change the inventory or the approval policy.");
+        refusal.Message.ShouldBe(CommandRoles.RefusalMessage(ConsoleCommand.SubmitGuardChange));
     }
 
     [Fact]
