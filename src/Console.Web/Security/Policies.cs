@@ -75,7 +75,8 @@ public static class Policies
         ConsoleCommand.PinSnapshot or ConsoleCommand.UnpinSnapshot => ManageSnapshotRetention,
         ConsoleCommand.PlaceLegalHold or ConsoleCommand.ReleaseLegalHold => PlaceLegalHold,
         ConsoleCommand.MarkSnapshotNotNeeded => MarkSnapshotNotNeeded,
-        ConsoleCommand.RevisePolicy => EditPolicy,
+        // Raised by the policy or inventory edit pages, whose policies admit administrators only.
+        ConsoleCommand.RevisePolicy or ConsoleCommand.SubmitGuardChange => EditPolicy,
         ConsoleCommand.RegisterTrustDomain or ConsoleCommand.ChangeTrustDomain or ConsoleCommand.RegisterEnvironment
             or ConsoleCommand.ChangeEnvironment or ConsoleCommand.RegisterVnf or ConsoleCommand.ChangeVnf => ManageInventory,
         ConsoleCommand.AcknowledgeIntegrityAlert => AcknowledgeIntegrityAlerts,

@@ -118,8 +118,12 @@ public static class CommandRoles
         _ => ConsoleCommand.SubmitSnapshot,
     };
 
-    /// <summary>All submit commands, one per request kind.</summary>
-    public static IReadOnlyList<ConsoleCommand> SubmitCommands { get; } = [.. Enum.GetValues<RequestKind>().Select(Submit)];
+    /// <summary>
+    /// The submit commands of the ordinary request form, one per request kind; a guard change is not among them (it is
+    /// raised by an inventory or policy edit, <see cref="ConsoleCommand.SubmitGuardChange"/>).
+    /// </summary>
+    public static IReadOnlyList<ConsoleCommand> SubmitCommands { get; } =
+        [.. Enum.GetValues<RequestKind>().Where(k => k != RequestKind.GuardChange).Select(Submit)];
 
     public static bool Allows(ConsoleCommand command, IEnumerable<string> roles)
     {

@@ -10,6 +10,8 @@ using Console.Workflows;
 using Console.Workflows.Audit.Integrity;
 using Console.Workflows.Audit.Integrity.Acknowledging;
 using Console.Workflows.Common;
+using Console.Workflows.Guards;
+using Console.Workflows.Guards.Submitting;
 using Console.Workflows.Inventory;
 using Console.Workflows.Inventory.ChangingEnvironment;
 using Console.Workflows.Inventory.ChangingTrustDomain;
@@ -190,7 +192,7 @@ public sealed class RoleMatrixHost : IAsyncLifetime
         var entries = new Dictionary<ConsoleCommand, Entry>();
         const string why = "Because the matrix says so.";
 
-        foreach (var kind in Enum.GetValues<RequestKind>())
+        foreach (var kind in Enum.GetValues<RequestKind>().Where(k => k != RequestKind.GuardChange))
         {
             var submit = new SubmitRequest(kind, kind is RequestKind.SnapshotDeletion or RequestKind.Restore ? s.ProbeVnf : s.Vnf, [],
                 kind == RequestKind.Migration ? s.PartnerDc : null,
@@ -263,6 +265,16 @@ public sealed class RoleMatrixHost : IAsyncLifetime
                 new ChangeEnvironment(s.Edge, await VersionOf(s.Edge), $"Edge {s.Suffix}", EnvironmentKind.CoreDataCentre, "Frankfurt",
                     TrustLevel.High, AttestationStatus.Attested, s.CoreDomain), a)),
             null, () => VersionAsync(s.Edge));
+        // A weakening change as the environment edit page would hand it over: the trust level raised to High.
+        entries[ConsoleCommand.SubmitGuardChange] = new(
+            async (sp, a) =>
+            {
+                var raise = new ChangeEnvironment(s.Edge, await VersionOf(s.Edge), $"Edge {s.Suffix}", EnvironmentKind.CoreDataCentre,
+                    "Frankfurt", TrustLevel.High, AttestationStatus.Attested, s.CoreDomain);
+                var verdict = new GuardVerdict([new GuardDifference("Trust level", "Low", "High", Weakens: true)]);
+                return await Refusal(sp.GetRequiredService<IGuardChangeRequests>().SubmitAsync(GuardChange.For(raise, $"Edge {s.Suffix}", verdict), a));
+            },
+            null, Count<ChangeRequest>);
         entries[ConsoleCommand.RegisterVnf] = new(
             (sp, a) => Refusal(sp.GetRequiredService<IInventoryCommands>().RegisterVnfAsync(
                 new RegisterVnf($"matrix-{Guid.NewGuid():N}"[..20], VnfType.AMF, "Ericsson", "1.0", s.DcA, []), a)),

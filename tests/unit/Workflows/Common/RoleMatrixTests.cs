@@ -116,6 +116,7 @@ public sealed class RoleMatrixTests(RoleMatrixHost host) : IClassFixture<RoleMat
         ["ISnapshotCommands.ReleaseLegalHoldAsync"] = [ConsoleCommand.ReleaseLegalHold],
         ["ISnapshotCommands.MarkNotNeededAsync"] = [ConsoleCommand.MarkSnapshotNotNeeded],
         ["IPolicyService.ReviseAsync"] = [ConsoleCommand.RevisePolicy],
+        ["IGuardChangeRequests.SubmitAsync"] = [ConsoleCommand.SubmitGuardChange],
         ["IInventoryCommands.RegisterTrustDomainAsync"] = [ConsoleCommand.RegisterTrustDomain],
         ["IInventoryCommands.ChangeTrustDomainAsync"] = [ConsoleCommand.ChangeTrustDomain],
         ["IInventoryCommands.RegisterEnvironmentAsync"] = [ConsoleCommand.RegisterEnvironment],
@@ -142,6 +143,7 @@ public sealed class RoleMatrixTests(RoleMatrixHost host) : IClassFixture<RoleMat
         ["PlaceLegalHoldBy"] = [ConsoleCommand.PlaceLegalHold],
         ["ReleaseLegalHoldBy"] = [ConsoleCommand.ReleaseLegalHold],
         ["MarkSnapshotNotNeededBy"] = [ConsoleCommand.MarkSnapshotNotNeeded],
+        ["SubmitGuardChangeBy"] = [ConsoleCommand.SubmitGuardChange],
     };
 
     [Fact]
