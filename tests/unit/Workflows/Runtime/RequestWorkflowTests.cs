@@ -253,6 +253,11 @@ public sealed class RequestWorkflowTests(WorkflowFixture fixture) : IClassFixtur
         (await Approve(id, RuntimeScenario.Approver(4))).Succeeded.ShouldBeTrue();
         (await Details(id))!.Request.Status.ShouldBe(RequestStatus.PendingApproval);
 
+        // A member of the partner's owner group without an approver role may not approve, and is not asked to.
+        var ownerOnly = s.PartnerOwner with { Roles = new HashSet<string> { Roles.Auditor } };
+        (await Host.With<IRequestReader, IReadOnlyList<InboxItem>>(r => r.InboxAsync(ownerOnly))).ShouldNotContain(i => i.Request.Id == id);
+        (await Approve(id, ownerOnly)).Refusal.ShouldNotBeNull().Message.ShouldBe(CommandRoles.RefusalMessage(ConsoleCommand.ApproveRequest));
+
         var inbox = await Host.With<IRequestReader, IReadOnlyList<InboxItem>>(r => r.InboxAsync(s.PartnerOwner));
         inbox.Single(i => i.Request.Id == id).GroupToFill.ShouldBe(DefaultPolicy.TargetDomainOwners);
         var operatorInbox = await Host.With<IRequestReader, IReadOnlyList<InboxItem>>(r => r.InboxAsync(s.Operator));

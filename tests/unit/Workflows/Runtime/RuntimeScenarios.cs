@@ -19,7 +19,8 @@ internal sealed class RuntimeScenario
         PartnerOwners = $"owners-partner-{suffix}";
         Operator = new($"operator-{suffix}", "Olga Operator", new HashSet<string> { Roles.NocOperator });
         Security = new($"security-{suffix}", "Sven Security", new HashSet<string> { Roles.SecurityOfficer });
-        PartnerOwner = new($"partner-{suffix}", "Paula Partner", new HashSet<string>())
+        // Owner-group membership decides which group an approver fills; the approver role decides whether they may.
+        PartnerOwner = new($"partner-{suffix}", "Paula Partner", new HashSet<string> { Roles.NocApprover })
         {
             Groups = new HashSet<string> { PartnerOwners },
         };

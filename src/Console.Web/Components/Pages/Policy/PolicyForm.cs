@@ -15,6 +15,8 @@ public sealed class PolicyForm
 
     public bool KeepLastGoodSnapshot { get; set; }
 
+    public int MaxExecutionAttempts { get; set; } = PolicyRules.MaxExecutionAttemptsDefault;
+
     public string Reason { get; set; } = "";
 
     public static PolicyForm From(PolicyDocument document)
@@ -32,6 +34,7 @@ public sealed class PolicyForm
             CrossDomainApprovals = [.. document.CrossDomainApprovals.Select(GroupForm.From)],
             PendingRequestTimeout = DurationForm.From(document.PendingRequestTimeout),
             KeepLastGoodSnapshot = document.KeepLastGoodSnapshot,
+            MaxExecutionAttempts = document.MaxExecutionAttempts,
         };
     }
 
@@ -40,7 +43,7 @@ public sealed class PolicyForm
             r.Sensitivity, r.RequiredTrustLevel, [.. r.Approvals.Select(g => g.ToGroup())], r.MaxSnapshotAge.ToTimeSpan()))],
         [.. CrossDomainApprovals.Select(g => g.ToGroup())],
         PendingRequestTimeout.ToTimeSpan(),
-        KeepLastGoodSnapshot);
+        KeepLastGoodSnapshot) { MaxExecutionAttempts = MaxExecutionAttempts };
 }
 
 public sealed class RuleForm
