@@ -153,14 +153,18 @@ public sealed class DashboardTests(ConsoleApp app, Browser browser) : ConsoleTes
         }
         finally
         {
-            // Other tests share this console: put the policy back.
+            // Other tests share this console: put the policy back. Lowering a required trust level weakens the policy, so
+            // it waits for a security officer other than the administrator, and is in force once they approve it.
             await admin.GotoAsync("/policy/edit");
             await WaitForCircuitAsync(admin);
-            await SetRequiredTrustAsync(admin, "Internal", "Low", "Back to the default after the placement test.");
+            await SetRequiredTrustAsync(admin, "Internal", "Low", "Back to the default after the placement test.", weakens: true);
+            var requestUrl = await admin.GetByTestId("guard-request-link").GetAttributeAsync("href");
+            var security = await ApproveRequestAsync("security", requestUrl.ShouldNotBeNull());
+            await ExpectRequestStatusAsync(security, "Completed");
         }
     }
 
-    private static async Task SetRequiredTrustAsync(IPage admin, string sensitivity, string level, string reason)
+    private static async Task SetRequiredTrustAsync(IPage admin, string sensitivity, string level, string reason, bool weakens = false)
     {
         var rule = admin.Locator($"[data-rule={sensitivity}]");
         await rule.Locator(".mud-select").First.ClickAsync();
@@ -168,7 +172,7 @@ public sealed class DashboardTests(ConsoleApp app, Browser browser) : ConsoleTes
         await Assertions.Expect(rule.Locator(".mud-select input").First).ToHaveValueAsync(level);
         await admin.Locator("[data-testid=reason] textarea, textarea[data-testid=reason]").First.FillAsync(reason);
         await admin.GetByTestId("save").ClickAsync();
-        await Assertions.Expect(admin.GetByTestId("saved")).ToBeVisibleAsync();
+        await Assertions.Expect(admin.GetByTestId(weakens ? "submitted-for-approval" : "saved")).ToBeVisibleAsync();
     }
 
     private static async Task<int> CardAsync(IPage page, string card) =>

@@ -1,11 +1,13 @@
 using Console.Workflows.Common;
+using Console.Workflows.Guards.Classifying;
 using Console.Workflows.Policy;
 
 namespace Console.UnitTests.Web.Fakes;
 
 /// <summary>
 /// The policy's revisions in memory, revised with the same checks as the real service: administrators only, the
-/// expected revision, a reason, and <see cref="PolicyRules.Validate"/>.
+/// expected revision, a reason, <see cref="PolicyRules.Validate"/>, the <see cref="PolicyFloors"/>, and a weaker revision
+/// (<see cref="GuardClassifier.Policy"/>) held for approval in <see cref="Held"/> instead of put in force.
 /// </summary>
 public sealed class FakePolicyService : IPolicyService
 {
@@ -17,6 +19,9 @@ public sealed class FakePolicyService : IPolicyService
     public List<PolicyRevisionEntry> Revisions { get; } = [];
 
     public List<(RevisePolicy Command, Actor Actor)> Received { get; } = [];
+
+    /// <summary>Weaker revisions submitted for approval, with the id of the request each became.</summary>
+    public List<(RevisePolicy Command, Guid RequestId)> Held { get; } = [];
 
     public DateTimeOffset Now { get; set; } = new(2025, 11, 20, 10, 0, 0, TimeSpan.Zero);
 
@@ -42,6 +47,14 @@ public sealed class FakePolicyService : IPolicyService
             errors[nameof(RevisePolicy.Reason)] = ["Say why the policy changes."];
         if (errors.Count > 0)
             return Refused(Refusal.ForFields(errors));
+        if (PolicyFloors.Check(command.Document) is { } belowFloor)
+            return Refused(belowFloor);
+        if (GuardClassifier.Policy(Revisions[^1].Document, command.Document).Weakens)
+        {
+            var requestId = Guid.NewGuid();
+            Held.Add((command, requestId));
+            return Task.FromResult(Outcome.SubmittedForApproval(ApprovalPolicy.StreamId, requestId));
+        }
 
         Revisions.Add(new PolicyRevisionEntry(Revisions[^1].Revision + 1, command.Document, command.Reason.Trim(), actor.UserId, Now));
         return Task.FromResult(Outcome.Done(ApprovalPolicy.StreamId));

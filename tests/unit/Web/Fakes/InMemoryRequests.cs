@@ -65,7 +65,9 @@ public sealed class InMemoryRequests(InMemoryInventory inventory)
     {
         ArgumentNullException.ThrowIfNull(request);
         var ids = request.Content.ComponentIds.ToHashSet();
-        return [.. Vnf(request.Content.VnfId).Components.Where(c => ids.Contains(c.Id))];
+        // As the real reader: a request on no VNF (a guard change) or a VNF gone has no components to show.
+        var vnf = inventory.Vnfs.FirstOrDefault(v => v.Id == request.Content.VnfId);
+        return vnf is null ? [] : [.. vnf.Components.Where(c => ids.Contains(c.Id))];
     }
 
     public string? EnvironmentName(Guid? id) => inventory.Environments.FirstOrDefault(e => e.Id == id)?.Name;
