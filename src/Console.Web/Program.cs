@@ -20,7 +20,7 @@ var console = ConsoleOptions.Read(builder.Configuration);
 builder.WebHost.UseStaticWebAssets();
 
 builder.AddConsoleObservability();
-builder.AddConsoleHttpHardening();
+builder.AddConsoleHttpHardening(console);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(console);
 

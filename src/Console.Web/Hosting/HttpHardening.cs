@@ -1,5 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.HttpOverrides;
 
 namespace Console.Web.Hosting;
@@ -16,8 +18,16 @@ public static class HttpHardening
 {
     private const string NonceKey = "console.csp-nonce";
 
-    public static void AddConsoleHttpHardening(this WebApplicationBuilder builder)
+    public static void AddConsoleHttpHardening(this WebApplicationBuilder builder, ConsoleOptions console)
     {
+        // Published over https: every cookie is Secure. Otherwise as the request came (https via a believed proxy).
+        var secure = console.PublicOrigin.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
+            ? CookieSecurePolicy.Always
+            : CookieSecurePolicy.SameAsRequest;
+        builder.Services.PostConfigureAll<CookieAuthenticationOptions>(o => o.Cookie.SecurePolicy = secure);
+        // Antiforgery refuses Always on a plain request (a 500): it follows the request, which a believed proxy makes https.
+        builder.Services.Configure<AntiforgeryOptions>(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
+
         var section = builder.Configuration.GetSection("Console:ForwardedHeaders");
         var proxies = Values(section, "KnownProxies");
         var networks = Values(section, "KnownNetworks");

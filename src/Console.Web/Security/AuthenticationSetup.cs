@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Identity.Web;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using OpenIddict.Validation.AspNetCore;
 
 namespace Console.Web.Security;
@@ -69,6 +70,9 @@ public static class AuthenticationSetup
                     o.ClientId = console.ClientId;
                     o.ClientSecret = console.ClientSecret;
                     o.ResponseType = "code";
+                    // The code comes back in the redirect's query: the default form_post answer is a page whose inline
+                    // auto-submit script the Content-Security-Policy (rightly) blocks. PKCE and state protect the code.
+                    o.ResponseMode = OpenIdConnectResponseMode.Query;
                     o.UsePkce = true;
                     o.RequireHttpsMetadata = !console.PublicOriginIsLoopback;
                     o.MapInboundClaims = false;

@@ -73,6 +73,8 @@ public sealed class ConsoleApp : IAsyncLifetime
         start.Environment["Console__DemoUsersFile"] = Path.Combine(root, "infra", "demo", "users.tsv");
         start.Environment["Serilog__MinimumLevel__Default"] = "Warning";
         start.Environment["Workflow__DurabilityMode"] = "Solo";
+        // Every browser here signs in from 127.0.0.1; the per-client sign-in limit is tested in-process instead.
+        start.Environment["Console__SignIn__PerClientPerMinute"] = "1000";
         start.Environment["Keys__Folder"] = _keyFolder;
         // A configured checkpoint key must exist (only the default location is generated): make one, as an operator would.
         Directory.CreateDirectory(_keyFolder);
