@@ -95,7 +95,7 @@ internal static class RequestValidation
                 Add(nameof(SubmitRequest.Window), "The change window must end in the future.");
         }
 
-        if (!Enum.IsDefined(kind))
+        if (!Enum.IsDefined(kind) || kind == RequestKind.GuardChange)
         {
             Add(nameof(SubmitRequest.Kind),
                 "Choose a snapshot, a migration, a snapshot deletion, a restore, or pause, resume, stop, start or restart.");
