@@ -94,14 +94,7 @@ internal static class RequestValidation
                 Add(nameof(SubmitRequest.Window), "The change window must end in the future.");
         }
 
-        if (kind == RequestKind.GuardChange)
-        {
-            Add(nameof(SubmitRequest.Kind),
-                "A change that weakens protection is raised by editing the inventory or the approval policy, not as a request of its own.");
-            return Refused(errors);
-        }
-
-        if (!Enum.IsDefined(kind))
+        if (!Enum.IsDefined(kind) || kind == RequestKind.GuardChange)
         {
             Add(nameof(SubmitRequest.Kind),
                 "Choose a snapshot, a migration, a snapshot deletion, a restore, or pause, resume, stop, start or restart.");

@@ -57,7 +57,7 @@ public sealed class ApiJsonTests
         var body = Parse($$"""{"kind":{{kind}},"justification":"x"}""");
 
         Status(body.Problem!).ShouldBe(400);
-        Errors(body.Problem!)["kind"].ShouldBe(["Use one of: Snapshot, Migration, SnapshotDeletion, Restore, Pause, Resume, Stop, Start, Restart."]);
+        Errors(body.Problem!)["kind"].ShouldBe(["Use one of: Snapshot, Migration, SnapshotDeletion, Restore, Pause, Resume, Stop, Start, Restart, GuardChange."]);
     }
 
     [Fact]

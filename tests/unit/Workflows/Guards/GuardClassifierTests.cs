@@ -277,6 +277,20 @@ public sealed class GuardClassifierTests
         officer.Events.OfType<RequestApproved>().ShouldHaveSingleItem();
     }
 
+    [Fact]
+    public void FourEyes_AnOperatorCannotRaiseAGuardChangeThroughTheOrdinaryRequestForm()
+    {
+        var command = new SubmitRequest(RequestKind.GuardChange, Requests.Scenarios.UdmId, [], null, null,
+            "Raise the trust of the public cloud, please.", null);
+
+        var refusal = Console.Workflows.Requests.Submitting.SubmitRequestDecider.Decide(
+            command, Guid.NewGuid(), Requests.Scenarios.Facts(), Requests.Scenarios.Operator, Now).Refusal.ShouldNotBeNull();
+
+        refusal.Kind.ShouldBe(RefusalKind.Invalid);
+        refusal.FieldErrors["Kind"].ShouldBe(
+            ["Choose a snapshot, a migration, a snapshot deletion, a restore, or pause, resume, stop, start or restart."]);
+    }
+
     private static PolicyDocument WithRule(PolicyDocument d, Sensitivity s, Func<SensitivityRule, SensitivityRule> edit) =>
         d with { Sensitivities = [.. d.Sensitivities.Select(r => r.Sensitivity == s ? edit(r) : r)] };
 }
