@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Text;
 using Console.Workflows.Audit.Integrity.Chaining;
 using Console.Workflows.Audit.Integrity.Checkpoints;
+using Console.Workflows.Audit.Integrity.Tree;
 using Npgsql;
 
 namespace Console.Workflows.Audit.Integrity.Verifying;
@@ -11,7 +12,8 @@ namespace Console.Workflows.Audit.Integrity.Verifying;
 /// <summary>
 /// Recomputes the chain from the stored events and checks every checkpoint: each chain entry's link (prev_hash is
 /// the previous entry's hash), each event's content against its entry, every checkpoint's signature with a trusted
-/// key and its hash against the entry at its position. Events and chain entries are read by two forward-only readers
+/// key and its hash against the entry at its position, and the Merkle tree: each stored leaf against its event, each
+/// stored subtree against the tree rebuilt from the events, and each signed tree head's root. Events and chain entries are read by two forward-only readers
 /// in sequence order, on two connections sharing one repeatable-read snapshot, and merged here; no per-row round trips.
 /// </summary>
 public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring keys, TimeProvider time)
@@ -44,7 +46,7 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
         await using (var eventsCommand = new NpgsqlCommand(
             $"select {EventColumns.Select} from {database.Events} e where e.seq_id <= @head order by e.seq_id", connection, transaction))
         await using (var chainCommand = new NpgsqlCommand(
-            $"select c.seq_id, c.event_id, c.position, c.entry_hash, c.prev_hash from {database.Chain} c order by c.seq_id",
+            $"select c.seq_id, c.event_id, c.position, c.entry_hash, c.prev_hash, c.leaf_hash from {database.Chain} c order by c.seq_id",
             chainConnection, chainTransaction))
         {
             eventsCommand.Parameters.AddWithValue("head", headSequence);
@@ -82,6 +84,14 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
         }
 
         await chainTransaction.CommitAsync(ct);
+        await using (var treeCommand = new NpgsqlCommand($"select level, idx, hash from {database.Tree} order by level, idx", connection, transaction))
+        {
+            treeCommand.CommandTimeout = 0;
+            await using var stored = await treeCommand.ExecuteReaderAsync(ct);
+            while (await stored.ReadAsync(ct))
+                walk.StoredNode(new TreeNode(stored.GetInt32(0), stored.GetInt64(1)), stored.GetFieldValue<byte[]>(2));
+        }
+
         walk.Finish();
         await transaction.CommitAsync(ct);
         progress?.Report(new VerificationProgress(headSequence, headSequence));
@@ -100,7 +110,7 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
     {
         await using var command = new NpgsqlCommand(
             $"select to_regclass('{database.Events}') is not null and to_regclass('{database.Chain}') is not null " +
-            $"and to_regclass('{database.Checkpoints}') is not null", connection, transaction);
+            $"and to_regclass('{database.Checkpoints}') is not null and to_regclass('{database.Tree}') is not null", connection, transaction);
         if (await command.ExecuteScalarAsync(ct) is not true)
             throw new InvalidOperationException(
                 $"The database has no audit chain tables in schema {database.Schema}: start the console once so it creates its schema.");
@@ -126,7 +136,7 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
         AuditDatabase database, NpgsqlConnection connection, NpgsqlTransaction? transaction, string where, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(
-            $"select number, position, seq_id, entry_hash, created_at, key_id, signature from {database.Checkpoints} {where} order by number",
+            $"select number, position, seq_id, entry_hash, created_at, key_id, signature, root_hash from {database.Checkpoints} {where} order by number",
             connection, transaction);
         await using var reader = await command.ExecuteReaderAsync(ct);
         var list = new List<Checkpoint>();
@@ -134,7 +144,8 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
         {
             list.Add(new Checkpoint(
                 reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetFieldValue<byte[]>(3),
-                reader.GetFieldValue<DateTimeOffset>(4), reader.GetString(5), reader.GetFieldValue<byte[]>(6)));
+                reader.GetFieldValue<DateTimeOffset>(4), reader.GetString(5), reader.GetFieldValue<byte[]>(6),
+                reader.IsDBNull(7) ? null : reader.GetFieldValue<byte[]>(7)));
         }
 
         return list;
@@ -155,6 +166,7 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
         private const int Position = 2;
         private const int EntryHash = 3;
         private const int PrevHash = 4;
+        private const int LeafHash = 5;
 
         private readonly EntryBuilder _builder = new();
         private readonly byte[] _prevStored = EntryEncoding.Genesis.ToArray();
@@ -163,6 +175,11 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
         private readonly byte[] _storedPrev = new byte[EntryEncoding.HashLength];
         private readonly List<IntegrityBreak> _breaks = [];
         private readonly List<(int Index, long Sequence)> _missing = [];
+        private readonly byte[] _storedLeaf = new byte[MerkleHash.Length];
+        private readonly CompactRange _tree = new();
+        private readonly Dictionary<TreeNode, byte[]> _subtrees = [];
+        private bool _leavesComplete = true;
+        private int _treeBreaks;
 
         private long _eventSeq;
         private Guid _eventId;
@@ -214,8 +231,49 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
             EventColumns.Write(events, 0, _builder);
         }
 
+        /// <summary>A stored subtree of the Merkle tree (streamed after the walk), compared with the one rebuilt from the events.</summary>
+        public void StoredNode(TreeNode node, byte[] hash)
+        {
+            if (!_leavesComplete)
+                return;
+            if (!_subtrees.Remove(node, out var rebuilt))
+            {
+                // Subtrees of entries above the chain head in this snapshot cannot exist; one that does was inserted.
+                TreeBreak(node, "is stored but the chain has no such complete subtree");
+            }
+            else if (!rebuilt.AsSpan().SequenceEqual(hash))
+            {
+                TreeBreak(node, "differs from the hash of its events");
+            }
+        }
+
+        private void KeepSubtree(TreeNode node, byte[] hash)
+        {
+            if (node.Level >= MerkleTreeStore.StoredFromLevel)
+                _subtrees[node] = hash;
+        }
+
+        private void TreeBreak(TreeNode node, string what)
+        {
+            if (++_treeBreaks > 3)
+            {
+                BreaksFound++;
+                return;
+            }
+
+            Add(new IntegrityBreak(IntegrityBreakKind.TreeAltered, node.FirstLeaf + 1, null, null, null, null, null, null,
+                $"The stored Merkle subtree of chain positions {node.FirstLeaf + 1} to {node.FirstLeaf + node.Size} (level {node.Level}) {what}: " +
+                "the tree was altered, so proofs over these entries fail."));
+        }
+
         public void Finish()
         {
+            if (_leavesComplete)
+            {
+                foreach (var node in _subtrees.Keys.OrderBy(n => n.FirstLeaf).ThenByDescending(n => n.Level).ToList())
+                    TreeBreak(node, "is missing from the stored tree");
+            }
+
             FoldTruncatedTail();
             while (_checkpointIndex < checkpoints.Count)
             {
@@ -251,6 +309,9 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
                     $"Chain entry {position} does not link to entry {position - 1}: its prev_hash was altered."));
             }
 
+            var leafStored = ReadHash(row, LeafHash, _storedLeaf);
+            _leavesComplete &= leafStored;
+            byte[]? leaf = leafStored ? _storedLeaf.ToArray() : null;
             if (!paired)
             {
                 var index = Add(new IntegrityBreak(IntegrityBreakKind.Missing, position, seq, chainEventId, null, null, null, null,
@@ -266,9 +327,24 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
             {
                 _builder.SetPrev(_storedPrev);
                 _builder.HashInto(_computed);
-                if (!_computed.AsSpan().SequenceEqual(_storedEntry))
+                var contentIntact = _computed.AsSpan().SequenceEqual(_storedEntry);
+                if (!contentIntact)
                     ContentChanged(position, seq, reportedHere);
+                var computedLeaf = new byte[MerkleHash.Length];
+                _builder.LeafHashInto(computedLeaf);
+                // A changed event is reported above; its stored leaf keeps the tree checkable on its own.
+                if (contentIntact || !leafStored)
+                    leaf = computedLeaf;
+                if (contentIntact && !reportedHere && leafStored && !computedLeaf.AsSpan().SequenceEqual(_storedLeaf))
+                {
+                    Add(Located(IntegrityBreakKind.TreeAltered, position, seq, _eventId, true,
+                        $"The Merkle leaf stored for chain entry {position} is not the hash of its event: the tree was altered, so " +
+                        "proofs for this event fail."));
+                }
             }
+
+            // The tree is rebuilt from the events (a missing or changed event keeps its stored leaf, so later positions still line up).
+            _tree.Append(leaf ?? new byte[MerkleHash.Length], KeepSubtree);
 
             if (hashesWellFormed)
                 _storedEntry.CopyTo(_prevStored);
@@ -387,6 +463,12 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
                         $"Checkpoint #{cp.Number} signed entry hash {Convert.ToHexStringLower(cp.EntryHash)[..16]}… at position {cp.Position} " +
                         $"(seq {cp.Sequence}), but the chain now has {Convert.ToHexStringLower(_storedEntry)[..16]}… (seq {seq}) there: " +
                         "the chain was rewritten after the checkpoint."));
+                }
+                else if (cp.RootHash is { } signedRoot && _tree.Size == position && !_tree.Root().AsSpan().SequenceEqual(signedRoot))
+                {
+                    Add(new IntegrityBreak(IntegrityBreakKind.CheckpointMismatch, cp.Position, seq, null, null, null, null, cp.Number,
+                        $"Tree head #{cp.Number} signed the Merkle root {Convert.ToHexStringLower(signedRoot)[..16]}… of the first {cp.Position} " +
+                        $"entries, but the stored events give {Convert.ToHexStringLower(_tree.Root())[..16]}…: the log was rewritten."));
                 }
             }
         }

@@ -29,6 +29,9 @@ public enum IntegrityBreakKind
 
     /// <summary>A correctly signed checkpoint disagrees with the stored chain (the chain was rewritten), or checkpoints are missing.</summary>
     CheckpointMismatch,
+
+    /// <summary>A stored Merkle leaf or subtree differs from the one rebuilt from the events (proofs over it fail).</summary>
+    TreeAltered,
 }
 
 /// <summary>One break, located precisely: the event (sequence, stream, version, type) and the chain position.</summary>
