@@ -5,6 +5,7 @@ using Console.Workflows.Audit.Integrity.Chaining;
 using Console.Workflows.Audit.Integrity.Checkpoints;
 using Console.Workflows.Audit.Integrity.Proofs;
 using Console.Workflows.Audit.Integrity.Verifying;
+using Console.Workflows.Audit.Integrity.Witnessing;
 using Console.Workflows.Common;
 using JasperFx;
 using Marten;
@@ -41,6 +42,10 @@ public static class AuditCommandLine
           prove-consistency --from N     write an RFC 9162 consistency proof that tree head M extends tree head N
                        [--to M (default: the latest)] [--out FILE (default: stdout)]
                                          check either offline: python3 infra/audit/verify-proof.py --inclusion FILE ...
+          witness --store DIR --log-key PEM   the independent witness: co-signs the log's newest tree head when a
+                       [--once] [--every T]   consistency proof shows it extends the last head it co-signed (its
+                                         store DIR/cosigned.jsonl and key DIR/witness-key.pem are its own); refuses
+                                         and exits 1 on a rolled back or forked log. Every 00:01:00 unless --once.
 
         Options:
           --connection CS                Npgsql connection string (default: ConnectionStrings:Console)
@@ -84,6 +89,7 @@ public static class AuditCommandLine
                 "checkpoint" => await CheckpointAsync(services, output, ct),
                 "tree-heads" => await TreeHeadsAsync(services, output, errors, ct),
                 "prove-inclusion" or "prove-consistency" => await ProveAsync(command, services, options, output, errors, ct),
+                "witness" => await WitnessAsync(services, options, output, errors, ct),
                 _ => await PublicKeyAsync(services, output),
             };
         }
@@ -113,10 +119,11 @@ public static class AuditCommandLine
             "checkpoint" or "public-key" or "tree-heads" => ["--connection"],
             "prove-inclusion" => ["--connection", "--seq", "--event", "--tree-head", "--out"],
             "prove-consistency" => ["--connection", "--from", "--to", "--out"],
+            "witness" => ["--connection", "--store", "--log-key", "--once", "--every"],
             "help" => [],
             _ => [],
         };
-        if (command is not ("verify" or "export-proof" or "checkpoint" or "public-key" or "tree-heads" or "prove-inclusion" or "prove-consistency" or "help"))
+        if (command is not ("verify" or "export-proof" or "checkpoint" or "public-key" or "tree-heads" or "prove-inclusion" or "prove-consistency" or "witness" or "help"))
         {
             problem = $"audit: unknown command '{verb}'.";
             return false;
@@ -131,7 +138,7 @@ public static class AuditCommandLine
                 return false;
             }
 
-            if (name == "--no-record")
+            if (name is "--no-record" or "--once")
             {
                 options[name] = null;
                 continue;
@@ -179,6 +186,18 @@ public static class AuditCommandLine
         if (command == "prove-inclusion" && options.ContainsKey("--seq") == options.ContainsKey("--event"))
         {
             problem = "audit prove-inclusion: name the event with --seq N or --event ID (one of the two).";
+            return false;
+        }
+
+        if (command == "witness" && (!options.ContainsKey("--store") || !options.ContainsKey("--log-key")))
+        {
+            problem = "audit witness: --store DIR (the witness's own folder) and --log-key PEM (the log's public key) are required.";
+            return false;
+        }
+
+        if (options.TryGetValue("--every", out var every) && !(TimeSpan.TryParse(every, CultureInfo.InvariantCulture, out var interval) && interval > TimeSpan.Zero))
+        {
+            problem = $"audit witness: --every takes a positive time span such as 00:01:00, not '{every}'.";
             return false;
         }
 
@@ -268,6 +287,60 @@ public static class AuditCommandLine
         }
 
         return Intact;
+    }
+
+    /// <summary>
+    /// One round of the independent witness per interval: the newest tree head and a consistency proof from the last
+    /// co-signed head come from the log's database; both are checked here with the log's public key only.
+    /// </summary>
+    private static async Task<int> WitnessAsync(
+        IServiceProvider services, Dictionary<string, string?> options, TextWriter output, TextWriter errors, CancellationToken ct)
+    {
+        var proofs = services.GetRequiredService<ILogProofs>();
+        var actor = CommandLineActor();
+        var interval = options.TryGetValue("--every", out var every) ? TimeSpan.Parse(every!, CultureInfo.InvariantCulture) : TimeSpan.FromMinutes(1);
+        using var witness = LogWitness.Open(Path.GetFullPath(options["--store"]!), await File.ReadAllTextAsync(options["--log-key"]!, ct));
+        await output.WriteLineAsync($"Witness {witness.KeyId[..16]}… (store {witness.StorePath}); last co-signed: " +
+            (witness.Last is { } known ? $"tree head #{known.Number} ({known.TreeSize} entries)" : "none yet"));
+        while (true)
+        {
+            var (heads, refusal) = await proofs.TreeHeadsAsync(actor, 1, ct);
+            if (heads is { Count: 1 } && heads[0] is var newest && (witness.Last is null || newest.TreeSize != witness.Last.TreeSize
+                                                                      || newest.RootHash != Convert.ToHexStringLower(witness.Last.RootHash!)))
+            {
+                ConsistencyProof? proof = null;
+                if (witness.Last is { } last && newest.TreeSize > last.TreeSize)
+                {
+                    var consistency = await proofs.ConsistencyAsync(last.Number, newest.Number, actor, ct);
+                    if (consistency.Proof is null)
+                    {
+                        await errors.WriteLineAsync($"REFUSED tree head #{newest.Number} ({newest.TreeSize} entries): the log cannot prove it extends " +
+                            $"co-signed tree head #{last.Number} ({last.TreeSize} entries): {consistency.Refusal!.Message}");
+                        return Broken;
+                    }
+
+                    proof = consistency.Proof;
+                }
+
+                var outcome = witness.Submit(newest, proof);
+                if (outcome.Cosignature is null)
+                {
+                    await errors.WriteLineAsync($"REFUSED: {outcome.Refusal}");
+                    return Broken;
+                }
+
+                await output.WriteLineAsync($"{DateTimeOffset.UtcNow:O} co-signed tree head #{newest.Number} ({newest.TreeSize} entries, root {newest.RootHash[..16]}…)");
+            }
+            else if (heads is null)
+            {
+                await errors.WriteLineAsync($"audit witness: {refusal!.Message}");
+                return CouldNotRun;
+            }
+
+            if (options.ContainsKey("--once"))
+                return Intact;
+            await Task.Delay(interval, ct);
+        }
     }
 
     private static ServiceProvider BuildServices(Dictionary<string, string?> options, IReadOnlyDictionary<string, string?>? settings)

@@ -119,6 +119,37 @@ public sealed class AuditCommandLineTests(ChainedLogTemplate template) : IClassF
         }
     }
 
+    [Fact]
+    public async Task Witness_OnTheCommandLine_CosignsTheNewestHead_ThenRefusesTheLogRolledBack()
+    {
+        await using var log = await template.CopyAsync();
+        var key = await PublicKeyFileAsync(log);
+        var store = Path.Combine(Path.GetTempPath(), $"audit-cli-witness-{Guid.NewGuid():N}");
+        try
+        {
+            var (code, output, _) = await RunAsync(log, "audit", "witness", "--store", store, "--log-key", key, "--once", "--connection", log.ConnectionString);
+            code.ShouldBe(AuditCommandLine.Intact, output);
+            output.ShouldContain($"co-signed tree head #5 ({template.Events} entries");
+
+            // Triggers off, as the database's owner may: back to checkpoint #1, consistently.
+            await log.AsAdministratorAsync(
+                "delete from audit_checkpoint where number > 1; " +
+                "delete from mt_events where seq_id > (select seq_id from audit_chain where position = 64); " +
+                "delete from audit_chain where position > 64; delete from audit_tree where ((idx + 1) << level) > 64");
+
+            var (again, refused, errors) = await RunAsync(log, "audit", "witness", "--store", store, "--log-key", key, "--once", "--connection", log.ConnectionString);
+            again.ShouldBe(AuditCommandLine.Broken, refused);
+            errors.ShouldContain($"REFUSED: Refused tree head #1: it has 64 entries, fewer than the {template.Events} of tree head #5");
+            errors.ShouldContain("first missing position 65");
+        }
+        finally
+        {
+            File.Delete(key);
+            if (Directory.Exists(store))
+                Directory.Delete(store, recursive: true);
+        }
+    }
+
     private static async Task<string> PublicKeyFileAsync(AuditLog log)
     {
         var file = Path.Combine(Path.GetTempPath(), $"audit-public-{Guid.NewGuid():N}.pem");
@@ -142,6 +173,8 @@ public sealed class AuditCommandLineTests(ChainedLogTemplate template) : IClassF
     [InlineData("audit", "prove-inclusion", "--seq", "1", "--event", "7d2c9c1e-53a8-4bfb-a5a6-0d9b1c0de001")]
     [InlineData("audit", "prove-consistency", "--to", "2")]
     [InlineData("audit", "prove-consistency", "--from", "zero")]
+    [InlineData("audit", "witness", "--store", "x")]
+    [InlineData("audit", "witness", "--store", "x", "--log-key", "k", "--every", "soon")]
     [InlineData("audit")]
     [InlineData("audit", "frobnicate")]
     [InlineData("audit", "verify", "--colour")]

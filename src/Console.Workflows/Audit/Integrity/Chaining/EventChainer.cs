@@ -28,6 +28,7 @@ public sealed class EventChainer(
     AuditDatabase database, AuditIntegrityOptions options, CheckpointKeyring keys, TimeProvider time, ILogger<EventChainer> logger)
 {
     private readonly MerkleTreeStore _tree = new(database);
+    private readonly Witnessing.WitnessFile _witness = new(options);
 
     /// <summary>Advisory lock key of the chain writer ("AUDIT_CH").</summary>
     public const long WriterLock = 0x41554449545F4348;
@@ -54,7 +55,8 @@ public sealed class EventChainer(
         }
 
         // A chain written before the Merkle tree existed gets its leaves and subtrees first, a batch per step.
-        if (await ScalarAsync<long?>(connection, transaction, $"select min(position) from {database.Chain} where leaf_hash is null", ct) is { } unfilled)
+        if (!options.WithoutMerkleTree
+            && await ScalarAsync<long?>(connection, transaction, $"select min(position) from {database.Chain} where leaf_hash is null", ct) is { } unfilled)
         {
             var filled = await FillTreeAsync(connection, transaction, unfilled, ct);
             await transaction.CommitAsync(ct);
@@ -63,29 +65,34 @@ public sealed class EventChainer(
 
         var (entries, waiting) = await ReadNewEntriesAsync(connection, transaction, head, ct);
         CompactRange? tree = null;
-        if (entries.Count > 0)
+        if (entries.Count > 0 && options.WithoutMerkleTree)
+        {
+            await WriteAsync(connection, transaction, entries, ct);
+        }
+        else if (entries.Count > 0)
         {
             tree = await _tree.RangeAsync(connection, transaction, head.Position, ct);
             var nodes = new List<(TreeNode, byte[])>();
             foreach (var entry in entries)
-                tree.Append(entry.Leaf, (node, hash) => Keep(nodes, node, hash));
+                tree.Append(entry.Leaf!, (node, hash) => Keep(nodes, node, hash));
             await WriteAsync(connection, transaction, entries, ct);
             await _tree.WriteAsync(connection, nodes, ct);
         }
 
         var newHead = entries.Count > 0 ? new ChainHead(entries[^1].Position, entries[^1].Sequence, entries[^1].Hash) : head;
-        long? checkpoint = null;
+        Checkpoint? checkpoint = null;
         if (CheckpointDue(newHead, lastCheckpoint, chainStartedAt ?? (entries.Count > 0 ? time.GetUtcNow() : null)))
         {
-            tree ??= await _tree.RangeAsync(connection, transaction, newHead.Position, ct);
-            checkpoint = await TryCheckpointAsync(connection, transaction, newHead, tree.Root(), lastCheckpoint?.Number ?? 0, ct);
+            if (!options.WithoutMerkleTree)
+                tree ??= await _tree.RangeAsync(connection, transaction, newHead.Position, ct);
+            checkpoint = await TryCheckpointAsync(connection, transaction, newHead, tree?.Root(), lastCheckpoint?.Number ?? 0, ct);
         }
 
         await transaction.CommitAsync(ct);
         _highestWritten = newHead.Position;
         if (checkpoint is { } made)
-            LogCheckpoint(made, newHead);
-        return new ChainStep(true, entries.Count, newHead, checkpoint, waiting, false);
+            Publish(made);
+        return new ChainStep(true, entries.Count, newHead, checkpoint?.Number, waiting, false);
     }
 
     /// <summary>Makes a checkpoint at the current head now (if the head moved since the last one), e.g. before export.</summary>
@@ -102,11 +109,11 @@ public sealed class EventChainer(
         if (await ScalarAsync<bool>(connection, transaction, $"select exists (select 1 from {database.Chain} where leaf_hash is null)", ct))
             throw new InvalidOperationException("The Merkle tree is still being built over the existing chain; sign a checkpoint once the chain writer has finished.");
         var root = (await _tree.RangeAsync(connection, transaction, head.Position, ct)).Root();
-        var number = await TryCheckpointAsync(connection, transaction, head, root, lastCheckpoint?.Number ?? 0, ct);
+        var checkpoint = await TryCheckpointAsync(connection, transaction, head, root, lastCheckpoint?.Number ?? 0, ct);
         await transaction.CommitAsync(ct);
-        if (number is { } made)
-            LogCheckpoint(made, head);
-        return number;
+        if (checkpoint is { } made)
+            Publish(made);
+        return checkpoint?.Number;
     }
 
     private bool CheckpointDue(ChainHead head, LastCheckpoint? last, DateTimeOffset? chainStartedAt)
@@ -174,8 +181,8 @@ public sealed class EventChainer(
         return leaves.Count;
     }
 
-    private async Task<long?> TryCheckpointAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, ChainHead head, byte[] root, long lastNumber, CancellationToken ct)
+    private async Task<Checkpoint?> TryCheckpointAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, ChainHead head, byte[]? root, long lastNumber, CancellationToken ct)
     {
         CheckpointKeys signer;
         try
@@ -203,16 +210,33 @@ public sealed class EventChainer(
         insert.Parameters.AddWithValue("at", createdAt);
         insert.Parameters.AddWithValue("key", signer.KeyId);
         insert.Parameters.AddWithValue("signature", signature);
-        insert.Parameters.AddWithValue("root", root);
+        insert.Parameters.AddWithValue("root", (object?)root ?? DBNull.Value);
         await insert.ExecuteNonQueryAsync(ct);
-        return number;
+        return new Checkpoint(number, head.Position, head.Sequence, head.EntryHash, createdAt, signer.KeyId, signature, root);
     }
 
-    /// <summary>A copy outside the database, once committed: whoever rewrites the database cannot rewrite logs shipped elsewhere.</summary>
-    private void LogCheckpoint(long number, ChainHead head) =>
+    /// <summary>
+    /// Copies outside the database, once committed: the console's log and the append-only witness file. Whoever rewrites
+    /// the database cannot rewrite either, and verification refuses a tree that does not extend every witnessed head.
+    /// </summary>
+    private void Publish(Checkpoint checkpoint)
+    {
         logger.LogInformation(
-            "Audit checkpoint {Number}: position {Position}, seq {Sequence}, entry hash {EntryHash}, key {KeyId}",
-            number, head.Position, head.Sequence, Convert.ToHexStringLower(head.EntryHash), keys.Get().KeyId);
+            "Audit checkpoint {Number}: position {Position}, seq {Sequence}, entry hash {EntryHash}, root {RootHash}, key {KeyId}",
+            checkpoint.Number, checkpoint.Position, checkpoint.Sequence, Convert.ToHexStringLower(checkpoint.EntryHash),
+            checkpoint.RootHash is { } root ? Convert.ToHexStringLower(root) : "-", checkpoint.KeyId);
+        if (checkpoint.RootHash is null)
+            return;
+        try
+        {
+            _witness.Append(checkpoint);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            logger.LogCritical(ex, "Tree head {Number} could not be written to the witness file {File}: it is witnessed only by the database " +
+                "and independent witnesses until the folder is writable again", checkpoint.Number, _witness.Path);
+        }
+    }
 
     private async Task<(ChainHead Head, LastCheckpoint? Checkpoint, DateTimeOffset? ChainStartedAt)> ReadStateAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
@@ -276,8 +300,13 @@ public sealed class EventChainer(
             EventColumns.Write(reader, 3, _builder);
             var hash = new byte[EntryEncoding.HashLength];
             _builder.HashInto(hash);
-            var leaf = new byte[MerkleHash.Length];
-            _builder.LeafHashInto(leaf);
+            byte[]? leaf = null;
+            if (!options.WithoutMerkleTree)
+            {
+                leaf = new byte[MerkleHash.Length];
+                _builder.LeafHashInto(leaf);
+            }
+
             position++;
             entries.Add(new NewEntry(position, seq, reader.GetGuid(4), hash, prev, leaf));
             prev = hash;
@@ -330,7 +359,10 @@ public sealed class EventChainer(
             await importer.WriteAsync(entry.EventId, NpgsqlDbType.Uuid, ct);
             await importer.WriteAsync(entry.Hash, NpgsqlDbType.Bytea, ct);
             await importer.WriteAsync(entry.Prev, NpgsqlDbType.Bytea, ct);
-            await importer.WriteAsync(entry.Leaf, NpgsqlDbType.Bytea, ct);
+            if (entry.Leaf is null)
+                await importer.WriteNullAsync(ct);
+            else
+                await importer.WriteAsync(entry.Leaf, NpgsqlDbType.Bytea, ct);
         }
 
         await importer.CompleteAsync(ct);
@@ -342,7 +374,7 @@ public sealed class EventChainer(
         return await command.ExecuteScalarAsync(ct) is { } value and not DBNull ? (T)value : default!;
     }
 
-    private sealed record NewEntry(long Position, long Sequence, Guid EventId, byte[] Hash, byte[] Prev, byte[] Leaf);
+    private sealed record NewEntry(long Position, long Sequence, Guid EventId, byte[] Hash, byte[] Prev, byte[]? Leaf);
 
     private sealed record LastCheckpoint(long Number, long Position, DateTimeOffset CreatedAt);
 }

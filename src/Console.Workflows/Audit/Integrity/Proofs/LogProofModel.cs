@@ -71,7 +71,7 @@ public sealed record ConsistencyOutcome(ConsistencyProof? Proof, Refusal? Refusa
 /// <summary>Proofs over the log for auditors and security officers (the API, the command line and the integrity page).</summary>
 public interface ILogProofs
 {
-    /// <summary>The signed tree heads, newest first (at most <paramref name="limit"/>).</summary>
+    /// <summary>The newest <paramref name="limit"/> signed tree heads, oldest first.</summary>
     Task<(IReadOnlyList<SignedTreeHead>? Heads, Refusal? Refusal)> TreeHeadsAsync(Actor actor, int limit = 100, CancellationToken ct = default);
 
     /// <summary>

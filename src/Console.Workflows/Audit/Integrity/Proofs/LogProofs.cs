@@ -24,7 +24,7 @@ public sealed class LogProofs(AuditDatabase database, CheckpointKeyring keys) : 
         await using var connection = await database.OpenAsync(ct);
         var heads = await IntegrityVerifier.ReadCheckpointsAsync(database, connection, null,
             $"where root_hash is not null and number in (select number from {database.Checkpoints} where root_hash is not null order by number desc limit {Math.Clamp(limit, 1, 10_000)})", ct);
-        return (heads.Select(SignedTreeHead.From).Reverse().ToList(), null);
+        return (heads.Select(SignedTreeHead.From).ToList(), null);
     }
 
     public async Task<InclusionOutcome> InclusionAsync(long? sequence, Guid? eventId, long? treeHead, Actor actor, CancellationToken ct = default)

@@ -16,7 +16,7 @@ namespace Console.Workflows.Audit.Integrity.Verifying;
 /// stored subtree against the tree rebuilt from the events, and each signed tree head's root. Events and chain entries are read by two forward-only readers
 /// in sequence order, on two connections sharing one repeatable-read snapshot, and merged here; no per-row round trips.
 /// </summary>
-public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring keys, TimeProvider time)
+public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring keys, TimeProvider time, AuditIntegrityOptions? options = null)
 {
     /// <summary>How many breaks a report lists (all are counted).</summary>
     public const int MaxBreaksListed = 50;
@@ -41,7 +41,7 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
 
         var (headPosition, headSequence, pending) = await ReadHeadAsync(connection, transaction, ct);
         var checkpoints = await ReadCheckpointsAsync(connection, transaction, ct);
-        var walk = new Walk(trust, checkpoints, headPosition, headSequence);
+        var walk = new Walk(trust, checkpoints, headPosition, headSequence, WitnessedHeads(trust));
 
         await using (var eventsCommand = new NpgsqlCommand(
             $"select {EventColumns.Select} from {database.Events} e where e.seq_id <= @head order by e.seq_id", connection, transaction))
@@ -98,6 +98,25 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
         return new VerificationReport(
             startedAt, clock.Elapsed, walk.EntriesChecked, headPosition, headSequence, pending, walk.CheckpointsChecked,
             checkpoints.Count > 0 ? checkpoints[^1].Number : null, walk.BreaksFound, walk.Breaks);
+    }
+
+    /// <summary>The heads witnessed outside the database: the console's witness file and the configured witnesses' stores.</summary>
+    private List<(Checkpoint? Head, string Source)> WitnessedHeads(CheckpointKeys trust)
+    {
+        if (options is null)
+            return [];
+        var sources = new[] { new Witnessing.WitnessFile(options).Path }.Concat(options.WitnessStoreFiles.Where(f => !string.IsNullOrWhiteSpace(f)));
+        var heads = new List<(Checkpoint?, string)>();
+        foreach (var source in sources)
+        {
+            foreach (var head in Witnessing.WitnessFile.Read(source))
+            {
+                var (parsed, _) = Proofs.ProofCheck.TreeHead(head, trust.Verify);
+                heads.Add((parsed, $"{source}, tree head #{head.Number}"));
+            }
+        }
+
+        return heads;
     }
 
     private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken ct)
@@ -159,7 +178,8 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
     /// entry, or both. Event readers carry <see cref="EventColumns"/>; chain readers seq_id, event_id, position,
     /// entry_hash, prev_hash.
     /// </summary>
-    private sealed class Walk(CheckpointKeys trust, List<Checkpoint> checkpoints, long headPosition, long headSequence)
+    private sealed class Walk(
+        CheckpointKeys trust, List<Checkpoint> checkpoints, long headPosition, long headSequence, List<(Checkpoint? Head, string Source)> witnessed)
     {
         // Ordinals of the chain query.
         private const int ChainEventId = 1;
@@ -180,6 +200,10 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
         private readonly Dictionary<TreeNode, byte[]> _subtrees = [];
         private bool _leavesComplete = true;
         private int _treeBreaks;
+        private List<(Checkpoint Head, string Source)>? _witnessed;
+        private Action<TreeNode, byte[]>? _keepSubtree;
+        private int _witnessIndex;
+        private long _lastWitnessMatch;
 
         private long _eventSeq;
         private Guid _eventId;
@@ -266,8 +290,50 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
                 "the tree was altered, so proofs over these entries fail."));
         }
 
+        /// <summary>Compares the rebuilt tree with every head witnessed at this size.</summary>
+        private void Witnessed(long position)
+        {
+            if (_witnessed is null)
+            {
+                foreach (var (head, source) in witnessed.Where(w => w.Head is null))
+                {
+                    Add(new IntegrityBreak(IntegrityBreakKind.Forked, null, null, null, null, null, null, null,
+                        $"The witnessed head in {source} is not a tree head signed by a trusted key: the witness copy was altered."));
+                }
+
+                _witnessed = witnessed.Where(w => w.Head is not null).Select(w => (w.Head!, w.Source)).OrderBy(w => w.Item1.TreeSize).ToList();
+            }
+
+            while (_witnessIndex < _witnessed.Count && _witnessed[_witnessIndex].Head.TreeSize <= position)
+            {
+                var (head, source) = _witnessed[_witnessIndex++];
+                if (head.TreeSize < position || _tree.Size != position)
+                    continue;
+                if (_tree.Root().AsSpan().SequenceEqual(head.RootHash))
+                {
+                    _lastWitnessMatch = Math.Max(_lastWitnessMatch, position);
+                    continue;
+                }
+
+                Add(new IntegrityBreak(IntegrityBreakKind.Forked, _lastWitnessMatch + 1, null, null, null, null, null, head.Number,
+                    $"Tree head #{head.Number} was witnessed outside the database ({source}) with {head.TreeSize} entries and root " +
+                    $"{Convert.ToHexStringLower(head.RootHash!)[..16]}…, but the database's first {head.TreeSize} entries give " +
+                    $"{Convert.ToHexStringLower(_tree.Root())[..16]}…: the history was rewritten after it was witnessed; the first differing " +
+                    $"position is after {_lastWitnessMatch} (the last witnessed size that matches) and at most {head.TreeSize}."));
+            }
+        }
+
         public void Finish()
         {
+            Witnessed(long.MaxValue - 1);
+            if (_witnessed!.Count > 0 && _witnessed[^1].Head is var newest && newest.TreeSize > _tree.Size)
+            {
+                var source = _witnessed[^1].Source;
+                Add(new IntegrityBreak(IntegrityBreakKind.RolledBack, _tree.Size + 1, null, null, null, null, null, newest.Number,
+                    $"Tree head #{newest.Number} was witnessed outside the database ({source}) with {newest.TreeSize} entries, but the " +
+                    $"database's tree has only {_tree.Size}: the log was truncated or rolled back; the first missing position is {_tree.Size + 1}."));
+            }
+
             if (_leavesComplete)
             {
                 foreach (var node in _subtrees.Keys.OrderBy(n => n.FirstLeaf).ThenByDescending(n => n.Level).ToList())
@@ -344,7 +410,8 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
             }
 
             // The tree is rebuilt from the events (a missing or changed event keeps its stored leaf, so later positions still line up).
-            _tree.Append(leaf ?? new byte[MerkleHash.Length], KeepSubtree);
+            _tree.Append(leaf ?? new byte[MerkleHash.Length], _keepSubtree ??= KeepSubtree);
+            Witnessed(position);
 
             if (hashesWellFormed)
                 _storedEntry.CopyTo(_prevStored);
