@@ -128,19 +128,21 @@ public sealed class AuditCommandLineTests(ChainedLogTemplate template) : IClassF
         try
         {
             var (code, output, _) = await RunAsync(log, "audit", "witness", "--store", store, "--log-key", key, "--once", "--connection", log.ConnectionString);
+            var last = await log.ScalarAsync<long>("select max(number) from audit_checkpoint");
+            var first = await log.ScalarAsync<long>("select position from audit_checkpoint where number = 1");
             code.ShouldBe(AuditCommandLine.Intact, output);
-            output.ShouldContain($"co-signed tree head #5 ({template.Events} entries");
+            output.ShouldContain($"co-signed tree head #{last} ({template.Events} entries");
 
             // Triggers off, as the database's owner may: back to checkpoint #1, consistently.
             await log.AsAdministratorAsync(
                 "delete from audit_checkpoint where number > 1; " +
-                "delete from mt_events where seq_id > (select seq_id from audit_chain where position = 64); " +
-                "delete from audit_chain where position > 64; delete from audit_tree where ((idx + 1) << level) > 64");
+                $"delete from mt_events where seq_id > (select seq_id from audit_chain where position = {first}); " +
+                $"delete from audit_chain where position > {first}; delete from audit_tree where ((idx + 1) << level) > {first}");
 
             var (again, refused, errors) = await RunAsync(log, "audit", "witness", "--store", store, "--log-key", key, "--once", "--connection", log.ConnectionString);
             again.ShouldBe(AuditCommandLine.Broken, refused);
-            errors.ShouldContain($"REFUSED: Refused tree head #1: it has 64 entries, fewer than the {template.Events} of tree head #5");
-            errors.ShouldContain("first missing position 65");
+            errors.ShouldContain($"REFUSED: Refused tree head #1: it has {first} entries, fewer than the {template.Events} of tree head #{last}");
+            errors.ShouldContain($"first missing position {first + 1}");
         }
         finally
         {

@@ -326,13 +326,6 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
         public void Finish()
         {
             Witnessed(long.MaxValue - 1);
-            if (_witnessed!.Count > 0 && _witnessed[^1].Head is var newest && newest.TreeSize > _tree.Size)
-            {
-                var source = _witnessed[^1].Source;
-                Add(new IntegrityBreak(IntegrityBreakKind.RolledBack, _tree.Size + 1, null, null, null, null, null, newest.Number,
-                    $"Tree head #{newest.Number} was witnessed outside the database ({source}) with {newest.TreeSize} entries, but the " +
-                    $"database's tree has only {_tree.Size}: the log was truncated or rolled back; the first missing position is {_tree.Size + 1}."));
-            }
 
             if (_leavesComplete)
             {
@@ -348,6 +341,16 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
                 Add(new IntegrityBreak(IntegrityBreakKind.Truncated, cp.Position, cp.Sequence, null, null, null, null, cp.Number,
                     $"Checkpoint #{cp.Number} covers chain position {cp.Position} (seq {cp.Sequence}), but the chain ends at position " +
                     $"{headPosition} (seq {headSequence}): chain entries after {headPosition} were deleted."));
+            }
+
+            // A truncation the database's own checkpoints already show is one finding; only what they no longer show needs the witness.
+            if (_witnessed!.Count > 0 && _witnessed[^1].Head is var newest && newest.TreeSize > _tree.Size
+                && !_breaks.Any(b => b.Kind == IntegrityBreakKind.Truncated))
+            {
+                var source = _witnessed[^1].Source;
+                Add(new IntegrityBreak(IntegrityBreakKind.RolledBack, _tree.Size + 1, null, null, null, null, null, newest.Number,
+                    $"Tree head #{newest.Number} was witnessed outside the database ({source}) with {newest.TreeSize} entries, but the " +
+                    $"database's tree has only {_tree.Size}: the log was truncated or rolled back; the first missing position is {_tree.Size + 1}."));
             }
         }
 
@@ -411,12 +414,13 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
 
             // The tree is rebuilt from the events (a missing or changed event keeps its stored leaf, so later positions still line up).
             _tree.Append(leaf ?? new byte[MerkleHash.Length], _keepSubtree ??= KeepSubtree);
-            Witnessed(position);
 
             if (hashesWellFormed)
                 _storedEntry.CopyTo(_prevStored);
             _expectedPosition = position + 1;
             Checkpoints(position, seq);
+            // After the database's own checkpoints: a break they show is reported as theirs first.
+            Witnessed(position);
         }
 
         /// <summary>

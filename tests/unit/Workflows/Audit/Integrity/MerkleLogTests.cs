@@ -101,18 +101,20 @@ public sealed class MerkleLogTests(ChainedLogTemplate template) : IClassFixture<
         await using var log = await template.CopyAsync();
         var proofs = new LogProofs(log.Database, log.Keys);
 
-        // Leaves 64 to 127 lie between tree head #1 (64 entries) and the latest: the proof from #1 needs their subtree.
-        (await log.ScalarAsync<long>("select position from audit_checkpoint where number = 1")).ShouldBe(64);
-        await log.AsAdministratorAsync("update audit_tree set hash = sha256(hash) where level = 6 and idx = 1");
-
+        // A stored subtree the proof from tree head #1 to the latest needs (the heads' sizes depend on the writer's batches).
+        var firstSize = await log.ScalarAsync<long>("select position from audit_checkpoint where number = 1");
+        var latest = await log.ScalarAsync<long>("select max(position) from audit_checkpoint");
+        var node = MerkleProofs.ConsistencyPath(firstSize, latest).SelectMany(r => r.CompleteNodes())
+            .First(n => n.Level >= MerkleTreeStore.StoredFromLevel);
+        await log.AsAdministratorAsync($"update audit_tree set hash = sha256(hash) where level = {node.Level} and idx = {node.Index}");
         var outcome = await proofs.ConsistencyAsync(1, null, Auditor, Ct);
         outcome.Refusal.ShouldNotBeNull().Kind.ShouldBe(RefusalKind.Conflict);
         outcome.Refusal.Message.ShouldContain("does not extend tree head #1");
         var report = await log.VerifyAsync();
         var first = report.FirstBreak.ShouldNotBeNull();
         first.Kind.ShouldBe(IntegrityBreakKind.TreeAltered);
-        first.Position.ShouldBe(65);
-        first.Detail.ShouldContain("positions 65 to 128");
+        first.Position.ShouldBe(node.FirstLeaf + 1);
+        first.Detail.ShouldContain($"positions {node.FirstLeaf + 1} to {node.FirstLeaf + node.Size}");
     }
 
     [Fact]
