@@ -19,7 +19,9 @@ namespace Console.Bench;
 /// the hash chain with the console's own chain writer, then measures in the same run, alternately: the raw rate of
 /// streaming the same event rows out of PostgreSQL and SHA-256 hashing their bytes with no verification logic (the
 /// physical limit), and the full verification (chain entries merged in, canonical encoding, links, checkpoints and
-/// their signatures). Target: verification at least half the raw rate.
+/// their signatures, the Merkle tree and its signed roots). Also the chain writer with the Merkle tree against the chain
+/// alone, and inclusion and consistency proof latency. Targets: verification at least 0.9x the raw rate, the tree at
+/// most 1.2x the chain's append cost, proofs p95 under 5 ms.
 /// </summary>
 public sealed class AuditBench(string connectionString, BenchOptions options)
 {
@@ -47,27 +49,41 @@ public sealed class AuditBench(string connectionString, BenchOptions options)
             };
             var database = new AuditDatabase(store);
             using var keys = new CheckpointKeyring(audit, NullLogger<CheckpointKeyring>.Instance);
-            var chainer = new EventChainer(database, audit, keys, TimeProvider.System, NullLogger<EventChainer>.Instance);
             var verifier = new IntegrityVerifier(database, keys, TimeProvider.System);
 
-            Say($"Audit bench: {options.AuditEvents:N0} events, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+            Say($"Audit bench: {options.AuditEvents:N0} events, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load average {LoadAverage()}");
             var seed = Stopwatch.StartNew();
             await SeedAsync(options.AuditEvents);
             Say($"seeded (binary COPY into mt_streams, mt_events):  {seed.Elapsed.TotalSeconds,7:F1} s");
 
-            var chain = Stopwatch.StartNew();
+            // The chain writer with the Merkle tree, then as it was before the tree (chain only), then with the tree again:
+            // the append cost of the tree is the mean of the two tree runs over the chain-only run.
+            var withTree = new List<TimeSpan>();
+            TimeSpan chainOnly = default;
             long chained = 0;
-            while (true)
+            foreach (var tree in new[] { true, false, true })
             {
-                var step = await chainer.StepAsync();
-                chained += step.Appended;
-                if (step.Appended == 0)
-                    break;
+                if (withTree.Count > 0 || chainOnly != default)
+                    await ExecuteAsync("truncate audit_chain, audit_checkpoint, audit_tree");
+                var run = new AuditIntegrityOptions
+                {
+                    SigningKeyFile = keyFile, ChainBatchSize = 5000, GapSettleTime = TimeSpan.Zero, CheckpointEveryEntries = 1000,
+                    WithoutMerkleTree = !tree,
+                    WitnessFolder = Path.Combine(Path.GetTempPath(), $"bench-audit-witness-{Guid.NewGuid():N}"),
+                };
+                var writer = new EventChainer(database, run, keys, TimeProvider.System, NullLogger<EventChainer>.Instance);
+                var (count, elapsed) = await ChainAsync(writer);
+                chained = count;
+                if (tree)
+                    withTree.Add(elapsed);
+                else
+                    chainOnly = elapsed;
+                Say($"chained by the chain writer{(tree ? " with the Merkle tree" : ", chain only (before the tree)")} (batches of {run.ChainBatchSize}): " +
+                    $"{elapsed.TotalSeconds,7:F1} s  {Rate(count, elapsed)} entries/s");
             }
 
-            await chainer.CheckpointNowAsync();
-            Say($"chained by the chain writer (batches of {audit.ChainBatchSize}): {chain.Elapsed.TotalSeconds,7:F1} s  " +
-                $"{Rate(chained, chain.Elapsed)} entries/s");
+            var treeCost = withTree.Average(t => t.TotalSeconds) / chainOnly.TotalSeconds;
+            Say($"append cost with the tree / chain only:            {treeCost,10:F2}x   target <= 1.2x");
             Say("");
 
             var raw = new List<double>();
@@ -89,12 +105,87 @@ public sealed class AuditBench(string connectionString, BenchOptions options)
             Say($"raw stream + SHA-256 of the event rows (median of {Rounds}): {rawMedian,10:N0} rows/s");
             Say($"full verification (median of {Rounds}):                     {fullMedian,10:N0} rows/s   " +
                 $"({report!.EntriesChecked:N0} entries, {report.CheckpointsChecked:N0} checkpoints)");
-            Say($"verification / raw:                                   {fullMedian / rawMedian,10:F2}x   target >= 0.5x");
+            Say($"verification / raw:                                   {fullMedian / rawMedian,10:F2}x   target >= 0.9x");
+            Say("");
+            await ProofsAsync(database, keys, chained);
+            Say($"load average at the end: {LoadAverage()}");
         }
         finally
         {
-            File.Delete(keyFile);
+            // With --keep-database the log stays inspectable with `audit ...` commands, which need its key.
+            if (options.KeepDatabase)
+                Say($"kept the signing key {keyFile}");
+            else
+                File.Delete(keyFile);
         }
+    }
+
+    private static async Task<(long Count, TimeSpan Elapsed)> ChainAsync(EventChainer writer)
+    {
+        var clock = Stopwatch.StartNew();
+        long chained = 0;
+        while (true)
+        {
+            var step = await writer.StepAsync();
+            chained += step.Appended;
+            if (step.Appended == 0)
+                break;
+        }
+
+        await writer.CheckpointNowAsync();
+        return (chained, clock.Elapsed);
+    }
+
+    /// <summary>Inclusion proofs of random events under the latest tree head, consistency proofs between random pairs of heads.</summary>
+    private static async Task ProofsAsync(AuditDatabase database, CheckpointKeyring keys, long events)
+    {
+        const int Proofs = 2000;
+        var proofs = new Console.Workflows.Audit.Integrity.Proofs.LogProofs(database, keys);
+        var auditor = new Console.Workflows.Common.Actor("bench", "Bench", new HashSet<string> { Console.Workflows.Common.Roles.Auditor });
+        var (heads, _) = await proofs.TreeHeadsAsync(auditor, 100_000);
+        var random = new Random(13);
+        var inclusion = new List<double>();
+        var consistency = new List<double>();
+        for (var i = 0; i < Proofs + 100; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            var outcome = await proofs.InclusionAsync(random.NextInt64(1, events + 1), null, null, auditor);
+            if (outcome.Proof is null)
+                throw new InvalidOperationException($"Inclusion proof refused: {outcome.Refusal?.Message}");
+            if (i >= 100)
+                inclusion.Add(clock.Elapsed.TotalMilliseconds);
+
+            var a = random.Next(heads!.Count);
+            var b = random.Next(heads.Count);
+            clock.Restart();
+            var consistent = await proofs.ConsistencyAsync(heads[Math.Min(a, b)].Number, heads[Math.Max(a, b)].Number, auditor);
+            if (consistent.Proof is null)
+                throw new InvalidOperationException($"Consistency proof refused: {consistent.Refusal?.Message}");
+            if (i >= 100)
+                consistency.Add(clock.Elapsed.TotalMilliseconds);
+        }
+
+        Say($"inclusion proof of a random event under the latest head ({Proofs}, built and checked): " +
+            $"p50 {Percentile(inclusion, 50):F2} ms  p95 {Percentile(inclusion, 95):F2} ms  p99 {Percentile(inclusion, 99):F2} ms   target p95 < 5 ms");
+        Say($"consistency proof between two random heads of {heads!.Count} ({Proofs}):        " +
+            $"p50 {Percentile(consistency, 50):F2} ms  p95 {Percentile(consistency, 95):F2} ms  p99 {Percentile(consistency, 99):F2} ms   target p95 < 5 ms");
+    }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
+    private static double Percentile(List<double> values, int p)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p / 100.0 * sorted.Length) - 1)];
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        await command.ExecuteNonQueryAsync();
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Console.Web.Api.Audit;
 using Console.Web.Api.Continuity;
 using Console.Web.Api.Inventory;
 using Console.Web.Api.Policy;
@@ -42,6 +43,7 @@ public static class ApiSetup
         api.MapPolicyApi();
         api.MapContinuityApi();
         api.MapSnapshotsApi();
+        api.MapAuditProofApi();
 
         api.Map("/{**path}", (HttpContext http) => ApiResults.Problem(StatusCodes.Status404NotFound, "No such endpoint",
                 $"There is no API endpoint {http.Request.Method} {http.Request.Path}; the reference is at /api/docs."))

@@ -5,6 +5,7 @@ using Console.Workflows.Audit.Integrity.Chaining;
 using Console.Workflows.Audit.Integrity.Checkpoints;
 using Console.Workflows.Audit.Integrity.Proofs;
 using Console.Workflows.Audit.Integrity.Verifying;
+using Console.Workflows.Audit.Integrity.Witnessing;
 using Console.Workflows.Common;
 using JasperFx;
 using Marten;
@@ -35,6 +36,16 @@ public static class AuditCommandLine
                        [--checkpoint N]  which checkpoint (default: the latest)
           checkpoint                     sign a checkpoint at the chain head now (if it moved since the last one)
           public-key                     print the checkpoint public key (PEM) and its key id
+          tree-heads                     list the signed tree heads (number, size, root hash, time)
+          prove-inclusion                write an RFC 9162 inclusion proof of one event under a signed tree head
+                       (--seq N | --event ID) [--tree-head N (default: the latest)] [--out FILE (default: stdout)]
+          prove-consistency --from N     write an RFC 9162 consistency proof that tree head M extends tree head N
+                       [--to M (default: the latest)] [--out FILE (default: stdout)]
+                                         check either offline: python3 infra/audit/verify-proof.py --inclusion FILE ...
+          witness --store DIR --log-key PEM   the independent witness: co-signs the log's newest tree head when a
+                       [--once] [--every T]   consistency proof shows it extends the last head it co-signed (its
+                                         store DIR/cosigned.jsonl and key DIR/witness-key.pem are its own); refuses
+                                         and exits 1 on a rolled back or forked log. Every 00:01:00 unless --once.
 
         Options:
           --connection CS                Npgsql connection string (default: ConnectionStrings:Console)
@@ -76,6 +87,9 @@ public static class AuditCommandLine
                 "verify" => await VerifyAsync(services, !options.ContainsKey("--no-record"), output, ct),
                 "export-proof" => await ExportAsync(services, options, output, errors, ct),
                 "checkpoint" => await CheckpointAsync(services, output, ct),
+                "tree-heads" => await TreeHeadsAsync(services, output, errors, ct),
+                "prove-inclusion" or "prove-consistency" => await ProveAsync(command, services, options, output, errors, ct),
+                "witness" => await WitnessAsync(services, options, output, errors, ct),
                 _ => await PublicKeyAsync(services, output),
             };
         }
@@ -102,11 +116,14 @@ public static class AuditCommandLine
         {
             "verify" => ["--connection", "--no-record"],
             "export-proof" => ["--connection", "--out", "--checkpoint"],
-            "checkpoint" or "public-key" => ["--connection"],
+            "checkpoint" or "public-key" or "tree-heads" => ["--connection"],
+            "prove-inclusion" => ["--connection", "--seq", "--event", "--tree-head", "--out"],
+            "prove-consistency" => ["--connection", "--from", "--to", "--out"],
+            "witness" => ["--connection", "--store", "--log-key", "--once", "--every"],
             "help" => [],
             _ => [],
         };
-        if (command is not ("verify" or "export-proof" or "checkpoint" or "public-key" or "help"))
+        if (command is not ("verify" or "export-proof" or "checkpoint" or "public-key" or "tree-heads" or "prove-inclusion" or "prove-consistency" or "witness" or "help"))
         {
             problem = $"audit: unknown command '{verb}'.";
             return false;
@@ -121,7 +138,7 @@ public static class AuditCommandLine
                 return false;
             }
 
-            if (name == "--no-record")
+            if (name is "--no-record" or "--once")
             {
                 options[name] = null;
                 continue;
@@ -151,7 +168,179 @@ public static class AuditCommandLine
             }
         }
 
+        foreach (var name in new[] { "--seq", "--tree-head", "--from", "--to" })
+        {
+            if (options.TryGetValue(name, out var v) && !(long.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= 1))
+            {
+                problem = $"audit {command}: {name} takes a number (1 or more), not '{v}'.";
+                return false;
+            }
+        }
+
+        if (options.TryGetValue("--event", out var id) && !Guid.TryParse(id, out _))
+        {
+            problem = $"audit {command}: --event takes an event id (a GUID), not '{id}'.";
+            return false;
+        }
+
+        if (command == "prove-inclusion" && options.ContainsKey("--seq") == options.ContainsKey("--event"))
+        {
+            problem = "audit prove-inclusion: name the event with --seq N or --event ID (one of the two).";
+            return false;
+        }
+
+        if (command == "witness" && (!options.ContainsKey("--store") || !options.ContainsKey("--log-key")))
+        {
+            problem = "audit witness: --store DIR (the witness's own folder) and --log-key PEM (the log's public key) are required.";
+            return false;
+        }
+
+        if (options.TryGetValue("--every", out var every) && !(TimeSpan.TryParse(every, CultureInfo.InvariantCulture, out var interval) && interval > TimeSpan.Zero))
+        {
+            problem = $"audit witness: --every takes a positive time span such as 00:01:00, not '{every}'.";
+            return false;
+        }
+
+        if (command == "prove-consistency" && !options.ContainsKey("--from"))
+        {
+            problem = "audit prove-consistency: --from N (the older tree head) is required.";
+            return false;
+        }
+
         return true;
+    }
+
+    private static Actor CommandLineActor()
+    {
+        var user = Environment.UserName;
+        // Whoever holds the console's database credentials and key settings acts as an auditor here.
+        return new Actor($"cli:{user}", $"Command line ({user}@{Environment.MachineName})", new HashSet<string> { Roles.Auditor });
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions ProofJson = new()
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    private static async Task<int> TreeHeadsAsync(IServiceProvider services, TextWriter output, TextWriter errors, CancellationToken ct)
+    {
+        var (heads, refusal) = await services.GetRequiredService<ILogProofs>().TreeHeadsAsync(CommandLineActor(), 10_000, ct);
+        if (heads is null)
+        {
+            await errors.WriteLineAsync($"audit tree-heads: {refusal!.Message}");
+            return Usage;
+        }
+
+        foreach (var head in heads)
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"#{head.Number,-6} size {head.TreeSize,10:N0}  root {head.RootHash}  {head.CreatedAt:yyyy-MM-dd HH:mm:ss}Z"));
+        if (heads.Count == 0)
+            await output.WriteLineAsync("No signed tree head yet.");
+        return Intact;
+    }
+
+    private static async Task<int> ProveAsync(
+        string command, IServiceProvider services, Dictionary<string, string?> options, TextWriter output, TextWriter errors, CancellationToken ct)
+    {
+        var proofs = services.GetRequiredService<ILogProofs>();
+        long? Number(string name) => options.TryGetValue(name, out var v) ? long.Parse(v!, CultureInfo.InvariantCulture) : null;
+        object? proof;
+        Refusal? refusal;
+        string summary;
+        if (command == "prove-inclusion")
+        {
+            Guid? eventId = options.TryGetValue("--event", out var id) ? Guid.Parse(id!) : null;
+            var outcome = await proofs.InclusionAsync(Number("--seq"), eventId, Number("--tree-head"), CommandLineActor(), ct);
+            (proof, refusal) = (outcome.Proof, outcome.Refusal);
+            summary = outcome.Proof is { } p
+                ? $"Event seq {p.Event.Seq} is entry {p.LeafIndex + 1} of {p.TreeHead.TreeSize} under tree head #{p.TreeHead.Number} " +
+                  $"({p.Path.Count} hashes); checked here against the signed root."
+                : "";
+        }
+        else
+        {
+            var outcome = await proofs.ConsistencyAsync(Number("--from")!.Value, Number("--to"), CommandLineActor(), ct);
+            (proof, refusal) = (outcome.Proof, outcome.Refusal);
+            summary = outcome.Proof is { } p
+                ? $"Tree head #{p.Second.Number} ({p.Second.TreeSize} entries) extends tree head #{p.First.Number} ({p.First.TreeSize} entries) " +
+                  $"({p.Path.Count} hashes); checked here against both signed roots."
+                : "";
+        }
+
+        if (proof is null)
+        {
+            await errors.WriteLineAsync($"audit {command}: {refusal!.Message}");
+            return refusal.Kind == RefusalKind.Conflict && refusal.Message.Contains("Run a verification", StringComparison.Ordinal) ? Broken : Usage;
+        }
+
+        var json = System.Text.Json.JsonSerializer.Serialize(proof, proof.GetType(), ProofJson);
+        if (options.TryGetValue("--out", out var file))
+        {
+            var path = Path.GetFullPath(file!);
+            await File.WriteAllTextAsync(path, json + "\n", ct);
+            await output.WriteLineAsync(summary);
+            await output.WriteLineAsync($"Wrote {path}; check it offline with: python3 infra/audit/verify-proof.py --{command["prove-".Length..]} {path} --public-key KEY.pem");
+        }
+        else
+        {
+            await output.WriteLineAsync(json);
+        }
+
+        return Intact;
+    }
+
+    /// <summary>
+    /// One round of the independent witness per interval: the newest tree head and a consistency proof from the last
+    /// co-signed head come from the log's database; both are checked here with the log's public key only.
+    /// </summary>
+    private static async Task<int> WitnessAsync(
+        IServiceProvider services, Dictionary<string, string?> options, TextWriter output, TextWriter errors, CancellationToken ct)
+    {
+        var proofs = services.GetRequiredService<ILogProofs>();
+        var actor = CommandLineActor();
+        var interval = options.TryGetValue("--every", out var every) ? TimeSpan.Parse(every!, CultureInfo.InvariantCulture) : TimeSpan.FromMinutes(1);
+        using var witness = LogWitness.Open(Path.GetFullPath(options["--store"]!), await File.ReadAllTextAsync(options["--log-key"]!, ct));
+        await output.WriteLineAsync($"Witness {witness.KeyId[..16]}… (store {witness.StorePath}); last co-signed: " +
+            (witness.Last is { } known ? $"tree head #{known.Number} ({known.TreeSize} entries)" : "none yet"));
+        while (true)
+        {
+            var (heads, refusal) = await proofs.TreeHeadsAsync(actor, 1, ct);
+            if (heads is { Count: 1 } && heads[0] is var newest && (witness.Last is null || newest.TreeSize != witness.Last.TreeSize
+                                                                      || newest.RootHash != Convert.ToHexStringLower(witness.Last.RootHash!)))
+            {
+                ConsistencyProof? proof = null;
+                if (witness.Last is { } last && newest.TreeSize > last.TreeSize)
+                {
+                    var consistency = await proofs.ConsistencyAsync(last.Number, newest.Number, actor, ct);
+                    if (consistency.Proof is null)
+                    {
+                        await errors.WriteLineAsync($"REFUSED tree head #{newest.Number} ({newest.TreeSize} entries): the log cannot prove it extends " +
+                            $"co-signed tree head #{last.Number} ({last.TreeSize} entries): {consistency.Refusal!.Message}");
+                        return Broken;
+                    }
+
+                    proof = consistency.Proof;
+                }
+
+                var outcome = witness.Submit(newest, proof);
+                if (outcome.Cosignature is null)
+                {
+                    await errors.WriteLineAsync($"REFUSED: {outcome.Refusal}");
+                    return Broken;
+                }
+
+                await output.WriteLineAsync($"{DateTimeOffset.UtcNow:O} co-signed tree head #{newest.Number} ({newest.TreeSize} entries, root {newest.RootHash[..16]}…)");
+            }
+            else if (heads is null)
+            {
+                await errors.WriteLineAsync($"audit witness: {refusal!.Message}");
+                return CouldNotRun;
+            }
+
+            if (options.ContainsKey("--once"))
+                return Intact;
+            await Task.Delay(interval, ct);
+        }
     }
 
     private static ServiceProvider BuildServices(Dictionary<string, string?> options, IReadOnlyDictionary<string, string?>? settings)

@@ -52,6 +52,8 @@ public sealed class WorkflowHost : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(database);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Testing" });
         var settings = new Dictionary<string, string?>(TestSettings);
+        // The log's witness file belongs to its database: hosts restarted on it share it, other tests' databases never do.
+        settings["Audit:WitnessFolder"] = Path.Combine(Path.GetTempPath(), "vnf-console-test-witness", database.DatabaseName);
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
             settings[key] = value;
         builder.Configuration.AddInMemoryCollection(settings);

@@ -9,6 +9,7 @@ public sealed class AuditDatabase(IDocumentStore store)
 {
     public const string ChainTableName = "audit_chain";
     public const string CheckpointTableName = "audit_checkpoint";
+    public const string TreeTableName = "audit_tree";
 
     public string Schema => store.Options.Events.DatabaseSchemaName;
 
@@ -17,6 +18,8 @@ public sealed class AuditDatabase(IDocumentStore store)
     public string Chain => $"{Schema}.{ChainTableName}";
 
     public string Checkpoints => $"{Schema}.{CheckpointTableName}";
+
+    public string Tree => $"{Schema}.{TreeTableName}";
 
     public async Task<NpgsqlConnection> OpenAsync(CancellationToken ct)
     {

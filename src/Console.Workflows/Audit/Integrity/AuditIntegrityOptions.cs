@@ -13,6 +13,12 @@ public sealed class AuditIntegrityOptions
     /// <summary>Whether this node builds the hash chain in the background (one node at a time holds the writer lock).</summary>
     public bool ChainEvents { get; set; } = true;
 
+    /// <summary>
+    /// Off only in the bench, to measure the chain as it was before the Merkle tree (no leaves, no subtrees, v1
+    /// checkpoints). Not a setting: without the tree there are no tree heads, proofs or witnesses.
+    /// </summary>
+    internal bool WithoutMerkleTree { get; set; }
+
     /// <summary>Events chained per transaction.</summary>
     public int ChainBatchSize { get; set; } = 500;
 
@@ -48,6 +54,23 @@ public sealed class AuditIntegrityOptions
     /// rotation. The current signing key's public key is always trusted.
     /// </summary>
     public IList<string> TrustedPublicKeyFiles { get; } = [];
+
+    /// <summary>
+    /// Folder outside the database where every signed tree head is appended to tree-heads.jsonl. Empty: a
+    /// <c>witness</c> folder next to the signing key.
+    /// </summary>
+    public string? WitnessFolder { get; set; }
+
+    /// <summary>
+    /// Stores (cosigned.jsonl) of independent witnesses (<c>audit witness</c>) that verification reads too, for
+    /// example copied or mounted from the witness's host.
+    /// </summary>
+    public IList<string> WitnessStoreFiles { get; } = [];
+
+    public string EffectiveWitnessFolder =>
+        string.IsNullOrWhiteSpace(WitnessFolder)
+            ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(EffectiveSigningKeyFile))!, "witness")
+            : WitnessFolder;
 
     /// <summary>How often the background verification runs; zero turns it off.</summary>
     public TimeSpan VerifyEvery { get; set; } = TimeSpan.FromMinutes(15);

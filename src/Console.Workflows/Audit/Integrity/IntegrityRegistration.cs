@@ -39,6 +39,7 @@ public static class IntegrityRegistration
         services.AddSingleton<IntegrityVerifier>();
         services.AddSingleton<IntegrityVerificationRunner>();
         services.AddSingleton<ProofExporter>();
+        services.AddSingleton<ILogProofs, LogProofs>();
         services.AddSingleton<ChainSignal>();
         services.AddSingleton<IntegrityNotifications>();
         services.AddSingleton<IConfigureMarten, AuditListenerConfiguration>();

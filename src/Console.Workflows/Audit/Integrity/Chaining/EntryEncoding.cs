@@ -30,6 +30,7 @@ public sealed record ChainedEvent(
 /// uuids      = their 16 bytes in RFC 9562 order (the order of the hex digits)
 /// text       = UTF-8; data is PostgreSQL's data::text of the jsonb column
 /// entry_hash = SHA-256(prev_hash || content), prev_hash of position 1 = 32 zero bytes
+/// leaf_hash  = SHA-256(0x00 || content), the entry's leaf in the Merkle tree (Tree/MerkleHash)
 /// </code>
 /// Every field carries its length, so no two different events encode to the same bytes.
 /// </summary>
@@ -182,6 +183,18 @@ public sealed class EntryBuilder
     }
 
     public void HashInto(Span<byte> destination) => SHA256.HashData(_buffer.AsSpan(0, _length), destination);
+
+    /// <summary>
+    /// The Merkle leaf hash of the content, SHA-256(0x00 || content) (RFC 9162), hashed in place: the byte before the
+    /// content (the last of prev_hash) is lent for the 0x00 and put back.
+    /// </summary>
+    public void LeafHashInto(Span<byte> destination)
+    {
+        var lent = _buffer[EntryEncoding.HashLength - 1];
+        _buffer[EntryEncoding.HashLength - 1] = 0x00;
+        SHA256.HashData(_buffer.AsSpan(EntryEncoding.HashLength - 1, _length - EntryEncoding.HashLength + 1), destination);
+        _buffer[EntryEncoding.HashLength - 1] = lent;
+    }
 
     private void Ensure(int more)
     {

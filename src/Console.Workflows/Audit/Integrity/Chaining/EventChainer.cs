@@ -1,4 +1,5 @@
 using Console.Workflows.Audit.Integrity.Checkpoints;
+using Console.Workflows.Audit.Integrity.Tree;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
@@ -20,11 +21,15 @@ public sealed record ChainStep(bool Leader, int Appended, ChainHead Head, long? 
 /// <summary>
 /// Appends chain entries for committed events, strictly in sequence order, after commit and off the append path: a
 /// single writer at a time (a PostgreSQL advisory lock taken per step), hundreds of entries per transaction written
-/// with binary COPY, and a signed checkpoint in the same transaction when one is due.
+/// with binary COPY together with their Merkle leaves and the subtrees they complete, and a signed tree head
+/// (checkpoint) in the same transaction when one is due.
 /// </summary>
 public sealed class EventChainer(
     AuditDatabase database, AuditIntegrityOptions options, CheckpointKeyring keys, TimeProvider time, ILogger<EventChainer> logger)
 {
+    private readonly MerkleTreeStore _tree = new(database);
+    private readonly Witnessing.WitnessFile _witness = new(options);
+
     /// <summary>Advisory lock key of the chain writer ("AUDIT_CH").</summary>
     public const long WriterLock = 0x41554449545F4348;
 
@@ -49,20 +54,45 @@ public sealed class EventChainer(
             return new ChainStep(true, 0, head, null, false, true);
         }
 
+        // A chain written before the Merkle tree existed gets its leaves and subtrees first, a batch per step.
+        if (!options.WithoutMerkleTree
+            && await ScalarAsync<long?>(connection, transaction, $"select min(position) from {database.Chain} where leaf_hash is null", ct) is { } unfilled)
+        {
+            var filled = await FillTreeAsync(connection, transaction, unfilled, ct);
+            await transaction.CommitAsync(ct);
+            return new ChainStep(true, filled, head, null, false, false);
+        }
+
         var (entries, waiting) = await ReadNewEntriesAsync(connection, transaction, head, ct);
-        if (entries.Count > 0)
+        CompactRange? tree = null;
+        if (entries.Count > 0 && options.WithoutMerkleTree)
+        {
             await WriteAsync(connection, transaction, entries, ct);
+        }
+        else if (entries.Count > 0)
+        {
+            tree = await _tree.RangeAsync(connection, transaction, head.Position, ct);
+            var nodes = new List<(TreeNode, byte[])>();
+            foreach (var entry in entries)
+                tree.Append(entry.Leaf!, (node, hash) => Keep(nodes, node, hash));
+            await WriteAsync(connection, transaction, entries, ct);
+            await _tree.WriteAsync(connection, nodes, ct);
+        }
 
         var newHead = entries.Count > 0 ? new ChainHead(entries[^1].Position, entries[^1].Sequence, entries[^1].Hash) : head;
-        long? checkpoint = null;
+        Checkpoint? checkpoint = null;
         if (CheckpointDue(newHead, lastCheckpoint, chainStartedAt ?? (entries.Count > 0 ? time.GetUtcNow() : null)))
-            checkpoint = await TryCheckpointAsync(connection, transaction, newHead, lastCheckpoint?.Number ?? 0, ct);
+        {
+            if (!options.WithoutMerkleTree)
+                tree ??= await _tree.RangeAsync(connection, transaction, newHead.Position, ct);
+            checkpoint = await TryCheckpointAsync(connection, transaction, newHead, tree?.Root(), lastCheckpoint?.Number ?? 0, ct);
+        }
 
         await transaction.CommitAsync(ct);
         _highestWritten = newHead.Position;
         if (checkpoint is { } made)
-            LogCheckpoint(made, newHead);
-        return new ChainStep(true, entries.Count, newHead, checkpoint, waiting, false);
+            Publish(made);
+        return new ChainStep(true, entries.Count, newHead, checkpoint?.Number, waiting, false);
     }
 
     /// <summary>Makes a checkpoint at the current head now (if the head moved since the last one), e.g. before export.</summary>
@@ -76,11 +106,14 @@ public sealed class EventChainer(
         var (head, lastCheckpoint, _) = await ReadStateAsync(connection, transaction, ct);
         if (head.Position == 0 || lastCheckpoint?.Position >= head.Position)
             return null;
-        var number = await TryCheckpointAsync(connection, transaction, head, lastCheckpoint?.Number ?? 0, ct);
+        if (await ScalarAsync<bool>(connection, transaction, $"select exists (select 1 from {database.Chain} where leaf_hash is null)", ct))
+            throw new InvalidOperationException("The Merkle tree is still being built over the existing chain; sign a checkpoint once the chain writer has finished.");
+        var root = (await _tree.RangeAsync(connection, transaction, head.Position, ct)).Root();
+        var checkpoint = await TryCheckpointAsync(connection, transaction, head, root, lastCheckpoint?.Number ?? 0, ct);
         await transaction.CommitAsync(ct);
-        if (number is { } made)
-            LogCheckpoint(made, head);
-        return number;
+        if (checkpoint is { } made)
+            Publish(made);
+        return checkpoint?.Number;
     }
 
     private bool CheckpointDue(ChainHead head, LastCheckpoint? last, DateTimeOffset? chainStartedAt)
@@ -94,8 +127,62 @@ public sealed class EventChainer(
         return from is { } t && time.GetUtcNow() - t >= options.CheckpointEvery;
     }
 
-    private async Task<long?> TryCheckpointAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, ChainHead head, long lastNumber, CancellationToken ct)
+    private static void Keep(List<(TreeNode, byte[])> nodes, TreeNode node, byte[] hash)
+    {
+        if (node.Level >= MerkleTreeStore.StoredFromLevel)
+            nodes.Add((node, hash));
+    }
+
+    /// <summary>Leaf hashes and subtrees for up to one batch of entries chained before the tree existed, from <paramref name="from"/> on.</summary>
+    private async Task<int> FillTreeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long from, CancellationToken ct)
+    {
+        var positions = new List<long>();
+        var leaves = new List<byte[]>();
+        await using (var command = new NpgsqlCommand(
+            $"select c.position, {EventColumns.Select} from {database.Chain} c left join {database.Events} e on e.seq_id = c.seq_id " +
+            "where c.position >= @from order by c.position limit @batch", connection, transaction))
+        {
+            command.Parameters.AddWithValue("from", from);
+            command.Parameters.AddWithValue("batch", options.ChainBatchSize);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                if (reader.IsDBNull(1))
+                {
+                    throw new InvalidOperationException(
+                        $"Chain position {reader.GetInt64(0)} has no event row any more, so its Merkle leaf cannot be computed; run a verification.");
+                }
+
+                _builder.Begin(EntryEncoding.Genesis);
+                EventColumns.Write(reader, 1, _builder);
+                var leaf = new byte[MerkleHash.Length];
+                _builder.LeafHashInto(leaf);
+                positions.Add(reader.GetInt64(0));
+                leaves.Add(leaf);
+            }
+        }
+
+        var tree = await _tree.RangeAsync(connection, transaction, from - 1, ct);
+        var nodes = new List<(TreeNode, byte[])>();
+        foreach (var leaf in leaves)
+            tree.Append(leaf, (node, hash) => Keep(nodes, node, hash));
+        await using (var update = new NpgsqlCommand(
+            $"update {database.Chain} c set leaf_hash = u.leaf from unnest(@positions, @leaves) as u(position, leaf) where c.position = u.position",
+            connection, transaction))
+        {
+            update.Parameters.Add(new NpgsqlParameter("positions", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = positions.ToArray() });
+            update.Parameters.Add(new NpgsqlParameter("leaves", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = leaves.ToArray() });
+            await update.ExecuteNonQueryAsync(ct);
+        }
+
+        await _tree.WriteAsync(connection, nodes, ct);
+        logger.LogInformation("Built the Merkle tree over chain positions {From} to {To} (entries chained before the tree existed)",
+            from, from + leaves.Count - 1);
+        return leaves.Count;
+    }
+
+    private async Task<Checkpoint?> TryCheckpointAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, ChainHead head, byte[]? root, long lastNumber, CancellationToken ct)
     {
         CheckpointKeys signer;
         try
@@ -111,11 +198,11 @@ public sealed class EventChainer(
 
         var number = lastNumber + 1;
         var createdAt = CheckpointText.TruncateToMicros(time.GetUtcNow());
-        var text = CheckpointText.For(number, head.Position, head.Sequence, head.EntryHash, createdAt, signer.KeyId);
+        var text = CheckpointText.For(number, head.Position, head.Sequence, head.EntryHash, createdAt, signer.KeyId, root);
         var signature = signer.Sign(text);
         await using var insert = new NpgsqlCommand(
-            $"insert into {database.Checkpoints} (number, position, seq_id, entry_hash, created_at, key_id, signature) " +
-            "values (@number, @position, @seq, @hash, @at, @key, @signature)", connection, transaction);
+            $"insert into {database.Checkpoints} (number, position, seq_id, entry_hash, created_at, key_id, signature, root_hash) " +
+            "values (@number, @position, @seq, @hash, @at, @key, @signature, @root)", connection, transaction);
         insert.Parameters.AddWithValue("number", number);
         insert.Parameters.AddWithValue("position", head.Position);
         insert.Parameters.AddWithValue("seq", head.Sequence);
@@ -123,15 +210,33 @@ public sealed class EventChainer(
         insert.Parameters.AddWithValue("at", createdAt);
         insert.Parameters.AddWithValue("key", signer.KeyId);
         insert.Parameters.AddWithValue("signature", signature);
+        insert.Parameters.AddWithValue("root", (object?)root ?? DBNull.Value);
         await insert.ExecuteNonQueryAsync(ct);
-        return number;
+        return new Checkpoint(number, head.Position, head.Sequence, head.EntryHash, createdAt, signer.KeyId, signature, root);
     }
 
-    /// <summary>A copy outside the database, once committed: whoever rewrites the database cannot rewrite logs shipped elsewhere.</summary>
-    private void LogCheckpoint(long number, ChainHead head) =>
+    /// <summary>
+    /// Copies outside the database, once committed: the console's log and the append-only witness file. Whoever rewrites
+    /// the database cannot rewrite either, and verification refuses a tree that does not extend every witnessed head.
+    /// </summary>
+    private void Publish(Checkpoint checkpoint)
+    {
         logger.LogInformation(
-            "Audit checkpoint {Number}: position {Position}, seq {Sequence}, entry hash {EntryHash}, key {KeyId}",
-            number, head.Position, head.Sequence, Convert.ToHexStringLower(head.EntryHash), keys.Get().KeyId);
+            "Audit checkpoint {Number}: position {Position}, seq {Sequence}, entry hash {EntryHash}, root {RootHash}, key {KeyId}",
+            checkpoint.Number, checkpoint.Position, checkpoint.Sequence, Convert.ToHexStringLower(checkpoint.EntryHash),
+            checkpoint.RootHash is { } root ? Convert.ToHexStringLower(root) : "-", checkpoint.KeyId);
+        if (checkpoint.RootHash is null)
+            return;
+        try
+        {
+            _witness.Append(checkpoint);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            logger.LogCritical(ex, "Tree head {Number} could not be written to the witness file {File}: it is witnessed only by the database " +
+                "and independent witnesses until the folder is writable again", checkpoint.Number, _witness.Path);
+        }
+    }
 
     private async Task<(ChainHead Head, LastCheckpoint? Checkpoint, DateTimeOffset? ChainStartedAt)> ReadStateAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
@@ -195,8 +300,15 @@ public sealed class EventChainer(
             EventColumns.Write(reader, 3, _builder);
             var hash = new byte[EntryEncoding.HashLength];
             _builder.HashInto(hash);
+            byte[]? leaf = null;
+            if (!options.WithoutMerkleTree)
+            {
+                leaf = new byte[MerkleHash.Length];
+                _builder.LeafHashInto(leaf);
+            }
+
             position++;
-            entries.Add(new NewEntry(position, seq, reader.GetGuid(4), hash, prev));
+            entries.Add(new NewEntry(position, seq, reader.GetGuid(4), hash, prev, leaf));
             prev = hash;
             expected = seq + 1;
             seen = seq;
@@ -238,7 +350,7 @@ public sealed class EventChainer(
     {
         _ = transaction;
         await using var importer = await connection.BeginBinaryImportAsync(
-            $"copy {database.Chain} (position, seq_id, event_id, entry_hash, prev_hash) from stdin (format binary)", ct);
+            $"copy {database.Chain} (position, seq_id, event_id, entry_hash, prev_hash, leaf_hash) from stdin (format binary)", ct);
         foreach (var entry in entries)
         {
             await importer.StartRowAsync(ct);
@@ -247,6 +359,10 @@ public sealed class EventChainer(
             await importer.WriteAsync(entry.EventId, NpgsqlDbType.Uuid, ct);
             await importer.WriteAsync(entry.Hash, NpgsqlDbType.Bytea, ct);
             await importer.WriteAsync(entry.Prev, NpgsqlDbType.Bytea, ct);
+            if (entry.Leaf is null)
+                await importer.WriteNullAsync(ct);
+            else
+                await importer.WriteAsync(entry.Leaf, NpgsqlDbType.Bytea, ct);
         }
 
         await importer.CompleteAsync(ct);
@@ -255,10 +371,10 @@ public sealed class EventChainer(
     private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(sql, connection, transaction);
-        return (T)(await command.ExecuteScalarAsync(ct))!;
+        return await command.ExecuteScalarAsync(ct) is { } value and not DBNull ? (T)value : default!;
     }
 
-    private sealed record NewEntry(long Position, long Sequence, Guid EventId, byte[] Hash, byte[] Prev);
+    private sealed record NewEntry(long Position, long Sequence, Guid EventId, byte[] Hash, byte[] Prev, byte[]? Leaf);
 
     private sealed record LastCheckpoint(long Number, long Position, DateTimeOffset CreatedAt);
 }

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Text;
 using Console.Workflows.Audit.Integrity.Chaining;
 using Console.Workflows.Audit.Integrity.Checkpoints;
+using Console.Workflows.Audit.Integrity.Tree;
 using Npgsql;
 
 namespace Console.Workflows.Audit.Integrity.Verifying;
@@ -11,10 +12,11 @@ namespace Console.Workflows.Audit.Integrity.Verifying;
 /// <summary>
 /// Recomputes the chain from the stored events and checks every checkpoint: each chain entry's link (prev_hash is
 /// the previous entry's hash), each event's content against its entry, every checkpoint's signature with a trusted
-/// key and its hash against the entry at its position. Events and chain entries are read by two forward-only readers
+/// key and its hash against the entry at its position, and the Merkle tree: each stored leaf against its event, each
+/// stored subtree against the tree rebuilt from the events, and each signed tree head's root. Events and chain entries are read by two forward-only readers
 /// in sequence order, on two connections sharing one repeatable-read snapshot, and merged here; no per-row round trips.
 /// </summary>
-public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring keys, TimeProvider time)
+public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring keys, TimeProvider time, AuditIntegrityOptions? options = null)
 {
     /// <summary>How many breaks a report lists (all are counted).</summary>
     public const int MaxBreaksListed = 50;
@@ -39,12 +41,12 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
 
         var (headPosition, headSequence, pending) = await ReadHeadAsync(connection, transaction, ct);
         var checkpoints = await ReadCheckpointsAsync(connection, transaction, ct);
-        var walk = new Walk(trust, checkpoints, headPosition, headSequence);
+        var walk = new Walk(trust, checkpoints, headPosition, headSequence, WitnessedHeads(trust));
 
         await using (var eventsCommand = new NpgsqlCommand(
             $"select {EventColumns.Select} from {database.Events} e where e.seq_id <= @head order by e.seq_id", connection, transaction))
         await using (var chainCommand = new NpgsqlCommand(
-            $"select c.seq_id, c.event_id, c.position, c.entry_hash, c.prev_hash from {database.Chain} c order by c.seq_id",
+            $"select c.seq_id, c.event_id, c.position, c.entry_hash, c.prev_hash, c.leaf_hash from {database.Chain} c order by c.seq_id",
             chainConnection, chainTransaction))
         {
             eventsCommand.Parameters.AddWithValue("head", headSequence);
@@ -82,12 +84,39 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
         }
 
         await chainTransaction.CommitAsync(ct);
+        await using (var treeCommand = new NpgsqlCommand($"select level, idx, hash from {database.Tree} order by level, idx", connection, transaction))
+        {
+            treeCommand.CommandTimeout = 0;
+            await using var stored = await treeCommand.ExecuteReaderAsync(ct);
+            while (await stored.ReadAsync(ct))
+                walk.StoredNode(new TreeNode(stored.GetInt32(0), stored.GetInt64(1)), stored.GetFieldValue<byte[]>(2));
+        }
+
         walk.Finish();
         await transaction.CommitAsync(ct);
         progress?.Report(new VerificationProgress(headSequence, headSequence));
         return new VerificationReport(
             startedAt, clock.Elapsed, walk.EntriesChecked, headPosition, headSequence, pending, walk.CheckpointsChecked,
             checkpoints.Count > 0 ? checkpoints[^1].Number : null, walk.BreaksFound, walk.Breaks);
+    }
+
+    /// <summary>The heads witnessed outside the database: the console's witness file and the configured witnesses' stores.</summary>
+    private List<(Checkpoint? Head, string Source)> WitnessedHeads(CheckpointKeys trust)
+    {
+        if (options is null)
+            return [];
+        var sources = new[] { new Witnessing.WitnessFile(options).Path }.Concat(options.WitnessStoreFiles.Where(f => !string.IsNullOrWhiteSpace(f)));
+        var heads = new List<(Checkpoint?, string)>();
+        foreach (var source in sources)
+        {
+            foreach (var head in Witnessing.WitnessFile.Read(source))
+            {
+                var (parsed, _) = Proofs.ProofCheck.TreeHead(head, trust.Verify);
+                heads.Add((parsed, $"{source}, tree head #{head.Number}"));
+            }
+        }
+
+        return heads;
     }
 
     private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken ct)
@@ -100,7 +129,7 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
     {
         await using var command = new NpgsqlCommand(
             $"select to_regclass('{database.Events}') is not null and to_regclass('{database.Chain}') is not null " +
-            $"and to_regclass('{database.Checkpoints}') is not null", connection, transaction);
+            $"and to_regclass('{database.Checkpoints}') is not null and to_regclass('{database.Tree}') is not null", connection, transaction);
         if (await command.ExecuteScalarAsync(ct) is not true)
             throw new InvalidOperationException(
                 $"The database has no audit chain tables in schema {database.Schema}: start the console once so it creates its schema.");
@@ -126,7 +155,7 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
         AuditDatabase database, NpgsqlConnection connection, NpgsqlTransaction? transaction, string where, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(
-            $"select number, position, seq_id, entry_hash, created_at, key_id, signature from {database.Checkpoints} {where} order by number",
+            $"select number, position, seq_id, entry_hash, created_at, key_id, signature, root_hash from {database.Checkpoints} {where} order by number",
             connection, transaction);
         await using var reader = await command.ExecuteReaderAsync(ct);
         var list = new List<Checkpoint>();
@@ -134,7 +163,8 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
         {
             list.Add(new Checkpoint(
                 reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetFieldValue<byte[]>(3),
-                reader.GetFieldValue<DateTimeOffset>(4), reader.GetString(5), reader.GetFieldValue<byte[]>(6)));
+                reader.GetFieldValue<DateTimeOffset>(4), reader.GetString(5), reader.GetFieldValue<byte[]>(6),
+                reader.IsDBNull(7) ? null : reader.GetFieldValue<byte[]>(7)));
         }
 
         return list;
@@ -148,13 +178,15 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
     /// entry, or both. Event readers carry <see cref="EventColumns"/>; chain readers seq_id, event_id, position,
     /// entry_hash, prev_hash.
     /// </summary>
-    private sealed class Walk(CheckpointKeys trust, List<Checkpoint> checkpoints, long headPosition, long headSequence)
+    private sealed class Walk(
+        CheckpointKeys trust, List<Checkpoint> checkpoints, long headPosition, long headSequence, List<(Checkpoint? Head, string Source)> witnessed)
     {
         // Ordinals of the chain query.
         private const int ChainEventId = 1;
         private const int Position = 2;
         private const int EntryHash = 3;
         private const int PrevHash = 4;
+        private const int LeafHash = 5;
 
         private readonly EntryBuilder _builder = new();
         private readonly byte[] _prevStored = EntryEncoding.Genesis.ToArray();
@@ -163,6 +195,15 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
         private readonly byte[] _storedPrev = new byte[EntryEncoding.HashLength];
         private readonly List<IntegrityBreak> _breaks = [];
         private readonly List<(int Index, long Sequence)> _missing = [];
+        private readonly byte[] _storedLeaf = new byte[MerkleHash.Length];
+        private readonly CompactRange _tree = new();
+        private readonly Dictionary<TreeNode, byte[]> _subtrees = [];
+        private bool _leavesComplete = true;
+        private int _treeBreaks;
+        private List<(Checkpoint Head, string Source)>? _witnessed;
+        private Action<TreeNode, byte[]>? _keepSubtree;
+        private int _witnessIndex;
+        private long _lastWitnessMatch;
 
         private long _eventSeq;
         private Guid _eventId;
@@ -214,8 +255,84 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
             EventColumns.Write(events, 0, _builder);
         }
 
+        /// <summary>A stored subtree of the Merkle tree (streamed after the walk), compared with the one rebuilt from the events.</summary>
+        public void StoredNode(TreeNode node, byte[] hash)
+        {
+            if (!_leavesComplete)
+                return;
+            if (!_subtrees.Remove(node, out var rebuilt))
+            {
+                // Subtrees of entries above the chain head in this snapshot cannot exist; one that does was inserted.
+                TreeBreak(node, "is stored but the chain has no such complete subtree");
+            }
+            else if (!rebuilt.AsSpan().SequenceEqual(hash))
+            {
+                TreeBreak(node, "differs from the hash of its events");
+            }
+        }
+
+        private void KeepSubtree(TreeNode node, byte[] hash)
+        {
+            if (node.Level >= MerkleTreeStore.StoredFromLevel)
+                _subtrees[node] = hash;
+        }
+
+        private void TreeBreak(TreeNode node, string what)
+        {
+            if (++_treeBreaks > 3)
+            {
+                BreaksFound++;
+                return;
+            }
+
+            Add(new IntegrityBreak(IntegrityBreakKind.TreeAltered, node.FirstLeaf + 1, null, null, null, null, null, null,
+                $"The stored Merkle subtree of chain positions {node.FirstLeaf + 1} to {node.FirstLeaf + node.Size} (level {node.Level}) {what}: " +
+                "the tree was altered, so proofs over these entries fail."));
+        }
+
+        /// <summary>Compares the rebuilt tree with every head witnessed at this size.</summary>
+        private void Witnessed(long position)
+        {
+            if (_witnessed is null)
+            {
+                foreach (var (head, source) in witnessed.Where(w => w.Head is null))
+                {
+                    Add(new IntegrityBreak(IntegrityBreakKind.Forked, null, null, null, null, null, null, null,
+                        $"The witnessed head in {source} is not a tree head signed by a trusted key: the witness copy was altered."));
+                }
+
+                _witnessed = witnessed.Where(w => w.Head is not null).Select(w => (w.Head!, w.Source)).OrderBy(w => w.Item1.TreeSize).ToList();
+            }
+
+            while (_witnessIndex < _witnessed.Count && _witnessed[_witnessIndex].Head.TreeSize <= position)
+            {
+                var (head, source) = _witnessed[_witnessIndex++];
+                if (head.TreeSize < position || _tree.Size != position)
+                    continue;
+                if (_tree.Root().AsSpan().SequenceEqual(head.RootHash))
+                {
+                    _lastWitnessMatch = Math.Max(_lastWitnessMatch, position);
+                    continue;
+                }
+
+                Add(new IntegrityBreak(IntegrityBreakKind.Forked, _lastWitnessMatch + 1, null, null, null, null, null, head.Number,
+                    $"Tree head #{head.Number} was witnessed outside the database ({source}) with {head.TreeSize} entries and root " +
+                    $"{Convert.ToHexStringLower(head.RootHash!)[..16]}…, but the database's first {head.TreeSize} entries give " +
+                    $"{Convert.ToHexStringLower(_tree.Root())[..16]}…: the history was rewritten after it was witnessed; the first differing " +
+                    $"position is after {_lastWitnessMatch} (the last witnessed size that matches) and at most {head.TreeSize}."));
+            }
+        }
+
         public void Finish()
         {
+            Witnessed(long.MaxValue - 1);
+
+            if (_leavesComplete)
+            {
+                foreach (var node in _subtrees.Keys.OrderBy(n => n.FirstLeaf).ThenByDescending(n => n.Level).ToList())
+                    TreeBreak(node, "is missing from the stored tree");
+            }
+
             FoldTruncatedTail();
             while (_checkpointIndex < checkpoints.Count)
             {
@@ -224,6 +341,16 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
                 Add(new IntegrityBreak(IntegrityBreakKind.Truncated, cp.Position, cp.Sequence, null, null, null, null, cp.Number,
                     $"Checkpoint #{cp.Number} covers chain position {cp.Position} (seq {cp.Sequence}), but the chain ends at position " +
                     $"{headPosition} (seq {headSequence}): chain entries after {headPosition} were deleted."));
+            }
+
+            // A truncation the database's own checkpoints already show is one finding; only what they no longer show needs the witness.
+            if (_witnessed!.Count > 0 && _witnessed[^1].Head is var newest && newest.TreeSize > _tree.Size
+                && !_breaks.Any(b => b.Kind == IntegrityBreakKind.Truncated))
+            {
+                var source = _witnessed[^1].Source;
+                Add(new IntegrityBreak(IntegrityBreakKind.RolledBack, _tree.Size + 1, null, null, null, null, null, newest.Number,
+                    $"Tree head #{newest.Number} was witnessed outside the database ({source}) with {newest.TreeSize} entries, but the " +
+                    $"database's tree has only {_tree.Size}: the log was truncated or rolled back; the first missing position is {_tree.Size + 1}."));
             }
         }
 
@@ -251,6 +378,9 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
                     $"Chain entry {position} does not link to entry {position - 1}: its prev_hash was altered."));
             }
 
+            var leafStored = ReadHash(row, LeafHash, _storedLeaf);
+            _leavesComplete &= leafStored;
+            byte[]? leaf = leafStored ? _storedLeaf.ToArray() : null;
             if (!paired)
             {
                 var index = Add(new IntegrityBreak(IntegrityBreakKind.Missing, position, seq, chainEventId, null, null, null, null,
@@ -266,14 +396,31 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
             {
                 _builder.SetPrev(_storedPrev);
                 _builder.HashInto(_computed);
-                if (!_computed.AsSpan().SequenceEqual(_storedEntry))
+                var contentIntact = _computed.AsSpan().SequenceEqual(_storedEntry);
+                if (!contentIntact)
                     ContentChanged(position, seq, reportedHere);
+                var computedLeaf = new byte[MerkleHash.Length];
+                _builder.LeafHashInto(computedLeaf);
+                // A changed event is reported above; its stored leaf keeps the tree checkable on its own.
+                if (contentIntact || !leafStored)
+                    leaf = computedLeaf;
+                if (contentIntact && !reportedHere && leafStored && !computedLeaf.AsSpan().SequenceEqual(_storedLeaf))
+                {
+                    Add(Located(IntegrityBreakKind.TreeAltered, position, seq, _eventId, true,
+                        $"The Merkle leaf stored for chain entry {position} is not the hash of its event: the tree was altered, so " +
+                        "proofs for this event fail."));
+                }
             }
+
+            // The tree is rebuilt from the events (a missing or changed event keeps its stored leaf, so later positions still line up).
+            _tree.Append(leaf ?? new byte[MerkleHash.Length], _keepSubtree ??= KeepSubtree);
 
             if (hashesWellFormed)
                 _storedEntry.CopyTo(_prevStored);
             _expectedPosition = position + 1;
             Checkpoints(position, seq);
+            // After the database's own checkpoints: a break they show is reported as theirs first.
+            Witnessed(position);
         }
 
         /// <summary>
@@ -387,6 +534,12 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
                         $"Checkpoint #{cp.Number} signed entry hash {Convert.ToHexStringLower(cp.EntryHash)[..16]}… at position {cp.Position} " +
                         $"(seq {cp.Sequence}), but the chain now has {Convert.ToHexStringLower(_storedEntry)[..16]}… (seq {seq}) there: " +
                         "the chain was rewritten after the checkpoint."));
+                }
+                else if (cp.RootHash is { } signedRoot && _tree.Size == position && !_tree.Root().AsSpan().SequenceEqual(signedRoot))
+                {
+                    Add(new IntegrityBreak(IntegrityBreakKind.CheckpointMismatch, cp.Position, seq, null, null, null, null, cp.Number,
+                        $"Tree head #{cp.Number} signed the Merkle root {Convert.ToHexStringLower(signedRoot)[..16]}… of the first {cp.Position} " +
+                        $"entries, but the stored events give {Convert.ToHexStringLower(_tree.Root())[..16]}…: the log was rewritten."));
                 }
             }
         }

@@ -29,6 +29,15 @@ public enum IntegrityBreakKind
 
     /// <summary>A correctly signed checkpoint disagrees with the stored chain (the chain was rewritten), or checkpoints are missing.</summary>
     CheckpointMismatch,
+
+    /// <summary>A stored Merkle leaf or subtree differs from the one rebuilt from the events (proofs over it fail).</summary>
+    TreeAltered,
+
+    /// <summary>A head witnessed outside the database has more entries than the database's tree: truncated or rolled back.</summary>
+    RolledBack,
+
+    /// <summary>The database's tree at a witnessed head's size has another root: the history was rewritten after it was witnessed.</summary>
+    Forked,
 }
 
 /// <summary>One break, located precisely: the event (sequence, stream, version, type) and the chain position.</summary>

@@ -40,7 +40,7 @@ public sealed class AuditLog : IAsyncDisposable
         Database = new AuditDatabase(Store);
         Keys = new CheckpointKeyring(options, NullLogger<CheckpointKeyring>.Instance);
         Chainer = new EventChainer(Database, options, Keys, time, NullLogger<EventChainer>.Instance);
-        Verifier = new IntegrityVerifier(Database, Keys, time);
+        Verifier = new IntegrityVerifier(Database, Keys, time, options);
     }
 
     public string ConnectionString { get; }
@@ -60,9 +60,11 @@ public sealed class AuditLog : IAsyncDisposable
     public IntegrityVerifier Verifier { get; }
 
     /// <summary>Test settings: holes pass as soon as no transaction could fill them; a key file of the test's own.</summary>
-    public static AuditIntegrityOptions TestOptions(string keyFile, int checkpointEvery = 1000, int batch = 500) => new()
+    /// <param name="witnessFolder">The witness file's folder; by default one of the test's own (never shared between tests).</param>
+    public static AuditIntegrityOptions TestOptions(string keyFile, int checkpointEvery = 1000, int batch = 500, string? witnessFolder = null) => new()
     {
         SigningKeyFile = keyFile,
+        WitnessFolder = witnessFolder ?? Path.Combine(Path.GetTempPath(), $"audit-test-witness-{Guid.NewGuid():N}"),
         GapSettleTime = TimeSpan.Zero,
         GapMaxWait = TimeSpan.FromMinutes(2),
         CheckpointEveryEntries = checkpointEvery,
@@ -168,11 +170,15 @@ public sealed class AuditLog : IAsyncDisposable
 public class ChainedLogTemplate : IAsyncLifetime
 {
     private readonly List<string> _copies = [];
+    private readonly List<string> _witnessCopies = [];
     private string _admin = "";
 
     public string TemplateName { get; } = $"console_audit_tpl_{Guid.NewGuid():N}";
 
     public string KeyFile { get; } = AuditLog.NewKeyFile();
+
+    /// <summary>The template's witness file folder; each copy gets a copy of it (tests append to theirs).</summary>
+    public string WitnessFolder { get; } = Path.Combine(Path.GetTempPath(), $"audit-test-witness-{Guid.NewGuid():N}");
 
     /// <summary>Events in the log (checkpoints every <see cref="CheckpointEvery"/> entries, plus one at the head).</summary>
     public virtual int Events => 300;
@@ -184,7 +190,7 @@ public class ChainedLogTemplate : IAsyncLifetime
         _admin = Environment.GetEnvironmentVariable(PostgresDatabase.Variable)
             ?? throw new InvalidOperationException($"{PostgresDatabase.Variable} is not set: run the tests through scripts/test.");
         await AdminAsync($"create database \"{TemplateName}\"");
-        await using (var log = await AuditLog.OpenAsync(ConnectionStringFor(TemplateName), AuditLog.TestOptions(KeyFile, CheckpointEvery, batch: 64)))
+        await using (var log = await AuditLog.OpenAsync(ConnectionStringFor(TemplateName), AuditLog.TestOptions(KeyFile, CheckpointEvery, batch: 64, WitnessFolder)))
         {
             await log.AppendAsync(Events, streams: 15, batch: 20, burn: 3);
             await log.ChainAllAsync();
@@ -201,7 +207,12 @@ public class ChainedLogTemplate : IAsyncLifetime
         NpgsqlConnection.ClearAllPools();
         await AdminAsync($"create database \"{name}\" template \"{TemplateName}\"");
         _copies.Add(name);
-        return await AuditLog.OpenAsync(ConnectionStringFor(name), AuditLog.TestOptions(KeyFile, CheckpointEvery, batch: 64));
+        var witness = Path.Combine(Path.GetTempPath(), $"audit-test-witness-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(witness);
+        foreach (var file in Directory.Exists(WitnessFolder) ? Directory.GetFiles(WitnessFolder) : [])
+            File.Copy(file, Path.Combine(witness, Path.GetFileName(file)));
+        _witnessCopies.Add(witness);
+        return await AuditLog.OpenAsync(ConnectionStringFor(name), AuditLog.TestOptions(KeyFile, CheckpointEvery, batch: 64, witness));
     }
 
     public async ValueTask DisposeAsync()
@@ -210,6 +221,8 @@ public class ChainedLogTemplate : IAsyncLifetime
         foreach (var name in _copies.Append(TemplateName))
             await AdminAsync($"drop database if exists \"{name}\" with (force)");
         File.Delete(KeyFile);
+        foreach (var folder in _witnessCopies.Append(WitnessFolder).Where(Directory.Exists))
+            Directory.Delete(folder, recursive: true);
         GC.SuppressFinalize(this);
     }
 

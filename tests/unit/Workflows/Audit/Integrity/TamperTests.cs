@@ -270,13 +270,13 @@ public sealed class TamperTests(ChainedLogTemplate template) : IClassFixture<Cha
         return await IntegrityVerifier.ReadCheckpointsAsync(log.Database, connection, null, "", CancellationToken.None);
     }
 
-    /// <summary>Rewrites every chain entry from <paramref name="fromPosition"/> on from the events as they are now.</summary>
+    /// <summary>Rewrites every chain entry (and its Merkle leaf) from <paramref name="fromPosition"/> on from the events as they are now.</summary>
     private static async Task RecomputeChainFromAsync(AuditLog log, long fromPosition)
     {
         await using var connection = new NpgsqlConnection(log.ConnectionString);
         await connection.OpenAsync();
         var prev = (byte[])(await new NpgsqlCommand($"select prev_hash from audit_chain where position = {fromPosition}", connection).ExecuteScalarAsync())!;
-        var rewritten = new List<(long Position, byte[] Prev, byte[] Hash)>();
+        var rewritten = new List<(long Position, byte[] Prev, byte[] Hash, byte[] Leaf)>();
         await using (var command = new NpgsqlCommand(
             $"select c.position, {EventColumns.Select} from audit_chain c join mt_events e on e.seq_id = c.seq_id " +
             $"where c.position >= {fromPosition} order by c.position", connection))
@@ -284,17 +284,19 @@ public sealed class TamperTests(ChainedLogTemplate template) : IClassFixture<Cha
         {
             while (await reader.ReadAsync())
             {
-                var hash = EntryEncoding.Hash(prev, EventColumns.Read(reader, 1));
-                rewritten.Add((reader.GetInt64(0), prev, hash));
+                var chained = EventColumns.Read(reader, 1);
+                var hash = EntryEncoding.Hash(prev, chained);
+                rewritten.Add((reader.GetInt64(0), prev, hash, Console.Workflows.Audit.Integrity.Tree.MerkleHash.Leaf(EntryEncoding.Encode(chained))));
                 prev = hash;
             }
         }
 
-        foreach (var (position, previous, hash) in rewritten)
+        foreach (var (position, previous, hash, leaf) in rewritten)
         {
-            await using var update = new NpgsqlCommand("update audit_chain set prev_hash = @p, entry_hash = @h where position = @n", connection);
+            await using var update = new NpgsqlCommand("update audit_chain set prev_hash = @p, entry_hash = @h, leaf_hash = @l where position = @n", connection);
             update.Parameters.AddWithValue("p", previous);
             update.Parameters.AddWithValue("h", hash);
+            update.Parameters.AddWithValue("l", leaf);
             update.Parameters.AddWithValue("n", position);
             await update.ExecuteNonQueryAsync();
         }
