@@ -233,7 +233,8 @@ public sealed class SecurityPipelineTests(HardenedConsole app) : IClassFixture<H
     {
         using var browser = From(app.Browser(), FreshAddress());
         var verifier = new string('a', 50);
-        using (var login = await SignInFlow.PostLoginAsync(browser, "operator", "Operator!2026"))
+        // approver2: the throttle tests of this class lock out operator, security and admin, in no set order.
+        using (var login = await SignInFlow.PostLoginAsync(browser, "approver2", "Approver2#2026"))
             login.StatusCode.ShouldBe(HttpStatusCode.Redirect);
 
         using var response = await browser.GetAsync(SignInFlow.AuthorizeUrl(verifier, method), Ct);

@@ -55,7 +55,10 @@ public sealed class ApiHost : WebApplicationFactory<Program>, IAsyncLifetime
         builder.ConfigureTestServices(services =>
         {
             services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, FuzzAuthentication>(FuzzAuthentication.SchemeName, null);
-            services.PostConfigure<PolicySchemeOptions>(AuthenticationSetup.ApiScheme, o => o.ForwardDefault = FuzzAuthentication.SchemeName);
+            // The fuzz caller stands in for the bearer token; the directory check after it still runs, on a directory
+            // that knows the fuzz caller (the fuzz is about input, revocation has tests of its own).
+            services.PostConfigure<DirectoryCheckedApiOptions>(AuthenticationSetup.ApiScheme, o => o.TokenScheme = FuzzAuthentication.SchemeName);
+            services.AddSingleton<IDirectoryCheck, FuzzCallerDirectory>();
         });
     }
 
@@ -100,4 +103,13 @@ public sealed class FuzzAuthentication(IOptionsMonitor<AuthenticationSchemeOptio
             identity.AddClaim(new Claim("groups", group));
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }
+}
+
+/// <summary>A directory in which only the fuzz caller exists, with every role it claims.</summary>
+public sealed class FuzzCallerDirectory : IDirectoryCheck
+{
+    public Task<DirectoryVerdict> CheckAsync(ClaimsPrincipal principal, CancellationToken ct = default) =>
+        Task.FromResult(principal.FindFirst("sub")?.Value == FuzzAuthentication.UserId
+            ? DirectoryVerdict.Allow
+            : DirectoryVerdict.Refuse("Not in the fuzz directory."));
 }
