@@ -127,6 +127,9 @@ public sealed class RoleMatrixTests(RoleMatrixHost host) : IClassFixture<RoleMat
         ["IIntegrityService.VerifyAsync"] = [ConsoleCommand.VerifyIntegrity],
         ["IIntegrityService.CheckpointNowAsync"] = [ConsoleCommand.CheckpointIntegrity],
         ["IIntegrityService.ExportProofAsync"] = [ConsoleCommand.ExportIntegrityProof],
+        // Inclusion and consistency proofs are part of verifying the log.
+        ["ILogProofs.InclusionAsync"] = [ConsoleCommand.VerifyIntegrity],
+        ["ILogProofs.ConsistencyAsync"] = [ConsoleCommand.VerifyIntegrity],
     };
 
     // The workflow's messages that carry the acting person (what the ports send through Wolverine).

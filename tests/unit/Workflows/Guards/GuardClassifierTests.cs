@@ -283,9 +283,14 @@ public sealed class GuardClassifierTests
         var command = new SubmitRequest(RequestKind.GuardChange, Requests.Scenarios.UdmId, [], null, null,
             "Raise the trust of the public cloud, please.", null);
 
-        var refusal = Console.Workflows.Requests.Submitting.SubmitRequestDecider.Decide(
+        var byOperator = Console.Workflows.Requests.Submitting.SubmitRequestDecider.Decide(
             command, Guid.NewGuid(), Requests.Scenarios.Facts(), Requests.Scenarios.Operator, Now).Refusal.ShouldNotBeNull();
+        var refusal = Console.Workflows.Requests.Submitting.SubmitRequestDecider.Decide(
+            command, Guid.NewGuid(), Requests.Scenarios.Facts(), Requests.Scenarios.Administrator, Now).Refusal.ShouldNotBeNull();
 
+        // The role table refuses the operator first; even an administrator cannot use the ordinary form for it.
+        byOperator.Kind.ShouldBe(RefusalKind.Forbidden);
+        byOperator.Message.ShouldBe(CommandRoles.RefusalMessage(ConsoleCommand.SubmitGuardChange));
         refusal.Kind.ShouldBe(RefusalKind.Invalid);
         refusal.FieldErrors["Kind"].ShouldBe(
             ["Choose a snapshot, a migration, a snapshot deletion, a restore, or pause, resume, stop, start or restart."]);

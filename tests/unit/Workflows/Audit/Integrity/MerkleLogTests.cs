@@ -72,7 +72,7 @@ public sealed class MerkleLogTests(ChainedLogTemplate template) : IClassFixture<
         after.Refusal.ShouldNotBeNull().Kind.ShouldBe(RefusalKind.Conflict);
         after.Refusal.Message.ShouldContain($"is chain entry {firstSize + 1}, after tree head #1 ({firstSize} entries)");
         byOperator.Refusal.ShouldNotBeNull().Kind.ShouldBe(RefusalKind.Forbidden);
-        byOperator.Refusal.Message.ShouldBe("Only security officers and auditors verify the audit log.");
+        byOperator.Refusal.Message.ShouldBe("Only security officers and auditors may verify the audit log.");
         unknown.Refusal.ShouldNotBeNull().Kind.ShouldBe(RefusalKind.NotFound);
     }
 
