@@ -52,7 +52,7 @@ internal sealed class ApiAuthorizationResultHandler : IAuthorizationMiddlewareRe
                 StatusCodes.Status401Unauthorized,
                 "Access token required",
                 "Send a valid, unexpired access token for the console API in the Authorization header (Bearer). "
-                + "How to get one: /api/docs and the README's API section."));
+                + "How to get one: /api/docs and docs/api.md in the repository."));
             return;
         }
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 namespace Console.Workflows.Audit.Integrity;
 
 /// <summary>
-/// Settings of the tamper-evident log (configuration section <c>Audit</c>). The README's "Tamper-evident log" section
+/// Settings of the tamper-evident log (configuration section <c>Audit</c>). docs/tamper-evident-log.md
 /// lists each with its default.
 /// </summary>
 public sealed class AuditIntegrityOptions

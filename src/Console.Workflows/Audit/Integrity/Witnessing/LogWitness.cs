@@ -22,7 +22,7 @@ public sealed record WitnessOutcome(Cosignature? Cosignature, string? Refusal);
 /// append-only) and its own key (<c>witness-key.pem</c>) in a folder of its own, and the log's public key. It
 /// co-signs a new tree head only when the head is signed by the log and a consistency proof shows it extends the last
 /// head it co-signed; a smaller or forked head is refused, whatever the database says. Runs as
-/// <c>audit witness</c> on another host (README, "Tamper-evident log").
+/// <c>audit witness</c> on another host (docs/tamper-evident-log.md).
 /// </summary>
 public sealed class LogWitness : IDisposable
 {
