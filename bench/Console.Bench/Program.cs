@@ -1,4 +1,5 @@
 using Console.Bench;
+using Console.Nfv.Simulator;
 using Console.Workflows;
 using Console.Workflows.Common;
 using Console.Workflows.Inventory;
@@ -49,7 +50,8 @@ try
     }
 
     builder.Logging.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole();
-    builder.Services.AddConsoleWorkflowHost(builder.Configuration, o => o.ConfigureConsoleStore(connectionString));
+    builder.Services.AddConsoleWorkflowHost(builder.Configuration, o => o.ConfigureConsoleStore(connectionString).AddNfvSimulator());
+    builder.Services.AddNfvSimulator(builder.Configuration);
     using var host = builder.Build();
     // The schema first: the hosted services (the audit chain writer among them) start with the host and expect it.
     var store = host.Services.GetRequiredService<IDocumentStore>();

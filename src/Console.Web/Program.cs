@@ -1,3 +1,4 @@
+using Console.Nfv.Simulator;
 using Console.Web.Api;
 using Console.Web.Api.History;
 using Console.Web.Components;
@@ -27,10 +28,13 @@ builder.Services.AddSingleton(console);
 builder.Services.AddConsoleWorkflowHost(builder.Configuration, opts =>
 {
     opts.ConfigureConsoleStore(console.ConnectionString);
+    opts.AddNfvSimulator();
     opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
     opts.Schema.For<ConsoleUser>().DocumentAlias("console_user");
     opts.Schema.For<SignInAttempts>().DocumentAlias("sign_in_attempts");
 });
+// The NFV infrastructure adapter: the built-in simulator (a real orchestrator's adapter would be chosen here).
+builder.Services.AddNfvSimulator(builder.Configuration);
 builder.Services.AddSingleton<UserDirectory>();
 builder.Services.AddSignInThrottling(builder.Configuration);
 

@@ -5,7 +5,6 @@ using Console.Workflows.Dashboards;
 using Console.Workflows.Audit.Integrity;
 using Console.Workflows.Inventory;
 using Console.Workflows.Keys;
-using Console.Workflows.Nfv;
 using Console.Workflows.Policy;
 using Console.Workflows.Requests;
 using Console.Workflows.Snapshots;
@@ -40,7 +39,6 @@ public static class ConsoleStore
         opts.AddRequests();
         opts.AddSnapshots();
         opts.AddKeyStore();
-        opts.AddNfvSimulator();
         opts.AddHistory();
         opts.AddDashboards();
         opts.AddAuditIntegrity();

@@ -18,6 +18,21 @@ public sealed class ApiFieldErrors
         return this;
     }
 
+    /// <summary>The workflow's field messages, keyed by its property names, under the names the client used.</summary>
+    public ApiFieldErrors AddAll(IReadOnlyDictionary<string, string[]> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        foreach (var (field, messages) in errors)
+        {
+            foreach (var message in messages)
+            {
+                Add(ApiResults.CamelCase(field), message);
+            }
+        }
+
+        return this;
+    }
+
     public ApiFieldErrors Require(bool condition, string field, string message) => condition ? this : Add(field, message);
 
     public IReadOnlyDictionary<string, string[]> ToDictionary() =>

@@ -1,3 +1,4 @@
+using Console.Nfv.Simulator;
 using Console.Web.Identity;
 using Console.Workflows.Dashboards;
 using Console.Workflows.Dashboards.Seeding;
@@ -40,7 +41,8 @@ public static class StartupTasks
 
             var seeded = await InventorySeed.EnsureSeededAsync(store, app.Services.GetRequiredService<TimeProvider>(), ct);
             logger.LogInformation("Demo inventory: {Outcome}", seeded ? "seeded" : "already present, not seeded again");
-            var snapshots = await DemoSnapshotSeed.EnsureSeededAsync(store, app.Services.GetRequiredService<TimeProvider>(), ct);
+            var snapshots = await DemoSnapshotSeed.EnsureSeededAsync(
+                store, app.Services.GetRequiredService<TimeProvider>(), NfvRegistration.StoreDemoArtefact, ct);
             logger.LogInformation("Demo snapshots: {Outcome}", snapshots ? "seeded" : "already present, not seeded again");
         }
     }

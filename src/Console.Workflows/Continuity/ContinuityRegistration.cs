@@ -36,7 +36,6 @@ public static class ContinuityRegistration
         services.AddSingleton<IContinuityService, ContinuityService>();
         services.AddScoped<IContinuityReader, MartenContinuityReader>();
         services.AddHostedService<ContinuityStartup>();
-        services.AddHostedService<SimulatedHeartbeats>();
         return services;
     }
 }

@@ -169,8 +169,6 @@ public static class RequestsRegistration
         services.AddScoped<IPolicyService, MartenPolicyService>();
         services.AddScoped<ISnapshotReader, MartenSnapshotReader>();
 
-        services.Configure<NfvSimulatorOptions>(configuration.GetSection(NfvSimulatorOptions.Section));
-        services.AddSingleton<INfvInfrastructure, SimulatedNfvInfrastructure>();
         services.AddSnapshotLifecycle(configuration);
         return services;
     }

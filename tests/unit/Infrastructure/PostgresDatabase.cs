@@ -1,3 +1,4 @@
+using Console.Nfv.Simulator;
 using Console.Workflows;
 using Console.Workflows.Inventory;
 using JasperFx;
@@ -46,7 +47,7 @@ public sealed class PostgresDatabase : IAsyncLifetime
     /// <summary>The same Marten configuration the application uses, on this test database.</summary>
     public void ConfigureMarten(StoreOptions opts)
     {
-        opts.ConfigureConsoleStore(ConnectionString);
+        opts.ConfigureConsoleStore(ConnectionString).AddNfvSimulator();
         opts.AutoCreateSchemaObjects = AutoCreate.All;
     }
 

@@ -1,3 +1,4 @@
+using Console.Nfv.Simulator;
 using Console.Workflows;
 using Console.Workflows.Inventory;
 using Console.Workflows.Requests;
@@ -62,6 +63,7 @@ public sealed class WorkflowHost : IAsyncDisposable
 
         services?.Invoke(builder.Services);
         builder.Services.AddConsoleWorkflowHost(builder.Configuration, database.ConfigureMarten);
+        builder.Services.AddNfvSimulator(builder.Configuration);
 
         var host = builder.Build();
         await host.StartAsync();

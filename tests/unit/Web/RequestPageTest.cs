@@ -23,7 +23,7 @@ public abstract class RequestPageTest : InventoryPageTest
     {
         Store = new InMemoryRequests(Inventory);
         RequestReader = new FakeRequestReader(Store);
-        RequestCommands = new FakeRequestCommands(Store, Policy, Notifications) { Now = Now };
+        RequestCommands = new FakeRequestCommands(Store, Policy, Snapshots, Notifications) { Now = Now };
         Services.AddSingleton<IRequestReader>(RequestReader);
         Services.AddSingleton<IRequestCommands>(RequestCommands);
         Services.AddSingleton<IRequestNotifications>(Notifications);

@@ -1,4 +1,5 @@
 using Console.Workflows.Requests;
+using Console.Workflows.Requests.Submitting;
 
 namespace Console.Web.Api.Requests;
 
@@ -9,18 +10,13 @@ namespace Console.Web.Api.Requests;
 /// <summary>An optional window in which the operation may run (UTC).</summary>
 public sealed record WindowBody(DateTimeOffset? Start, DateTimeOffset? End)
 {
-    internal ChangeWindow? ToWindow(string field, ApiFieldErrors errors)
-    {
-        errors.Require(Start is not null, field + ".start", "Give the start of the change window.")
-            .Require(End is not null, field + ".end", "Give the end of the change window.");
-        return Start is { } start && End is { } end ? new ChangeWindow(start, end) : null;
-    }
+    internal ChangeWindow? ToWindow() => Start is { } start && End is { } end ? new ChangeWindow(start, end) : null;
 }
 
 /// <summary>
 /// Raise a request. kind Snapshot or Migration: vnfId, and componentIds (empty or absent: all of the VNF's components);
-/// Migration also targetEnvironmentId; SnapshotDeletion: snapshotId; Restore: vnfId and snapshotId; Pause, Resume, Stop,
-/// Start, Restart: vnfId (the operation acts on the VNF's running instance as a whole).
+/// Migration also targetEnvironmentId; SnapshotDeletion: vnfId and snapshotId; Restore: vnfId and snapshotId; Pause,
+/// Resume, Stop, Start, Restart: vnfId (the operation acts on the VNF's running instance as a whole).
 /// </summary>
 public sealed record SubmitRequestBody(
     RequestKind? Kind = null,
@@ -31,41 +27,15 @@ public sealed record SubmitRequestBody(
     string? Justification = null,
     WindowBody? Window = null)
 {
-    public (SubmitRequest? Command, ApiFieldErrors Errors) ToCommand()
+    /// <summary>The workflow's own input rules (<see cref="RequestInput"/>), answered with the names the client used.</summary>
+    public (SubmitRequest? Command, ApiFieldErrors Errors) ToCommand(DateTimeOffset now)
     {
-        var errors = new ApiFieldErrors()
-            .Require(Kind is not null, "kind",
-                "Say what to do: Snapshot, Migration, SnapshotDeletion, Restore, Pause, Resume, Stop, Start or Restart.")
-            .Require(!string.IsNullOrWhiteSpace(Justification), "justification", "Say why this is needed.");
-        if (Kind is RequestKind.Snapshot or RequestKind.Migration or RequestKind.Restore || Kind?.IsLifecycle() == true)
-        {
-            errors.Require(VnfId is not null && VnfId != Guid.Empty, "vnfId", "Name the VNF (its id).");
-        }
-
-        if (Kind is RequestKind.Migration)
-        {
-            errors.Require(TargetEnvironmentId is not null && TargetEnvironmentId != Guid.Empty, "targetEnvironmentId",
-                "Name the environment to move to (its id).");
-        }
-
-        if (Kind is RequestKind.SnapshotDeletion)
-        {
-            errors.Require(SnapshotId is not null && SnapshotId != Guid.Empty, "snapshotId", "Name the snapshot to delete (its id).");
-        }
-
-        if (Kind is RequestKind.Restore)
-        {
-            errors.Require(SnapshotId is not null && SnapshotId != Guid.Empty, "snapshotId", "Name the snapshot to roll back to (its id).");
-        }
-
-        var window = Window?.ToWindow("window", errors);
-        if (errors.Any)
-        {
-            return (null, errors);
-        }
-
-        return (new SubmitRequest(Kind!.Value, VnfId ?? Guid.Empty, ComponentIds ?? [], TargetEnvironmentId, SnapshotId,
-            Justification!.Trim(), window), errors);
+        var errors = new ApiFieldErrors().AddAll(RequestInput.Check(
+            new RequestDraft(Kind, VnfId, TargetEnvironmentId, SnapshotId, Justification, Window?.Start, Window?.End), now));
+        return errors.Any
+            ? (null, errors)
+            : (new SubmitRequest(Kind!.Value, VnfId!.Value, ComponentIds ?? [], TargetEnvironmentId, SnapshotId,
+                Justification!.Trim(), Window?.ToWindow()), errors);
     }
 }
 
@@ -77,14 +47,12 @@ public sealed record AmendRequestBody(
     WindowBody? Window = null,
     int? ExpectedVersion = null)
 {
-    public (AmendRequest? Command, ApiFieldErrors Errors) ToCommand(Guid requestId, int expectedVersion)
+    public (AmendRequest? Command, ApiFieldErrors Errors) ToCommand(Guid requestId, int expectedVersion, DateTimeOffset now)
     {
-        var errors = new ApiFieldErrors()
-            .Require(!string.IsNullOrWhiteSpace(Justification), "justification", "Say why this is needed.");
-        var window = Window?.ToWindow("window", errors);
+        var errors = new ApiFieldErrors().AddAll(RequestInput.CheckAmendment(Justification, Window?.Start, Window?.End, now));
         return errors.Any
             ? (null, errors)
-            : (new AmendRequest(requestId, expectedVersion, ComponentIds ?? [], TargetEnvironmentId, Justification!.Trim(), window), errors);
+            : (new AmendRequest(requestId, expectedVersion, ComponentIds ?? [], TargetEnvironmentId, Justification!.Trim(), Window?.ToWindow()), errors);
     }
 }
 

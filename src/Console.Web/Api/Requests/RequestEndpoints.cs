@@ -94,7 +94,8 @@ public static class RequestEndpoints
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status428PreconditionRequired);
 
-    private static async Task<IResult> SubmitAsync(HttpContext http, [FromServices] IRequestCommands commands, CancellationToken ct)
+    private static async Task<IResult> SubmitAsync(
+        HttpContext http, [FromServices] IRequestCommands commands, [FromServices] TimeProvider time, CancellationToken ct)
     {
         var body = await ApiJson.ReadAsync<SubmitRequestBody>(http.Request, ct: ct);
         if (body.Problem is { } problem)
@@ -102,7 +103,7 @@ public static class RequestEndpoints
             return problem;
         }
 
-        var (command, errors) = body.Value!.ToCommand();
+        var (command, errors) = body.Value!.ToCommand(time.GetUtcNow());
         if (command is null)
         {
             return errors.ToProblem();
@@ -123,7 +124,8 @@ public static class RequestEndpoints
             ? ApiResults.WithETag(details, details.Request.Version)
             : ApiResults.NotFound("request");
 
-    private static async Task<IResult> AmendAsync(Guid id, HttpContext http, [FromServices] IRequestCommands commands, CancellationToken ct)
+    private static async Task<IResult> AmendAsync(
+        Guid id, HttpContext http, [FromServices] IRequestCommands commands, [FromServices] TimeProvider time, CancellationToken ct)
     {
         var body = await ApiJson.ReadAsync<AmendRequestBody>(http.Request, ct: ct);
         if (body.Problem is { } problem)
@@ -137,7 +139,7 @@ public static class RequestEndpoints
             return stale;
         }
 
-        var (command, errors) = body.Value.ToCommand(id, version.Value);
+        var (command, errors) = body.Value.ToCommand(id, version.Value, time.GetUtcNow());
         if (command is null)
         {
             return errors.ToProblem();

@@ -1,6 +1,5 @@
 using Console.Workflows.Attestation.Enrolling;
 using Console.Workflows.Continuity.Seeding;
-using Console.Workflows.Inventory;
 using Console.Workflows.Nfv;
 using Marten;
 using Microsoft.Extensions.Hosting;
@@ -22,7 +21,7 @@ internal sealed class ContinuityStartup(
         try
         {
             var enrolled = await SubjectEnrolment.EnrolEnvironmentsAsync(store, infrastructure, time, stoppingToken);
-            var established = await EstablishAllAsync(store, continuity, stoppingToken);
+            var established = await ContinuityEstablishment.EstablishAllAsync(store, continuity, stoppingToken);
             var declared = await TrustRelationshipSeed.EnsureDeclaredAsync(store, continuity, stoppingToken);
             if (enrolled + established + declared > 0)
                 logger.LogInformation(
@@ -33,26 +32,5 @@ internal sealed class ContinuityStartup(
         {
             logger.LogError(ex, "Continuity start-up could not finish; it runs again at the next start, and executions establish what they need");
         }
-    }
-
-    /// <summary>Establishes the continuity of every VNF of the inventory that has none yet.</summary>
-    public static async Task<int> EstablishAllAsync(IDocumentStore store, IContinuityService continuity, CancellationToken ct)
-    {
-        IReadOnlyList<Guid> vnfs;
-        IReadOnlyList<Guid> tracked;
-        await using (var query = store.QuerySession())
-        {
-            vnfs = await query.Query<Vnf>().Select(v => v.Id).ToListAsync(ct);
-            tracked = await query.Query<VnfContinuity>().Select(c => c.VnfId).ToListAsync(ct);
-        }
-
-        var established = 0;
-        foreach (var vnf in vnfs.Except(tracked))
-        {
-            if (await continuity.EnsureEstablishedAsync(vnf, ct) is not null)
-                established++;
-        }
-
-        return established;
     }
 }

@@ -3,7 +3,6 @@ using System.Text;
 using Console.Workflows.Common;
 using Console.Workflows.Inventory;
 using Console.Workflows.Inventory.Seeding;
-using Console.Workflows.Nfv;
 using Console.Workflows.Policy;
 using Console.Workflows.Snapshots;
 using Marten;
@@ -33,7 +32,10 @@ public static class DemoSnapshotSeed
         [300],
     ];
 
-    public static async Task<bool> EnsureSeededAsync(IDocumentStore store, TimeProvider time, CancellationToken ct)
+    /// <param name="storeArtefact">Stores the infrastructure's artefact of each seeded snapshot in the same transaction
+    /// (the simulator's, given by the host; null when the infrastructure keeps nothing the console writes).</param>
+    public static async Task<bool> EnsureSeededAsync(
+        IDocumentStore store, TimeProvider time, Action<IDocumentSession, SnapshotTaken, DateTimeOffset?>? storeArtefact, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(time);
@@ -63,11 +65,12 @@ public static class DemoSnapshotSeed
                 var location = $"sim://{Slug(environment)}/snapshots/{id:N}";
                 var digest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(location)));
                 var size = 2_000_000_000L + (v * 97_000_000L) + (n * 13_000_000L);
+                var taken = new SnapshotTaken(id, vnfId, vnfName, parts, NameBasedGuid.From($"demo-snapshot-request/{vnfName}/{n}"),
+                    InventorySeed.EnvironmentId(environment), location, digest, size, "olivia.operator", ["anna.approver"],
+                    "system:execution", completed);
                 var events = new List<object>
                 {
-                    new SnapshotTaken(id, vnfId, vnfName, parts, NameBasedGuid.From($"demo-snapshot-request/{vnfName}/{n}"),
-                        InventorySeed.EnvironmentId(environment), location, digest, size, "olivia.operator", ["anna.approver"],
-                        "system:execution", completed),
+                    taken,
                     new RetentionAssigned(id, expires, governing.Sensitivity, revision, "system:retention", completed),
                 };
 
@@ -95,8 +98,7 @@ public static class DemoSnapshotSeed
                 }
 
                 session.Events.StartStream<Snapshot>(id, events);
-                session.Store(new SimulatedSnapshotArtefact(id, vnfId, [.. parts.Select(p => p.ComponentId)], InventorySeed.EnvironmentId(environment),
-                    location, digest, size, completed, deletedAt));
+                storeArtefact?.Invoke(session, taken, deletedAt);
             }
         }
 

@@ -62,14 +62,20 @@ public static class RequestLimits
 
 internal sealed record CheckedRequest(RequestContent? Content, string Justification, Refusal? Refusal);
 
-/// <summary>The checks submission and amendment share, so an amended request is held to the same rules.</summary>
+/// <summary>
+/// The checks submission and amendment share, so an amended request is held to the same rules: the input rules first
+/// (<see cref="RequestInput"/>), then those that need the inventory, the policy and the snapshot.
+/// </summary>
 internal static class RequestValidation
 {
     public static CheckedRequest Check(
         RequestKind kind, IReadOnlyList<Guid>? componentIds, Guid? targetId, Guid? snapshotId,
         string? justificationInput, ChangeWindow? window, SubmissionFacts facts, DateTimeOffset now)
     {
-        var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var vnf = facts.Vnf;
+        var errors = RequestInput
+            .Check(new RequestDraft(kind, vnf.Id, targetId, snapshotId, justificationInput, window?.Start, window?.End), now)
+            .ToDictionary(e => e.Key, e => e.Value.ToList(), StringComparer.Ordinal);
         void Add(string field, string message)
         {
             if (!errors.TryGetValue(field, out var list))
@@ -77,29 +83,9 @@ internal static class RequestValidation
             list.Add(message);
         }
 
-        var vnf = facts.Vnf;
         var justification = justificationInput?.Trim() ?? string.Empty;
-        if (justification.Length < RequestLimits.JustificationMinLength)
-            Add(nameof(SubmitRequest.Justification), $"Explain why in at least {RequestLimits.JustificationMinLength} characters.");
-        else if (justification.Length > RequestLimits.JustificationMaxLength)
-            Add(nameof(SubmitRequest.Justification), $"The justification must be at most {RequestLimits.JustificationMaxLength} characters.");
-
-        if (window is not null)
-        {
-            if (window.Start >= window.End)
-                Add(nameof(SubmitRequest.Window), "The change window must end after it starts.");
-            else if (window.End - window.Start > RequestLimits.ChangeWindowMaxLength)
-                Add(nameof(SubmitRequest.Window), "The change window may be at most 30 days long.");
-            if (window.End <= now)
-                Add(nameof(SubmitRequest.Window), "The change window must end in the future.");
-        }
-
-        if (!Enum.IsDefined(kind) || kind == RequestKind.GuardChange)
-        {
-            Add(nameof(SubmitRequest.Kind),
-                "Choose a snapshot, a migration, a snapshot deletion, a restore, or pause, resume, stop, start or restart.");
+        if (errors.ContainsKey(nameof(SubmitRequest.Kind)))
             return Refused(errors);
-        }
 
         var selected = (componentIds ?? []).Distinct().ToList();
         var unknown = selected.Where(id => vnf.Components.All(c => c.Id != id)).ToList();
@@ -132,11 +118,8 @@ internal static class RequestValidation
                 else if (sources.Count == 1)
                     source = sources[0];
 
-                if (targetId is not { } t)
-                {
-                    Add(nameof(SubmitRequest.TargetEnvironmentId), "Choose the environment to move to.");
+                if (targetId is not { } t || errors.ContainsKey(nameof(SubmitRequest.TargetEnvironmentId)))
                     break;
-                }
 
                 target = t;
                 if (!facts.Environments.TryGetValue(t, out var environment))
@@ -168,11 +151,8 @@ internal static class RequestValidation
 
             case RequestKind.SnapshotDeletion or RequestKind.Restore:
                 var restore = kind == RequestKind.Restore;
-                if (snapshotId is not { } sid)
-                {
-                    Add(nameof(SubmitRequest.SnapshotId), restore ? "Choose the snapshot to roll back to." : "Choose the snapshot to delete.");
+                if (snapshotId is not { } sid || errors.ContainsKey(nameof(SubmitRequest.SnapshotId)))
                     break;
-                }
 
                 snapshot = sid;
                 if (facts.Snapshot is not { } found || found.Id != sid)

@@ -12,37 +12,16 @@ public static class LegalHoldDecider
     public static Decision Decide(PlaceLegalHold command, Snapshot state, Actor actor, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(command);
-        ArgumentNullException.ThrowIfNull(state);
-        ArgumentNullException.ThrowIfNull(actor);
-        if (CommandRoles.Check(ConsoleCommand.PlaceLegalHold, actor) is { } forbidden)
-            return forbidden;
-        if ((SnapshotGuards.IsCurrent(command.ExpectedVersion, state) ?? SnapshotGuards.IsOpen(state, "held")) is { } refusal)
-            return refusal;
-
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        var reason = SnapshotGuards.CleanReason(command.Reason, errors);
-        SnapshotGuards.CheckUntil(command.Until, now, errors);
-        if (errors.Count > 0)
-            return Refusal.ForFields(errors);
-        return Decision.Emit(new LegalHoldPlaced(state.Id, reason, command.Until, actor.UserId, now));
+        return SnapshotKeeping.Place(ConsoleCommand.PlaceLegalHold, command.ExpectedVersion, command.Reason, command.Until, state, actor, now,
+            "held", reason => new LegalHoldPlaced(state.Id, reason, command.Until, actor.UserId, now));
     }
 
     public static Decision Decide(ReleaseLegalHold command, Snapshot state, Actor actor, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(state);
-        ArgumentNullException.ThrowIfNull(actor);
-        if (CommandRoles.Check(ConsoleCommand.ReleaseLegalHold, actor) is { } forbidden)
-            return forbidden;
-        if ((SnapshotGuards.IsCurrent(command.ExpectedVersion, state) ?? SnapshotGuards.IsOpen(state, "released")) is { } refusal)
-            return refusal;
-        if (state.LegalHold is null)
-            return Refusal.Because("This snapshot is not under legal hold.", RefusalKind.Conflict);
-
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        var reason = SnapshotGuards.CleanReason(command.Reason, errors);
-        if (errors.Count > 0)
-            return Refusal.ForFields(errors);
-        return Decision.Emit(new LegalHoldReleased(state.Id, reason, actor.UserId, now));
+        return SnapshotKeeping.Lift(ConsoleCommand.ReleaseLegalHold, command.ExpectedVersion, command.Reason, state, actor,
+            "released", state.LegalHold is not null, "This snapshot is not under legal hold.",
+            reason => new LegalHoldReleased(state.Id, reason, actor.UserId, now));
     }
 }

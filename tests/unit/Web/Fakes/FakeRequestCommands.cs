@@ -2,7 +2,6 @@ using Console.Workflows.Common;
 using Console.Workflows.Inventory;
 using Console.Workflows.Policy;
 using Console.Workflows.Requests;
-using Console.Workflows.Requests.Approvals;
 using Console.Workflows.Requests.Approving;
 using Console.Workflows.Requests.Cancelling;
 using Console.Workflows.Requests.Rejecting;
@@ -16,7 +15,8 @@ namespace Console.UnitTests.Web.Fakes;
 /// bound digest, quorum eligibility, mandatory reasons, who may cancel or retry), records them with their actor, and
 /// announces each committed change. <see cref="RefuseNextWith"/> makes the next command come back refused.
 /// </summary>
-public sealed class FakeRequestCommands(InMemoryRequests store, IPolicyService policy, FakeRequestNotifications notifications) : IRequestCommands
+public sealed class FakeRequestCommands(
+    InMemoryRequests store, IPolicyService policy, FakeSnapshotReader snapshots, FakeRequestNotifications notifications) : IRequestCommands
 {
     private Refusal? _nextRefusal;
 
@@ -29,26 +29,23 @@ public sealed class FakeRequestCommands(InMemoryRequests store, IPolicyService p
 
     public void RefuseNextWith(Refusal refusal) => _nextRefusal = refusal;
 
+    // Submission goes through the workflow's decider too, with the facts its handler would load.
     public Task<Outcome> SubmitAsync(SubmitRequest command, Actor actor, CancellationToken ct = default) =>
         Handle(command, actor, null, async () =>
         {
             var vnf = store.Inventory.Vnfs.FirstOrDefault(v => v.Id == command.VnfId);
             if (vnf is null)
                 return Refused("This VNF does not exist (any more).", RefusalKind.NotFound);
-            if (command.Justification.Trim().Length < RequestLimits.JustificationMinLength)
-                return Outcome.Refused(Refusal.ForFields(Field(nameof(SubmitRequest.Justification), "Explain why in at least 10 characters.")));
-
-            var current = await policy.CurrentAsync(ct);
-            var ids = command.ComponentIds.Count == 0 ? vnf.Components.Select(c => c.Id).ToList() : [.. command.ComponentIds];
-            var content = new RequestContent(command.Kind, vnf.Id, ids, vnf.EnvironmentId, command.TargetEnvironmentId, command.SnapshotId, current.Revision);
             var facts = new SubmissionFacts(
-                vnf, store.Inventory.Environments.ToDictionary(e => e.Id), store.Inventory.TrustDomains.ToDictionary(d => d.Id), current, null);
-            var requirement = ApprovalRules.RequirementFor(content, facts);
+                vnf, store.Inventory.Environments.ToDictionary(e => e.Id), store.Inventory.TrustDomains.ToDictionary(d => d.Id),
+                await policy.CurrentAsync(ct), snapshots.Snapshots.FirstOrDefault(s => s.Id == command.SnapshotId));
             var id = Guid.NewGuid();
-            store.Add(new RequestSubmitted(id, content, ContentDigest.Of(content, command.Justification.Trim(), command.Window), vnf.Name, command.Justification.Trim(), command.Window,
-                requirement, actor.UserId, actor.DisplayName, Now, Now + current.Document.PendingRequestTimeout));
-            if (requirement.NoneNeeded)
-                store.Append(id, new RequestApproved(id, store.Get(id).ContentDigest, "system:policy", Now), "system:policy", Now, "No approval needed.");
+            var decision = SubmitRequestDecider.Decide(command, id, facts, actor, Now);
+            if (decision.Refusal is { } refusal)
+                return Outcome.Refused(refusal);
+            store.Add(decision.Events.OfType<RequestSubmitted>().Single());
+            foreach (var approved in decision.Events.OfType<RequestApproved>())
+                store.Append(id, approved, SubmitRequestDecider.PolicyActor, Now, "No approval needed.");
             return Outcome.Done(id);
         });
 
@@ -129,5 +126,4 @@ public sealed class FakeRequestCommands(InMemoryRequests store, IPolicyService p
 
     private static Outcome Refused(string message, RefusalKind kind = RefusalKind.Invalid) => Outcome.Refused(Refusal.Because(message, kind));
 
-    private static Dictionary<string, string[]> Field(string key, string message) => new() { [key] = [message] };
 }

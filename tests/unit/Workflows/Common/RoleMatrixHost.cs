@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
+using Console.Nfv.Simulator;
 using Console.UnitTests.Infrastructure;
 using Console.UnitTests.Workflows.Runtime;
 using Console.Web.Api;
@@ -89,6 +90,7 @@ public sealed class RoleMatrixHost : IAsyncLifetime
         builder.Services.AddSingleton(console);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddConsoleWorkflowHost(builder.Configuration, Database.ConfigureMarten);
+        builder.Services.AddNfvSimulator(builder.Configuration);
         builder.Services.AddAuthentication(AuthenticationSetup.ApiScheme)
             .AddScheme<AuthenticationSchemeOptions, HeaderBearer>(AuthenticationSetup.ApiScheme, _ => { });
         builder.Services.AddAuthorizationBuilder().AddConsolePolicies();

@@ -1,3 +1,4 @@
+using Console.Nfv.Simulator;
 using Console.UnitTests.Infrastructure;
 using Console.UnitTests.Workflows.Runtime;
 using Console.Workflows.Attestation;

@@ -30,11 +30,11 @@ public sealed class ContinuityStartupTests(WorkflowFixture fixture) : IClassFixt
         (await InventorySeed.EnsureSeededAsync(store, time, Ct)).ShouldBeTrue();
 
         (await SubjectEnrolment.EnrolEnvironmentsAsync(store, infrastructure, time, Ct)).ShouldBe(InventorySeed.Environments.Count);
-        (await ContinuityStartup.EstablishAllAsync(store, continuity, Ct)).ShouldBe(InventorySeed.Vnfs.Count);
+        (await ContinuityEstablishment.EstablishAllAsync(store, continuity, Ct)).ShouldBe(InventorySeed.Vnfs.Count);
         (await TrustRelationshipSeed.EnsureDeclaredAsync(store, continuity, Ct)).ShouldBe(TrustRelationshipSeed.Relationships.Count);
 
         (await SubjectEnrolment.EnrolEnvironmentsAsync(store, infrastructure, time, Ct)).ShouldBe(0);
-        (await ContinuityStartup.EstablishAllAsync(store, continuity, Ct)).ShouldBe(0);
+        (await ContinuityEstablishment.EstablishAllAsync(store, continuity, Ct)).ShouldBe(0);
         (await TrustRelationshipSeed.EnsureDeclaredAsync(store, continuity, Ct)).ShouldBe(0);
 
         await using (var session = store.QuerySession())

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Console.Nfv.Simulator;
 using Console.UnitTests.Infrastructure;
 using Console.Workflows.Attestation;
 using Console.Workflows.Common;

@@ -1,3 +1,4 @@
+using Console.Nfv.Simulator;
 using Console.UnitTests.Infrastructure;
 using Console.Workflows.Common;
 using Console.Workflows.Inventory;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Console.Nfv.Simulator;
 using Console.UnitTests.Infrastructure;
 using Console.Workflows.Nfv;
 using Console.Workflows.Snapshots;

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Console.Nfv.Simulator;
 using Console.UnitTests.Infrastructure;
 using Console.Workflows.Keys;
 using Console.Workflows.Nfv;

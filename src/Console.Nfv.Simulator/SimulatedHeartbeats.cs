@@ -1,10 +1,12 @@
+using Console.Workflows.Continuity;
+using Console.Workflows.Continuity.Tracking;
 using Console.Workflows.Nfv;
 using Marten;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Console.Workflows.Continuity.Tracking;
+namespace Console.Nfv.Simulator;
 
 /// <summary>
 /// The simulated infrastructure's heartbeat reporting: every <see cref="NfvSimulatorOptions.HeartbeatInterval"/> each
@@ -47,7 +49,7 @@ internal sealed class SimulatedHeartbeats(
     {
         try
         {
-            await ContinuityStartup.EstablishAllAsync(store, continuity, ct);
+            await ContinuityEstablishment.EstablishAllAsync(store, continuity, ct);
             foreach (var instance in await simulator.RunningInstancesAsync(ct))
             {
                 var outcome = await continuity.HeartbeatAsync(

@@ -1,4 +1,5 @@
-namespace Console.Workflows.Nfv;
+using Console.Workflows.Nfv;
+namespace Console.Nfv.Simulator;
 
 /// <summary>
 /// How the built-in simulator behaves (configuration section <c>Nfv:Simulator</c>). Read on every call, so a change

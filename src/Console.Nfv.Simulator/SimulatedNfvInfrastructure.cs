@@ -1,13 +1,14 @@
 using System.Security.Cryptography;
 using System.Text;
 using Console.Workflows.Inventory;
+using Console.Workflows.Nfv;
 using JasperFx;
 using Marten;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace Console.Workflows.Nfv;
+namespace Console.Nfv.Simulator;
 
 /// <summary>
 /// The default <see cref="INfvInfrastructure"/>: a simulated NFV orchestrator that keeps its placements, operations and

@@ -1,4 +1,5 @@
-namespace Console.Workflows.Nfv;
+using Console.Workflows.Nfv;
+namespace Console.Nfv.Simulator;
 
 public enum SimulatedOperationKind
 {

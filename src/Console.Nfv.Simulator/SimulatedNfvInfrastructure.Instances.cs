@@ -3,10 +3,11 @@ using System.Security.Cryptography;
 using System.Text;
 using Console.Workflows.Attestation;
 using Console.Workflows.Inventory;
+using Console.Workflows.Nfv;
 using Marten;
 using Microsoft.Extensions.Logging;
 
-namespace Console.Workflows.Nfv;
+namespace Console.Nfv.Simulator;
 
 // The simulator's instances, attestation quotes and state sealing. Keys live in PostgreSQL with the simulator's other
 // documents; the private halves never leave this class (a real platform keeps them in its TPM).
@@ -437,7 +438,7 @@ public sealed partial class SimulatedNfvInfrastructure
 
     private static string Hex(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
-    private static Guid DeterministicId(string name) => Common.NameBasedGuid.From($"vnf-console/simulator/{name}");
+    private static Guid DeterministicId(string name) => Console.Workflows.Common.NameBasedGuid.From($"vnf-console/simulator/{name}");
 
     private static string Done(LifecycleOperation operation) => operation switch
     {
