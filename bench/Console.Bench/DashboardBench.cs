@@ -49,6 +49,7 @@ public sealed class DashboardBench(IServiceProvider services, IDocumentStore sto
         var now = DateTimeOffset.UtcNow;
         var sweep = services.GetRequiredService<DashboardOptions>().SweepInterval;
         var pairs = await ViolatingPairsAsync();
+        var domain = await LargestTrustDomainAsync();
         var scenarios = new List<(string Name, Func<IDashboardReader, Task> Reader, Func<NpgsqlConnection, Task> Sql)>
         {
             ("age distribution", r => r.GetAgeDistributionAsync(), c => ScalarsAsync(c, AgeSql(now))),
@@ -59,8 +60,16 @@ public sealed class DashboardBench(IServiceProvider services, IDocumentStore sto
             ("pending approvals by age", r => r.GetPendingApprovalsAsync(), c => ScalarsAsync(c, PendingSql(now))),
             ("list: expiring 7 d, page 1", r => r.ListSnapshotsAsync(new SnapshotListRequest(SnapshotListKind.Expiring)),
                 c => ScalarsAsync(c, ExpiringListSql(now))),
-            ("list: overdue", r => r.ListSnapshotsAsync(new SnapshotListRequest(SnapshotListKind.Overdue)),
-                c => ScalarsAsync(c, OverdueListSql(now, sweep))),
+            ("list: overdue, page 1", r => r.ListSnapshotsAsync(new SnapshotListRequest(SnapshotListKind.Overdue)),
+                c => ScalarsAsync(c, RetentionListSql(now, sweep, "= 4"))),
+            ("list: held past expiry, page 1", r => r.ListSnapshotsAsync(new SnapshotListRequest(SnapshotListKind.ProtectedPastExpiry)),
+                c => ScalarsAsync(c, RetentionListSql(now, sweep, "between 1 and 3"))),
+            ("list: age 1-3 d Critical, page 1",
+                r => r.ListSnapshotsAsync(new SnapshotListRequest(SnapshotListKind.Age, Age: AgeBucket.OneToThreeDays, Sensitivity: Sensitivity.Critical,
+                    SortBy: SnapshotSortField.CompletedAt)),
+                c => ScalarsAsync(c, AgeListSql(now))),
+            ("list: trust domain, page 1", r => r.ListSnapshotsAsync(new SnapshotListRequest(SnapshotListKind.TrustDomain, TrustDomainId: domain, SortBy: SnapshotSortField.CompletedAt)),
+                c => ScalarsAsync(c, DomainListSql(domain))),
             ("list: violations, page 1", r => r.ListComponentsAsync(new ComponentListRequest()), c => ScalarsAsync(c, ViolationListSql(pairs))),
             ("whole dashboard (GetFiguresAsync)", r => r.GetFiguresAsync(), async c =>
             {
@@ -347,8 +356,8 @@ public sealed class DashboardBench(IServiceProvider services, IDocumentStore sto
             """;
     }
 
-    // The counters of the buckets the clock step stored, and the rows it has not judged yet judged here.
-    private string RetentionSql(DateTimeOffset now, TimeSpan sweep)
+    // The bucket a row is in at the moment, under the policy's last-good rule (a CTE "policy" in the statement).
+    private static string BucketNow(DateTimeOffset now, TimeSpan sweep)
     {
         var at = Ts(now);
         var cut = Ts(now - sweep);
@@ -360,12 +369,23 @@ public sealed class DashboardBench(IServiceProvider services, IDocumentStore sto
                  {lastGood}
                  when {deletable} < {cut} then 4 else 0 end
             """;
+        return $"case when (select keep from policy) then {Bucket("deletable_keep", "when is_last_good then 3")} else {Bucket("deletable_from", "")} end";
+    }
+
+    private string PolicyCte =>
+        $"""
+        policy as (select coalesce((select (data -> 'Document' ->> 'KeepLastGoodSnapshot')::boolean
+                                    from {store.Options.Schema.For<ApprovalPolicy>()}), true) as keep)
+        """;
+
+    // The counters of the buckets the clock step stored, and the rows it has not judged yet judged here.
+    private string RetentionSql(DateTimeOffset now, TimeSpan sweep)
+    {
+        var at = Ts(now);
         return $"""
-            with policy as (select coalesce((select (data -> 'Document' ->> 'KeepLastGoodSnapshot')::boolean
-                                             from {store.Options.Schema.For<ApprovalPolicy>()}), true) as keep),
+            with {PolicyCte},
             stale as materialized (
-              select case when (select keep from policy) then ret_keep else ret_free end as was,
-                     case when (select keep from policy) then {Bucket("deletable_keep", "when is_last_good then 3")} else {Bucket("deletable_from", "")} end as now
+              select case when (select keep from policy) then ret_keep else ret_free end as was, {BucketNow(now, sweep)} as now
               from {_tables.Snapshot} where reclassify_at <= {at})
             select b.bucket, coalesce(r.n, 0) - (select count(*) from stale where was = b.bucket) + (select count(*) from stale where now = b.bucket)
             from (values (1), (2), (3), (4)) as b(bucket)
@@ -418,18 +438,60 @@ public sealed class DashboardBench(IServiceProvider services, IDocumentStore sto
             """;
     }
 
-    // Which rows are overdue depends on the policy's last-good rule, read in the same statement as the reader reads it.
-    private string OverdueListSql(DateTimeOffset now, TimeSpan sweep)
+    private const string ListColumns =
+        """
+        id, vnf_id, vnf_name, governing_sensitivity, completed_at, expires_at, not_needed_at, due_since, is_last_good, pinned, pin_reason,
+        pin_until, pin_by, pin_at, held, hold_reason, hold_until, hold_by, hold_at, released_at, superseded_at
+        """;
+
+    // A retention list's first page by expiry and its total: the first 25 rows the clock step left in the buckets under
+    // the policy's rule, the rows that moved since it judged here, and the total from the counters corrected for those.
+    private string RetentionListSql(DateTimeOffset now, TimeSpan sweep, string buckets)
     {
+        var at = Ts(now);
+        var keep = buckets == "= 4" ? "ret_keep = 4" : "ret_keep >= 1 and ret_keep <= 3";
+        var free = buckets == "= 4" ? "ret_free = 4" : "ret_free >= 1 and ret_free <= 3";
         return $"""
-            with policy as (select coalesce((select (data -> 'Document' ->> 'KeepLastGoodSnapshot')::boolean
-                                             from {store.Options.Schema.For<ApprovalPolicy>()}), true) as keep),
-            overdue as materialized (
-              select * from {_tables.Snapshot} where (select keep from policy) and status = 0 and not is_last_good and deletable_keep < {Ts(now - sweep)}
+            with {PolicyCte},
+            stale as materialized (
+              select {ListColumns}, case when (select keep from policy) then ret_keep else ret_free end as was, {BucketNow(now, sweep)} as now
+              from {_tables.Snapshot} where reclassify_at <= {at}),
+            page as (
+              (select {ListColumns} from {_tables.Snapshot} where (select keep from policy) and {keep} and reclassify_at > {at} order by expires_at, id limit 25)
               union all
-              select * from {_tables.Snapshot} where not (select keep from policy) and status = 0 and deletable_from < {Ts(now - sweep)})
-            select s.*, (select count(*) from overdue) from overdue s order by expires_at, id limit 25
+              (select {ListColumns} from {_tables.Snapshot} where not (select keep from policy) and {free} and reclassify_at > {at} order by expires_at, id limit 25)
+              union all
+              (select {ListColumns} from stale where now {buckets}))
+            select p.*, coalesce((select sum(n) from {_tables.Retention} where keep_last_good = (select keep from policy) and bucket {buckets}), 0)
+                        - (select count(*) from stale where was {buckets}) + (select count(*) from stale where now {buckets})
+            from page p order by expires_at, id limit 25
             """;
+    }
+
+    // The age and trust-domain lists as their pages open them: oldest first (SnapshotListQuery.EffectiveSort).
+    private string AgeListSql(DateTimeOffset now)
+    {
+        var (after, atOrBefore) = DashboardRules.CompletionRange(AgeBucket.OneToThreeDays, now);
+        var range = $"status = 0 and governing_sensitivity = {(int)Sensitivity.Critical} and completed_at > {Ts(after!.Value)} and completed_at <= {Ts(atOrBefore!.Value)}";
+        return $"""
+            select s.*, (select count(*) from {_tables.Snapshot} where {range}) from {_tables.Snapshot} s
+            where {range} order by completed_at, id limit 25
+            """;
+    }
+
+    private string DomainListSql(Guid domain) =>
+        $"""
+        select s.*, (select n from {_tables.SnapshotDomainTotal} where trust_domain_id = '{domain}' and status = 0) from {_tables.Snapshot} s
+        where status = 0 and part_domains @> array['{domain}'::uuid] order by completed_at, id limit 25
+        """;
+
+    private async Task<Guid> LargestTrustDomainAsync()
+    {
+        await using var conn = new NpgsqlConnection(connectionString);
+        await conn.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            $"select trust_domain_id from {_tables.SnapshotDomainTotal} where status = 0 order by n desc limit 1", conn);
+        return await command.ExecuteScalarAsync() is Guid id ? id : Guid.Empty;
     }
 
     // The same plan the reader uses: one short index scan per violating (environment, sensitivity) pair, merged.

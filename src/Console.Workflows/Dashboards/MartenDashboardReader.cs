@@ -221,22 +221,6 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
                         {(DefaultPolicy.Document.KeepLastGoodSnapshot ? "true" : "false")}) as keep
         """;
 
-    private static string HoldActive(string at) => $"held and (hold_until is null or hold_until > {at})";
-
-    private static string PinActive(string at) => $"pinned and (pin_until is null or pin_until > {at})";
-
-    // A pin or hold that keeps the snapshot at the moment given.
-    private static string ActiveGuard(string at) => $"({HoldActive(at)}) or ({PinActive(at)})";
-
-    // Due and pinned or held (some of these pins and holds have lapsed): the partial index on due_since serves it.
-    private static string GuardedDue(string at) => $"status = 0 and (pinned or held) and due_since <= {at}";
-
-    // Overdue at the cut (now minus the sweep interval): deletable since before it. The deletable columns already take
-    // the lapse of pins and holds and, when the policy keeps the last good snapshot, being superseded into account.
-    private static string OverdueWhere(bool keepLastGood, string cut) => keepLastGood
-        ? $"status = 0 and not is_last_good and deletable_keep < {cut}"
-        : $"status = 0 and deletable_from < {cut}";
-
     // ---- counts by trust domain -------------------------------------------------------------------------------------
 
     private Func<Reference, TrustDomainCounts> AddTrustDomainCounts(Batch batch)
@@ -343,7 +327,6 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
         var batch = new Batch();
         // The policy's last-good rule comes with the rows (it decides what keeps each one).
         var keepLastGood = DefaultPolicy.Document.KeepLastGoodSnapshot;
-        long countedWithRows = 0;
 
         var parameters = new List<NpgsqlParameter>();
         string Param(object value, NpgsqlDbType type)
@@ -369,30 +352,12 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
             }
 
             case SnapshotListKind.Overdue:
-            {
-                // Which rows are overdue depends on the policy's last-good rule; only the branch it selects runs.
-                var cut = Time(now - options.SweepInterval);
-                source = $"""
-                    select * from {tables.Snapshot} where (select keep from policy) and {OverdueWhere(true, cut)}
-                    union all
-                    select * from {tables.Snapshot} where not (select keep from policy) and {OverdueWhere(false, cut)}
-                    """;
-                // Counted in the page's own statement, from the same materialised rows (see below).
-                total = () => countedWithRows;
-                break;
-            }
-
             case SnapshotListKind.ProtectedPastExpiry:
             {
-                var at = Time(now);
-                source = $"""
-                    select * from {tables.Snapshot} where {GuardedDue(at)} and ({ActiveGuard(at)})
-                    union all
-                    select * from {tables.Snapshot}
-                    where (select keep from policy) and status = 0 and is_last_good and due_since <= {at} and not ({ActiveGuard(at)})
-                    """;
+                // The figure's own count: the bucket counters and the rows that moved since the last clock step.
                 var retention = AddRetention(batch, now);
-                total = () => retention().ProtectedPastExpiry;
+                total = request.Kind == SnapshotListKind.Overdue ? () => retention().Overdue : () => retention().ProtectedPastExpiry;
+                source = RetentionListSource(request, now, (long)page * pageSize + pageSize, Time, Param);
                 break;
             }
 
@@ -439,17 +404,8 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
                 throw new ArgumentOutOfRangeException(nameof(request), request.Kind, "Unknown list.");
         }
 
-        var order = request.SortBy switch
-        {
-            SnapshotSortField.CompletedAt => "completed_at",
-            SnapshotSortField.Vnf => "vnf_name",
-            SnapshotSortField.Sensitivity => "governing_sensitivity",
-            _ => "expires_at",
-        };
+        var order = DashboardTables.SortColumn(request.SortBy);
         var direction = request.Descending ? "desc" : "asc";
-        // Overdue and held snapshots are found through their own small indexes: take them first, then sort. Walking a
-        // sort order instead would pass every available snapshot that is not one of them.
-        var materialize = request.Kind is SnapshotListKind.Overdue or SnapshotListKind.ProtectedPastExpiry;
         var facts = new List<(SnapshotRow Row, RetentionFacts Facts)>(pageSize);
         const string Columns = """
             id, vnf_id, vnf_name, governing_sensitivity, completed_at, expires_at, not_needed_at, due_since, is_last_good,
@@ -457,17 +413,14 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
             released_at, superseded_at, (select keep from policy)
             """;
         var pageOf = $"order by {order} {direction} nulls last, id {direction} limit {pageSize} offset {(long)page * pageSize}";
-        // Small materialised sets (overdue should be empty) are counted in the same statement, on every row of the page.
         batch.Add(
             $"""
-            with policy as ({KeepLastGoodSql}), rows as {(materialize ? "materialized" : "not materialized")} ({source})
-            select {Columns}{(request.Kind == SnapshotListKind.Overdue ? ", (select count(*) from rows)" : "")} from rows s {pageOf}
+            with policy as ({KeepLastGoodSql}), rows as not materialized ({source})
+            select {Columns} from rows s {pageOf}
             """,
             parameters,
             reader =>
             {
-                if (reader.FieldCount > 22)
-                    countedWithRows = reader.GetInt64(22);
                 keepLastGood = reader.GetBoolean(21);
                 var pin = reader.GetBoolean(9) ? HoldAt(reader, 10) : null;
                 var hold = reader.GetBoolean(14) ? HoldAt(reader, 15) : null;
@@ -479,18 +432,49 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
                     retention.ExpiresAt, retention.NotNeededAt, NullableTime(reader, 7), retention.IsLastGood, pin, hold, null), retention));
             });
         await RunAsync(batch, ct);
-        // An empty page says nothing of the count when it lies beyond the end; count then (only a page past the end).
-        if (request.Kind == SnapshotListKind.Overdue && facts.Count == 0 && page > 0)
-        {
-            var recount = new Batch();
-            recount.Add($"with policy as ({KeepLastGoodSql}) select count(*) from ({source}) s", [.. parameters.Select(p => p.Clone())],
-                reader => countedWithRows = reader.GetInt64(0));
-            await RunAsync(recount, ct);
-        }
 
         // What keeps each one is judged once the policy's rule is known.
         var rows = facts.Select(f => f.Row with { Protection = DashboardRules.ProtectionOf(f.Facts, now, keepLastGood) }).ToList();
         return new SnapshotPage(now, rows, total(), page, pageSize);
+    }
+
+    // The overdue or held-past-expiry rows, enough for the page: for each setting of the last-good rule (only the one the
+    // policy selects runs) the first rows in the page's order among those the clock step stored in the list's buckets and
+    // that have not moved since, each an index range of its partial index, and the rows that moved since the last step,
+    // judged here as the figure judges them.
+    // So a page costs its offset plus its size plus one step interval of movements, however many rows are overdue.
+    private string RetentionListSource(
+        SnapshotListRequest request, DateTimeOffset now, long limit, Func<DateTimeOffset, string> time, Func<object, NpgsqlDbType, string> param)
+    {
+        var at = time(now);
+        var sweep = param(options.SweepInterval, NpgsqlDbType.Interval);
+        var order = DashboardTables.SortColumn(request.SortBy);
+        var direction = request.Descending ? "desc" : "asc";
+        var branches = new List<string>();
+        foreach (var keep in (bool[])[true, false])
+        {
+            var stored = $"{(keep ? "" : "not ")}(select keep from policy) and {DashboardTables.RetentionListPredicate(request.Kind, keep)} and reclassify_at > {at}";
+            // Read backwards, an index puts the rows without an expiry first; the page wants them last in both directions.
+            if (request.SortBy == SnapshotSortField.ExpiresAt && request.Descending)
+            {
+                branches.Add($"(select * from {tables.Snapshot} where {stored} and expires_at is not null order by expires_at {direction}, id {direction} limit {limit})");
+                branches.Add($"(select * from {tables.Snapshot} where {stored} and expires_at is null order by id {direction} limit {limit})");
+            }
+            else
+            {
+                branches.Add($"(select * from {tables.Snapshot} where {stored} order by {order} {direction}, id {direction} limit {limit})");
+            }
+        }
+
+        var buckets = request.Kind == SnapshotListKind.Overdue
+            ? $"= {(int)RetentionBucket.Overdue}"
+            : $"between {(int)RetentionBucket.LegalHold} and {(int)RetentionBucket.LastGood}";
+        branches.Add(
+            $"""
+            (select * from {tables.Snapshot} where reclassify_at <= {at}
+               and (case when (select keep from policy) then {RetentionSql.Bucket(true, at, sweep)} else {RetentionSql.Bucket(false, at, sweep)} end) {buckets})
+            """);
+        return string.Join("\nunion all\n", branches);
     }
 
     private static Hold HoldAt(NpgsqlDataReader reader, int first) =>

@@ -166,6 +166,19 @@ public sealed class DashboardTables
         // Not partial: a partial index would offer itself to the planner as a way to read every available snapshot.
         snapshot.Indexes.Add(new IndexDefinition("ix_dash_snapshot_domains") { Columns = ["part_domains"], Method = IndexMethod.gin });
         snapshot.Indexes.Add(new IndexDefinition("ix_dash_snapshot_vnf_last_good") { Columns = ["vnf_id"], Predicate = "is_last_good" });
+        // The overdue and held-past-expiry lists: per stored bucket set, setting of the last-good rule and sort order, so a
+        // page is the first rows of one index range (read backwards for descending) whatever the number of snapshots.
+        foreach (var kind in (SnapshotListKind[])[SnapshotListKind.Overdue, SnapshotListKind.ProtectedPastExpiry])
+        {
+            foreach (var keep in (bool[])[true, false])
+            {
+                foreach (var field in Enum.GetValues<SnapshotSortField>())
+                {
+                    var name = $"ix_dash_snapshot_{(kind == SnapshotListKind.Overdue ? "overdue" : "held")}_{(keep ? "keep" : "free")}_{SortColumn(field)}";
+                    Partial(snapshot, name, RetentionListPredicate(kind, keep), SortColumn(field), "id");
+                }
+            }
+        }
 
         var age = new Table(new PostgresqlObjectName(Schema, "dash_snapshot_age", SchemaUtils.IdentifierUsage.General));
         age.AddColumn("completed_hour", "timestamp with time zone").AsPrimaryKey();
@@ -265,6 +278,28 @@ public sealed class DashboardTables
         insert into {Placement} (trust_domain_id, environment_id, sensitivity, n)
           select trust_domain_id, environment_id, sensitivity, count(*) from {Component} group by 1, 2, 3;
         """;
+
+    /// <summary>The <c>dash_snapshot</c> column a snapshot list sorts by (then by id).</summary>
+    public static string SortColumn(SnapshotSortField field) => field switch
+    {
+        SnapshotSortField.CompletedAt => "completed_at",
+        SnapshotSortField.Vnf => "vnf_name",
+        SnapshotSortField.Sensitivity => "governing_sensitivity",
+        _ => "expires_at",
+    };
+
+    /// <summary>
+    /// The rows the clock step stored in the buckets of a retention list (overdue; held by a legal hold, a pin or the
+    /// last-good rule), under one setting of the last-good rule, as PostgreSQL renders an index predicate back (so the
+    /// schema comparison at start-up sees no change). A list's query uses the same text, so its partial indexes apply.
+    /// </summary>
+    public static string RetentionListPredicate(SnapshotListKind kind, bool keepLastGood)
+    {
+        var column = keepLastGood ? "ret_keep" : "ret_free";
+        return kind == SnapshotListKind.Overdue
+            ? $"({column} = {(int)RetentionBucket.Overdue})"
+            : $"(({column} >= {(int)RetentionBucket.LegalHold}) AND ({column} <= {(int)RetentionBucket.LastGood}))";
+    }
 
     private string Name(string table) => $"{Schema}.{table}";
 

@@ -2,8 +2,6 @@ using Console.UnitTests.Infrastructure;
 using Console.Workflows.Dashboards;
 using Console.Workflows.Dashboards.Projections;
 using Console.Workflows.Inventory;
-using Console.Workflows.Policy;
-using Console.Workflows.Snapshots;
 using Marten;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
@@ -31,20 +29,7 @@ public sealed class DashboardProjectionTests(DashboardProjectionTests.WithRandom
         public async ValueTask InitializeAsync()
         {
             await Database.InitializeAsync();
-            foreach (var batch in SnapshotScenario.Generate(Seed, vnfCount: 40, snapshotCount: 400))
-            {
-                await using var session = Database.Store.LightweightSession();
-                foreach (var (stream, e) in batch)
-                {
-                    if (e is SnapshotTaken)
-                        session.Events.StartStream<Snapshot>(stream, e);
-                    else
-                        session.Events.Append(stream, e);
-                    World.Apply(e);
-                }
-
-                await session.SaveChangesAsync();
-            }
+            await SnapshotScenario.AppendAsync(Database.Store, World, Seed, vnfCount: 40, snapshotCount: 400);
         }
 
         public ValueTask DisposeAsync() => Database.DisposeAsync();
@@ -118,7 +103,7 @@ public sealed class DashboardProjectionTests(DashboardProjectionTests.WithRandom
 
         await using var session = _database.Store.QuerySession();
         var reader = Reader(session, now, keepLastGood);
-        await WithPolicyAsync(keepLastGood);
+        await SnapshotScenario.WithKeepLastGoodAsync(_database.Store, keepLastGood, Ct);
 
         var age = await reader.GetAgeDistributionAsync(Ct);
         foreach (var sensitivity in DashboardRules.Sensitivities)
@@ -163,7 +148,7 @@ public sealed class DashboardProjectionTests(DashboardProjectionTests.WithRandom
         var facts = _world.Entries.Select(e => (Id: e.Taken.SnapshotId, Entry: e, Facts: e.Facts)).ToList();
         await using var session = _database.Store.QuerySession();
         var reader = Reader(session, now, keepLastGood);
-        await WithPolicyAsync(keepLastGood);
+        await SnapshotScenario.WithKeepLastGoodAsync(_database.Store, keepLastGood, Ct);
 
         await ExpectListAsync(reader, new SnapshotListRequest(SnapshotListKind.Expiring, ExpiryWindow.Within7Days),
             facts.Where(f => DashboardRules.ExpiresWithin(f.Facts, ExpiryWindow.Within7Days, now)).Select(f => f.Id));
@@ -186,7 +171,7 @@ public sealed class DashboardProjectionTests(DashboardProjectionTests.WithRandom
     [Fact]
     public async Task ProtectedList_SaysWhyEachSnapshotIsKept()
     {
-        await WithPolicyAsync(keepLastGood: true);
+        await SnapshotScenario.WithKeepLastGoodAsync(_database.Store, keepLastGood: true, Ct);
         await using var session = _database.Store.QuerySession();
         var page = await Reader(session, SnapshotScenario.Now, keepLastGood: true)
             .ListSnapshotsAsync(new SnapshotListRequest(SnapshotListKind.ProtectedPastExpiry, PageSize: 200), Ct);
@@ -252,18 +237,6 @@ public sealed class DashboardProjectionTests(DashboardProjectionTests.WithRandom
 
     private MartenDashboardReader Reader(IQuerySession session, DateTimeOffset now, bool keepLastGood) =>
         new(session, Tables, _options, new FakeTimeProvider(now));
-
-    private async Task WithPolicyAsync(bool keepLastGood)
-    {
-        await using var session = _database.Store.LightweightSession();
-        var current = await session.LoadAsync<ApprovalPolicy>(ApprovalPolicy.StreamId, Ct);
-        if (current?.Document.KeepLastGoodSnapshot == keepLastGood)
-            return;
-        var revision = (current?.Revision ?? 0) + 1;
-        session.Events.Append(ApprovalPolicy.StreamId, new PolicyRevised(ApprovalPolicy.StreamId, revision,
-            DefaultPolicy.Document with { KeepLastGoodSnapshot = keepLastGood }, "test", "admin", SnapshotScenario.Now));
-        await session.SaveChangesAsync(Ct);
-    }
 
     private sealed record Row(RetentionFacts Facts, Sensitivity Governing, DateTimeOffset? DueSince);
 

@@ -1,6 +1,8 @@
 using Console.Workflows.Dashboards;
 using Console.Workflows.Inventory;
+using Console.Workflows.Policy;
 using Console.Workflows.Snapshots;
+using Marten;
 
 namespace Console.UnitTests.Workflows.Dashboards;
 
@@ -104,5 +106,37 @@ internal static class SnapshotScenario
             .OrderBy(x => x.key).Select(x => x.e).ToList();
         batches.AddRange(shuffled.Chunk(60).Select(c => c.ToList()));
         return batches;
+    }
+
+    /// <summary>Revises the policy, when needed, so that it keeps (or not) each VNF's last good snapshot.</summary>
+    public static async Task WithKeepLastGoodAsync(IDocumentStore store, bool keepLastGood, CancellationToken ct)
+    {
+        await using var session = store.LightweightSession();
+        var current = await session.LoadAsync<ApprovalPolicy>(ApprovalPolicy.StreamId, ct);
+        if (current?.Document.KeepLastGoodSnapshot == keepLastGood)
+            return;
+        var revision = (current?.Revision ?? 0) + 1;
+        session.Events.Append(ApprovalPolicy.StreamId, new PolicyRevised(ApprovalPolicy.StreamId, revision,
+            DefaultPolicy.Document with { KeepLastGoodSnapshot = keepLastGood }, "test", "admin", Now));
+        await session.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Appends a generated history through Marten, batch by batch, and folds every event into <paramref name="world"/>.</summary>
+    public static async Task AppendAsync(IDocumentStore store, SnapshotWorld world, int seed, int vnfCount, int snapshotCount)
+    {
+        foreach (var batch in Generate(seed, vnfCount, snapshotCount))
+        {
+            await using var session = store.LightweightSession();
+            foreach (var (stream, e) in batch)
+            {
+                if (e is SnapshotTaken)
+                    session.Events.StartStream<Snapshot>(stream, e);
+                else
+                    session.Events.Append(stream, e);
+                world.Apply(e);
+            }
+
+            await session.SaveChangesAsync();
+        }
     }
 }
