@@ -6,7 +6,6 @@ using Console.Web.Hosting;
 using Console.Web.Identity;
 using Console.Web.Security;
 using Console.Workflows;
-using JasperFx;
 using MudBlazor.Services;
 
 // `audit verify`, `audit export-proof` ...: the command line of the tamper-evident log, before any web host starts.
@@ -24,13 +23,9 @@ builder.AddConsoleHttpHardening(console);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(console);
 
-builder.Services.AddConsoleWorkflowHost(builder.Configuration, opts =>
-{
-    opts.ConfigureConsoleStore(console.ConnectionString);
-    opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
-    opts.Schema.For<ConsoleUser>().DocumentAlias("console_user");
-    opts.Schema.For<SignInAttempts>().DocumentAlias("sign_in_attempts");
-});
+// The schema is created by the owner role (ConnectionStrings:ConsoleOwner) before anything runs as the console's role.
+await ConsoleDatabase.MigrateAsync(console, builder.Configuration);
+builder.Services.AddConsoleWorkflowHost(builder.Configuration, opts => ConsoleDatabase.Configure(opts, console.ConnectionString));
 builder.Services.AddSingleton<UserDirectory>();
 builder.Services.AddSignInThrottling(builder.Configuration);
 
