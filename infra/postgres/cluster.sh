@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
 # A private PostgreSQL 15 cluster for the console: its own data folder, 127.0.0.1 only, a fixed port, no Docker.
-# Usage: cluster.sh ensure <name> <port>   -> initdb once, start if not running, create database "console"; prints
-#                                             the Npgsql connection string on stdout (always the last line)
+# Usage: cluster.sh ensure <name> <port>   -> initdb once, start if not running, create the roles vnf_owner and
+#                                             vnf_console and database "console" (owned by vnf_owner); prints the
+#                                             superuser's Npgsql connection string on stdout (always the last line)
+#        cluster.sh connection <name> <port> admin|owner|console
+#                                          -> the connection string of that role to database "console" (after ensure)
 #        cluster.sh stop <name> <port>
 #        cluster.sh status <name> <port>
 # Idempotent: running it twice leaves one running cluster, and its data survives restarts. The data folder lives
 # under /var/tmp, named after the checkout, because the postgres user may not be able to traverse the checkout's
 # parents (e.g. /root). Set CONSOLE_PG_BASE to put it elsewhere. Diagnostics go to stderr, never stdout.
+#
+# Roles (least privilege, docs/tamper-evident-log.md "Database roles"): "console" is the cluster's superuser, used only
+# here and by test fixtures to create databases; vnf_owner owns the console's schema and runs its migrations;
+# vnf_console is what the console runs as: it owns nothing, so it cannot alter, disable triggers on, or truncate the
+# event log, and it gets only the privileges the console grants it when it migrates.
 set -euo pipefail
 
 cmd=${1:?ensure|stop|status}
@@ -18,6 +26,8 @@ checkout_id=$(printf '%s' "$repo_root" | sha256sum | cut -c1-10)
 base="${CONSOLE_PG_BASE:-/var/tmp/vnf-console-$checkout_id}"
 data="$base/$name"
 pwfile="$base/$name.password"
+owner_role=vnf_owner
+console_role=vnf_console
 log="$base/$name.log"
 
 pg_bin=""
@@ -77,6 +87,55 @@ psql_admin() {
     -h 127.0.0.1 -p "$port" -U console -d postgres "$@"
 }
 
+# A password file per role, made once (mode 600, owned by whoever runs the cluster).
+role_password() {
+  local file="$base/$name.$1.password"
+  if [ ! -s "$file" ]; then
+    head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' > "$file.tmp"
+    if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$file.tmp"; fi
+    chmod 600 "$file.tmp"
+    mv "$file.tmp" "$file"
+  fi
+  cat "$file"
+}
+
+connection_string() {   # connection_string <role> <password>
+  echo "Host=127.0.0.1;Port=$port;Database=console;Username=$1;Password=$2"
+}
+
+# Creates (or repairs) the two roles, and hands database "console" and what it holds to the owner role: a database
+# made by an earlier version belongs to the superuser, so this is also its upgrade. Idempotent.
+ensure_roles() {
+  local role
+  for role in "$owner_role" "$console_role"; do
+    psql_admin -v role="$role" -v pw="$(role_password "$role")" >&2 <<'SQL'
+select format('create role %I', :'role') where not exists (select 1 from pg_roles where rolname = :'role') \gexec
+alter role :"role" with login nosuperuser nocreatedb nocreaterole noreplication nobypassrls inherit password :'pw';
+SQL
+  done
+  if ! psql_admin -tAc "select 1 from pg_database where datname = 'console'" | grep -q 1; then
+    psql_admin -c "create database console owner $owner_role" >&2
+  fi
+  psql_admin -c "alter database console owner to $owner_role" >&2
+  # Objects the superuser made (an earlier version ran as it) move to the owner; sequences owned by a column move
+  # with their table. The console's own grants follow at its next start (it migrates as the owner).
+  psql_admin -d console -v owner="$owner_role" >&2 <<'SQL'
+select format('alter schema %I owner to %I', n.nspname, :'owner')
+  from pg_namespace n join pg_roles r on r.oid = n.nspowner
+ where r.rolsuper and n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast') and n.nspname not like 'pg\_%' \gexec
+select format('alter %s %I.%I owner to %I',
+              case c.relkind when 'S' then 'sequence' when 'v' then 'view' when 'm' then 'materialized view' else 'table' end,
+              n.nspname, c.relname, :'owner')
+  from pg_class c join pg_namespace n on n.oid = c.relnamespace join pg_roles r on r.oid = c.relowner
+ where r.rolsuper and c.relkind in ('r', 'p', 'S', 'v', 'm')
+   and n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast') and n.nspname not like 'pg\_%'
+   and not exists (select 1 from pg_depend d where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype in ('a', 'i')) \gexec
+select format('alter %s %s owner to %I', case p.prokind when 'p' then 'procedure' else 'function' end, p.oid::regprocedure, :'owner')
+  from pg_proc p join pg_namespace n on n.oid = p.pronamespace join pg_roles r on r.oid = p.proowner
+ where r.rolsuper and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\_%' \gexec
+SQL
+}
+
 case "$cmd" in
   ensure)
     mkdir -p "$base"
@@ -134,10 +193,16 @@ case "$cmd" in
       tail -n 30 "$log" >&2 || true
       exit 1
     fi
-    if ! psql_admin -tAc "select 1 from pg_database where datname = 'console'" | grep -q 1; then
-      psql_admin -c 'create database console' >&2
-    fi
-    echo "Host=127.0.0.1;Port=$port;Database=console;Username=console;Password=$(cat "$pwfile")"
+    ensure_roles
+    connection_string console "$(cat "$pwfile")"
+    ;;
+  connection)
+    case "${4:-}" in
+      admin) connection_string console "$(cat "$pwfile")" ;;
+      owner) connection_string "$owner_role" "$(role_password "$owner_role")" ;;
+      console) connection_string "$console_role" "$(role_password "$console_role")" ;;
+      *) echo "connection <name> <port> admin|owner|console" >&2; exit 2 ;;
+    esac
     ;;
   stop)
     if is_running; then as_owner "$pg_bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null; fi

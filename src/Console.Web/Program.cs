@@ -7,7 +7,6 @@ using Console.Web.Hosting;
 using Console.Web.Identity;
 using Console.Web.Security;
 using Console.Workflows;
-using JasperFx;
 using MudBlazor.Services;
 
 // `audit verify`, `audit export-proof` ...: the command line of the tamper-evident log, before any web host starts.
@@ -25,14 +24,9 @@ builder.AddConsoleHttpHardening(console);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(console);
 
-builder.Services.AddConsoleWorkflowHost(builder.Configuration, opts =>
-{
-    opts.ConfigureConsoleStore(console.ConnectionString);
-    opts.AddNfvSimulator();
-    opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
-    opts.Schema.For<ConsoleUser>().DocumentAlias("console_user");
-    opts.Schema.For<SignInAttempts>().DocumentAlias("sign_in_attempts");
-});
+// The schema is created by the owner role (ConnectionStrings:ConsoleOwner) before anything runs as the console's role.
+await ConsoleDatabase.MigrateAsync(console, builder.Configuration);
+builder.Services.AddConsoleWorkflowHost(builder.Configuration, opts => ConsoleDatabase.Configure(opts, console.ConnectionString));
 // The NFV infrastructure adapter: the built-in simulator (a real orchestrator's adapter would be chosen here).
 builder.Services.AddNfvSimulator(builder.Configuration);
 builder.Services.AddSingleton<UserDirectory>();

@@ -10,6 +10,12 @@ public sealed class ConsoleOptions
 {
     public string ConnectionString { get; init; } = "";
 
+    /// <summary>
+    /// The schema owner's connection (ConnectionStrings:ConsoleOwner): when set, the console migrates its schema with it at
+    /// start-up and grants the runtime role (ConnectionStrings:Console) its privileges; without it, the schema must exist.
+    /// </summary>
+    public string? OwnerConnectionString { get; init; }
+
     /// <summary>The origin people use to reach the console, e.g. http://127.0.0.1:5080; tokens are issued for it.</summary>
     public string PublicOrigin { get; init; } = "http://127.0.0.1:5080";
 
@@ -45,6 +51,7 @@ public sealed class ConsoleOptions
         return new ConsoleOptions
         {
             ConnectionString = connectionString,
+            OwnerConnectionString = configuration.GetConnectionString("ConsoleOwner") is { Length: > 0 } owner ? owner : null,
             PublicOrigin = (section["PublicOrigin"] ?? "http://127.0.0.1:5080").TrimEnd('/'),
             SeedDemoData = section.GetValue<bool>("SeedDemoData"),
             DemoUsersFile = section["DemoUsersFile"],

@@ -9,7 +9,7 @@ using Marten;
 namespace Console.Web.Hosting;
 
 /// <summary>
-/// What must be true before the console takes requests: the schema exists, the provider knows its client, and on an
+/// What must be true before the console takes requests: the schema exists (made by the owner role when configured), the provider knows its client, and on an
 /// embedded first start the demo data is there. Each step is idempotent, so a restart changes nothing.
 /// </summary>
 public static class StartupTasks
@@ -18,7 +18,7 @@ public static class StartupTasks
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(StartupTasks));
         var store = app.Services.GetRequiredService<IDocumentStore>();
-        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        await ConsoleDatabase.EnsureSchemaAsync(console, store);
 
         if (!console.UseEntraId)
         {

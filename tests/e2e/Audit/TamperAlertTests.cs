@@ -92,7 +92,7 @@ public sealed class TamperAlertTests(ConsoleApp app, Browser browser) : ConsoleT
     /// <summary>What a database administrator could do: switch triggers (the console's rewrite guard) off for the session.</summary>
     private async Task AsDatabaseAdministratorAsync(string sql)
     {
-        await using var connection = new NpgsqlConnection(App.ConnectionString);
+        await using var connection = new NpgsqlConnection(App.AdminConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"set session_replication_role = replica; {sql}", connection);
         (await command.ExecuteNonQueryAsync()).ShouldBe(1);

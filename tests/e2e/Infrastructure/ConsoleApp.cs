@@ -21,7 +21,11 @@ public sealed class ConsoleApp : IAsyncLifetime
 
     public string BaseUrl { get; private set; } = "";
 
+    /// <summary>The console's own, unprivileged role on its database.</summary>
     public string ConnectionString { get; private set; } = "";
+
+    /// <summary>The cluster's superuser on the console's database: what a database administrator could do.</summary>
+    public string AdminConnectionString { get; private set; } = "";
 
     public string Output
     {
@@ -38,14 +42,17 @@ public sealed class ConsoleApp : IAsyncLifetime
     {
         var admin = TestEnvironment.Require("CONSOLE_TEST_PG");
         _database = "e2e_" + Guid.NewGuid().ToString("N")[..12];
+        // As scripts/run: a database of the owner role, migrated by it at start-up; the console runs as the runtime role.
+        var owner = new NpgsqlConnectionStringBuilder(TestEnvironment.Require("CONSOLE_TEST_PG_OWNER")) { Database = _database };
         await using (var conn = new NpgsqlConnection(admin))
         {
             await conn.OpenAsync();
-            await using var create = new NpgsqlCommand($"create database {_database}", conn);
+            await using var create = new NpgsqlCommand($"create database {_database} owner \"{owner.Username}\"", conn);
             await create.ExecuteNonQueryAsync();
         }
 
-        ConnectionString = new NpgsqlConnectionStringBuilder(admin) { Database = _database }.ConnectionString;
+        ConnectionString = new NpgsqlConnectionStringBuilder(TestEnvironment.Require("CONSOLE_TEST_PG_RUNTIME")) { Database = _database }.ConnectionString;
+        AdminConnectionString = new NpgsqlConnectionStringBuilder(admin) { Database = _database }.ConnectionString;
         var port = FreePort();
         BaseUrl = $"http://127.0.0.1:{port}";
 
@@ -68,6 +75,7 @@ public sealed class ConsoleApp : IAsyncLifetime
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Embedded";
         start.Environment["ASPNETCORE_URLS"] = BaseUrl;
         start.Environment["ConnectionStrings__Console"] = ConnectionString;
+        start.Environment["ConnectionStrings__ConsoleOwner"] = owner.ConnectionString;
         start.Environment["Console__PublicOrigin"] = BaseUrl;
         start.Environment["Console__SeedDemoData"] = "true";
         start.Environment["Console__DemoUsersFile"] = Path.Combine(root, "infra", "demo", "users.tsv");

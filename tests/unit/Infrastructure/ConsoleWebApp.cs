@@ -41,6 +41,7 @@ public class ConsoleWebApp : IAsyncLifetime
         {
             web.UseEnvironment("Embedded");
             web.UseSetting("ConnectionStrings:Console", _database.ConnectionString);
+            web.UseSetting("ConnectionStrings:ConsoleOwner", _database.OwnerConnectionString);
             web.UseSetting("Console:PublicOrigin", Origin);
             web.UseSetting("Console:SeedDemoData", "true");
             web.UseSetting("Console:DemoUsersFile", Path.Combine(root, "infra", "demo", "users.tsv"));

@@ -1,26 +1,41 @@
 using Console.Nfv.Simulator;
 using Console.Workflows;
+using Console.Workflows.Database;
 using Console.Workflows.Inventory;
 using JasperFx;
 using Marten;
+using Microsoft.Extensions.Configuration;
 using Npgsql;
 using Xunit;
 
 namespace Console.UnitTests.Infrastructure;
 
 /// <summary>
-/// A fresh, uniquely named PostgreSQL database per test class, with the inventory's Marten store on it; dropped when
-/// the class is done. The server comes from CONSOLE_TEST_PG (an admin connection string), which scripts/test sets.
+/// A fresh, uniquely named PostgreSQL database per test class, owned by the schema owner role and migrated by it as the
+/// console migrates (<see cref="OwnerMigration"/>), with the console's Marten store on it as the unprivileged runtime
+/// role, as in production; dropped when the class is done. The server comes from CONSOLE_TEST_PG (the superuser),
+/// CONSOLE_TEST_PG_OWNER and CONSOLE_TEST_PG_RUNTIME, which scripts/test sets.
 /// </summary>
 public sealed class PostgresDatabase : IAsyncLifetime
 {
     public const string Variable = "CONSOLE_TEST_PG";
 
+    public const string OwnerVariable = "CONSOLE_TEST_PG_OWNER";
+
+    public const string RuntimeVariable = "CONSOLE_TEST_PG_RUNTIME";
+
     private string? _adminConnectionString;
 
     public string DatabaseName { get; } = $"console_test_{Guid.NewGuid():N}";
 
+    /// <summary>The console's runtime role (vnf_console) on this database: what the console itself may do.</summary>
     public string ConnectionString { get; private set; } = string.Empty;
+
+    /// <summary>The schema owner (vnf_owner) on this database.</summary>
+    public string OwnerConnectionString { get; private set; } = string.Empty;
+
+    /// <summary>The cluster's superuser on this database: for tests that act as a database administrator (tampering).</summary>
+    public string AdminConnectionString { get; private set; } = string.Empty;
 
     public DocumentStore Store { get; private set; } = null!;
 
@@ -32,17 +47,34 @@ public sealed class PostgresDatabase : IAsyncLifetime
                 $"{Variable} is not set, so the integration tests have no PostgreSQL server. Run them through scripts/test, "
                 + $"which starts the private test cluster and sets {Variable}.");
 
+        OwnerConnectionString = OnThisDatabase(Require(OwnerVariable));
+        ConnectionString = OnThisDatabase(Require(RuntimeVariable));
+        AdminConnectionString = OnThisDatabase(_adminConnectionString);
+        var owner = new NpgsqlConnectionStringBuilder(OwnerConnectionString).Username;
         await using (var admin = new NpgsqlConnection(_adminConnectionString))
         {
             await admin.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{DatabaseName}\"", admin);
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{DatabaseName}\" OWNER \"{owner}\"", admin);
             await create.ExecuteNonQueryAsync();
         }
 
-        ConnectionString = new NpgsqlConnectionStringBuilder(_adminConnectionString) { Database = DatabaseName }.ConnectionString;
+        await OwnerMigration.MigrateAsync(OwnerConnectionString, ConnectionString, new ConfigurationBuilder().Build(), (opts, connection) =>
+        {
+            opts.ConfigureConsoleStore(connection).AddNfvSimulator();
+            opts.AutoCreateSchemaObjects = AutoCreate.All;
+        });
         Store = DocumentStore.For(ConfigureMarten);
-        await Store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
     }
+
+    private string OnThisDatabase(string connectionString) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { Database = DatabaseName }.ConnectionString;
+
+    private static string Require(string variable) =>
+        Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException(
+                $"{variable} is not set, so the integration tests have no database roles. Run them through scripts/test, which " +
+                $"sets up the roles with infra/postgres/cluster.sh and sets {variable}.");
 
     /// <summary>The same Marten configuration the application uses, on this test database.</summary>
     public void ConfigureMarten(StoreOptions opts)

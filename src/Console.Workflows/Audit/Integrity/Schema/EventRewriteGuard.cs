@@ -7,8 +7,13 @@ namespace Console.Workflows.Audit.Integrity.Schema;
 /// <summary>
 /// Refuses, in the database, what Marten's event-rewriting features do: masking (UPDATE of data) and stream
 /// compaction or hard deletion (DELETE of event rows). Updates that leave every hashed column as it was (archiving
-/// flips is_archived) pass. A database administrator can still drop or disable the trigger; the hash chain is what
-/// then tells. Created and kept up to date by Marten's schema migration like any other schema object.
+/// flips is_archived) pass. It also refuses an INSERT that writes into the past: a sequence number at or below the
+/// chain's head (already chained, so only a forged event could still land there), or a timestamp more than
+/// <see cref="PastTolerance"/> before the newest event's. Not "at or below the newest seq_id": Marten draws sequence
+/// numbers before its transaction, so concurrent appends commit out of order and a genuine event may land below a
+/// committed one, until the chain passes it. A database administrator can still drop or disable the trigger (the
+/// console's own role cannot: it does not own the table); the hash chain is what then tells. Created and kept up to
+/// date by Marten's schema migration like any other schema object.
 /// </summary>
 internal sealed class EventRewriteGuard(string schema) : ISchemaObject
 {
@@ -18,10 +23,32 @@ internal sealed class EventRewriteGuard(string schema) : ISchemaObject
 
     private string Function => $"{schema}.{Name}";
 
-    // Compared with pg_proc.prosrc to know whether the installed function is this version.
-    private const string Body = """
+    /// <summary>
+    /// How far an appended event's timestamp may lie before the newest stored one: transaction start times (Marten's
+    /// default timestamp) of appends in flight together, and clock skew between nodes.
+    /// </summary>
+    public static readonly TimeSpan PastTolerance = TimeSpan.FromMinutes(5);
 
+    // Compared with pg_proc.prosrc to know whether the installed function is this version.
+    private string Body => $$"""
+
+        declare
+          chained bigint;
+          newest timestamptz;
         begin
+          if tg_op = 'INSERT' then
+            select max(c.seq_id) into chained from {{schema}}.{{AuditDatabase.ChainTableName}} c;
+            if new.seq_id <= coalesce(chained, 0) then
+              raise exception 'mt_events is append-only: inserting event % at seq %, at or below the chained head (seq %), writes into the past and is refused', new.id, new.seq_id, chained
+                using errcode = 'P0001';
+            end if;
+            select e.timestamp into newest from {{schema}}.mt_events e order by e.seq_id desc limit 1;
+            if new.timestamp < newest - interval '{{(int)PastTolerance.TotalSeconds}} seconds' then
+              raise exception 'mt_events is append-only: inserting event % dated %, before the newest event (%), writes into the past and is refused', new.id, new.timestamp, newest
+                using errcode = 'P0001';
+            end if;
+            return new;
+          end if;
           if tg_op = 'DELETE' then
             raise exception 'mt_events is append-only: deleting event % (seq %) is refused; the audit log is tamper-evident (README, "Tamper-evident log")', old.id, old.seq_id
               using errcode = 'P0001';
@@ -47,7 +74,7 @@ internal sealed class EventRewriteGuard(string schema) : ISchemaObject
     {
         writer.WriteLine($"create or replace function {Function}() returns trigger language plpgsql as $guard${Body}$guard$;");
         writer.WriteLine($"drop trigger if exists {Name} on {Events};");
-        writer.WriteLine($"create trigger {Name} before update or delete on {Events} for each row execute function {Function}();");
+        writer.WriteLine($"create trigger {Name} before insert or update or delete on {Events} for each row execute function {Function}();");
     }
 
     public void WriteDropStatement(Migrator migrator, TextWriter writer)

@@ -39,6 +39,7 @@ public sealed class ApiHost : WebApplicationFactory<Program>, IAsyncLifetime
         var settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Console"] = Database.ConnectionString,
+            ["ConnectionStrings:ConsoleOwner"] = Database.OwnerConnectionString,
             ["Console:PublicOrigin"] = "http://127.0.0.1:5080",
             ["Console:SeedDemoData"] = "true",
             ["Console:DemoUsersFile"] = Path.Combine(RepoRoot(), "infra", "demo", "users.tsv"),

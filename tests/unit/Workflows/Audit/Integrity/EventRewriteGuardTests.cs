@@ -11,7 +11,7 @@ namespace Console.UnitTests.Workflows.Audit.Integrity;
 /// <summary>
 /// Marten's own event-rewriting features against the console's database: masking and compaction are refused by the
 /// rewrite guard (the console never calls them), archiving passes and the log stays intact, since is_archived is not
-/// hashed.
+/// hashed. As the owner role, which holds every privilege on mt_events, so the guard (not a missing grant) is what refuses.
 /// </summary>
 public sealed class EventRewriteGuardTests : IAsyncLifetime
 {
@@ -23,7 +23,7 @@ public sealed class EventRewriteGuardTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         await _database.InitializeAsync();
-        _log = await AuditLog.OpenAsync(_database.ConnectionString, AuditLog.TestOptions(_keyFile));
+        _log = await AuditLog.OpenAsync(_database.OwnerConnectionString, AuditLog.TestOptions(_keyFile));
         _streams = await _log.AppendAsync(40, streams: 4, batch: 10);
         await _log.ChainAllAsync();
     }
@@ -40,7 +40,7 @@ public sealed class EventRewriteGuardTests : IAsyncLifetime
     {
         await using var masking = DocumentStore.For(opts =>
         {
-            opts.ConfigureConsoleStore(_database.ConnectionString);
+            opts.ConfigureConsoleStore(_database.OwnerConnectionString);
             opts.AutoCreateSchemaObjects = AutoCreate.None;
             opts.Events.AddMaskingRuleForProtectedInformation<SampleRecorded>(e => e with { Text = "***" });
         });

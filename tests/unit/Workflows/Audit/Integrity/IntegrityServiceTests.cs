@@ -214,7 +214,7 @@ public sealed class IntegrityServiceTests(ChainingHostFixture fixture) : IClassF
 
     internal async Task AsAdministratorAsync(string sql)
     {
-        await using var connection = new NpgsqlConnection(fixture.Database.ConnectionString);
+        await using var connection = new NpgsqlConnection(fixture.Database.AdminConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"set session_replication_role = replica; {sql}", connection);
         await command.ExecuteNonQueryAsync();

@@ -39,7 +39,7 @@ public sealed class ManifestTamperTests(SnapshotLifecycleFixture fixture) : ICla
     /// <summary>Changes the stored SnapshotProtected event, as someone with write access to the database could.</summary>
     private async Task TamperManifestEventAsync(Guid snapshotId, string path, string jsonValue)
     {
-        await using var connection = new NpgsqlConnection(fixture.Database.ConnectionString);
+        await using var connection = new NpgsqlConnection(fixture.Database.AdminConnectionString);
         await connection.OpenAsync(Ct);
         await using var update = new NpgsqlCommand(
             // As a database administrator would: past the append-only trigger of the tamper-evident log.
