@@ -74,21 +74,18 @@ public sealed class HistoryTests(ConsoleApp app, Browser browser) : ConsoleTest(
 
         // The auditor finds the operator's sign-in and both refused attempts in the history.
         using var auditor = await ApiClient.ForAsync(App, "auditor", Ct);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        List<string> seen;
-        while (true)
-        {
-            using var history = await auditor.GetAsync("/api/history?actor=operator&category=Access&size=200", Ct);
-            await ApiClient.EnsureAsync(history, HttpStatusCode.OK, Ct);
-            var items = (await history.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("items").EnumerateArray().ToList();
-            seen = [.. items.Select(i => i.GetProperty("summary").GetString()!)];
-            if ((seen.Any(s => s.StartsWith("Refused GET /history", StringComparison.Ordinal))
-                    && seen.Any(s => s.StartsWith("Refused GET /api/history", StringComparison.Ordinal))
-                    && seen.Any(s => s.StartsWith("Signed in through", StringComparison.Ordinal)))
-                || DateTime.UtcNow > deadline)
-                break;
-            await Task.Delay(250, Ct);
-        }
+        var seen = await Eventually.Until(
+            async () =>
+            {
+                using var history = await auditor.GetAsync("/api/history?actor=operator&category=Access&size=200", Ct);
+                await ApiClient.EnsureAsync(history, HttpStatusCode.OK, Ct);
+                var items = (await history.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("items").EnumerateArray();
+                return items.Select(i => i.GetProperty("summary").GetString()!).ToList();
+            },
+            summaries => summaries.Any(s => s.StartsWith("Refused GET /history", StringComparison.Ordinal))
+                && summaries.Any(s => s.StartsWith("Refused GET /api/history", StringComparison.Ordinal))
+                && summaries.Any(s => s.StartsWith("Signed in through", StringComparison.Ordinal)),
+            "the operator's sign-in and both refusals in the history");
 
         seen.ShouldContain(s => s.StartsWith("Signed in through the built-in provider as NocOperator", StringComparison.Ordinal));
         seen.ShouldContain(s => s.StartsWith("Refused GET /history: Needs ViewHistory (SecurityOfficer or Auditor); holds NocOperator.", StringComparison.Ordinal));

@@ -98,31 +98,32 @@ public sealed class ConsoleApp : IAsyncLifetime
         _process.BeginErrorReadLine();
 
         using var http = new HttpClient();
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (DateTime.UtcNow < deadline)
+        try
         {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"The console exited with code {_process.ExitCode} while starting:\n{Output}");
-            }
+            await Eventually.Until(() => HealthyAsync(http), healthy => healthy, "the console to become healthy", TimeSpan.FromSeconds(90));
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"The console did not become healthy within 90 s:\n{Output}");
+        }
+    }
 
-            try
-            {
-                var health = await http.GetAsync(BaseUrl + "/health");
-                if (health.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(250);
+    private async Task<bool> HealthyAsync(HttpClient http)
+    {
+        if (_process is { HasExited: true })
+        {
+            throw new InvalidOperationException($"The console exited with code {_process.ExitCode} while starting:\n{Output}");
         }
 
-        throw new TimeoutException($"The console did not become healthy within 90 s:\n{Output}");
+        try
+        {
+            using var health = await http.GetAsync(BaseUrl + "/health");
+            return health.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false; // Not listening yet.
+        }
     }
 
     public async ValueTask DisposeAsync()

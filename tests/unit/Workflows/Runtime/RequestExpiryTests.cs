@@ -57,7 +57,8 @@ public sealed class RequestExpiryTests(ShortTimeoutWorkflowFixture fixture) : IC
         // Expired requests can no longer be approved.
         var late = await host.With<IRequestCommands, Console.Workflows.Common.Outcome>(c => c.ApproveAsync(
             new ApproveRequest(request.Id, request.Version, request.ContentDigest, null), RuntimeScenario.Approver(1)));
-        late.Refusal.ShouldNotBeNull();
+        var refusal = late.Refusal.ShouldNotBeNull();
+        (refusal.Kind, refusal.Message).ShouldBe((Console.Workflows.Common.RefusalKind.Conflict, "This request is expired; it can no longer be approved."));
     }
 
     [Fact]

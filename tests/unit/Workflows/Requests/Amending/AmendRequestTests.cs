@@ -62,7 +62,9 @@ public sealed class AmendRequestTests
     {
         var state = WithApprovedCriticalMigration();
 
-        AmendRequestDecider.Decide(AddDataApi(state), state, Facts(), Operator, Now).Refusal.ShouldNotBeNull();
+        var refusal = AmendRequestDecider.Decide(AddDataApi(state), state, Facts(), Operator, Now).Refusal.ShouldNotBeNull();
+
+        (refusal.Kind, refusal.Message).ShouldBe((RefusalKind.Conflict, "This request is approved; it can no longer be changed."));
     }
 
     [Fact]

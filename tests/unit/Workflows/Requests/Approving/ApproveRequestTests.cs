@@ -103,7 +103,9 @@ public sealed class ApproveRequestTests
     {
         var state = WithApprovedCriticalMigration();
 
-        ApproveRequestDecider.Decide(Approve(state), state, Approver3, Later).Refusal.ShouldNotBeNull();
+        var refusal = ApproveRequestDecider.Decide(Approve(state), state, Approver3, Later).Refusal.ShouldNotBeNull();
+
+        (refusal.Kind, refusal.Message).ShouldBe((RefusalKind.Conflict, "This request is approved; it can no longer be approved."));
     }
 
     [Fact]

@@ -75,6 +75,8 @@ public sealed class RejectRequestTests
     {
         var state = WithApprovedCriticalMigration();
 
-        RejectRequestDecider.Decide(Reject(state), state, Security, Now).Refusal.ShouldNotBeNull();
+        var refusal = RejectRequestDecider.Decide(Reject(state), state, Security, Now).Refusal.ShouldNotBeNull();
+
+        (refusal.Kind, refusal.Message).ShouldBe((RefusalKind.Conflict, "This request is approved; it can no longer be rejected."));
     }
 }
