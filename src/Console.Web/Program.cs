@@ -28,7 +28,7 @@ builder.Services.AddConsoleWorkflowHost(builder.Configuration, opts =>
 {
     opts.ConfigureConsoleStore(console.ConnectionString);
     opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
-    opts.Schema.For<ConsoleUser>().DocumentAlias("console_user");
+    opts.Schema.For<AccountCredential>().DocumentAlias("account_credential");
     opts.Schema.For<SignInAttempts>().DocumentAlias("sign_in_attempts");
 });
 builder.Services.AddSingleton<UserDirectory>();

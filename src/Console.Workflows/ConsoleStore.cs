@@ -1,3 +1,4 @@
+using Console.Workflows.Accounts;
 using Console.Workflows.Attestation;
 using Console.Workflows.Audit.History;
 using Console.Workflows.Continuity;
@@ -46,6 +47,7 @@ public static class ConsoleStore
         opts.AddAuditIntegrity();
         opts.AddAttestation();
         opts.AddContinuity();
+        opts.AddAccounts();
         return opts;
     }
 
@@ -67,6 +69,7 @@ public static class ConsoleStore
         services.AddAuditIntegrity(configuration);
         services.AddAttestationServices();
         services.AddContinuityServices();
+        services.AddAccountServices();
         return services;
     }
 }
