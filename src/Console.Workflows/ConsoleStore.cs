@@ -1,3 +1,4 @@
+using Console.Workflows.Accounts;
 using Console.Workflows.Attestation;
 using Console.Workflows.Audit.History;
 using Console.Workflows.Continuity;
@@ -44,6 +45,7 @@ public static class ConsoleStore
         opts.AddAuditIntegrity();
         opts.AddAttestation();
         opts.AddContinuity();
+        opts.AddAccounts();
         return opts;
     }
 
@@ -65,6 +67,7 @@ public static class ConsoleStore
         services.AddAuditIntegrity(configuration);
         services.AddAttestationServices();
         services.AddContinuityServices();
+        services.AddAccountServices();
         return services;
     }
 }

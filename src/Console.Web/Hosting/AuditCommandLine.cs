@@ -388,6 +388,7 @@ public static class AuditCommandLine
         await output.WriteLineAsync(report.Intact ? "Audit log verification: INTACT" : $"Audit log verification: BROKEN ({report.BreaksFound} break{(report.BreaksFound == 1 ? "" : "s")})");
         await output.WriteLineAsync(Line("chain entries checked", $"{report.EntriesChecked:N0} (head: position {report.ChainHeadPosition:N0}, seq {report.ChainHeadSequence:N0})"));
         await output.WriteLineAsync(Line("checkpoints checked", $"{report.CheckpointsChecked:N0}{(report.LastCheckpointNumber is { } last ? $" (last #{last})" : "")}, trusted key {keys.KeyId[..16]}…"));
+        await output.WriteLineAsync(Line("documents checked", $"{report.DocumentsChecked:N0} (rebuilt from their events and compared)"));
         await output.WriteLineAsync(Line("events not chained yet", report.PendingEvents.ToString("N0", CultureInfo.InvariantCulture)));
         await output.WriteLineAsync(Line("took", $"{report.Elapsed.TotalSeconds:F1} s"));
         if (report.FirstBreak is { } first)

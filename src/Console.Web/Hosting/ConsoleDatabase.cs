@@ -20,7 +20,7 @@ public static class ConsoleDatabase
         opts.ConfigureConsoleStore(connectionString);
         opts.AddNfvSimulator();
         opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
-        opts.Schema.For<ConsoleUser>().DocumentAlias("console_user");
+        opts.Schema.For<AccountCredential>().DocumentAlias("account_credential");
         opts.Schema.For<SignInAttempts>().DocumentAlias("sign_in_attempts");
     }
 

@@ -1,13 +1,21 @@
+using Console.Workflows.Accounts;
+using Console.Workflows.Accounts.Creating;
 using Console.Workflows.Common;
 using Marten;
 using Microsoft.AspNetCore.Identity;
 
 namespace Console.Web.Identity;
 
-/// <summary>Checks passwords of the built-in provider's users and seeds the demo accounts on first start.</summary>
+/// <summary>
+/// Checks passwords of the built-in provider's users and seeds the demo accounts on first start. Accounts are
+/// event-sourced (<see cref="UserAccount"/>); administrators change them through <see cref="IAccountCommands"/>.
+/// </summary>
 public sealed class UserDirectory(IDocumentStore store, TimeProvider time, ILogger<UserDirectory> logger)
 {
-    private static readonly PasswordHasher<ConsoleUser> Hasher = new();
+    private static readonly PasswordHasher<UserAccount> Hasher = new();
+
+    /// <summary>Who creates the seeded accounts: the console itself, from the demo users file.</summary>
+    public const string SeededBy = "system:demo-users-file";
 
     public async Task<ConsoleUser?> VerifyAsync(string userName, string password, CancellationToken ct)
     {
@@ -17,94 +25,92 @@ public sealed class UserDirectory(IDocumentStore store, TimeProvider time, ILogg
         }
 
         await using var session = store.LightweightSession();
-        var user = await session.LoadAsync<ConsoleUser>(userName.Trim().ToLowerInvariant(), ct);
-        if (user is null || user.Disabled)
+        var user = await LoadAsync(session, userName, ct);
+        if (user?.Credential is not { } credential || user.Disabled || !PinnedByTheLog(user.Account, credential))
         {
             // Hash anyway so that a wrong user name takes as long as a wrong password.
-            Hasher.VerifyHashedPassword(new ConsoleUser(), DummyHash, password);
+            HashForTiming(password);
             return null;
         }
 
-        var result = Hasher.VerifyHashedPassword(user, user.PasswordHash, password);
+        var result = Hasher.VerifyHashedPassword(user.Account, credential.PasswordHash, password);
         if (result == PasswordVerificationResult.Failed)
         {
             return null;
         }
 
+        var now = time.GetUtcNow();
         if (result == PasswordVerificationResult.SuccessRehashNeeded)
         {
-            user.PasswordHash = Hasher.HashPassword(user, password);
+            credential.PasswordHash = Hasher.HashPassword(user.Account, password);
+            session.Events.Append(user.Account.Id, new AccountPasswordRehashed(
+                user.Account.Id, user.Id, UserAccount.DigestOf(credential.PasswordHash), "system:sign-in", now));
         }
 
-        user.LastSignInAt = time.GetUtcNow();
-        session.Store(user);
+        // The sign-in time is shown to administrators only; it decides nothing, so it is a plain field, not an event.
+        credential.LastSignInAt = now;
+        session.Store(credential);
         await session.SaveChangesAsync(ct);
-        return user;
+        return await FindAsync(user.Id, ct);
+    }
+
+    /// <summary>
+    /// The stored hash is the one the account's events name. A hash replaced in the table (to sign in as someone) is
+    /// refused here, and the account document that would have to be edited with it is caught by verification.
+    /// </summary>
+    private bool PinnedByTheLog(UserAccount account, AccountCredential credential)
+    {
+        if (string.Equals(UserAccount.DigestOf(credential.PasswordHash), account.PasswordDigest, StringComparison.Ordinal))
+            return true;
+        logger.LogWarning("Sign-in refused for {UserId}: the stored password hash is not the one its account events name", account.UserName);
+        return false;
     }
 
     /// <summary>Computes one password hash and throws it away: a refusal that checks nothing still takes as long.</summary>
-    public void HashForTiming(string password) => Hasher.VerifyHashedPassword(new ConsoleUser(), DummyHash, password);
-
-    /// <summary>Disables or enables an account; sessions and tokens follow within a minute (see DirectoryRules).</summary>
-    public Task<bool> SetDisabledAsync(string id, bool disabled, CancellationToken ct) =>
-        ChangeAsync(id, user => user.Disabled = disabled, ct);
-
-    /// <summary>Replaces an account's roles (known roles only); sessions and tokens follow within a minute.</summary>
-    public Task<bool> SetRolesAsync(string id, IEnumerable<string> roles, CancellationToken ct)
-    {
-        var list = roles.Distinct(StringComparer.Ordinal).ToList();
-        if (list.FirstOrDefault(r => !Roles.All.Contains(r)) is { } unknown)
-            throw new ArgumentException($"Unknown role {unknown}; use {string.Join(", ", Roles.All)}.", nameof(roles));
-        return ChangeAsync(id, user => user.Roles = list, ct);
-    }
-
-    private async Task<bool> ChangeAsync(string id, Action<ConsoleUser> change, CancellationToken ct)
-    {
-        await using var session = store.LightweightSession();
-        var user = await session.LoadAsync<ConsoleUser>(id.Trim().ToLowerInvariant(), ct);
-        if (user is null)
-            return false;
-        change(user);
-        session.Store(user);
-        await session.SaveChangesAsync(ct);
-        logger.LogInformation("Account {UserId} changed: disabled {Disabled}, roles {Roles}", user.Id, user.Disabled, string.Join(",", user.Roles));
-        return true;
-    }
+    public void HashForTiming(string password) => Hasher.VerifyHashedPassword(Placeholder, DummyHash, password);
 
     public async Task<ConsoleUser?> FindAsync(string id, CancellationToken ct)
     {
         await using var session = store.QuerySession();
-        return await session.LoadAsync<ConsoleUser>(id, ct);
+        return await LoadAsync(session, id, ct);
+    }
+
+    private static async Task<ConsoleUser?> LoadAsync(IQuerySession session, string userName, CancellationToken ct)
+    {
+        var id = UserAccount.IdFor(userName);
+        var account = await session.LoadAsync<UserAccount>(id, ct);
+        return account is null ? null : new ConsoleUser(account, await session.LoadAsync<AccountCredential>(id, ct));
     }
 
     public async Task<IReadOnlyList<ConsoleUser>> ListAsync(CancellationToken ct)
     {
         await using var session = store.QuerySession();
-        return await session.Query<ConsoleUser>().OrderBy(u => u.Id).ToListAsync(ct);
+        var accounts = await session.Query<UserAccount>().OrderBy(u => u.UserName).ToListAsync(ct);
+        var credentials = (await session.LoadManyAsync<AccountCredential>(ct, accounts.Select(a => a.Id))).ToDictionary(c => c.Id);
+        return [.. accounts.Select(a => new ConsoleUser(a, credentials.GetValueOrDefault(a.Id)))];
     }
 
-    /// <summary>Creates the demo accounts from a tab-separated file, only when no user exists yet.</summary>
+    /// <summary>Creates the demo accounts from a tab-separated file, only when no account exists yet.</summary>
     public async Task<int> SeedDemoUsersAsync(string file, CancellationToken ct)
     {
         await using var session = store.LightweightSession();
-        if (await session.Query<ConsoleUser>().AnyAsync(ct))
+        if (await session.Query<UserAccount>().AnyAsync(ct))
         {
             return 0;
         }
 
         var users = DemoUsersFile.Read(file);
+        var now = time.GetUtcNow();
         foreach (var demo in users)
         {
-            var user = new ConsoleUser
-            {
-                Id = demo.UserName,
-                DisplayName = demo.DisplayName,
-                Roles = [demo.Role],
-                Groups = [.. demo.Groups],
-                CreatedAt = time.GetUtcNow(),
-            };
-            user.PasswordHash = Hasher.HashPassword(user, demo.Password);
-            session.Store(user);
+            var hash = Hasher.HashPassword(Placeholder, demo.Password);
+            var decision = CreateAccountDecider.Decide(
+                new NewAccount(demo.UserName, demo.DisplayName, [demo.Role], demo.Groups, hash), null, SeededBy, now);
+            if (decision.Refusal is { } refusal)
+                throw new InvalidDataException($"{file}: {refusal.Message}");
+            var id = UserAccount.IdFor(demo.UserName);
+            session.Events.StartStream<UserAccount>(id, decision.Events);
+            session.Store(new AccountCredential { Id = id, PasswordHash = hash });
         }
 
         await session.SaveChangesAsync(ct);
@@ -112,7 +118,10 @@ public sealed class UserDirectory(IDocumentStore store, TimeProvider time, ILogg
         return users.Count;
     }
 
-    private static readonly string DummyHash = Hasher.HashPassword(new ConsoleUser(), Guid.NewGuid().ToString());
+    // The hasher ignores the user it is given (its default implementation), so one placeholder serves every account.
+    private static readonly UserAccount Placeholder = new(Guid.Empty, "", "", [], [], false, "", default);
+
+    private static readonly string DummyHash = Hasher.HashPassword(Placeholder, Guid.NewGuid().ToString());
 }
 
 public sealed record DemoUser(string UserName, string DisplayName, string Role, string Password, IReadOnlyList<string> Groups);

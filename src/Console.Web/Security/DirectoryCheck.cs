@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Claims;
 using Console.Web.Api;
 using Console.Web.Identity;
+using Console.Workflows.Accounts;
 using Console.Workflows.Common;
 
 namespace Console.Web.Security;
@@ -29,7 +30,7 @@ public static class DirectoryRules
     /// <summary>At most this long between a change in the directory and its effect (the cache is half of it).</summary>
     public static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(60);
 
-    public static DirectoryVerdict Check(Actor claimed, ConsoleUser? current)
+    public static DirectoryVerdict Check(Actor claimed, UserAccount? current)
     {
         if (current is null)
             return DirectoryVerdict.Refuse($"The account {claimed.UserId} no longer exists.");
@@ -59,7 +60,7 @@ public static class DirectoryRules
 }
 
 /// <summary>
-/// The built-in provider's directory (the console_user documents). Each account is read at most once per
+/// The built-in provider's directory (the user_account documents, projected from the account events). Each account is read at most once per
 /// <c>Console:Directory:CacheSeconds</c> (default and most 30) per node, so a check per request stays cheap.
 /// </summary>
 public sealed class BuiltInDirectoryCheck(UserDirectory users, IConfiguration configuration, TimeProvider time) : IDirectoryCheck
@@ -69,7 +70,7 @@ public sealed class BuiltInDirectoryCheck(UserDirectory users, IConfiguration co
     /// <summary>The longest a directory answer is reused; with the circuits' 30 s revalidation, a change bites within a minute.</summary>
     public static readonly TimeSpan MaxCacheFor = TimeSpan.FromSeconds(30);
 
-    private readonly ConcurrentDictionary<string, (ConsoleUser? User, DateTimeOffset ReadAt)> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (UserAccount? User, DateTimeOffset ReadAt)> _cache = new(StringComparer.Ordinal);
 
     public TimeSpan CacheFor { get; } = TimeSpan.FromSeconds(Math.Clamp(configuration.GetValue("Console:Directory:CacheSeconds", 30), 0, MaxCacheFor.TotalSeconds));
 
@@ -87,12 +88,12 @@ public sealed class BuiltInDirectoryCheck(UserDirectory users, IConfiguration co
         return DirectoryRules.Check(claimed, await ReadAsync(claimed.UserId, ct));
     }
 
-    private async Task<ConsoleUser?> ReadAsync(string userId, CancellationToken ct)
+    private async Task<UserAccount?> ReadAsync(string userId, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         if (_cache.TryGetValue(userId, out var cached) && now - cached.ReadAt < CacheFor)
             return cached.User;
-        var user = await users.FindAsync(userId, ct);
+        var user = (await users.FindAsync(userId, ct))?.Account;
         if (_cache.Count >= MaxCached)
             _cache.Clear();
         _cache[userId] = (user, now);

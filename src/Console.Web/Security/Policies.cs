@@ -38,6 +38,9 @@ public static class Policies
     /// <summary>Acknowledge the open integrity alert: security officers.</summary>
     public const string AcknowledgeIntegrityAlerts = nameof(AcknowledgeIntegrityAlerts);
 
+    /// <summary>Change the roles of built-in provider accounts, disable and enable them: administrators.</summary>
+    public const string ManageAccounts = nameof(ManageAccounts);
+
     // Every policy that guards a command takes its roles from the workflow's CommandRoles table, so a page or endpoint
     // can never offer more than the decider accepts. The rest only guard what a person may read.
     public static readonly IReadOnlyDictionary<string, string[]> RolesFor = new Dictionary<string, string[]>
@@ -63,6 +66,7 @@ public static class Policies
         [AcknowledgeIntegrityAlerts] = CommandRoles.ForAny(ConsoleCommand.AcknowledgeIntegrityAlert),
         [ViewSecurityAlerts] = [Roles.SecurityOfficer, Roles.Auditor],
         [ViewDashboards] = [Roles.Manager, Roles.SecurityOfficer, Roles.Administrator],
+        [ManageAccounts] = CommandRoles.ForAny(ConsoleCommand.ChangeAccountRoles, ConsoleCommand.SetAccountDisabled),
     };
 
     /// <summary>The policy an endpoint or page that issues <paramref name="command"/> requires (the table's roles).</summary>
@@ -81,6 +85,7 @@ public static class Policies
             or ConsoleCommand.ChangeEnvironment or ConsoleCommand.RegisterVnf or ConsoleCommand.ChangeVnf => ManageInventory,
         ConsoleCommand.AcknowledgeIntegrityAlert => AcknowledgeIntegrityAlerts,
         ConsoleCommand.VerifyIntegrity or ConsoleCommand.CheckpointIntegrity or ConsoleCommand.ExportIntegrityProof => VerifyIntegrity,
+        ConsoleCommand.ChangeAccountRoles or ConsoleCommand.SetAccountDisabled => ManageAccounts,
         _ when CommandRoles.SubmitCommands.Contains(command) => CreateRequests,
         _ => throw new ArgumentOutOfRangeException(nameof(command), command, "This command has no policy; add it."),
     };

@@ -36,6 +36,8 @@ public enum ConsoleCommand
     VerifyIntegrity,
     CheckpointIntegrity,
     ExportIntegrityProof,
+    ChangeAccountRoles,
+    SetAccountDisabled,
 }
 
 /// <summary>
@@ -91,6 +93,8 @@ public static class CommandRoles
             [ConsoleCommand.VerifyIntegrity] = IntegrityReviewers,
             [ConsoleCommand.CheckpointIntegrity] = IntegrityReviewers,
             [ConsoleCommand.ExportIntegrityProof] = IntegrityReviewers,
+            [ConsoleCommand.ChangeAccountRoles] = Administrators,
+            [ConsoleCommand.SetAccountDisabled] = Administrators,
         };
 
     /// <summary>The roles that may issue <paramref name="command"/>.</summary>
@@ -180,6 +184,8 @@ public static class CommandRoles
         ConsoleCommand.VerifyIntegrity => "verify the audit log",
         ConsoleCommand.CheckpointIntegrity => "sign audit checkpoints",
         ConsoleCommand.ExportIntegrityProof => "export audit proofs",
+        ConsoleCommand.ChangeAccountRoles => "change the roles of accounts",
+        ConsoleCommand.SetAccountDisabled => "disable or enable accounts",
         _ => command.ToString(),
     };
 

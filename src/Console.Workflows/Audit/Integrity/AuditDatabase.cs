@@ -11,6 +11,9 @@ public sealed class AuditDatabase(IDocumentStore store)
     public const string CheckpointTableName = "audit_checkpoint";
     public const string TreeTableName = "audit_tree";
 
+    /// <summary>The store whose tables these are (the document stage of verification reads its mappings and serializer).</summary>
+    public IDocumentStore Store => store;
+
     public string Schema => store.Options.Events.DatabaseSchemaName;
 
     public string Events => $"{Schema}.mt_events";

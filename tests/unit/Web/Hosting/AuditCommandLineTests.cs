@@ -1,5 +1,7 @@
 using Console.UnitTests.Workflows.Audit.Integrity;
 using Console.Web.Hosting;
+using Console.Workflows.Policy;
+using Console.Workflows.Policy.Seeding;
 using Shouldly;
 using Xunit;
 
@@ -34,6 +36,23 @@ public sealed class AuditCommandLineTests(ChainedLogTemplate template) : IClassF
         output.ShouldContain("BROKEN (1 break)");
         output.ShouldContain($"First break: Missing at seq {seq}, chain position 33");
         (await log.ScalarAsync<long>("select count(*) from mt_events where type like 'integrity_%'")).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task DocumentTamper_PolicyEditedInTheTable_VerifyOnTheCommandLineIsBrokenAndNamesTheDocumentAndField()
+    {
+        await using var log = await template.CopyAsync();
+        await PolicySeedHandler.EnsureSeededAsync(log.Store, TimeProvider.System, TestContext.Current.CancellationToken);
+        await log.ChainAllAsync();
+        await log.AsAdministratorAsync(
+            $"update {((Marten.IDocumentStore)log.Store).Options.Schema.For<ApprovalPolicy>()} set data = jsonb_set(data, '{{Document,PendingRequestTimeout}}', '\"30.00:00:00\"')");
+
+        var (code, output, _) = await RunAsync(log, "audit", "verify", "--connection", log.ConnectionString, "--no-record");
+
+        code.ShouldBe(AuditCommandLine.Broken, output);
+        output.ShouldContain("BROKEN (1 break)");
+        output.ShouldContain($"First break: DocumentChanged at document ApprovalPolicy {ApprovalPolicy.StreamId}, fields Document.PendingRequestTimeout");
+        output.ShouldContain("documents checked");
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Console.Web.Api;
 using Console.Web.Identity;
 using Console.Web.Security;
+using Console.Workflows.Accounts;
 using Console.Workflows.Common;
 using Shouldly;
 using Xunit;
@@ -12,8 +13,8 @@ public sealed class DirectoryRulesTests
     private static Actor Claimed(params string[] roles) =>
         new("olga", "Olga", roles.ToHashSet()) { Groups = new HashSet<string> { "noc-core" } };
 
-    private static ConsoleUser Current(bool disabled = false, string[]? roles = null, string[]? groups = null) =>
-        new() { Id = "olga", Roles = [.. roles ?? [Roles.NocApprover]], Groups = [.. groups ?? ["noc-core"]], Disabled = disabled };
+    private static UserAccount Current(bool disabled = false, string[]? roles = null, string[]? groups = null) =>
+        new(UserAccount.IdFor("olga"), "olga", "Olga", [.. roles ?? [Roles.NocApprover]], [.. groups ?? ["noc-core"]], disabled, "digest", default);
 
     [Fact]
     public void Revocation_UnchangedAccount_IsAllowed() =>

@@ -8,6 +8,8 @@ using Console.Web.Api;
 using Console.Web.Hosting;
 using Console.Web.Security;
 using Console.Workflows;
+using Console.Workflows.Accounts;
+using Console.Workflows.Accounts.Creating;
 using Console.Workflows.Audit.Integrity;
 using Console.Workflows.Audit.Integrity.Acknowledging;
 using Console.Workflows.Common;
@@ -142,6 +144,10 @@ public sealed class RoleMatrixHost : IAsyncLifetime
                     $"sim://matrix/{Snapshot:N}", "sha256:00", 1024, s.Operator.UserId, [], "system:execution", Long),
                 new SnapshotPinned(Snapshot, "Kept for the audit.", null, s.Operator.UserId, Long),
                 new LegalHoldPlaced(Snapshot, "Litigation", null, s.Security.UserId, Long));
+
+            // An account for the account commands to act on.
+            session.Events.StartStream<UserAccount>(UserAccount.IdFor(MatrixAccount), CreateAccountDecider.Decide(
+                new NewAccount(MatrixAccount, "Matrix Target", [Roles.NocOperator], [], "hash"), null, "test:setup", Long).Events);
             await session.SaveChangesAsync();
         }
     }
@@ -304,8 +310,20 @@ public sealed class RoleMatrixHost : IAsyncLifetime
         entries[ConsoleCommand.ExportIntegrityProof] = new(
             async (sp, a) => (await sp.GetRequiredService<IIntegrityService>().ExportProofAsync(null, _proofFolder, a)).Refusal,
             null, () => Task.FromResult(Directory.Exists(_proofFolder) ? (long)Directory.EnumerateFileSystemEntries(_proofFolder).Count() : 0L));
+
+        var account = UserAccount.IdFor(MatrixAccount);
+        entries[ConsoleCommand.ChangeAccountRoles] = new(
+            async (sp, a) => await Refusal(sp.GetRequiredService<IAccountCommands>().ChangeRolesAsync(
+                new ChangeAccountRoles(MatrixAccount, await VersionOf(account), [Roles.Administrator], why), a)),
+            null, () => VersionAsync(account));
+        entries[ConsoleCommand.SetAccountDisabled] = new(
+            async (sp, a) => await Refusal(sp.GetRequiredService<IAccountCommands>().SetDisabledAsync(
+                new SetAccountDisabled(MatrixAccount, await VersionOf(account), true, why), a)),
+            null, () => VersionAsync(account));
         return entries;
     }
+
+    private const string MatrixAccount = "matrix-target";
 
     private async Task<long> VersionAsync(Guid stream) => await VersionOf(stream);
 

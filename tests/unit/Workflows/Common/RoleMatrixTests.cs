@@ -130,6 +130,8 @@ public sealed class RoleMatrixTests(RoleMatrixHost host) : IClassFixture<RoleMat
         // Inclusion and consistency proofs are part of verifying the log.
         ["ILogProofs.InclusionAsync"] = [ConsoleCommand.VerifyIntegrity],
         ["ILogProofs.ConsistencyAsync"] = [ConsoleCommand.VerifyIntegrity],
+        ["IAccountCommands.ChangeRolesAsync"] = [ConsoleCommand.ChangeAccountRoles],
+        ["IAccountCommands.SetDisabledAsync"] = [ConsoleCommand.SetAccountDisabled],
     };
 
     // The workflow's messages that carry the acting person (what the ports send through Wolverine).

@@ -17,6 +17,9 @@ public static class IntegrityText
         IntegrityBreakKind.ChainEntryAltered => "Chain entry altered",
         IntegrityBreakKind.CheckpointSignatureInvalid => "Checkpoint signature invalid",
         IntegrityBreakKind.CheckpointMismatch => "Chain disagrees with a signed checkpoint",
+        IntegrityBreakKind.DocumentChanged => "Document edited in the table",
+        IntegrityBreakKind.DocumentWithoutEvents => "Document inserted without events",
+        IntegrityBreakKind.DocumentMissing => "Document deleted from the table",
         _ => kind.ToString(),
     };
 

@@ -13,7 +13,8 @@ namespace Console.Workflows.Audit.Integrity.Verifying;
 /// Recomputes the chain from the stored events and checks every checkpoint: each chain entry's link (prev_hash is
 /// the previous entry's hash), each event's content against its entry, every checkpoint's signature with a trusted
 /// key and its hash against the entry at its position, and the Merkle tree: each stored leaf against its event, each
-/// stored subtree against the tree rebuilt from the events, and each signed tree head's root. Events and chain entries are read by two forward-only readers
+/// stored subtree against the tree rebuilt from the events, and each signed tree head's root; then every document
+/// decisions read against the one its events give (<see cref="Documents.DocumentVerifier"/>). Events and chain entries are read by two forward-only readers
 /// in sequence order, on two connections sharing one repeatable-read snapshot, and merged here; no per-row round trips.
 /// </summary>
 public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring keys, TimeProvider time, AuditIntegrityOptions? options = null)
@@ -94,10 +95,11 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
 
         walk.Finish();
         await transaction.CommitAsync(ct);
+        var documents = await new Documents.DocumentVerifier(database).VerifyAsync(ct);
         progress?.Report(new VerificationProgress(headSequence, headSequence));
-        return new VerificationReport(
+        return Documents.DocumentVerifier.AddTo(new VerificationReport(
             startedAt, clock.Elapsed, walk.EntriesChecked, headPosition, headSequence, pending, walk.CheckpointsChecked,
-            checkpoints.Count > 0 ? checkpoints[^1].Number : null, walk.BreaksFound, walk.Breaks);
+            checkpoints.Count > 0 ? checkpoints[^1].Number : null, walk.BreaksFound, walk.Breaks), documents, clock.Elapsed);
     }
 
     /// <summary>The heads witnessed outside the database: the console's witness file and the configured witnesses' stores.</summary>

@@ -1,3 +1,5 @@
+using Console.Workflows.Audit.Integrity.Verifying.Documents;
+
 namespace Console.Workflows.Audit.Integrity.Verifying;
 
 /// <summary>What kind of break verification found. infra/audit/README.md explains each with its likely cause.</summary>
@@ -38,6 +40,15 @@ public enum IntegrityBreakKind
 
     /// <summary>The database's tree at a witnessed head's size has another root: the history was rewritten after it was witnessed.</summary>
     Forked,
+
+    /// <summary>A stored document decisions read differs from the one its events give: it was edited in the table.</summary>
+    DocumentChanged,
+
+    /// <summary>A stored document decisions read has no events behind it: it was inserted into the table directly.</summary>
+    DocumentWithoutEvents,
+
+    /// <summary>A stream's document is gone though its events are stored: it was deleted from the table.</summary>
+    DocumentMissing,
 }
 
 /// <summary>One break, located precisely: the event (sequence, stream, version, type) and the chain position.</summary>
@@ -52,16 +63,24 @@ public sealed record IntegrityBreak(
     long? CheckpointNumber,
     string Detail)
 {
+    /// <summary>For document breaks: the document's type (its id is <see cref="StreamId"/>, the id of its stream).</summary>
+    public string? Document { get; init; }
+
+    /// <summary>For <see cref="IntegrityBreakKind.DocumentChanged"/>: the fields that differ from the events.</summary>
+    public IReadOnlyList<string>? Fields { get; init; }
+
     /// <summary>One line for people: where and what.</summary>
     public string Where =>
         string.Join(", ", new[]
         {
+            Document is { Length: > 0 } d ? $"document {d} {StreamId}" : null,
             Sequence is { } s ? $"seq {s}" : null,
             Position is { } p ? $"chain position {p}" : null,
-            StreamId is { } stream ? $"stream {stream}" : null,
+            StreamId is { } stream && Document is null ? $"stream {stream}" : null,
             Version is { } v ? $"version {v}" : null,
             EventType is { Length: > 0 } t ? $"type {t}" : null,
             CheckpointNumber is { } n ? $"checkpoint #{n}" : null,
+            Fields is { Count: > 0 } f ? $"fields {DocumentComparison.Describe(f)}" : null,
         }.Where(x => x is not null));
 }
 
@@ -74,7 +93,7 @@ public sealed record VerificationProgress(long Checked, long Total)
 /// <summary>The outcome of one verification run.</summary>
 /// <param name="EntriesChecked">Chain entries recomputed against their events.</param>
 /// <param name="PendingEvents">Events above the chain head, not chained yet (normal: the chainer runs behind commits).</param>
-/// <param name="Breaks">The first breaks found, in log order (at most <see cref="IntegrityVerifier.MaxBreaksListed"/>).</param>
+/// <param name="Breaks">The first breaks found, in log order (at most <see cref="IntegrityVerifier.MaxBreaksListed"/>), then the documents that differ from their events.</param>
 public sealed record VerificationReport(
     DateTimeOffset StartedAt,
     TimeSpan Elapsed,
@@ -87,6 +106,9 @@ public sealed record VerificationReport(
     int BreaksFound,
     IReadOnlyList<IntegrityBreak> Breaks)
 {
+    /// <summary>Documents decisions read that were rebuilt from their events and compared (see <see cref="DocumentVerifier"/>).</summary>
+    public long DocumentsChecked { get; init; }
+
     public bool Intact => BreaksFound == 0;
 
     public IntegrityBreak? FirstBreak => Breaks.Count > 0 ? Breaks[0] : null;
