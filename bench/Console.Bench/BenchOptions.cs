@@ -37,6 +37,12 @@ public sealed record BenchOptions(int Requests, int Concurrency, int Warmup, boo
     /// <summary>--audit-events N: events seeded for the audit bench (1,000,000).</summary>
     public int AuditEvents { get; init; } = 1_000_000;
 
+    /// <summary>--trust: the key-encryption keys' bench (TrustBench), file KEKs beside HSM KEKs; no database.</summary>
+    public bool Trust { get; init; }
+
+    /// <summary>--trust-keys N: data keys wrapped, unwrapped and destroyed per provider (2,000).</summary>
+    public int TrustKeys { get; init; } = 2000;
+
     public static BenchOptions Parse(string[] args)
     {
         var requests = 2000;
@@ -52,6 +58,8 @@ public sealed record BenchOptions(int Requests, int Concurrency, int Warmup, boo
         var audit = false;
         var auditEvents = 1_000_000;
         var operationMilliseconds = 0;
+        var trust = false;
+        var trustKeys = 2000;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -72,7 +80,9 @@ public sealed record BenchOptions(int Requests, int Concurrency, int Warmup, boo
                 case "--reuse-database": reuse = args[++i]; keep = true; break;
                 case "--audit": audit = true; break;
                 case "--audit-events": auditEvents = int.Parse(args[++i]); audit = true; break;
-                default: throw new ArgumentException($"unknown option {args[i]} (--requests N, --concurrency N, --warmup N, --execution-parallelism N, --operation-ms N, --keep-database; --history [--history-rows N] [--history-queries N]; --dashboards [--vnfs N] [--snapshots N] [--iterations N] [--reuse-database NAME]; --audit [--audit-events N])");
+                case "--trust": trust = true; break;
+                case "--trust-keys": trustKeys = int.Parse(args[++i]); trust = true; break;
+                default: throw new ArgumentException($"unknown option {args[i]} (--requests N, --concurrency N, --warmup N, --execution-parallelism N, --operation-ms N, --keep-database; --history [--history-rows N] [--history-queries N]; --dashboards [--vnfs N] [--snapshots N] [--iterations N] [--reuse-database NAME]; --audit [--audit-events N]; --trust [--trust-keys N] [--concurrency N])");
             }
         }
 
@@ -89,6 +99,8 @@ public sealed record BenchOptions(int Requests, int Concurrency, int Warmup, boo
             Audit = audit,
             AuditEvents = auditEvents,
             OperationMilliseconds = operationMilliseconds,
+            Trust = trust,
+            TrustKeys = trustKeys,
         };
     }
 }

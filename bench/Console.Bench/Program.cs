@@ -15,6 +15,12 @@ using Npgsql;
 // The bench command (scripts/bench): measures on seeded data the server-side cost of the workflow's commands next to
 // the cost of a bare Marten append-and-commit of the same events, in the same run, on the same database.
 var options = BenchOptions.Parse(args);
+if (options.Trust)
+{
+    await TrustBench.RunAsync(options);
+    return;
+}
+
 var admin = Environment.GetEnvironmentVariable("CONSOLE_BENCH_PG")
     ?? throw new InvalidOperationException("CONSOLE_BENCH_PG is not set: run scripts/bench, which starts PostgreSQL.");
 var database = options.ReuseDatabase ?? "bench_" + DateTime.UtcNow.ToString("yyyyMMddHHmmss");

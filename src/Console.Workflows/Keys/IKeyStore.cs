@@ -44,7 +44,17 @@ public interface IKeyEncryptionKeys
 
     /// <summary>Throws <see cref="KeyUnavailableException"/> when the wrapped key does not open with this domain's KEK.</summary>
     Task<byte[]> UnwrapAsync(Guid trustDomainId, string keyId, WrappedKey wrapped, CancellationToken ct = default);
+
+    /// <summary>
+    /// Destroys whatever outside the database could still unwrap <paramref name="keyId"/> (an HSM's per-key KEK), so a
+    /// copy of the wrapped key taken earlier stays useless. Idempotent. A provider whose KEK serves the whole domain
+    /// destroys nothing and says so (<see cref="KekDestruction.KeyObject"/> is null).
+    /// </summary>
+    Task<KekDestruction> DestroyAsync(Guid trustDomainId, string keyId, CancellationToken ct = default);
 }
+
+/// <summary>What a KEK provider destroyed for one data key: the key object's name (token and object label), or null.</summary>
+public sealed record KekDestruction(string? KeyObject);
 
 /// <summary>A wrapped data key and the id of the KEK that wrapped it.</summary>
 public sealed record WrappedKey(string KekId, byte[] Ciphertext);
@@ -52,7 +62,9 @@ public sealed record WrappedKey(string KekId, byte[] Ciphertext);
 /// <summary>An unwrapped data key. <see cref="Key"/> is secret: zero it once used, never log or store it.</summary>
 public sealed record DataKey(string KeyId, Guid TrustDomainId, string KekId, byte[] Key);
 
-public sealed record KeyDestruction(string KeyId, bool Existed, bool WasAlreadyDestroyed, DateTimeOffset DestroyedAt);
+/// <summary><see cref="DestroyedKeyObject"/>: the key object destroyed outside the database (e.g. in an HSM), if any.</summary>
+public sealed record KeyDestruction(
+    string KeyId, bool Existed, bool WasAlreadyDestroyed, DateTimeOffset DestroyedAt, string? DestroyedKeyObject = null);
 
 public sealed record KeyState(string KeyId, Guid TrustDomainId, string KekId, DateTimeOffset CreatedAt, DateTimeOffset? DestroyedAt);
 

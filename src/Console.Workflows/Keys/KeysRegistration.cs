@@ -1,3 +1,4 @@
+using Console.Workflows.Keys.Hsm;
 using Marten;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,13 +17,15 @@ public static class KeysRegistration
     }
 
     /// <summary>
-    /// The embedded key store: KEKs from the master key file (<c>Keys</c> section), wrapped keys in PostgreSQL. A host
+    /// The embedded key store: KEKs from the master key file (<c>Keys</c> section) or, with <c>Keys:Provider=Pkcs11</c>,
+    /// in a PKCS#11 token per trust domain; wrapped keys in PostgreSQL. A host
     /// that registers its own <see cref="IKeyEncryptionKeys"/> or <see cref="IKeyStore"/> first (a Key Vault adapter)
     /// keeps it.
     /// </summary>
     public static IServiceCollection AddKeyStore(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(KeyStoreOptions.From(configuration));
+        services.AddPkcs11KeyEncryptionKeysIfChosen(configuration);
         services.TryAddSingleton<IKeyEncryptionKeys, LocalKeyEncryptionKeys>();
         services.TryAddSingleton<IKeyStore, MartenKeyStore>();
         return services;

@@ -97,9 +97,17 @@ public sealed class LocalKeyEncryptionKeys : IKeyEncryptionKeys
         }
     }
 
+    /// <summary>
+    /// Destroys nothing: the domain's KEK serves its other keys. Hence the file provider's limit: a database copy taken
+    /// before the deletion plus the master key file still unwraps the key; only <c>Keys:Provider=Pkcs11</c> prevents that.
+    /// </summary>
+    public Task<KekDestruction> DestroyAsync(Guid trustDomainId, string keyId, CancellationToken ct = default) =>
+        Task.FromResult(new KekDestruction(null));
+
     private byte[] DeriveKek(Guid trustDomainId) =>
         HKDF.DeriveKey(HashAlgorithmName.SHA256, _master, 32, Salt, Encoding.UTF8.GetBytes($"trust-domain:{trustDomainId:D}"));
 
-    private static byte[] AssociatedData(Guid trustDomainId, string keyId) =>
+    /// <summary>What a wrapping binds the data key to: its domain and its id (shared with the HSM provider).</summary>
+    internal static byte[] AssociatedData(Guid trustDomainId, string keyId) =>
         Encoding.UTF8.GetBytes($"vnf-console/data-key/v1|{trustDomainId:D}|{keyId}");
 }

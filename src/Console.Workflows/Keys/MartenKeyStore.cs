@@ -11,7 +11,8 @@ namespace Console.Workflows.Keys;
 /// truthful and destroying twice is harmless.
 /// </summary>
 public sealed record StoredDataKey(
-    string Id, Guid TrustDomainId, string KekId, byte[]? Wrapped, DateTimeOffset CreatedAt, DateTimeOffset? DestroyedAt);
+    string Id, Guid TrustDomainId, string KekId, byte[]? Wrapped, DateTimeOffset CreatedAt, DateTimeOffset? DestroyedAt,
+    string? DestroyedKeyObject = null);
 
 /// <summary>
 /// The embedded <see cref="IKeyStore"/>: wrapped data keys in PostgreSQL (table <c>mt_doc_key_store_data_key</c>),
@@ -58,12 +59,15 @@ public sealed class MartenKeyStore(IDocumentStore store, IKeyEncryptionKeys keks
         if (stored is null)
             return new KeyDestruction(keyId, Existed: false, WasAlreadyDestroyed: false, time.GetUtcNow());
         if (stored.DestroyedAt is { } earlier)
-            return new KeyDestruction(keyId, Existed: true, WasAlreadyDestroyed: true, earlier);
+            return new KeyDestruction(keyId, Existed: true, WasAlreadyDestroyed: true, earlier, stored.DestroyedKeyObject);
 
+        // The KEK outside the database goes first: a deleter stopped between the two steps leaves a row that no longer
+        // unwraps, and the next attempt (idempotent on both sides) writes the tombstone.
+        var kek = await keks.DestroyAsync(stored.TrustDomainId, keyId, ct);
         var now = time.GetUtcNow();
-        session.Store(stored with { Wrapped = null, DestroyedAt = now });
+        session.Store(stored with { Wrapped = null, DestroyedAt = now, DestroyedKeyObject = kek.KeyObject });
         await session.SaveChangesAsync(ct);
-        return new KeyDestruction(keyId, Existed: true, WasAlreadyDestroyed: false, now);
+        return new KeyDestruction(keyId, Existed: true, WasAlreadyDestroyed: false, now, kek.KeyObject);
     }
 
     public async Task<KeyState?> DescribeAsync(string keyId, CancellationToken ct = default)

@@ -70,6 +70,7 @@ public enum DeletionTrigger
 /// <summary>
 /// The deletion receipt: the snapshot's data keys were destroyed (crypto-shredding) and the infrastructure deleted the
 /// artefact. Receipts recorded before secure deletion existed read with the defaults (trigger Request, nothing listed).
+/// <see cref="DestroyedKeyObjects"/> names the key objects destroyed outside the database (HSM token and object label).
 /// </summary>
 public sealed record SnapshotDeleted(
     Guid SnapshotId,
@@ -80,4 +81,5 @@ public sealed record SnapshotDeleted(
     DeletionTrigger Trigger = DeletionTrigger.Request,
     IReadOnlyList<string>? DestroyedKeyIds = null,
     string? ArtefactLocation = null,
-    string? InfrastructureDetail = null);
+    string? InfrastructureDetail = null,
+    IReadOnlyList<string>? DestroyedKeyObjects = null);

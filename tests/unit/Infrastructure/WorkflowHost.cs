@@ -55,6 +55,11 @@ public sealed class WorkflowHost : IAsyncDisposable
         var settings = new Dictionary<string, string?>(TestSettings);
         // The log's witness file belongs to its database: hosts restarted on it share it, other tests' databases never do.
         settings["Audit:WitnessFolder"] = Path.Combine(Path.GetTempPath(), "vnf-console-test-witness", database.DatabaseName);
+        // scripts/test chooses the key provider for every test host (Keys__Provider, Keys__Pkcs11__* from
+        // infra/hsm/softhsm.sh); a test's own overrides still win.
+        foreach (var name in Environment.GetEnvironmentVariables().Keys.Cast<string>()
+                     .Where(n => n == "Keys__Provider" || n.StartsWith("Keys__Pkcs11__", StringComparison.Ordinal)))
+            settings[name.Replace("__", ":", StringComparison.Ordinal)] = Environment.GetEnvironmentVariable(name);
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
             settings[key] = value;
         builder.Configuration.AddInMemoryCollection(settings);

@@ -1,4 +1,5 @@
 using Console.Workflows.Common;
+using Console.Workflows.Keys;
 using Console.Workflows.Nfv;
 using Console.Workflows.Snapshots.Retention;
 
@@ -60,13 +61,15 @@ public static class DeletionDecider
     }
 
     /// <summary>The receipt of a carried-out deletion: what was destroyed, where, and what the infrastructure said.</summary>
-    public static SnapshotDeleted Receipt(Snapshot claimed, IReadOnlyList<string> destroyedKeyIds, DeletionReceipt infrastructure, string by, DateTimeOffset now)
+    public static SnapshotDeleted Receipt(
+        Snapshot claimed, IReadOnlyList<KeyDestruction> destroyedKeys, DeletionReceipt infrastructure, string by, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(claimed);
         ArgumentNullException.ThrowIfNull(infrastructure);
         var deletion = claimed.Deletion ?? throw new InvalidOperationException("Only a snapshot whose deletion began gets a receipt.");
         return new SnapshotDeleted(
-            claimed.Id, deletion.RequestId, deletion.Reason, by, now, deletion.Trigger, destroyedKeyIds, claimed.ArtefactLocation,
-            infrastructure.Detail);
+            claimed.Id, deletion.RequestId, deletion.Reason, by, now, deletion.Trigger, [.. destroyedKeys.Select(k => k.KeyId)],
+            claimed.ArtefactLocation, infrastructure.Detail,
+            [.. destroyedKeys.Select(k => k.DestroyedKeyObject).OfType<string>()]);
     }
 }

@@ -54,13 +54,13 @@ public sealed class SecureDeletion(
     {
         ArgumentNullException.ThrowIfNull(claimed);
         var deletion = claimed.Deletion ?? throw new InvalidOperationException($"Deletion of snapshot {claimed.Id} was not begun.");
-        var destroyed = new List<string>();
+        var destroyed = new List<KeyDestruction>();
         foreach (var key in claimed.Keys)
         {
             var result = await keys.DestroyAsync(key.KeyId, ct);
             if (!result.Existed)
                 logger.LogWarning("Data key {KeyId} of snapshot {SnapshotId} was not in the key store", key.KeyId, claimed.Id);
-            destroyed.Add(key.KeyId);
+            destroyed.Add(result);
         }
 
         var receipt = await infrastructure.DeleteSnapshotAsync(new SnapshotDeletionOrder(deletion.OperationId, claimed.Id), ct);

@@ -74,7 +74,8 @@ public sealed class MartenSnapshotLifecycleReader(
         SnapshotMarkedNotNeeded e => new(version, e.At, e.By, "not-needed", $"Marked no longer needed: {e.Reason}"),
         SnapshotDeletionStarted e => new(version, e.At, e.By, "deletion-started", $"Secure deletion began ({e.Trigger}): {e.Reason}"),
         SnapshotDeleted e => new(version, e.At, e.By, "deleted",
-            $"Deleted ({e.Trigger}): {(e.DestroyedKeyIds is { Count: > 0 } k ? $"{k.Count} data key(s) destroyed; " : "")}{e.InfrastructureDetail ?? e.Reason}"),
+            $"Deleted ({e.Trigger}): {(e.DestroyedKeyIds is { Count: > 0 } k ? $"{k.Count} data key(s) destroyed; " : "")}"
+            + $"{(e.DestroyedKeyObjects is { Count: > 0 } o ? $"key objects destroyed in the HSM: {string.Join(", ", o)}; " : "")}{e.InfrastructureDetail ?? e.Reason}"),
         _ => null,
     };
 

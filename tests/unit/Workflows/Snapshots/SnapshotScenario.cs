@@ -30,16 +30,20 @@ public class SnapshotLifecycleFixture : IAsyncLifetime
 
     protected virtual string SweepInterval => "1.00:00:00";
 
+    /// <summary>Key settings beyond the folder (e.g. a PKCS#11 provider).</summary>
+    protected virtual IReadOnlyDictionary<string, string?> KeySettings { get; } = new Dictionary<string, string?>();
+
     public virtual async ValueTask InitializeAsync()
     {
         await Database.InitializeAsync();
-        Host = await WorkflowHost.StartAsync(Database, new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>(KeySettings)
         {
             // The fake clock never moves by itself: simulated operations must not wait on it.
             ["Nfv:Simulator:DelayMilliseconds"] = "0",
             ["Keys:Folder"] = KeyFolder,
             ["Snapshots:SweepInterval"] = SweepInterval,
-        }, services: s => s.AddSingleton<TimeProvider>(Clock));
+        };
+        Host = await WorkflowHost.StartAsync(Database, settings, services: s => s.AddSingleton<TimeProvider>(Clock));
     }
 
     public async ValueTask DisposeAsync()

@@ -1,5 +1,6 @@
 using Console.Workflows.Common;
 using Console.Workflows.Inventory;
+using Console.Workflows.Keys;
 using Console.Workflows.Nfv;
 using Console.Workflows.Snapshots;
 using Console.Workflows.Snapshots.Protecting;
@@ -69,16 +70,26 @@ public sealed class DeletionDeciderTests
     [Fact]
     public void Receipt_ListsTheDestroyedKeysTheArtefactAndWhatTheInfrastructureSaid()
     {
-        var snapshot = Available(Sensitivity.Public) with { Keys = [new ManifestKey(CoreDomain, "dk-1", "kek-1")] };
+        var snapshot = Available(Sensitivity.Public) with
+        {
+            Keys = [new ManifestKey(CoreDomain, "dk-1", "kek-1"), new ManifestKey(PartnerDomain, "dk-2", "local-hkdf:x")],
+        };
         var begun = snapshot.With(DeletionDecider.StartBySweep(snapshot, false, true, "sweep", Expired).Events[0]);
+        KeyDestruction[] destroyed =
+        [
+            new("dk-1", Existed: true, WasAlreadyDestroyed: false, Expired, "pkcs11 token 'vnf-kek-1' object 'dk-1' (handle 7)"),
+            new("dk-2", Existed: true, WasAlreadyDestroyed: false, Expired),
+        ];
 
-        var receipt = DeletionDecider.Receipt(begun, ["dk-1"], new DeletionReceipt(Guid.NewGuid(), snapshot.Id, Expired, "Artefact deleted."), "sweep", Expired);
+        var receipt = DeletionDecider.Receipt(begun, destroyed, new DeletionReceipt(Guid.NewGuid(), snapshot.Id, Expired, "Artefact deleted."), "sweep", Expired);
 
         receipt.ShouldBe(receipt with
         {
             SnapshotId = snapshot.Id, RequestId = Guid.Empty, Trigger = DeletionTrigger.Expired, ArtefactLocation = snapshot.ArtefactLocation,
             InfrastructureDetail = "Artefact deleted.", By = "sweep", At = Expired,
         });
-        receipt.DestroyedKeyIds.ShouldBe(["dk-1"]);
+        receipt.DestroyedKeyIds.ShouldBe(["dk-1", "dk-2"]);
+        // Only keys whose KEK lived outside the database name a destroyed object.
+        receipt.DestroyedKeyObjects.ShouldBe(["pkcs11 token 'vnf-kek-1' object 'dk-1' (handle 7)"]);
     }
 }
