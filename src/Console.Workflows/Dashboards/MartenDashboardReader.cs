@@ -408,11 +408,7 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
         var order = DashboardTables.SortColumn(request.SortBy);
         var direction = request.Descending ? "desc" : "asc";
         var facts = new List<(SnapshotRow Row, RetentionFacts Facts)>(pageSize);
-        const string Columns = """
-            id, vnf_id, vnf_name, governing_sensitivity, completed_at, expires_at, not_needed_at, due_since, is_last_good,
-            pinned, pin_reason, pin_until, pin_by, pin_at, held, hold_reason, hold_until, hold_by, hold_at,
-            released_at, superseded_at, (select keep from policy)
-            """;
+        const string Columns = $"{RowColumns}, (select keep from policy)";
         var pageOf = $"order by {order} {direction} nulls last, id {direction} limit {pageSize} offset {(long)page * pageSize}";
         // A retention list's count comes on every row of the page, and alone on one empty row when the page is empty.
         var statement = retentionList is { } list
@@ -451,6 +447,13 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
         return new SnapshotPage(now, rows, total(), page, pageSize);
     }
 
+    // What a list shows of each snapshot (besides the policy's rule).
+    private const string RowColumns = """
+        id, vnf_id, vnf_name, governing_sensitivity, completed_at, expires_at, not_needed_at, due_since, is_last_good,
+        pinned, pin_reason, pin_until, pin_by, pin_at, held, hold_reason, hold_until, hold_by, hold_at,
+        released_at, superseded_at
+        """;
+
     // The overdue or held-past-expiry rows, enough for the page: for each setting of the last-good rule (only the one the
     // policy selects runs) the first rows in the page's order among those the clock step stored in the list's buckets and
     // that have not moved since, each an index range of its partial index, and the rows that moved since the last step,
@@ -471,26 +474,26 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
             // Read backwards, an index puts the rows without an expiry first; the page wants them last in both directions.
             if (request.SortBy == SnapshotSortField.ExpiresAt && request.Descending)
             {
-                branches.Add($"(select * from {tables.Snapshot} where {stored} and expires_at is not null order by expires_at {direction}, id {direction} limit {limit})");
-                branches.Add($"(select * from {tables.Snapshot} where {stored} and expires_at is null order by id {direction} limit {limit})");
+                branches.Add($"(select {RowColumns} from {tables.Snapshot} where {stored} and expires_at is not null order by expires_at {direction}, id {direction} limit {limit})");
+                branches.Add($"(select {RowColumns} from {tables.Snapshot} where {stored} and expires_at is null order by id {direction} limit {limit})");
             }
             else
             {
-                branches.Add($"(select * from {tables.Snapshot} where {stored} order by {order} {direction}, id {direction} limit {limit})");
+                branches.Add($"(select {RowColumns} from {tables.Snapshot} where {stored} order by {order} {direction}, id {direction} limit {limit})");
             }
         }
 
         var buckets = request.Kind == SnapshotListKind.Overdue
             ? $"= {(int)RetentionBucket.Overdue}"
             : $"between {(int)RetentionBucket.LegalHold} and {(int)RetentionBucket.LastGood}";
-        branches.Add($"(select (snapshot).* from moved where now_bucket {buckets})");
+        branches.Add($"(select {RowColumns} from moved where now_bucket {buckets})");
         source = string.Join("\nunion all\n", branches);
         var ctes =
             $"""
             moved as materialized (
-              select x as snapshot, case when (select keep from policy) then ret_keep else ret_free end as was,
+              select {RowColumns}, case when (select keep from policy) then ret_keep else ret_free end as was,
                      (case when (select keep from policy) then {RetentionSql.Bucket(true, at, sweep)} else {RetentionSql.Bucket(false, at, sweep)} end) as now_bucket
-              from {tables.Snapshot} x where reclassify_at <= {at})
+              from {tables.Snapshot} where reclassify_at <= {at})
             """;
         var count =
             $"""
