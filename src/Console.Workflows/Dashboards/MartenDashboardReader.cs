@@ -340,6 +340,8 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
         // The rows to page through, as a query over dash_snapshot. Totals come from the counters where they hold them.
         string source;
         Func<long> total;
+        (string Ctes, string Count)? retentionList = null;
+        long countedWithRows = 0;
         switch (request.Kind)
         {
             case SnapshotListKind.Expiring:
@@ -354,10 +356,9 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
             case SnapshotListKind.Overdue:
             case SnapshotListKind.ProtectedPastExpiry:
             {
-                // The figure's own count: the bucket counters and the rows that moved since the last clock step.
-                var retention = AddRetention(batch, now);
-                total = request.Kind == SnapshotListKind.Overdue ? () => retention().Overdue : () => retention().ProtectedPastExpiry;
-                source = RetentionListSource(request, now, (long)page * pageSize + pageSize, Time, Param);
+                // Counted in the page's own statement, as the figure counts: the bucket counters and the moved rows.
+                retentionList = RetentionListSource(request, now, (long)page * pageSize + pageSize, Time, Param, out source);
+                total = () => countedWithRows;
                 break;
             }
 
@@ -407,20 +408,28 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
         var order = DashboardTables.SortColumn(request.SortBy);
         var direction = request.Descending ? "desc" : "asc";
         var facts = new List<(SnapshotRow Row, RetentionFacts Facts)>(pageSize);
-        const string Columns = """
-            id, vnf_id, vnf_name, governing_sensitivity, completed_at, expires_at, not_needed_at, due_since, is_last_good,
-            pinned, pin_reason, pin_until, pin_by, pin_at, held, hold_reason, hold_until, hold_by, hold_at,
-            released_at, superseded_at, (select keep from policy)
-            """;
+        const string Columns = $"{RowColumns}, (select keep from policy)";
         var pageOf = $"order by {order} {direction} nulls last, id {direction} limit {pageSize} offset {(long)page * pageSize}";
+        // A retention list's count comes on every row of the page, and alone on one empty row when the page is empty.
+        var statement = retentionList is { } list
+            ? $"""
+              with policy as ({KeepLastGoodSql}), {list.Ctes}, rows as not materialized ({source})
+              select p.*, t.n from (select {list.Count} as n) t left join lateral (select {Columns} from rows {pageOf}) p on true
+              order by p.{order} {direction} nulls last, p.id {direction}
+              """
+            : $"""
+              with policy as ({KeepLastGoodSql}), rows as not materialized ({source})
+              select {Columns} from rows s {pageOf}
+              """;
         batch.Add(
-            $"""
-            with policy as ({KeepLastGoodSql}), rows as not materialized ({source})
-            select {Columns} from rows s {pageOf}
-            """,
+            statement,
             parameters,
             reader =>
             {
+                if (reader.FieldCount > 22)
+                    countedWithRows = reader.GetInt64(22);
+                if (reader.IsDBNull(0))
+                    return;
                 keepLastGood = reader.GetBoolean(21);
                 var pin = reader.GetBoolean(9) ? HoldAt(reader, 10) : null;
                 var hold = reader.GetBoolean(14) ? HoldAt(reader, 15) : null;
@@ -438,13 +447,21 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
         return new SnapshotPage(now, rows, total(), page, pageSize);
     }
 
+    // What a list shows of each snapshot (besides the policy's rule).
+    private const string RowColumns = """
+        id, vnf_id, vnf_name, governing_sensitivity, completed_at, expires_at, not_needed_at, due_since, is_last_good,
+        pinned, pin_reason, pin_until, pin_by, pin_at, held, hold_reason, hold_until, hold_by, hold_at,
+        released_at, superseded_at
+        """;
+
     // The overdue or held-past-expiry rows, enough for the page: for each setting of the last-good rule (only the one the
     // policy selects runs) the first rows in the page's order among those the clock step stored in the list's buckets and
     // that have not moved since, each an index range of its partial index, and the rows that moved since the last step,
-    // judged here as the figure judges them.
-    // So a page costs its offset plus its size plus one step interval of movements, however many rows are overdue.
-    private string RetentionListSource(
-        SnapshotListRequest request, DateTimeOffset now, long limit, Func<DateTimeOffset, string> time, Func<object, NpgsqlDbType, string> param)
+    // judged here as the figure judges them. So a page costs its offset plus its size plus one step interval of
+    // movements, however many rows are overdue or held. The count: the bucket counters, corrected for the moved rows.
+    private (string Ctes, string Count) RetentionListSource(
+        SnapshotListRequest request, DateTimeOffset now, long limit, Func<DateTimeOffset, string> time, Func<object, NpgsqlDbType, string> param,
+        out string source)
     {
         var at = time(now);
         var sweep = param(options.SweepInterval, NpgsqlDbType.Interval);
@@ -457,24 +474,33 @@ public sealed class MartenDashboardReader(IQuerySession session, DashboardTables
             // Read backwards, an index puts the rows without an expiry first; the page wants them last in both directions.
             if (request.SortBy == SnapshotSortField.ExpiresAt && request.Descending)
             {
-                branches.Add($"(select * from {tables.Snapshot} where {stored} and expires_at is not null order by expires_at {direction}, id {direction} limit {limit})");
-                branches.Add($"(select * from {tables.Snapshot} where {stored} and expires_at is null order by id {direction} limit {limit})");
+                branches.Add($"(select {RowColumns} from {tables.Snapshot} where {stored} and expires_at is not null order by expires_at {direction}, id {direction} limit {limit})");
+                branches.Add($"(select {RowColumns} from {tables.Snapshot} where {stored} and expires_at is null order by id {direction} limit {limit})");
             }
             else
             {
-                branches.Add($"(select * from {tables.Snapshot} where {stored} order by {order} {direction}, id {direction} limit {limit})");
+                branches.Add($"(select {RowColumns} from {tables.Snapshot} where {stored} order by {order} {direction}, id {direction} limit {limit})");
             }
         }
 
         var buckets = request.Kind == SnapshotListKind.Overdue
             ? $"= {(int)RetentionBucket.Overdue}"
             : $"between {(int)RetentionBucket.LegalHold} and {(int)RetentionBucket.LastGood}";
-        branches.Add(
+        branches.Add($"(select {RowColumns} from moved where now_bucket {buckets})");
+        source = string.Join("\nunion all\n", branches);
+        var ctes =
             $"""
-            (select * from {tables.Snapshot} where reclassify_at <= {at}
-               and (case when (select keep from policy) then {RetentionSql.Bucket(true, at, sweep)} else {RetentionSql.Bucket(false, at, sweep)} end) {buckets})
-            """);
-        return string.Join("\nunion all\n", branches);
+            moved as materialized (
+              select {RowColumns}, case when (select keep from policy) then ret_keep else ret_free end as was,
+                     (case when (select keep from policy) then {RetentionSql.Bucket(true, at, sweep)} else {RetentionSql.Bucket(false, at, sweep)} end) as now_bucket
+              from {tables.Snapshot} where reclassify_at <= {at})
+            """;
+        var count =
+            $"""
+            coalesce((select sum(n) from {tables.Retention} where keep_last_good = (select keep from policy) and bucket {buckets}), 0)::bigint
+              - (select count(*) from moved where was {buckets}) + (select count(*) from moved where now_bucket {buckets})
+            """;
+        return (ctes, count);
     }
 
     private static Hold HoldAt(NpgsqlDataReader reader, int first) =>
