@@ -29,7 +29,8 @@ public static class ConsoleDatabase
     {
         ArgumentNullException.ThrowIfNull(console);
         if (console.OwnerConnectionString is { } owner)
-            await OwnerMigration.MigrateAsync(owner, console.ConnectionString, configuration, Configure, ct);
+            await OwnerMigration.MigrateAsync(owner, console.ConnectionString, configuration, Configure,
+                console.UseEntraId ? null : LocalIdentityProvider.CreateTablesAsync, ct);
     }
 
     /// <summary>The single-role set-up (no owner configured): the console creates its schema itself.</summary>

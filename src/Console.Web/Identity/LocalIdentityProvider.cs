@@ -30,11 +30,7 @@ public static class LocalIdentityProvider
     public static void AddLocalIdentityProvider(this WebApplicationBuilder builder, ConsoleOptions console)
     {
         var services = builder.Services;
-        services.AddDbContext<IdentityDbContext>(o =>
-        {
-            o.UseNpgsql(console.ConnectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations", IdentityDbContext.Schema));
-            o.UseOpenIddict();
-        });
+        services.AddDbContext<IdentityDbContext>(o => Configure(o, console.ConnectionString));
 
         services.AddAuthentication().AddCookie(ProviderCookieScheme, o =>
         {
@@ -105,12 +101,31 @@ public static class LocalIdentityProvider
             });
     }
 
-    /// <summary>Creates the provider's tables if missing and registers the console as its client.</summary>
+    private static void Configure(DbContextOptionsBuilder o, string connectionString)
+    {
+        o.UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations", IdentityDbContext.Schema));
+        o.UseOpenIddict();
+    }
+
+    /// <summary>Creates the provider's tables as the schema owner (before the runtime role is granted its privileges).</summary>
+    public static async Task CreateTablesAsync(string ownerConnectionString, CancellationToken ct)
+    {
+        var options = new DbContextOptionsBuilder<IdentityDbContext>();
+        Configure(options, ownerConnectionString);
+        await using var db = new IdentityDbContext(options.Options);
+        await CreateTablesAsync(db, ct);
+    }
+
+    /// <summary>Creates the provider's tables if missing (a no-op once the owner made them) and registers the console as its client.</summary>
     public static async Task InitializeAsync(IServiceProvider services, ConsoleOptions console, CancellationToken ct)
     {
         await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<IdentityDbContext>();
+        await CreateTablesAsync(scope.ServiceProvider.GetRequiredService<IdentityDbContext>(), ct);
+        await RegisterClientAsync(scope.ServiceProvider, console, ct);
+    }
 
+    private static async Task CreateTablesAsync(IdentityDbContext db, CancellationToken ct)
+    {
         // EnsureCreated refuses when Marten's tables already exist in the database; create our schema's tables
         // explicitly, once, under an advisory lock so two starting nodes don't race.
         await db.Database.OpenConnectionAsync(ct);
@@ -134,8 +149,11 @@ public static class LocalIdentityProvider
         {
             await db.Database.CloseConnectionAsync();
         }
+    }
 
-        var manager = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
+    private static async Task RegisterClientAsync(IServiceProvider services, ConsoleOptions console, CancellationToken ct)
+    {
+        var manager = services.GetRequiredService<IOpenIddictApplicationManager>();
         var descriptor = new OpenIddictApplicationDescriptor
         {
             ClientId = console.ClientId,
@@ -172,7 +190,7 @@ public static class LocalIdentityProvider
             await manager.UpdateAsync(existing, descriptor, ct);
         }
 
-        await Api.ApiClients.RegisterAsync(manager, console, scope.ServiceProvider.GetRequiredService<IConfiguration>(), ct);
+        await Api.ApiClients.RegisterAsync(manager, console, services.GetRequiredService<IConfiguration>(), ct);
     }
 
     public static void MapLocalIdentityProvider(this WebApplication app)

@@ -18,9 +18,10 @@ namespace Console.Workflows.Database;
 public static class OwnerMigration
 {
     /// <param name="configureStore">The runtime's store configuration, given the connection string to use.</param>
+    /// <param name="createOthers">Creates the host's other tables (the sign-in provider's) as the owner, before the grants.</param>
     public static async Task MigrateAsync(
         string ownerConnectionString, string runtimeConnectionString, IConfiguration configuration,
-        Action<StoreOptions, string> configureStore, CancellationToken ct = default)
+        Action<StoreOptions, string> configureStore, Func<string, CancellationToken, Task>? createOthers = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(configureStore);
         var runtimeRole = new NpgsqlConnectionStringBuilder(runtimeConnectionString).Username;
@@ -40,6 +41,8 @@ public static class OwnerMigration
         var store = host.Services.GetRequiredService<IDocumentStore>();
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         await host.Services.GetRequiredService<IMessageStore>().Admin.MigrateAsync();
+        if (createOthers is not null)
+            await createOthers(ownerConnectionString, ct);
 
         await using var owner = new NpgsqlConnection(ownerConnectionString);
         await owner.OpenAsync(ct);

@@ -24,10 +24,21 @@ public static class KeysRegistration
     /// </summary>
     public static IServiceCollection AddKeyStore(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSigningKeys();
         services.TryAddSingleton(KeyStoreOptions.From(configuration));
         services.AddPkcs11KeyEncryptionKeysIfChosen(configuration);
         services.TryAddSingleton<IKeyEncryptionKeys, LocalKeyEncryptionKeys>();
         services.TryAddSingleton<IKeyStore, MartenKeyStore>();
+        return services;
+    }
+
+    /// <summary>
+    /// The signing-key port: by default the file adapter over every registered <see cref="SigningKeyFile"/> (each capability
+    /// registers where its key is). A host that registers its own <see cref="ISigningKeys"/> first (an HSM) keeps it.
+    /// </summary>
+    public static IServiceCollection AddSigningKeys(this IServiceCollection services)
+    {
+        services.TryAddSingleton<ISigningKeys, LocalSigningKeys>();
         return services;
     }
 }

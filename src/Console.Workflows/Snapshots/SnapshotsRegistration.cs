@@ -85,9 +85,9 @@ public static class SnapshotsRegistration
         var options = SnapshotLifecycleOptions.From(configuration);
         services.TryAddSingleton(options);
         services.AddKeyStore(configuration);
-        services.TryAddSingleton<IManifestSigner>(sp => EcdsaManifestSigner.FromFile(
-            options.ResolvedManifestSigningKey(sp.GetRequiredService<KeyStoreOptions>()),
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger<EcdsaManifestSigner>()));
+        services.AddSingleton(sp => EcdsaManifestSigner.KeyFile(
+            options.ResolvedManifestSigningKey(sp.GetRequiredService<KeyStoreOptions>()), createIfMissing: true));
+        services.TryAddSingleton<IManifestSigner>(sp => new EcdsaManifestSigner(sp.GetRequiredService<ISigningKeys>()));
         services.TryAddSingleton<SecureDeletion>();
         services.TryAddSingleton<SnapshotSweeper>();
         services.TryAddSingleton<ISnapshotRestoreGuard, SnapshotRestoreGuard>();

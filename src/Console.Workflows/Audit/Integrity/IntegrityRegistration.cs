@@ -3,6 +3,7 @@ using Console.Workflows.Audit.Integrity.Checkpoints;
 using Console.Workflows.Audit.Integrity.Proofs;
 using Console.Workflows.Audit.Integrity.Schema;
 using Console.Workflows.Audit.Integrity.Verifying;
+using Console.Workflows.Keys;
 using JasperFx.Events.Projections;
 using Marten;
 using Microsoft.Extensions.Configuration;
@@ -34,6 +35,8 @@ public static class IntegrityRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(options);
         services.AddSingleton<AuditDatabase>();
+        services.AddSingleton(CheckpointKeys.KeyFile(options));
+        services.AddSigningKeys();
         services.AddSingleton<CheckpointKeyring>();
         services.AddSingleton<EventChainer>();
         services.AddSingleton<IntegrityVerifier>();

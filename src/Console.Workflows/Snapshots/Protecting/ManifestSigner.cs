@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Console.Workflows.Keys;
-using Microsoft.Extensions.Logging;
 
 namespace Console.Workflows.Snapshots.Protecting;
 
@@ -18,52 +17,48 @@ public interface IManifestSigner
 
 /// <summary>
 /// ECDSA P-256 with SHA-256 over <see cref="SnapshotManifest.CanonicalBytes"/>, the signature in IEEE P1363 form (r‖s)
-/// as base64. The key is a PEM file outside the database (<see cref="SnapshotLifecycleOptions.ManifestSigningKey"/>);
-/// the console creates one on first use when none is configured.
+/// as base64, made through the signing-key port (<see cref="ISigningKeys"/>, key <see cref="SigningKeyNames.SnapshotManifests"/>):
+/// the file adapter keeps the key in a PEM file outside the database (<see cref="SnapshotLifecycleOptions.ManifestSigningKey"/>,
+/// created on first use when none is configured); an HSM keeps it in the device.
 /// </summary>
 public sealed class EcdsaManifestSigner : IManifestSigner, IDisposable
 {
-    private readonly ECDsa _key;
+    private readonly ISigningKeys _signing;
+    private readonly ECDsa _public;
+    private readonly IDisposable? _owned;
 
-    public EcdsaManifestSigner(ECDsa key)
+    /// <param name="signing">The port the host registered; this signer does not own it.</param>
+    public EcdsaManifestSigner(ISigningKeys signing)
+        : this(signing, ownsSigning: false)
     {
-        ArgumentNullException.ThrowIfNull(key);
-        if (key.KeySize != 256)
-            throw new InvalidOperationException($"The manifest-signing key must be an ECDSA P-256 key; this one has {key.KeySize} bits.");
-        _key = key;
-        KeyId = "ecdsa-p256:" + Convert.ToHexStringLower(SHA256.HashData(key.ExportSubjectPublicKeyInfo()))[..32];
+    }
+
+    /// <summary>A signer holding <paramref name="key"/> in memory (tests, a forger's key), through the same port; it owns the key.</summary>
+    public EcdsaManifestSigner(ECDsa key)
+        : this(InMemory(key), ownsSigning: true)
+    {
+    }
+
+    private EcdsaManifestSigner(ISigningKeys signing, bool ownsSigning)
+    {
+        ArgumentNullException.ThrowIfNull(signing);
+        _signing = signing;
+        _owned = ownsSigning ? signing as IDisposable : null;
+        _public = ECDsa.Create();
+        _public.ImportSubjectPublicKeyInfo(signing.PublicKey(SigningKeyNames.SnapshotManifests), out _);
+        KeyId = "ecdsa-p256:" + Convert.ToHexStringLower(SHA256.HashData(_public.ExportSubjectPublicKeyInfo()))[..32];
     }
 
     public string KeyId { get; }
 
-    /// <summary>Loads the PEM at <paramref name="path"/>, creating a new P-256 key there first if there is none.</summary>
-    public static EcdsaManifestSigner FromFile(string path, ILogger logger)
-    {
-        ArgumentNullException.ThrowIfNull(logger);
-        var pem = LocalKeyFiles.ReadOrCreate(path, () =>
-        {
-            logger.LogWarning("No manifest-signing key at {Path}: created an ECDSA P-256 key. Back it up apart from the database", path);
-            using var created = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-            return created.ExportPkcs8PrivateKeyPem() + "\n";
-        });
-        var key = ECDsa.Create();
-        try
-        {
-            key.ImportFromPem(pem);
-            return new EcdsaManifestSigner(key);
-        }
-        catch (Exception ex) when (ex is ArgumentException or CryptographicException)
-        {
-            key.Dispose();
-            throw new InvalidOperationException($"The manifest-signing key {path} is not an ECDSA private key in PEM form.", ex);
-        }
-    }
+    /// <summary>Where the file adapter finds the manifest-signing key.</summary>
+    public static SigningKeyFile KeyFile(string path, bool createIfMissing) =>
+        new(SigningKeyNames.SnapshotManifests, path, null, createIfMissing, "Snapshots:ManifestSigningKey");
 
     public string Sign(SnapshotManifest manifest)
     {
         ArgumentNullException.ThrowIfNull(manifest);
-        return Convert.ToBase64String(
-            _key.SignData(manifest.CanonicalBytes(), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
+        return Convert.ToBase64String(_signing.Sign(SigningKeyNames.SnapshotManifests, manifest.CanonicalBytes(), SignatureEncoding.P1363));
     }
 
     public string? Problem(SnapshotManifest manifest, string signature, string keyId)
@@ -81,10 +76,22 @@ public sealed class EcdsaManifestSigner : IManifestSigner, IDisposable
             return "The manifest signature is not valid base64.";
         }
 
-        return _key.VerifyData(manifest.CanonicalBytes(), bytes, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)
+        return _public.VerifyData(manifest.CanonicalBytes(), bytes, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)
             ? null
             : "The manifest signature does not match the manifest: the manifest or its signature was changed after signing.";
     }
 
-    public void Dispose() => _key.Dispose();
+    public void Dispose()
+    {
+        _public.Dispose();
+        _owned?.Dispose();
+    }
+
+    private static LocalSigningKeys InMemory(ECDsa key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (key.KeySize != 256)
+            throw new InvalidOperationException($"The manifest-signing key must be an ECDSA P-256 key; this one has {key.KeySize} bits.");
+        return LocalSigningKeys.InMemory(SigningKeyNames.SnapshotManifests, key);
+    }
 }

@@ -1,3 +1,4 @@
+using Console.Workflows.Keys;
 using Microsoft.Extensions.Logging;
 
 namespace Console.Workflows.Audit.Integrity.Checkpoints;
@@ -6,7 +7,8 @@ namespace Console.Workflows.Audit.Integrity.Checkpoints;
 /// Loads the <see cref="CheckpointKeys"/> on first use (generating the embedded default key then), so a host that
 /// never signs or verifies never touches the key file, and a misconfigured key is reported where it is needed.
 /// </summary>
-public sealed class CheckpointKeyring(AuditIntegrityOptions options, ILogger<CheckpointKeyring> logger) : IDisposable
+/// <param name="signing">The signing-key port; without it (hosts wired by hand) the key file of the options is read directly.</param>
+public sealed class CheckpointKeyring(AuditIntegrityOptions options, ILogger<CheckpointKeyring> logger, ISigningKeys? signing = null) : IDisposable
 {
     private readonly Lock _gate = new();
     private CheckpointKeys? _keys;
@@ -20,7 +22,7 @@ public sealed class CheckpointKeyring(AuditIntegrityOptions options, ILogger<Che
                 return _keys;
             try
             {
-                _keys = CheckpointKeys.Load(options, logger);
+                _keys = signing is null ? CheckpointKeys.Load(options, logger) : CheckpointKeys.Load(options, signing);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

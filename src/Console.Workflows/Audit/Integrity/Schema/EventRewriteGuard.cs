@@ -9,7 +9,7 @@ namespace Console.Workflows.Audit.Integrity.Schema;
 /// compaction or hard deletion (DELETE of event rows). Updates that leave every hashed column as it was (archiving
 /// flips is_archived) pass. It also refuses an INSERT that writes into the past: a sequence number at or below the
 /// chain's head (already chained, so only a forged event could still land there), or a timestamp more than
-/// <see cref="PastTolerance"/> before the newest event's. Not "at or below the newest seq_id": Marten draws sequence
+/// <see cref="PastTolerance"/> before the newest event's (except Marten's tombstones, which carry no time of their own). Not "at or below the newest seq_id": Marten draws sequence
 /// numbers before its transaction, so concurrent appends commit out of order and a genuine event may land below a
 /// committed one, until the chain passes it. A database administrator can still drop or disable the trigger (the
 /// console's own role cannot: it does not own the table); the hash chain is what then tells. Created and kept up to
@@ -43,7 +43,8 @@ internal sealed class EventRewriteGuard(string schema) : ISchemaObject
                 using errcode = 'P0001';
             end if;
             select e.timestamp into newest from {{schema}}.mt_events e order by e.seq_id desc limit 1;
-            if new.timestamp < newest - interval '{{(int)PastTolerance.TotalSeconds}} seconds' then
+            -- Marten's tombstones (sequence numbers of a failed append, filled in after its rollback) carry no time of their own.
+            if new.type <> 'tombstone' and new.timestamp < newest - interval '{{(int)PastTolerance.TotalSeconds}} seconds' then
               raise exception 'mt_events is append-only: inserting event % dated %, before the newest event (%), writes into the past and is refused', new.id, new.timestamp, newest
                 using errcode = 'P0001';
             end if;
