@@ -50,8 +50,10 @@ public sealed class Pkcs11KeyEncryptionKeys : IKeyEncryptionKeys, IDisposable
         {
             var sealedKey = await token.UseAsync(session =>
             {
-                // A retried creation finds the KEK its first attempt made.
-                var kek = FindKeks(session, keyId).FirstOrDefault() ?? GenerateKek(session, keyId);
+                // No search first: the key store asks only for ids it does not hold. Two nodes racing on one id leave
+                // twin KEKs under one label; unwrapping tries each, destroying destroys all.
+                var kek = GenerateKek(session, keyId);
+                token.Handles[keyId] = kek;
                 return session.Encrypt(Gcm(session, nonce, trustDomainId, keyId), kek, plain);
             }, ct);
             return new WrappedKey(KekIdFor(trustDomainId, keyId), [.. nonce, .. sealedKey]);
@@ -80,6 +82,19 @@ public sealed class Pkcs11KeyEncryptionKeys : IKeyEncryptionKeys, IDisposable
         var sealedKey = wrapped.Ciphertext[NonceSize..];
         return await token.UseAsync(session =>
         {
+            if (token.Handles.TryGetValue(keyId, out var known))
+            {
+                try
+                {
+                    return session.Decrypt(Gcm(session, nonce, trustDomainId, keyId), known, sealedKey);
+                }
+                catch (Pkcs11Exception ex) when (ex.RV is not (CKR.CKR_SESSION_HANDLE_INVALID or CKR.CKR_SESSION_CLOSED or CKR.CKR_USER_NOT_LOGGED_IN))
+                {
+                    // Gone (destroyed elsewhere) or a twin: search the token.
+                    token.Handles.TryRemove(keyId, out _);
+                }
+            }
+
             var keks = FindKeks(session, keyId);
             if (keks.Count == 0)
                 throw new KeyUnavailableException(
@@ -88,7 +103,9 @@ public sealed class Pkcs11KeyEncryptionKeys : IKeyEncryptionKeys, IDisposable
             {
                 try
                 {
-                    return session.Decrypt(Gcm(session, nonce, trustDomainId, keyId), kek, sealedKey);
+                    var key = session.Decrypt(Gcm(session, nonce, trustDomainId, keyId), kek, sealedKey);
+                    token.Handles[keyId] = kek;
+                    return key;
                 }
                 catch (Pkcs11Exception ex) when (ex.RV is CKR.CKR_ENCRYPTED_DATA_INVALID or CKR.CKR_GENERAL_ERROR or CKR.CKR_ENCRYPTED_DATA_LEN_RANGE)
                 {
@@ -108,6 +125,7 @@ public sealed class Pkcs11KeyEncryptionKeys : IKeyEncryptionKeys, IDisposable
         var token = TokenFor(trustDomainId);
         var handles = await token.UseAsync(session =>
         {
+            token.Handles.TryRemove(keyId, out _);
             var keks = FindKeks(session, keyId);
             foreach (var kek in keks)
                 session.DestroyObject(kek);

@@ -22,6 +22,13 @@ internal sealed class Pkcs11Token(ISlot slot, string label, Func<string> pin, in
 
     public string Label { get; } = label;
 
+    /// <summary>
+    /// Handles of KEKs this process made or found, by data key id: finding an object by label costs a scan of the
+    /// token (SoftHSM reads every object file), a handle does not. A stale handle (another node destroyed the key) is
+    /// refused by the token and the caller searches again.
+    /// </summary>
+    public ConcurrentDictionary<string, IObjectHandle> Handles { get; } = new(StringComparer.Ordinal);
+
     public async Task<T> UseAsync<T>(Func<ISession, T> act, CancellationToken ct)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
