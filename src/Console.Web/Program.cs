@@ -24,8 +24,6 @@ builder.AddConsoleHttpHardening(console);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(console);
 
-// The schema is created by the owner role (ConnectionStrings:ConsoleOwner) before anything runs as the console's role.
-await ConsoleDatabase.MigrateAsync(console, builder.Configuration);
 builder.Services.AddConsoleWorkflowHost(builder.Configuration, opts => ConsoleDatabase.Configure(opts, console.ConnectionString));
 // The NFV infrastructure adapter: the built-in simulator (a real orchestrator's adapter would be chosen here).
 builder.Services.AddNfvSimulator(builder.Configuration);

@@ -18,6 +18,9 @@ public static class StartupTasks
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(StartupTasks));
         var store = app.Services.GetRequiredService<IDocumentStore>();
+        // The owner role (ConnectionStrings:ConsoleOwner) makes the schema before anything runs as the console's role. After
+        // the app's host is built, so the migration's own (never started) host is not taken for the app's by test hosts.
+        await ConsoleDatabase.MigrateAsync(console, app.Configuration, ct);
         await ConsoleDatabase.EnsureSchemaAsync(console, store);
 
         if (!console.UseEntraId)

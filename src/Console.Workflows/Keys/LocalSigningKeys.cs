@@ -127,7 +127,8 @@ public sealed class LocalSigningKeys : ISigningKeys, IDisposable
         try
         {
             var bytes = File.ReadAllBytes(file.Path);
-            var text = Encoding.ASCII.GetString(bytes);
+            // Key files the console creates itself (LocalKeyFiles) start with a UTF-8 byte order mark, which PEM parsing refuses.
+            var text = Encoding.UTF8.GetString(bytes).TrimStart('\uFEFF');
             if (text.Contains("-----BEGIN ENCRYPTED PRIVATE KEY-----", StringComparison.Ordinal))
                 key.ImportFromEncryptedPem(text, file.Password ?? throw new InvalidOperationException(
                     $"The signing key {file.Path} is encrypted: set {file.PasswordSetting ?? "its password"}."));
