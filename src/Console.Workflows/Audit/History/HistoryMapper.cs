@@ -107,7 +107,8 @@ public static class HistoryMapper
         var name = type.Name;
         if (ns.Contains(".Integrity", StringComparison.Ordinal))
             return HistoryCategory.Integrity;
-        if (ns.EndsWith(".Access", StringComparison.Ordinal))
+        // Who may sign in and with which roles is access, as sign-ins and refusals are.
+        if (ns.EndsWith(".Access", StringComparison.Ordinal) || ns.EndsWith(".Accounts", StringComparison.Ordinal))
             return HistoryCategory.Access;
         if (ns.Contains(".Requests", StringComparison.Ordinal))
         {
