@@ -1,4 +1,4 @@
-using Console.Nfv.Simulator;
+using Console.Web.Hosting;
 using Console.Workflows;
 using Console.Workflows.Database;
 using Console.Workflows.Inventory;
@@ -60,7 +60,7 @@ public sealed class PostgresDatabase : IAsyncLifetime
 
         await OwnerMigration.MigrateAsync(OwnerConnectionString, ConnectionString, new ConfigurationBuilder().Build(), (opts, connection) =>
         {
-            opts.ConfigureConsoleStore(connection).AddNfvSimulator();
+            ConsoleDatabase.Configure(opts, connection);
             opts.AutoCreateSchemaObjects = AutoCreate.All;
         });
         Store = DocumentStore.For(ConfigureMarten);
@@ -79,7 +79,7 @@ public sealed class PostgresDatabase : IAsyncLifetime
     /// <summary>The same Marten configuration the application uses, on this test database.</summary>
     public void ConfigureMarten(StoreOptions opts)
     {
-        opts.ConfigureConsoleStore(ConnectionString).AddNfvSimulator();
+        ConsoleDatabase.Configure(opts, ConnectionString);
         opts.AutoCreateSchemaObjects = AutoCreate.All;
     }
 
