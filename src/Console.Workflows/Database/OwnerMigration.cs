@@ -34,7 +34,10 @@ public static class OwnerMigration
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddConfiguration(configuration);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddConsoleWorkflowHost(builder.Configuration, opts => configureStore(opts, ownerConnectionString));
+        // No time limit for the migration's statements: building an index over millions of rows (the dashboard's
+        // partial indexes at 10M snapshots took about 95 s) must not fail the start-up at the default 30 s.
+        var migrationConnection = new NpgsqlConnectionStringBuilder(ownerConnectionString) { CommandTimeout = 0 }.ConnectionString;
+        builder.Services.AddConsoleWorkflowHost(builder.Configuration, opts => configureStore(opts, migrationConnection));
 
         // Built, never started: nothing runs as the owner but the migration itself.
         using var host = builder.Build();
@@ -44,7 +47,7 @@ public static class OwnerMigration
         if (createOthers is not null)
             await createOthers(ownerConnectionString, ct);
 
-        await using var owner = new NpgsqlConnection(ownerConnectionString);
+        await using var owner = new NpgsqlConnection(migrationConnection);
         await owner.OpenAsync(ct);
         await RuntimeGrants.ApplyAsync(owner, runtimeRole, store.Options.Events.DatabaseSchemaName, ct);
     }
