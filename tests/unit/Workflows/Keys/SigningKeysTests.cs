@@ -78,7 +78,7 @@ public sealed class SigningKeysTests : IDisposable
     {
         // The simulated VNFs hold their own keys (base64, in the simulator's state), and the independent witness is a
         // separate process with its own key: neither is one of the console's signing keys.
-        string[] allowed = ["Keys/LocalSigningKeys.cs", "Nfv/SimulatedNfvInfrastructure.Instances.cs", "Audit/Integrity/Witnessing/LogWitness.cs"];
+        string[] allowed = ["Keys/LocalSigningKeys.cs", "../Console.Nfv.Simulator/SimulatedNfvInfrastructure.Instances.cs", "Audit/Integrity/Witnessing/LogWitness.cs"];
         var source = Path.Combine(RepoRoot(), "src");
         var readers = Directory.EnumerateFiles(source, "*.cs", SearchOption.AllDirectories)
             .Where(f => File.ReadAllText(f) is var text
