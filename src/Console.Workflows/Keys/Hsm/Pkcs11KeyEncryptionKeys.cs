@@ -126,10 +126,23 @@ public sealed class Pkcs11KeyEncryptionKeys : IKeyEncryptionKeys, IDisposable
         var handles = await token.UseAsync(session =>
         {
             token.Handles.TryRemove(keyId, out _);
-            var keks = FindKeks(session, keyId);
-            foreach (var kek in keks)
-                session.DestroyObject(kek);
-            return keks.Select(k => k.ObjectId).ToList();
+            var destroyed = new List<IObjectHandle>();
+            foreach (var kek in FindKeks(session, keyId))
+            {
+                try
+                {
+                    session.DestroyObject(kek);
+                    destroyed.Add(kek);
+                }
+                catch (Pkcs11Exception ex) when (ex.RV == CKR.CKR_OBJECT_HANDLE_INVALID)
+                {
+                    // A concurrent sweep (another session of this process, or another node) destroyed it between our
+                    // search and our call: it is gone, which is what was asked; that sweep's receipt names it.
+                    _logger.LogDebug("KEK {Handle} in token {Token} was destroyed concurrently", kek.ObjectId, token.Label);
+                }
+            }
+
+            return destroyed.Select(k => k.ObjectId).ToList();
         }, ct);
         var name = $"pkcs11 token '{token.Label}' object '{keyId}'";
         return new KekDestruction(handles.Count > 0 ? $"{name} (handle {string.Join(", ", handles)})" : $"{name} (already absent)");

@@ -132,6 +132,27 @@ public sealed class Pkcs11KeyEncryptionKeysTests : IDisposable
     }
 
     [Fact]
+    public async Task Hsm_ConcurrentDestroysOfOneKey_NeverFail_AndExactlyOneNamesTheHandle()
+    {
+        // Concurrent sweeps (sessions of this process, or a second node with its own sessions) find the same KEK and
+        // race to destroy it: the losers must hear "already absent", not an invalid-handle error.
+        using var secondNode = new Pkcs11KeyEncryptionKeys(SoftHsmStore.Options(), NullLogger<Pkcs11KeyEncryptionKeys>.Instance);
+        var keyIds = Enumerable.Range(0, 12).Select(_ => NewKeyId()).ToList();
+        foreach (var keyId in keyIds)
+            await _keks.WrapAsync(_domainA, keyId, RandomNumberGenerator.GetBytes(32), Ct);
+
+        var results = await Task.WhenAll(keyIds.SelectMany(keyId => Enumerable.Range(0, 4).Select(i => Task.Run(async () =>
+            (keyId, (await (i % 2 == 0 ? _keks : secondNode).DestroyAsync(_domainA, keyId, Ct)).KeyObject.ShouldNotBeNull()), Ct))));
+
+        foreach (var group in results.GroupBy(r => r.keyId))
+        {
+            group.Count(r => r.Item2.Contains("(handle ", StringComparison.Ordinal)).ShouldBe(1, $"one destroyer names {group.Key}'s handle");
+            group.Count(r => r.Item2.EndsWith("(already absent)", StringComparison.Ordinal)).ShouldBe(3);
+            InToken(_domainA, session => ObjectsLabelled(session, group.Key)).ShouldBeEmpty();
+        }
+    }
+
+    [Fact]
     public async Task Hsm_WrongPin_IsAClearError_NamingTheTokenAndWhereThePinComesFrom()
     {
         var options = SoftHsmStore.Options();
