@@ -66,6 +66,18 @@ public sealed class PostgresDatabase : IAsyncLifetime
         Store = DocumentStore.For(ConfigureMarten);
     }
 
+    /// <summary>
+    /// The insider: this database's superuser with triggers off for the session, which the console's own role may not
+    /// do (LeastPrivilege_ tests). Tamper tests edit tables through here.
+    /// </summary>
+    public async Task AsAdministratorAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(AdminConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"set session_replication_role = replica; {sql}", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
     private string OnThisDatabase(string connectionString) =>
         new NpgsqlConnectionStringBuilder(connectionString) { Database = DatabaseName }.ConnectionString;
 

@@ -212,13 +212,7 @@ public sealed class IntegrityServiceTests(ChainingHostFixture fixture) : IClassF
         return (T)(await command.ExecuteScalarAsync())!;
     }
 
-    internal async Task AsAdministratorAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(fixture.Database.AdminConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"set session_replication_role = replica; {sql}", connection);
-        await command.ExecuteNonQueryAsync();
-    }
+    internal Task AsAdministratorAsync(string sql) => fixture.Database.AsAdministratorAsync(sql);
 
     private static async Task<(int ExitCode, string Output)> RunOfflineCheckAsync(string folder)
     {

@@ -8,7 +8,6 @@ using Console.Workflows.Inventory;
 using Console.Workflows.Policy;
 using Console.Workflows.Policy.Seeding;
 using Marten;
-using Npgsql;
 using Shouldly;
 using Xunit;
 
@@ -54,17 +53,6 @@ public sealed class DocumentTamperTests : IAsyncLifetime
 
     private string Table<T>() => ((IDocumentStore)_log.Store).Options.Schema.For<T>();
 
-    /// <summary>
-    /// The insider: the database's superuser, triggers off for the session. The console's own role may not do this
-    /// (LeastPrivilege_ tests), so the tamper goes through the administrator's connection.
-    /// </summary>
-    private async Task AsDatabaseAdministratorAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(_database.AdminConnectionString);
-        await connection.OpenAsync(Ct);
-        await using var command = new NpgsqlCommand($"set session_replication_role = replica; {sql}", connection);
-        await command.ExecuteNonQueryAsync(Ct);
-    }
 
     [Fact]
     public async Task DocumentTamper_UntouchedDatabase_VerifiesIntact_WithEveryDocumentChecked()
@@ -80,7 +68,7 @@ public sealed class DocumentTamperTests : IAsyncLifetime
     [Fact]
     public async Task DocumentTamper_PolicyEditedInTheTable_IsReportedWithTypeIdAndField()
     {
-        await AsDatabaseAdministratorAsync(
+        await _database.AsAdministratorAsync(
             $"update {Table<ApprovalPolicy>()} set data = jsonb_set(data, '{{Document,Sensitivities,3,Approvals}}', '[]') where id = '{ApprovalPolicy.StreamId}'");
 
         var report = await _log.VerifyAsync();
@@ -98,7 +86,7 @@ public sealed class DocumentTamperTests : IAsyncLifetime
     public async Task DocumentTamper_UserRolesEditedInTheTable_IsReportedWithTypeIdAndField()
     {
         var olga = UserAccount.IdFor("olga");
-        await AsDatabaseAdministratorAsync(
+        await _database.AsAdministratorAsync(
             $"update {Table<UserAccount>()} set data = jsonb_set(data, '{{Roles}}', '[\"NocOperator\", \"Administrator\"]') where id = '{olga}'");
 
         var report = await _log.VerifyAsync();
@@ -114,7 +102,7 @@ public sealed class DocumentTamperTests : IAsyncLifetime
     [Fact]
     public async Task DocumentTamper_EnvironmentTrustLevelAndVnfSensitivityEdited_AreBothReported()
     {
-        await AsDatabaseAdministratorAsync(
+        await _database.AsAdministratorAsync(
             $"update {Table<ExecutionEnvironment>()} set data = jsonb_set(data, '{{TrustLevel}}', '\"High\"') where id = '{_world.Edge}';" +
             $"update {Table<Vnf>()} set data = jsonb_set(data, '{{Components,2,Sensitivity}}', '\"Public\"') where id = '{_world.Vnf}'");
 
@@ -134,7 +122,7 @@ public sealed class DocumentTamperTests : IAsyncLifetime
     {
         var forged = Guid.NewGuid();
         var table = Table<TrustDomain>();
-        await AsDatabaseAdministratorAsync(
+        await _database.AsAdministratorAsync(
             $"insert into {table} (id, data, mt_dotnet_type, mt_version) select '{forged}', jsonb_set(jsonb_set(data, '{{Id}}', '\"{forged}\"'), '{{Name}}', '\"Forged\"'), " +
             $"mt_dotnet_type, mt_version from {table} where id = '{_world.PartnerDomain}'");
 
@@ -149,7 +137,7 @@ public sealed class DocumentTamperTests : IAsyncLifetime
     [Fact]
     public async Task DocumentTamper_DocumentDeletedFromTheTable_IsReportedMissing()
     {
-        await AsDatabaseAdministratorAsync($"delete from {Table<ExecutionEnvironment>()} where id = '{_world.DcB}'");
+        await _database.AsAdministratorAsync($"delete from {Table<ExecutionEnvironment>()} where id = '{_world.DcB}'");
 
         var report = await _log.VerifyAsync();
 
