@@ -12,12 +12,7 @@ public static class StreamRace
     public const int Rounds = 5;
 
     /// <summary>Whether another writer got to the stream first (its version moved on, or it was created meanwhile).</summary>
-    public static bool LostTo(Exception ex) =>
-        ex is JasperFx.ConcurrencyException
-            or JasperFx.Events.EventStreamUnexpectedMaxEventIdException
-            or JasperFx.Events.ExistingStreamIdCollisionException
-            or Marten.Exceptions.ExistingStreamIdCollisionException
-        || (ex.InnerException is { } inner && LostTo(inner));
+    public static bool LostTo(Exception ex) => Concurrency.LostRace(ex);
 
     /// <summary>Runs <paramref name="write"/> in a fresh session, again if it lost a race, at most <see cref="Rounds"/> times.</summary>
     public static async Task<T> WriteAsync<T>(IDocumentStore store, Func<IDocumentSession, Task<T>> write, CancellationToken ct)

@@ -1,3 +1,9 @@
+using Console.Workflows.Inventory.ChangingEnvironment;
+using Console.Workflows.Inventory.ChangingTrustDomain;
+using Console.Workflows.Inventory.ChangingVnf;
+using Console.Workflows.Inventory.RegisteringEnvironment;
+using Console.Workflows.Inventory.RegisteringTrustDomain;
+using Console.Workflows.Inventory.RegisteringVnf;
 using JasperFx.Events.Projections;
 using Marten;
 using Marten.Schema;
@@ -8,6 +14,13 @@ namespace Console.Workflows.Inventory;
 
 public static class InventoryRegistration
 {
+    /// <summary>The inventory's command handlers, run by the workflow's Wolverine runtime.</summary>
+    internal static readonly Type[] Handlers =
+    [
+        typeof(RegisterTrustDomainHandler), typeof(ChangeTrustDomainHandler), typeof(RegisterEnvironmentHandler),
+        typeof(ChangeEnvironmentHandler), typeof(RegisterVnfHandler), typeof(ChangeVnfHandler),
+    ];
+
     /// <summary>
     /// Inventory streams and their inline snapshots (the documents every query reads). Relies on the store-wide
     /// options of <see cref="ConsoleStore"/> (rich appends, enums by name, so sorting by type is alphabetical).
@@ -32,12 +45,12 @@ public static class InventoryRegistration
         return opts;
     }
 
-    /// <summary>The inventory's read and write services (scoped, on the request's Marten sessions).</summary>
+    /// <summary>The inventory's reader and command port (scoped); the commands need the workflow's <see cref="Common.CommandBus"/>.</summary>
     public static IServiceCollection AddInventoryServices(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<IInventoryReader, MartenInventoryReader>();
-        services.AddScoped<IInventoryCommands, MartenInventoryCommands>();
+        services.AddScoped<IInventoryCommands, WolverineInventoryCommands>();
         return services;
     }
 }

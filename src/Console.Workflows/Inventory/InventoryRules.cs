@@ -26,6 +26,10 @@ internal static class InventoryGuards
 
     public static Refusal NotFound(string what) => Refusal.Because($"This {what} does not exist (any more).", RefusalKind.NotFound);
 
+    /// <summary>What losing a race on an inventory item means to the person.</summary>
+    public static string Conflict(string what) =>
+        $"Someone else changed this {what} at the same moment. Reload it and apply your change again.";
+
     public static Refusal NameInUse(string field, string what) =>
         Refusal.ForFields(new Dictionary<string, string[]> { [field] = [$"Another {what} already has this name."] });
 }

@@ -1,4 +1,6 @@
+using Console.Workflows.Common;
 using Console.Workflows.Guards.Submitting;
+using Console.Workflows.Inventory;
 using Console.Workflows.Nfv;
 using Console.Workflows.Policy;
 using Console.Workflows.Policy.Seeding;
@@ -119,7 +121,7 @@ public static class RequestsRegistration
 
     /// <summary>
     /// The Wolverine runtime and the workflow's services: <see cref="IRequestCommands"/>, <see cref="IRequestReader"/>,
-    /// <see cref="IRequestNotifications"/>, <see cref="IPolicyService"/>, <see cref="ISnapshotReader"/> and the simulated
+    /// <see cref="IRequestNotifications"/>, <see cref="IPolicyReader"/>, <see cref="IPolicyCommands"/>, <see cref="ISnapshotReader"/> and the simulated
     /// <see cref="INfvInfrastructure"/>. Call with <see cref="IntegrateWithConsoleWorkflow"/> on the Marten registration.
     /// </summary>
     public static IServiceCollection AddConsoleWorkflow(this IServiceCollection services, IConfiguration configuration)
@@ -139,7 +141,7 @@ public static class RequestsRegistration
 
             opts.ApplicationAssembly = typeof(RequestsRegistration).Assembly;
             opts.Discovery.DisableConventionalDiscovery();
-            foreach (var handler in Handlers)
+            foreach (var handler in Handlers.Concat(InventoryRegistration.Handlers).Concat(PolicyRegistration.Handlers))
                 opts.Discovery.IncludeType(handler);
             opts.AddSnapshotLifecycle(snapshotOptions);
 
@@ -163,10 +165,12 @@ public static class RequestsRegistration
         services.AddSingleton<IRequestNotifications>(sp => sp.GetRequiredService<RequestNotifications>());
         services.AddSingleton<IConfigureMarten, RequestNotificationsConfiguration>();
 
+        // Every capability's command port issues its commands through this one bus (see ICommandBy).
+        services.AddScoped<CommandBus>();
         services.AddScoped<IRequestCommands, WolverineRequestCommands>();
-        services.AddScoped<IGuardChangeRequests, WolverineGuardChangeRequests>();
         services.AddScoped<IRequestReader, MartenRequestReader>();
-        services.AddScoped<IPolicyService, MartenPolicyService>();
+        services.AddScoped<IPolicyReader, MartenPolicyReader>();
+        services.AddScoped<IPolicyCommands, WolverinePolicyCommands>();
         services.AddScoped<ISnapshotReader, MartenSnapshotReader>();
 
         services.AddSnapshotLifecycle(configuration);

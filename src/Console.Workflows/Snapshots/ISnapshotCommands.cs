@@ -2,8 +2,6 @@ using Console.Workflows.Common;
 using Console.Workflows.Snapshots.Holding;
 using Console.Workflows.Snapshots.MarkingNotNeeded;
 using Console.Workflows.Snapshots.Pinning;
-using Console.Workflows.Requests;
-using Wolverine;
 
 namespace Console.Workflows.Snapshots;
 
@@ -25,24 +23,21 @@ public interface ISnapshotCommands
     Task<Outcome> MarkNotNeededAsync(MarkSnapshotNotNeeded command, Actor actor, CancellationToken ct = default);
 }
 
-/// <summary><see cref="ISnapshotCommands"/> through Wolverine: each command's handler runs inline in one transaction.</summary>
-public sealed class WolverineSnapshotCommands(IMessageBus bus) : ISnapshotCommands
+/// <summary><see cref="ISnapshotCommands"/> on the workflow: each command goes with its person through the <see cref="CommandBus"/>.</summary>
+public sealed class WolverineSnapshotCommands(CommandBus commands) : ISnapshotCommands
 {
     public Task<Outcome> PinAsync(PinSnapshot command, Actor actor, CancellationToken ct = default) =>
-        InvokeAsync(new PinSnapshotBy(command, actor), ct);
+        commands.IssueAsync(new PinSnapshotBy(command, actor), ct);
 
     public Task<Outcome> UnpinAsync(UnpinSnapshot command, Actor actor, CancellationToken ct = default) =>
-        InvokeAsync(new UnpinSnapshotBy(command, actor), ct);
+        commands.IssueAsync(new UnpinSnapshotBy(command, actor), ct);
 
     public Task<Outcome> PlaceLegalHoldAsync(PlaceLegalHold command, Actor actor, CancellationToken ct = default) =>
-        InvokeAsync(new PlaceLegalHoldBy(command, actor), ct);
+        commands.IssueAsync(new PlaceLegalHoldBy(command, actor), ct);
 
     public Task<Outcome> ReleaseLegalHoldAsync(ReleaseLegalHold command, Actor actor, CancellationToken ct = default) =>
-        InvokeAsync(new ReleaseLegalHoldBy(command, actor), ct);
+        commands.IssueAsync(new ReleaseLegalHoldBy(command, actor), ct);
 
     public Task<Outcome> MarkNotNeededAsync(MarkSnapshotNotNeeded command, Actor actor, CancellationToken ct = default) =>
-        InvokeAsync(new MarkSnapshotNotNeededBy(command, actor), ct);
-
-    private Task<Outcome> InvokeAsync(object message, CancellationToken ct) =>
-        WolverineRequestCommands.InvokeInlineAsync(bus, message, SnapshotGuards.ConflictMessage, ct);
+        commands.IssueAsync(new MarkSnapshotNotNeededBy(command, actor), ct);
 }

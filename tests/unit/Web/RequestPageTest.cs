@@ -27,7 +27,8 @@ public abstract class RequestPageTest : InventoryPageTest
         Services.AddSingleton<IRequestReader>(RequestReader);
         Services.AddSingleton<IRequestCommands>(RequestCommands);
         Services.AddSingleton<IRequestNotifications>(Notifications);
-        Services.AddSingleton<IPolicyService>(Policy);
+        Services.AddSingleton<IPolicyReader>(Policy);
+        Services.AddSingleton<IPolicyCommands>(Policy);
         Services.AddSingleton<TimeProvider>(new FakeTimeProvider(Now));
     }
 

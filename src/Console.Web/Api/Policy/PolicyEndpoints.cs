@@ -13,7 +13,7 @@ public static class PolicyEndpoints
     {
         var policy = api.MapGroup("/policy").WithTags("Policy");
 
-        policy.MapGet("/", async ([FromServices] IPolicyService policies, CancellationToken ct) =>
+        policy.MapGet("/", async ([FromServices] IPolicyReader policies, CancellationToken ct) =>
             {
                 var current = await policies.CurrentAsync(ct);
                 return ApiResults.WithETag(current, current.Revision);
@@ -23,7 +23,7 @@ public static class PolicyEndpoints
             .WithSummary("The approval policy in force (ETag: its revision)")
             .Produces<ApprovalPolicy>();
 
-        policy.MapGet("/history", async ([FromServices] IPolicyService policies, CancellationToken ct) =>
+        policy.MapGet("/history", async ([FromServices] IPolicyReader policies, CancellationToken ct) =>
                 TypedResults.Ok(await policies.HistoryAsync(ct)))
             .RequireApiPolicy(Policies.ViewPolicy)
             .WithName("GetPolicyHistory")
@@ -43,7 +43,8 @@ public static class PolicyEndpoints
             .ProducesProblem(StatusCodes.Status428PreconditionRequired);
     }
 
-    private static async Task<IResult> ReviseAsync(HttpContext http, [FromServices] IPolicyService policies, CancellationToken ct)
+    private static async Task<IResult> ReviseAsync(
+        HttpContext http, [FromServices] IPolicyCommands commands, [FromServices] IPolicyReader policies, CancellationToken ct)
     {
         var body = await ApiJson.ReadAsync<RevisePolicyBody>(http.Request, ct: ct);
         if (body.Problem is { } problem)
@@ -64,7 +65,7 @@ public static class PolicyEndpoints
         }
 
         var command = new RevisePolicy(revision.Value, body.Value.Document!, body.Value.Reason!.Trim());
-        var outcome = await policies.ReviseAsync(command, CurrentActor.FromPrincipal(http.User), ct);
+        var outcome = await commands.ReviseAsync(command, CurrentActor.FromPrincipal(http.User), ct);
         if (outcome.Refusal is { } refusal)
         {
             return ApiResults.Refused(refusal);

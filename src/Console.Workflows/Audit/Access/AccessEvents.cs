@@ -52,6 +52,8 @@ public static class AccessResources
 
     public static string TrustDomain(Guid id) => $"trust-domain/{id}";
 
+    public static string Snapshot(Guid id) => $"snapshot/{id}";
+
     /// <summary>
     /// The ids a resource names, by kind (request, vnf, environment, trust-domain); unknown parts are skipped. HTTP paths
     /// read the same way: <c>/api/requests/{id}/approve</c> names request {id}.

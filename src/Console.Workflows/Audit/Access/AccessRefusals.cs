@@ -20,4 +20,26 @@ public static class AccessRefusals
         refusal.Kind == RefusalKind.Invalid
         && refusal.FieldErrors.TryGetValue(nameof(SubmitRequest.TargetEnvironmentId), out var messages)
         && messages.Any(m => m.Contains(PlacementMarker, StringComparison.Ordinal));
+
+    /// <summary>
+    /// Puts a refused command worth keeping into the history on its way back. The deciders stay pure and unaware of
+    /// the history; successes pass through untouched, so a command pays one comparison.
+    /// </summary>
+    public static async Task RecordAsync(IAccessJournal journal, Outcome outcome, ICommandBy command)
+    {
+        ArgumentNullException.ThrowIfNull(journal);
+        ArgumentNullException.ThrowIfNull(outcome);
+        ArgumentNullException.ThrowIfNull(command);
+        // Recorded even when the caller has gone away meanwhile: the attempt happened.
+        if (IsRecorded(outcome.Refusal))
+            await journal.RefusedAsync(command.Actor, Operation(command), command.Resource, outcome.Refusal!.Message, CancellationToken.None);
+    }
+
+    /// <summary>The command's name as the history shows it: <c>ApproveRequestBy</c> is "ApproveRequest".</summary>
+    public static string Operation(ICommandBy command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var name = command.GetType().Name;
+        return name.EndsWith("By", StringComparison.Ordinal) ? name[..^2] : name;
+    }
 }

@@ -1,7 +1,4 @@
 using Console.Workflows.Audit.Access;
-using Console.Workflows.Inventory;
-using Console.Workflows.Policy;
-using Console.Workflows.Requests;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -28,33 +25,13 @@ public static class HistoryRegistration
     }
 
     /// <summary>
-    /// The history's reader, the access journal, and the recording of refused attempts around the request, inventory
-    /// and policy commands. Call after those services are registered (it decorates them).
+    /// The history's reader and the access journal, where <see cref="Common.CommandBus"/> records refused commands.
     /// </summary>
     public static IServiceCollection AddSecurityHistory(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IAccessJournal, MartenAccessJournal>();
         services.AddScoped<IHistoryReader, MartenHistoryReader>();
-        services.Decorate<IRequestCommands>((sp, inner) => new AccessRecordingRequestCommands(inner, sp.GetRequiredService<IAccessJournal>()));
-        services.Decorate<IInventoryCommands>((sp, inner) => new AccessRecordingInventoryCommands(inner, sp.GetRequiredService<IAccessJournal>()));
-        services.Decorate<IPolicyService>((sp, inner) => new AccessRecordingPolicyService(inner, sp.GetRequiredService<IAccessJournal>()));
         return services;
     }
-
-    /// <summary>Wraps the last registration of <typeparamref name="TService"/>, keeping its lifetime.</summary>
-    internal static void Decorate<TService>(this IServiceCollection services, Func<IServiceProvider, TService, TService> decorate)
-        where TService : class
-    {
-        var original = services.LastOrDefault(d => d.ServiceType == typeof(TService) && !d.IsKeyedService)
-            ?? throw new InvalidOperationException($"{typeof(TService).Name} must be registered before it can be decorated.");
-        services.Remove(original);
-        services.Add(ServiceDescriptor.Describe(typeof(TService), sp => decorate(sp, Create<TService>(sp, original)), original.Lifetime));
-    }
-
-    private static TService Create<TService>(IServiceProvider services, ServiceDescriptor original)
-        where TService : class =>
-        (TService)(original.ImplementationInstance
-            ?? original.ImplementationFactory?.Invoke(services)
-            ?? ActivatorUtilities.CreateInstance(services, original.ImplementationType!));
 }

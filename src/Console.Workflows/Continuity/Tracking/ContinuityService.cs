@@ -174,11 +174,9 @@ public sealed class ContinuityService(
         return await query.LoadAsync<VnfContinuity>(VnfContinuity.StreamIdFor(vnfId), ct);
     }
 
-    internal static bool IsConcurrency(Exception ex) =>
+    private static bool IsConcurrency(Exception ex) =>
         ex is JasperFx.ConcurrencyException or JasperFx.Events.EventStreamUnexpectedMaxEventIdException
         || (ex.InnerException is { } inner && IsConcurrency(inner));
 
-    private static bool IsCollision(Exception ex) =>
-        ex is JasperFx.Events.ExistingStreamIdCollisionException or Marten.Exceptions.ExistingStreamIdCollisionException
-        || IsConcurrency(ex);
+    private static bool IsCollision(Exception ex) => Concurrency.LostRace(ex);
 }

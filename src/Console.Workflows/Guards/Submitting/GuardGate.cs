@@ -1,18 +1,20 @@
 using Console.Workflows.Common;
+using Marten;
+using Wolverine;
 
 namespace Console.Workflows.Guards.Submitting;
 
-/// <summary>The step inventory and policy commands share: a weakening change goes to approval instead of into force.</summary>
+/// <summary>The step inventory and policy handlers share: a weakening change goes to approval instead of into force.</summary>
 internal static class GuardGate
 {
+    /// <summary>
+    /// Submits <paramref name="change"/> for approval in the handler's own transaction; the item itself stays as it is.
+    /// The outcome names the item and the new request.
+    /// </summary>
     public static async Task<Outcome> SubmitAsync(
-        IGuardChangeRequests? requests, GuardChange change, Guid itemId, Actor actor, CancellationToken ct)
+        IDocumentSession session, IMessageContext bus, GuardChange change, Guid itemId, Actor actor, DateTimeOffset now, CancellationToken ct)
     {
-        if (requests is null)
-            return Outcome.Refused(Refusal.Because(
-                "This change weakens protection and needs a security officer's approval, but the approval workflow is not running here.",
-                RefusalKind.Invalid));
-        var outcome = await requests.SubmitAsync(change, actor, ct);
+        var outcome = await SubmitGuardChangeHandler.StartAsync(session, bus, change, actor, now, ct);
         return outcome.Refusal is null ? Outcome.SubmittedForApproval(itemId, outcome.Id) : outcome;
     }
 }

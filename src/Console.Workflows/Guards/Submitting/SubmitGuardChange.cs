@@ -1,3 +1,4 @@
+using Console.Workflows.Audit.Access;
 using Console.Workflows.Common;
 using Console.Workflows.Policy;
 using Console.Workflows.Requests;
@@ -8,7 +9,18 @@ using Wolverine;
 namespace Console.Workflows.Guards.Submitting;
 
 /// <summary>An administrator's weakening change, as the workflow carries it: the change and who asked for it.</summary>
-public sealed record SubmitGuardChangeBy(GuardChange Change, Actor Actor);
+public sealed record SubmitGuardChangeBy(GuardChange Change, Actor Actor) : ICommandBy
+{
+    public string Resource => Change.Target switch
+    {
+        GuardTarget.Environment => AccessResources.Environment(Change.TargetId),
+        GuardTarget.TrustDomain => AccessResources.TrustDomain(Change.TargetId),
+        GuardTarget.Vnf => AccessResources.Vnf(Change.TargetId),
+        _ => AccessResources.Policy,
+    };
+
+    public string ConflictMessage => "Someone else acted first; try again.";
+}
 
 /// <summary>
 /// Turns a weakening change into a request that waits for a security officer. The requester never counts towards the
@@ -71,10 +83,23 @@ public static class SubmitGuardChangeDecider
 
 public static class SubmitGuardChangeHandler
 {
-    public static async Task<Outcome> Handle(
+    public static Task<Outcome> Handle(
         SubmitGuardChangeBy message, IDocumentSession session, IMessageContext bus, TimeProvider time, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(time);
+        return StartAsync(session, bus, message.Change, message.Actor, time.GetUtcNow(), ct);
+    }
+
+    /// <summary>
+    /// Starts the request stream and schedules its expiry on <paramref name="session"/>: the caller's transaction commits
+    /// both (an inventory or policy handler's, when its change turns out to weaken protection). The outcome's id is the
+    /// request's id.
+    /// </summary>
+    internal static async Task<Outcome> StartAsync(
+        IDocumentSession session, IMessageContext bus, GuardChange change, Actor actor, DateTimeOffset now, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(bus);
         var policy = await session.LoadAsync<ApprovalPolicy>(ApprovalPolicy.StreamId, ct);
         if (policy is null)
@@ -82,9 +107,8 @@ public static class SubmitGuardChangeHandler
                 "No approval policy is in force, so no change can be judged. Restart the console to seed the default policy.",
                 RefusalKind.Invalid));
 
-        var now = time.GetUtcNow();
         var requestId = Guid.CreateVersion7(now);
-        var decision = SubmitGuardChangeDecider.Decide(message.Change, requestId, policy, message.Actor, now);
+        var decision = SubmitGuardChangeDecider.Decide(change, requestId, policy, actor, now);
         if (decision.Refusal is { } refusal)
             return Outcome.Refused(refusal);
 
@@ -93,18 +117,4 @@ public static class SubmitGuardChangeHandler
         await bus.ScheduleAsync(new ExpireRequest(requestId), submitted.ExpiresAt);
         return Outcome.Done(requestId);
     }
-}
-
-/// <summary>Where inventory and policy commands hand a weakening change to the approval workflow.</summary>
-public interface IGuardChangeRequests
-{
-    /// <summary>The outcome's id is the new request's id.</summary>
-    Task<Outcome> SubmitAsync(GuardChange change, Actor actor, CancellationToken ct = default);
-}
-
-/// <summary>Submits through the durable workflow, in one transaction with the request's expiry.</summary>
-public sealed class WolverineGuardChangeRequests(IMessageBus bus) : IGuardChangeRequests
-{
-    public Task<Outcome> SubmitAsync(GuardChange change, Actor actor, CancellationToken ct = default) =>
-        WolverineRequestCommands.InvokeInlineAsync(bus, new SubmitGuardChangeBy(change, actor), "Someone else acted first; try again.", ct);
 }

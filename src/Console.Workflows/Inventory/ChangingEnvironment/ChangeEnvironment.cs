@@ -1,3 +1,5 @@
+using Wolverine;
+using Console.Workflows.Audit.Access;
 using Console.Workflows.Common;
 using Console.Workflows.Guards;
 using Console.Workflows.Guards.Classifying;
@@ -55,16 +57,23 @@ public static class ChangeEnvironmentDecider
     }
 }
 
-internal static class ChangeEnvironmentHandler
+/// <summary>The command as the workflow carries it, with the administrator who gave it.</summary>
+public sealed record ChangeEnvironmentBy(ChangeEnvironment Command, Actor Actor) : InventoryCommandBy(Actor, "environment", nameof(ChangeEnvironment.Name))
+{
+    public override string Resource => AccessResources.Environment(Command.EnvironmentId);
+}
+
+public static class ChangeEnvironmentHandler
 {
     public static async Task<Outcome> Handle(
-        IDocumentSession session, TimeProvider time, ChangeEnvironment command, Actor actor, CancellationToken ct,
-        IGuardChangeRequests? guardChanges = null)
+        ChangeEnvironmentBy message, IDocumentSession session, IMessageContext bus, TimeProvider time, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(message);
+        var (command, actor, now) = (message.Command, message.Actor, time.GetUtcNow());
         var stream = await session.Events.FetchForWriting<ExecutionEnvironment>(command.EnvironmentId, ct);
         var nameTaken = await InventoryLookups.EnvironmentNameTakenAsync(session, command.Name, command.EnvironmentId, ct);
         var trustDomains = await InventoryLookups.TrustDomainIdsAsync(session, ct);
-        var decision = ChangeEnvironmentDecider.Decide(command, stream.Aggregate, nameTaken, actor, time.GetUtcNow(), trustDomains);
+        var decision = ChangeEnvironmentDecider.Decide(command, stream.Aggregate, nameTaken, actor, now, trustDomains);
         if (decision.Refusal is { } refusal)
             return Outcome.Refused(refusal);
 
@@ -74,10 +83,10 @@ internal static class ChangeEnvironmentHandler
             var verdict = GuardClassifier.Environment(stream.Aggregate!, decision.Events, id => domains.GetValueOrDefault(id, id.ToString()));
             if (verdict.Weakens)
                 return await GuardGate.SubmitAsync(
-                    guardChanges, GuardChange.For(command, stream.Aggregate!.Name, verdict), command.EnvironmentId, actor, ct);
+                    session, bus, GuardChange.For(command, stream.Aggregate!.Name, verdict), command.EnvironmentId, actor, now, ct);
         }
 
         stream.AppendMany(decision.Events);
-        return await InventorySaving.SaveAsync(session, command.EnvironmentId, nameof(ChangeEnvironment.Name), "environment", ct);
+        return Outcome.Done(command.EnvironmentId);
     }
 }

@@ -1,3 +1,5 @@
+using Wolverine;
+using Console.Workflows.Audit.Access;
 using Console.Workflows.Common;
 using Console.Workflows.Guards;
 using Console.Workflows.Guards.Classifying;
@@ -35,24 +37,31 @@ public static class ChangeTrustDomainDecider
     }
 }
 
-internal static class ChangeTrustDomainHandler
+/// <summary>The command as the workflow carries it, with the administrator who gave it.</summary>
+public sealed record ChangeTrustDomainBy(ChangeTrustDomain Command, Actor Actor) : InventoryCommandBy(Actor, "trust domain", nameof(ChangeTrustDomain.Name))
+{
+    public override string Resource => AccessResources.TrustDomain(Command.TrustDomainId);
+}
+
+public static class ChangeTrustDomainHandler
 {
     public static async Task<Outcome> Handle(
-        IDocumentSession session, TimeProvider time, ChangeTrustDomain command, Actor actor, CancellationToken ct,
-        IGuardChangeRequests? guardChanges = null)
+        ChangeTrustDomainBy message, IDocumentSession session, IMessageContext bus, TimeProvider time, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(message);
+        var (command, actor, now) = (message.Command, message.Actor, time.GetUtcNow());
         var stream = await session.Events.FetchForWriting<TrustDomain>(command.TrustDomainId, ct);
         var nameTaken = await InventoryLookups.TrustDomainNameTakenAsync(session, command.Name, command.TrustDomainId, ct);
-        var decision = ChangeTrustDomainDecider.Decide(command, stream.Aggregate, nameTaken, actor, time.GetUtcNow());
+        var decision = ChangeTrustDomainDecider.Decide(command, stream.Aggregate, nameTaken, actor, now);
         if (decision.Refusal is { } refusal)
             return Outcome.Refused(refusal);
 
         var verdict = GuardClassifier.TrustDomain(stream.Aggregate!, decision.Events);
         if (verdict.Weakens)
             return await GuardGate.SubmitAsync(
-                guardChanges, GuardChange.For(command, stream.Aggregate!.Name, verdict), command.TrustDomainId, actor, ct);
+                session, bus, GuardChange.For(command, stream.Aggregate!.Name, verdict), command.TrustDomainId, actor, now, ct);
 
         stream.AppendMany(decision.Events);
-        return await InventorySaving.SaveAsync(session, command.TrustDomainId, nameof(ChangeTrustDomain.Name), "trust domain", ct);
+        return Outcome.Done(command.TrustDomainId);
     }
 }

@@ -1,3 +1,5 @@
+using Wolverine;
+using Console.Workflows.Audit.Access;
 using Console.Workflows.Common;
 using Console.Workflows.Guards;
 using Console.Workflows.Guards.Classifying;
@@ -72,19 +74,26 @@ public static class ChangeVnfDecider
     }
 }
 
-internal static class ChangeVnfHandler
+/// <summary>The command as the workflow carries it, with the administrator who gave it.</summary>
+public sealed record ChangeVnfBy(ChangeVnf Command, Actor Actor) : InventoryCommandBy(Actor, "VNF", nameof(ChangeVnf.Name))
+{
+    public override string Resource => AccessResources.Vnf(Command.VnfId);
+}
+
+public static class ChangeVnfHandler
 {
     public static async Task<Outcome> Handle(
-        IDocumentSession session, TimeProvider time, ChangeVnf command, Actor actor, CancellationToken ct,
-        IGuardChangeRequests? guardChanges = null)
+        ChangeVnfBy message, IDocumentSession session, IMessageContext bus, TimeProvider time, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(message);
+        var (command, actor, now) = (message.Command, message.Actor, time.GetUtcNow());
         command = command with { Components = VnfRules.WithIds(command.Components, Guid.NewGuid) };
         var stream = await session.Events.FetchForWriting<Vnf>(command.VnfId, ct);
         var references = new VnfReferences(
             await InventoryLookups.VnfNameTakenAsync(session, command.Name, command.VnfId, ct),
             await InventoryLookups.EnvironmentIdsAsync(session, ct),
             await InventoryLookups.TrustDomainIdsAsync(session, ct));
-        var decision = ChangeVnfDecider.Decide(command, stream.Aggregate, references, actor, time.GetUtcNow());
+        var decision = ChangeVnfDecider.Decide(command, stream.Aggregate, references, actor, now);
         if (decision.Refusal is { } refusal)
             return Outcome.Refused(refusal);
 
@@ -94,10 +103,10 @@ internal static class ChangeVnfHandler
             var verdict = GuardClassifier.Vnf(stream.Aggregate!, decision.Events, id => names.GetValueOrDefault(id, id.ToString()));
             if (verdict.Weakens)
                 return await GuardGate.SubmitAsync(
-                    guardChanges, GuardChange.For(command, stream.Aggregate!.Name, verdict), command.VnfId, actor, ct);
+                    session, bus, GuardChange.For(command, stream.Aggregate!.Name, verdict), command.VnfId, actor, now, ct);
         }
 
         stream.AppendMany(decision.Events);
-        return await InventorySaving.SaveAsync(session, command.VnfId, nameof(ChangeVnf.Name), "VNF", ct);
+        return Outcome.Done(command.VnfId);
     }
 }

@@ -1,3 +1,4 @@
+using Console.Workflows.Audit.Access;
 using Console.Workflows.Common;
 using Marten;
 
@@ -42,19 +43,27 @@ public static class RegisterEnvironmentDecider
     }
 }
 
-internal static class RegisterEnvironmentHandler
+/// <summary>The command as the workflow carries it, with the administrator who gave it.</summary>
+public sealed record RegisterEnvironmentBy(RegisterEnvironment Command, Actor Actor) : InventoryCommandBy(Actor, "environment", nameof(RegisterEnvironment.Name))
+{
+    public override string Resource => "environment";
+}
+
+public static class RegisterEnvironmentHandler
 {
     public static async Task<Outcome> Handle(
-        IDocumentSession session, TimeProvider time, RegisterEnvironment command, Actor actor, CancellationToken ct)
+        RegisterEnvironmentBy message, IDocumentSession session, TimeProvider time, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(message);
+        var (command, actor, now) = (message.Command, message.Actor, time.GetUtcNow());
         var id = Guid.NewGuid();
         var nameTaken = await InventoryLookups.EnvironmentNameTakenAsync(session, command.Name, id, ct);
         var trustDomains = await InventoryLookups.TrustDomainIdsAsync(session, ct);
-        var decision = RegisterEnvironmentDecider.Decide(command, id, nameTaken, actor, time.GetUtcNow(), trustDomains);
+        var decision = RegisterEnvironmentDecider.Decide(command, id, nameTaken, actor, now, trustDomains);
         if (decision.Refusal is { } refusal)
             return Outcome.Refused(refusal);
 
         session.Events.StartStream<ExecutionEnvironment>(id, decision.Events);
-        return await InventorySaving.SaveAsync(session, id, nameof(RegisterEnvironment.Name), "environment", ct);
+        return Outcome.Done(id);
     }
 }

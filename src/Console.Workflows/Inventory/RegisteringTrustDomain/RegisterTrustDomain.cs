@@ -1,3 +1,4 @@
+using Console.Workflows.Audit.Access;
 using Console.Workflows.Common;
 using Marten;
 
@@ -24,18 +25,26 @@ public static class RegisterTrustDomainDecider
     }
 }
 
-internal static class RegisterTrustDomainHandler
+/// <summary>The command as the workflow carries it, with the administrator who gave it.</summary>
+public sealed record RegisterTrustDomainBy(RegisterTrustDomain Command, Actor Actor) : InventoryCommandBy(Actor, "trust domain", nameof(RegisterTrustDomain.Name))
+{
+    public override string Resource => "trust-domain";
+}
+
+public static class RegisterTrustDomainHandler
 {
     public static async Task<Outcome> Handle(
-        IDocumentSession session, TimeProvider time, RegisterTrustDomain command, Actor actor, CancellationToken ct)
+        RegisterTrustDomainBy message, IDocumentSession session, TimeProvider time, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(message);
+        var (command, actor, now) = (message.Command, message.Actor, time.GetUtcNow());
         var id = Guid.NewGuid();
         var nameTaken = await InventoryLookups.TrustDomainNameTakenAsync(session, command.Name, id, ct);
-        var decision = RegisterTrustDomainDecider.Decide(command, id, nameTaken, actor, time.GetUtcNow());
+        var decision = RegisterTrustDomainDecider.Decide(command, id, nameTaken, actor, now);
         if (decision.Refusal is { } refusal)
             return Outcome.Refused(refusal);
 
         session.Events.StartStream<TrustDomain>(id, decision.Events);
-        return await InventorySaving.SaveAsync(session, id, nameof(RegisterTrustDomain.Name), "trust domain", ct);
+        return Outcome.Done(id);
     }
 }

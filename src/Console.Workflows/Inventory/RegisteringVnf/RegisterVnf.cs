@@ -1,3 +1,4 @@
+using Console.Workflows.Audit.Access;
 using Console.Workflows.Common;
 using Marten;
 
@@ -33,22 +34,30 @@ public static class RegisterVnfDecider
     }
 }
 
-internal static class RegisterVnfHandler
+/// <summary>The command as the workflow carries it, with the administrator who gave it.</summary>
+public sealed record RegisterVnfBy(RegisterVnf Command, Actor Actor) : InventoryCommandBy(Actor, "VNF", nameof(RegisterVnf.Name))
+{
+    public override string Resource => "vnf/" + AccessResources.Environment(Command.EnvironmentId);
+}
+
+public static class RegisterVnfHandler
 {
     public static async Task<Outcome> Handle(
-        IDocumentSession session, TimeProvider time, RegisterVnf command, Actor actor, CancellationToken ct)
+        RegisterVnfBy message, IDocumentSession session, TimeProvider time, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(message);
+        var (command, actor, now) = (message.Command, message.Actor, time.GetUtcNow());
         var id = Guid.NewGuid();
         command = command with { Components = VnfRules.WithIds(command.Components, Guid.NewGuid) };
         var references = new VnfReferences(
             await InventoryLookups.VnfNameTakenAsync(session, command.Name, id, ct),
             await InventoryLookups.EnvironmentIdsAsync(session, ct),
             await InventoryLookups.TrustDomainIdsAsync(session, ct));
-        var decision = RegisterVnfDecider.Decide(command, id, references, actor, time.GetUtcNow());
+        var decision = RegisterVnfDecider.Decide(command, id, references, actor, now);
         if (decision.Refusal is { } refusal)
             return Outcome.Refused(refusal);
 
         session.Events.StartStream<Vnf>(id, decision.Events);
-        return await InventorySaving.SaveAsync(session, id, nameof(RegisterVnf.Name), "VNF", ct);
+        return Outcome.Done(id);
     }
 }

@@ -1,10 +1,16 @@
+using Console.Workflows.Audit.Access;
 using Console.Workflows.Common;
 using Marten;
 using Wolverine;
 
 namespace Console.Workflows.Requests.Amending;
 
-public sealed record AmendRequestBy(AmendRequest Command, Actor Actor);
+public sealed record AmendRequestBy(AmendRequest Command, Actor Actor) : RequestCommandBy(Command.RequestId, Actor)
+{
+    public override string Resource => Command.TargetEnvironmentId is { } target
+        ? $"{base.Resource}/{AccessResources.Environment(target)}"
+        : base.Resource;
+}
 
 public static class AmendRequestHandler
 {

@@ -4,7 +4,7 @@ using Wolverine;
 
 namespace Console.Workflows.Requests.Approving;
 
-public sealed record ApproveRequestBy(ApproveRequest Command, Actor Actor);
+public sealed record ApproveRequestBy(ApproveRequest Command, Actor Actor) : RequestCommandBy(Command.RequestId, Actor);
 
 /// <summary>
 /// Two approvers acting at the same moment both read version n; the first commit moves the stream to n+1 and the

@@ -4,7 +4,7 @@ using Wolverine;
 
 namespace Console.Workflows.Requests.Cancelling;
 
-public sealed record CancelRequestBy(CancelRequest Command, Actor Actor);
+public sealed record CancelRequestBy(CancelRequest Command, Actor Actor) : RequestCommandBy(Command.RequestId, Actor);
 
 public static class CancelRequestHandler
 {

@@ -4,7 +4,7 @@ using Wolverine;
 
 namespace Console.Workflows.Requests.Rejecting;
 
-public sealed record RejectRequestBy(RejectRequest Command, Actor Actor);
+public sealed record RejectRequestBy(RejectRequest Command, Actor Actor) : RequestCommandBy(Command.RequestId, Actor);
 
 public static class RejectRequestHandler
 {

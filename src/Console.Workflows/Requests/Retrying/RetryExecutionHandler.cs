@@ -6,7 +6,7 @@ using Wolverine;
 
 namespace Console.Workflows.Requests.Retrying;
 
-public sealed record RetryExecutionBy(RetryExecution Command, Actor Actor);
+public sealed record RetryExecutionBy(RetryExecution Command, Actor Actor) : RequestCommandBy(Command.RequestId, Actor);
 
 public static class RetryExecutionHandler
 {

@@ -1,3 +1,4 @@
+using Console.Workflows.Audit.Access;
 using Console.Workflows.Common;
 using Console.Workflows.Requests.Expiring;
 using Marten;
@@ -6,7 +7,14 @@ using Wolverine;
 namespace Console.Workflows.Requests.Submitting;
 
 /// <summary>A person's submission as the workflow carries it: the command and who gave it.</summary>
-public sealed record SubmitRequestBy(SubmitRequest Command, Actor Actor);
+public sealed record SubmitRequestBy(SubmitRequest Command, Actor Actor) : ICommandBy
+{
+    public string Resource => Command.TargetEnvironmentId is { } target
+        ? $"{AccessResources.Vnf(Command.VnfId)}/{AccessResources.Environment(target)}"
+        : AccessResources.Vnf(Command.VnfId);
+
+    public string ConflictMessage => RequestHandler.ConflictMessage;
+}
 
 public static class SubmitRequestHandler
 {

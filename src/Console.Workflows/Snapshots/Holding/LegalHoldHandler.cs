@@ -3,9 +3,9 @@ using Marten;
 
 namespace Console.Workflows.Snapshots.Holding;
 
-public sealed record PlaceLegalHoldBy(PlaceLegalHold Command, Actor Actor);
+public sealed record PlaceLegalHoldBy(PlaceLegalHold Command, Actor Actor) : SnapshotCommandBy(Command.SnapshotId, Actor);
 
-public sealed record ReleaseLegalHoldBy(ReleaseLegalHold Command, Actor Actor);
+public sealed record ReleaseLegalHoldBy(ReleaseLegalHold Command, Actor Actor) : SnapshotCommandBy(Command.SnapshotId, Actor);
 
 public static class LegalHoldHandler
 {

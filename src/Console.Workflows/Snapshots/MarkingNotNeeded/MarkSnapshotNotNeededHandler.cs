@@ -3,7 +3,7 @@ using Marten;
 
 namespace Console.Workflows.Snapshots.MarkingNotNeeded;
 
-public sealed record MarkSnapshotNotNeededBy(MarkSnapshotNotNeeded Command, Actor Actor);
+public sealed record MarkSnapshotNotNeededBy(MarkSnapshotNotNeeded Command, Actor Actor) : SnapshotCommandBy(Command.SnapshotId, Actor);
 
 public static class MarkSnapshotNotNeededHandler
 {

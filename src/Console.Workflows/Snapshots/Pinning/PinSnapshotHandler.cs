@@ -3,9 +3,9 @@ using Marten;
 
 namespace Console.Workflows.Snapshots.Pinning;
 
-public sealed record PinSnapshotBy(PinSnapshot Command, Actor Actor);
+public sealed record PinSnapshotBy(PinSnapshot Command, Actor Actor) : SnapshotCommandBy(Command.SnapshotId, Actor);
 
-public sealed record UnpinSnapshotBy(UnpinSnapshot Command, Actor Actor);
+public sealed record UnpinSnapshotBy(UnpinSnapshot Command, Actor Actor) : SnapshotCommandBy(Command.SnapshotId, Actor);
 
 public static class PinSnapshotHandler
 {

@@ -41,7 +41,7 @@ public sealed class SecureDeletion(
         {
             await session.SaveChangesAsync(ct);
         }
-        catch (Exception ex) when (WolverineRequestCommands.IsConcurrency(ex))
+        catch (Exception ex) when (Concurrency.LostRace(ex))
         {
             return (null, Refusal.Because(SnapshotGuards.ConflictMessage, RefusalKind.Conflict));
         }
@@ -83,7 +83,7 @@ public sealed class SecureDeletion(
                 await session.SaveChangesAsync(ct);
                 return true;
             }
-            catch (Exception ex) when (WolverineRequestCommands.IsConcurrency(ex) && attempt < 5)
+            catch (Exception ex) when (Concurrency.LostRace(ex) && attempt < 5)
             {
                 // Another writer moved the stream on (a retention change, or another deleter's receipt): look again.
             }

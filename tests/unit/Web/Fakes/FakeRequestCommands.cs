@@ -16,7 +16,7 @@ namespace Console.UnitTests.Web.Fakes;
 /// announces each committed change. <see cref="RefuseNextWith"/> makes the next command come back refused.
 /// </summary>
 public sealed class FakeRequestCommands(
-    InMemoryRequests store, IPolicyService policy, FakeSnapshotReader snapshots, FakeRequestNotifications notifications) : IRequestCommands
+    InMemoryRequests store, IPolicyReader policy, FakeSnapshotReader snapshots, FakeRequestNotifications notifications) : IRequestCommands
 {
     private Refusal? _nextRefusal;
 

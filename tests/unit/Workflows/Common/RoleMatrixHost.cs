@@ -252,7 +252,7 @@ public sealed class RoleMatrixHost : IAsyncLifetime
 
         var weaker = DefaultPolicy.Document with { PendingRequestTimeout = TimeSpan.FromDays(20) };
         entries[ConsoleCommand.RevisePolicy] = new(
-            async (sp, a) => await Refusal(sp.GetRequiredService<IPolicyService>().ReviseAsync(new RevisePolicy((int)await PolicyRevision(), weaker, why), a)),
+            async (sp, a) => await Refusal(sp.GetRequiredService<IPolicyCommands>().ReviseAsync(new RevisePolicy((int)await PolicyRevision(), weaker, why), a)),
             async () => Json(HttpMethod.Put, "/api/policy", new { document = weaker, reason = why, expectedRevision = await PolicyRevision() }),
             PolicyRevision);
 
@@ -273,14 +273,14 @@ public sealed class RoleMatrixHost : IAsyncLifetime
                 new ChangeEnvironment(s.Edge, await VersionOf(s.Edge), $"Edge {s.Suffix}", EnvironmentKind.CoreDataCentre, "Frankfurt",
                     TrustLevel.High, AttestationStatus.Attested, s.CoreDomain), a)),
             null, () => VersionAsync(s.Edge));
-        // A weakening change as the environment edit page would hand it over: the trust level raised to High.
+        // A weakening change as the environment's handler would raise it: the trust level raised to High.
         entries[ConsoleCommand.SubmitGuardChange] = new(
             async (sp, a) =>
             {
                 var raise = new ChangeEnvironment(s.Edge, await VersionOf(s.Edge), $"Edge {s.Suffix}", EnvironmentKind.CoreDataCentre,
                     "Frankfurt", TrustLevel.High, AttestationStatus.Attested, s.CoreDomain);
                 var verdict = new GuardVerdict([new GuardDifference("Trust level", "Low", "High", Weakens: true)]);
-                return await Refusal(sp.GetRequiredService<IGuardChangeRequests>().SubmitAsync(GuardChange.For(raise, $"Edge {s.Suffix}", verdict), a));
+                return await Refusal(sp.GetRequiredService<CommandBus>().IssueAsync(new SubmitGuardChangeBy(GuardChange.For(raise, $"Edge {s.Suffix}", verdict), a)));
             },
             null, Count<ChangeRequest>);
         entries[ConsoleCommand.RegisterVnf] = new(

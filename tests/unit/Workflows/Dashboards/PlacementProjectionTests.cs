@@ -56,9 +56,12 @@ public sealed class PlacementProjectionTests(PostgresDatabase database) : IClass
                 Sensitivities = [.. current.Document.Sensitivities.Select(r =>
                     r.Sensitivity == Sensitivity.Internal ? r with { RequiredTrustLevel = TrustLevel.Medium } : r)],
             };
-            var outcome = await RevisePolicyHandler.Handle(
-                session, new FakeTimeProvider(Now), new RevisePolicy(current.Revision, raised, "Edge sites lost their attestation"), Administrator, Ct);
-            outcome.Refusal.ShouldBeNull();
+            // A raise strengthens protection: the decider's events go straight into force, as the handler would append them.
+            var decision = RevisePolicyDecider.Decide(
+                new RevisePolicy(current.Revision, raised, "Edge sites lost their attestation"), current, Administrator, Now);
+            decision.Refusal.ShouldBeNull();
+            session.Events.Append(ApprovalPolicy.StreamId, decision.Events);
+            await session.SaveChangesAsync(Ct);
         }
 
         var expected = await ExpectedViolationsAsync();

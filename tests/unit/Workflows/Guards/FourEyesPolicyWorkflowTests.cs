@@ -19,9 +19,9 @@ public sealed class FourEyesPolicyWorkflowTests(WorkflowFixture fixture) : IClas
 {
     private WorkflowHost Host => fixture.Host;
 
-    private Task<ApprovalPolicy> Current() => Host.With<IPolicyService, ApprovalPolicy>(p => p.CurrentAsync());
+    private Task<ApprovalPolicy> Current() => Host.With<IPolicyReader, ApprovalPolicy>(p => p.CurrentAsync());
 
-    private Task<Outcome> Revise(RevisePolicy command, Actor actor) => Host.With<IPolicyService, Outcome>(p => p.ReviseAsync(command, actor));
+    private Task<Outcome> Revise(RevisePolicy command, Actor actor) => Host.With<IPolicyCommands, Outcome>(p => p.ReviseAsync(command, actor));
 
     private static PolicyDocument WithRule(PolicyDocument d, Sensitivity s, Func<SensitivityRule, SensitivityRule> edit) =>
         d with { Sensitivities = [.. d.Sensitivities.Select(r => r.Sensitivity == s ? edit(r) : r)] };

@@ -1,7 +1,5 @@
 using Console.UnitTests.Infrastructure;
 using Console.Workflows.Common;
-using Console.Workflows.Guards;
-using Console.Workflows.Guards.Submitting;
 using Console.Workflows.Inventory;
 using Console.Workflows.Inventory.ChangingEnvironment;
 using Console.Workflows.Inventory.ChangingTrustDomain;
@@ -9,6 +7,7 @@ using Console.Workflows.Inventory.ChangingVnf;
 using Console.Workflows.Inventory.RegisteringEnvironment;
 using Console.Workflows.Inventory.RegisteringTrustDomain;
 using Console.Workflows.Inventory.RegisteringVnf;
+using Console.Workflows.Requests;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -17,36 +16,26 @@ using Xunit;
 
 namespace Console.UnitTests.Workflows.Inventory;
 
-/// <summary>Register and change through <see cref="IInventoryCommands"/> on real PostgreSQL, then read back.</summary>
-public sealed class InventoryCommandsOnPostgresTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>
+/// <summary>A workflow host on its own database whose clock stands at <see cref="Scenarios.Now"/>.</summary>
+public sealed class InventoryWorkflowFixture : WorkflowFixture
 {
-    private readonly FakeTimeProvider _time = new(Scenarios.Now);
+    public FakeTimeProvider Clock { get; } = new(Scenarios.Now);
+
+    protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<TimeProvider>(Clock);
+}
+
+/// <summary>Register and change through <see cref="IInventoryCommands"/> (the command bus and its handlers) on real PostgreSQL, then read back.</summary>
+public sealed class InventoryCommandsOnPostgresTests(InventoryWorkflowFixture fixture) : IClassFixture<InventoryWorkflowFixture>
+{
+    private PostgresDatabase Database => fixture.Database;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private async Task<T> WithCommands<T>(Func<IInventoryCommands, Task<T>> act, IGuardChangeRequests? guardChanges = null)
-    {
-        await using var session = database.Store.LightweightSession();
-        return await act(new MartenInventoryCommands(session, _time, guardChanges));
-    }
-
-    /// <summary>Takes the place of the approval workflow: records what was submitted (the workflow tests approve it).</summary>
-    private sealed class RecordingGuardChangeRequests : IGuardChangeRequests
-    {
-        public static readonly Guid RequestId = Guid.Parse("9a000000-0000-4000-8000-000000000001");
-
-        public List<GuardChange> Submitted { get; } = [];
-
-        public Task<Outcome> SubmitAsync(GuardChange change, Actor actor, CancellationToken ct = default)
-        {
-            Submitted.Add(change);
-            return Task.FromResult(Outcome.Done(RequestId));
-        }
-    }
+    private Task<T> WithCommands<T>(Func<IInventoryCommands, Task<T>> act) => fixture.Host.With(act);
 
     private async Task<T> WithReader<T>(Func<IInventoryReader, Task<T>> read)
     {
-        await using var session = database.Store.QuerySession();
+        await using var session = Database.Store.QuerySession();
         return await read(new MartenInventoryReader(session));
     }
 
@@ -115,10 +104,12 @@ public sealed class InventoryCommandsOnPostgresTests(PostgresDatabase database) 
             EnvironmentId = edge,
             Components = [.. ChangeVnf.From(after.Vnf).Components.Where(c => c.Name != "ue-context-store")],
         };
-        var guardChanges = new RecordingGuardChangeRequests();
-        var held = await WithCommands(c => c.ChangeVnfAsync(weaker, Scenarios.Administrator, Ct), guardChanges);
-        held.PendingRequestId.ShouldBe(RecordingGuardChangeRequests.RequestId);
-        var submitted = guardChanges.Submitted.ShouldHaveSingleItem();
+        var held = await WithCommands(c => c.ChangeVnfAsync(weaker, Scenarios.Administrator, Ct));
+        var requestId = held.PendingRequestId.ShouldNotBeNull(held.Refusal?.Message);
+        ChangeRequest? request;
+        await using (var query = Database.Store.QuerySession())
+            request = await query.LoadAsync<ChangeRequest>(requestId, Ct);
+        var submitted = request.ShouldNotBeNull().Content.Guard.ShouldNotBeNull();
         var carried = submitted.Vnf.ShouldNotBeNull();
         (carried.ExpectedVersion, carried.EnvironmentId).ShouldBe((6, edge));
         carried.Components.Select(c => c.Name).ShouldBe(["n2-termination", "nas-security"]);
@@ -127,7 +118,7 @@ public sealed class InventoryCommandsOnPostgresTests(PostgresDatabase database) 
         var unchanged = (await WithReader(r => r.GetVnfAsync(registered.Id, Ct))).ShouldNotBeNull();
         (unchanged.Vnf.Version, unchanged.Vnf.EnvironmentId, unchanged.Components.Count).ShouldBe((6, environment, 3));
 
-        await using var session = database.Store.QuerySession();
+        await using var session = Database.Store.QuerySession();
         var events = await session.Events.FetchStreamAsync(registered.Id, token: Ct);
         events.Select(e => e.Data.GetType()).ShouldBe(
         [
@@ -228,15 +219,11 @@ public sealed class InventoryCommandsOnPostgresTests(PostgresDatabase database) 
     }
 
     [Fact]
-    public async Task AddInventoryServices_ResolvesReaderAndCommandsInAScope()
+    public async Task WorkflowHost_ResolvesTheInventoryReaderAndTheCommandPortOnTheBusInAScope()
     {
-        var services = new ServiceCollection();
-        services.AddMarten(database.ConfigureMarten);
-        services.AddInventoryServices();
-        await using var provider = services.BuildServiceProvider();
-        await using var scope = provider.CreateAsyncScope();
+        await using var scope = fixture.Host.Services.CreateAsyncScope();
 
-        scope.ServiceProvider.GetRequiredService<IInventoryCommands>().ShouldBeOfType<MartenInventoryCommands>();
+        scope.ServiceProvider.GetRequiredService<IInventoryCommands>().ShouldBeOfType<WolverineInventoryCommands>();
         var reader = scope.ServiceProvider.GetRequiredService<IInventoryReader>();
         (await reader.ListEnvironmentsAsync(Ct)).ShouldNotBeNull();
     }

@@ -28,25 +28,25 @@ public sealed class PolicyAndSimulatorTests(WorkflowFixture fixture) : IClassFix
     public async Task Policy_IsSeededOnce_RevisedByAnAdministrator_AndKeepsItsHistory()
     {
         (await Host.Services.EnsureApprovalPolicyAsync(Ct)).ShouldBeFalse();
-        var current = await Host.With<IPolicyService, ApprovalPolicy>(p => p.CurrentAsync());
+        var current = await Host.With<IPolicyReader, ApprovalPolicy>(p => p.CurrentAsync());
         current.Revision.ShouldBe(1);
         current.LastChangedBy.ShouldBe(PolicySeed.By);
         JsonSerializer.Serialize(current.Document).ShouldBe(JsonSerializer.Serialize(DefaultPolicy.Document));
 
         var stricter = current.Document with { PendingRequestTimeout = TimeSpan.FromHours(8) };
-        var refused = await Host.With<IPolicyService, Outcome>(p => p.ReviseAsync(new RevisePolicy(1, stricter, "Shorter waits"),
+        var refused = await Host.With<IPolicyCommands, Outcome>(p => p.ReviseAsync(new RevisePolicy(1, stricter, "Shorter waits"),
             RuntimeScenario.Approver(1)));
         refused.Refusal.ShouldNotBeNull().Kind.ShouldBe(RefusalKind.Forbidden);
 
-        var revised = await Host.With<IPolicyService, Outcome>(p => p.ReviseAsync(new RevisePolicy(1, stricter, "Shorter waits"), Admin));
+        var revised = await Host.With<IPolicyCommands, Outcome>(p => p.ReviseAsync(new RevisePolicy(1, stricter, "Shorter waits"), Admin));
         revised.Succeeded.ShouldBeTrue(revised.Refusal?.Message);
-        var stale = await Host.With<IPolicyService, Outcome>(p => p.ReviseAsync(new RevisePolicy(1, stricter, "Lost update"), Admin));
+        var stale = await Host.With<IPolicyCommands, Outcome>(p => p.ReviseAsync(new RevisePolicy(1, stricter, "Lost update"), Admin));
         stale.Refusal.ShouldNotBeNull().Kind.ShouldBe(RefusalKind.Conflict);
 
-        var after = await Host.With<IPolicyService, ApprovalPolicy>(p => p.CurrentAsync());
+        var after = await Host.With<IPolicyReader, ApprovalPolicy>(p => p.CurrentAsync());
         after.Revision.ShouldBe(2);
         after.Document.PendingRequestTimeout.ShouldBe(TimeSpan.FromHours(8));
-        var history = await Host.With<IPolicyService, IReadOnlyList<PolicyRevisionEntry>>(p => p.HistoryAsync());
+        var history = await Host.With<IPolicyReader, IReadOnlyList<PolicyRevisionEntry>>(p => p.HistoryAsync());
         history.Select(h => (h.Revision, h.By, h.Reason)).ShouldBe([(2, "admin-1", "Shorter waits"), (1, PolicySeed.By, PolicySeed.Reason)]);
     }
 

@@ -49,13 +49,13 @@ public sealed class RetentionPolicyTests(SnapshotLifecycleFixture fixture) : ICl
         snapshot.GoverningSensitivity.ShouldBe(Sensitivity.Public);
         snapshot.RetentionPolicyRevision.ShouldBe(1);
 
-        var current = await Host.With<IPolicyService, ApprovalPolicy>(p => p.CurrentAsync());
+        var current = await Host.With<IPolicyReader, ApprovalPolicy>(p => p.CurrentAsync());
         var document = current.Document with
         {
             Sensitivities = [.. current.Document.Sensitivities.Select(r =>
                 r.Sensitivity == Sensitivity.Public ? r with { MaxSnapshotAge = TimeSpan.FromDays(10) } : r)],
         };
-        var revised = await Host.With<IPolicyService, Outcome>(p => p.ReviseAsync(
+        var revised = await Host.With<IPolicyCommands, Outcome>(p => p.ReviseAsync(
             new RevisePolicy(current.Revision, document, "Storage budget cut"), s.Admin));
         revised.Succeeded.ShouldBeTrue(revised.Refusal?.Message);
 

@@ -2,15 +2,21 @@ using Console.UnitTests.Infrastructure;
 using Console.UnitTests.Workflows.Requests;
 using Console.Workflows.Audit.Access;
 using Console.Workflows.Common;
+using Console.Workflows.Inventory;
+using Console.Workflows.Inventory.ChangingEnvironment;
+using Console.Workflows.Policy;
+using Console.Workflows.Policy.Revising;
 using Console.Workflows.Requests;
+using Console.Workflows.Requests.Approving;
 using Console.Workflows.Requests.Submitting;
+using Console.Workflows.Snapshots.Pinning;
 using Shouldly;
 using Xunit;
 
 namespace Console.UnitTests.Workflows.Audit.Access;
 
-/// <summary>Which refusals reach the history, and what the recording decorators write for them.</summary>
-public sealed class AccessRecordingTests
+/// <summary>Which refusals reach the history, and what the command bus records for them (who, which command, on what, why).</summary>
+public sealed class AccessRefusalsTests
 {
     private readonly RecordingAccessJournal _journal = new();
 
@@ -39,48 +45,67 @@ public sealed class AccessRecordingTests
     }
 
     [Fact]
-    public async Task ApproveAsync_WhenRefusedAsForbidden_RecordsWhoWhatOnWhichRequestAndWhy_AndReturnsTheRefusal()
+    public async Task RecordAsync_ApproveRefusedAsForbidden_RecordsWhoWhatOnWhichRequestAndWhy()
     {
         var refusal = Refusal.Because("You requested this change; someone else must approve it.", RefusalKind.Forbidden);
-        var commands = new AccessRecordingRequestCommands(new AnsweringCommands(Outcome.Refused(refusal)), _journal);
         var request = Guid.NewGuid();
 
-        var outcome = await commands.ApproveAsync(new ApproveRequest(request, 3, "digest", null), Scenarios.Operator, TestContext.Current.CancellationToken);
+        await AccessRefusals.RecordAsync(_journal, Outcome.Refused(refusal),
+            new ApproveRequestBy(new ApproveRequest(request, 3, "digest", null), Scenarios.Operator));
 
-        outcome.Refusal.ShouldBe(refusal);
         _journal.Refusals.ShouldHaveSingleItem().ShouldBe(
             (Scenarios.Operator.UserId, nameof(ApproveRequest), $"request/{request}", "You requested this change; someone else must approve it."));
     }
 
     [Fact]
-    public async Task SubmitAsync_WhenItSucceedsOrIsAStaleConflict_RecordsNothing()
+    public async Task RecordAsync_WhenItSucceededOrWasAStaleConflict_RecordsNothing()
     {
-        var done = new AccessRecordingRequestCommands(new AnsweringCommands(Outcome.Done(Guid.NewGuid())), _journal);
-        var stale = new AccessRecordingRequestCommands(
-            new AnsweringCommands(Outcome.Refused(Refusal.Because("Someone else acted first.", RefusalKind.Conflict))), _journal);
-        var command = new SubmitRequest(RequestKind.Snapshot, Guid.NewGuid(), [], null, null, "Before the upgrade.", null);
+        var command = new SubmitRequestBy(
+            new SubmitRequest(RequestKind.Snapshot, Guid.NewGuid(), [], null, null, "Before the upgrade.", null), Scenarios.Operator);
 
-        (await done.SubmitAsync(command, Scenarios.Operator, TestContext.Current.CancellationToken)).Succeeded.ShouldBeTrue();
-        (await stale.SubmitAsync(command, Scenarios.Operator, TestContext.Current.CancellationToken)).Succeeded.ShouldBeFalse();
+        await AccessRefusals.RecordAsync(_journal, Outcome.Done(Guid.NewGuid()), command);
+        await AccessRefusals.RecordAsync(_journal, Outcome.Refused(Refusal.Because("Someone else acted first.", RefusalKind.Conflict)), command);
 
         _journal.Refusals.ShouldBeEmpty();
     }
 
     [Fact]
-    public async Task SubmitAsync_MigrationRefused_NamesTheVnfAndTheTargetInTheResource()
+    public async Task RecordAsync_MigrationRefused_NamesTheVnfAndTheTargetInTheResource()
     {
         var vnf = Guid.NewGuid();
         var target = Guid.NewGuid();
         var refusal = new Refusal("store is Sensitive ... A component may not move to a less trustworthy environment.",
             new Dictionary<string, string[]> { ["TargetEnvironmentId"] = ["A component may not move to a less trustworthy environment."] });
-        var commands = new AccessRecordingRequestCommands(new AnsweringCommands(Outcome.Refused(refusal)), _journal);
 
-        await commands.SubmitAsync(new SubmitRequest(RequestKind.Migration, vnf, [], target, null, "Move it.", null), Scenarios.Operator,
-            TestContext.Current.CancellationToken);
+        await AccessRefusals.RecordAsync(_journal, Outcome.Refused(refusal),
+            new SubmitRequestBy(new SubmitRequest(RequestKind.Migration, vnf, [], target, null, "Move it.", null), Scenarios.Operator));
 
         var recorded = _journal.Refusals.ShouldHaveSingleItem();
+        recorded.Operation.ShouldBe(nameof(SubmitRequest));
         recorded.Resource.ShouldBe($"vnf/{vnf}/environment/{target}");
         AccessResources.Parse(recorded.Resource).ShouldBe([("vnf", vnf), ("environment", target)]);
+    }
+
+    [Fact]
+    public async Task RecordAsync_InventoryPolicyAndSnapshotCommands_NameTheirItemAndTheCommand()
+    {
+        var environment = Guid.NewGuid();
+        var snapshot = Guid.NewGuid();
+        var forbidden = Outcome.Refused(Refusal.Because("Only administrators may change the inventory.", RefusalKind.Forbidden));
+        var change = new ChangeEnvironment(environment, 2, "Edge", EnvironmentKind.EdgeSite, "Hamburg", TrustLevel.Low, AttestationStatus.Attested);
+
+        await AccessRefusals.RecordAsync(_journal, forbidden, new ChangeEnvironmentBy(change, Scenarios.Operator));
+        await AccessRefusals.RecordAsync(_journal, forbidden,
+            new RevisePolicyBy(new RevisePolicy(1, DefaultPolicy.Document, "Shorter waits"), Scenarios.Operator));
+        await AccessRefusals.RecordAsync(_journal, forbidden,
+            new PinSnapshotBy(new PinSnapshot(snapshot, 1, "Keep it", null), Scenarios.Operator));
+
+        _journal.Refusals.Select(r => (r.Operation, r.Resource)).ShouldBe(
+        [
+            (nameof(ChangeEnvironment), $"environment/{environment}"),
+            (nameof(RevisePolicy), "policy"),
+            (nameof(PinSnapshot), $"snapshot/{snapshot}"),
+        ]);
     }
 
     [Theory]
@@ -102,20 +127,4 @@ public sealed class AccessRecordingTests
     [InlineData("/history")]
     [InlineData("request/not-an-id")]
     public void Parse_WithoutIds_GivesNothing(string? resource) => AccessResources.Parse(resource).ShouldBeEmpty();
-
-    /// <summary>The inner port, answering every command with the same outcome.</summary>
-    private sealed class AnsweringCommands(Outcome outcome) : IRequestCommands
-    {
-        public Task<Outcome> SubmitAsync(SubmitRequest command, Actor actor, CancellationToken ct = default) => Task.FromResult(outcome);
-
-        public Task<Outcome> AmendAsync(AmendRequest command, Actor actor, CancellationToken ct = default) => Task.FromResult(outcome);
-
-        public Task<Outcome> ApproveAsync(ApproveRequest command, Actor actor, CancellationToken ct = default) => Task.FromResult(outcome);
-
-        public Task<Outcome> RejectAsync(RejectRequest command, Actor actor, CancellationToken ct = default) => Task.FromResult(outcome);
-
-        public Task<Outcome> CancelAsync(CancelRequest command, Actor actor, CancellationToken ct = default) => Task.FromResult(outcome);
-
-        public Task<Outcome> RetryAsync(RetryExecution command, Actor actor, CancellationToken ct = default) => Task.FromResult(outcome);
-    }
 }

@@ -1,8 +1,5 @@
 using Console.Workflows.Common;
-using JasperFx;
-using JasperFx.Events;
 using Marten;
-using Npgsql;
 
 namespace Console.Workflows.Inventory;
 
@@ -47,39 +44,4 @@ internal static class InventoryLookups
             names[environment.Id] = environment.Name;
         return names;
     }
-}
-
-internal static class InventorySaving
-{
-    /// <summary>
-    /// Saves the appended events. Losing a race is not an error of the person's input: a concurrent append becomes a
-    /// Conflict, and a name claimed between our look-up and the save (the unique index) becomes a field message.
-    /// </summary>
-    public static async Task<Outcome> SaveAsync(IDocumentSession session, Guid id, string nameField, string what, CancellationToken ct)
-    {
-        try
-        {
-            await session.SaveChangesAsync(ct);
-            return Outcome.Done(id);
-        }
-        catch (Exception ex) when (IsConcurrency(ex))
-        {
-            return Outcome.Refused(Refusal.Because(
-                $"Someone else changed this {what} at the same moment. Reload it and apply your change again.",
-                RefusalKind.Conflict));
-        }
-        catch (Exception ex) when (IsUniqueViolation(ex))
-        {
-            return Outcome.Refused(InventoryGuards.NameInUse(nameField, what));
-        }
-    }
-
-    private static bool IsConcurrency(Exception ex) =>
-        ex is ConcurrencyException or EventStreamUnexpectedMaxEventIdException or ExistingStreamIdCollisionException
-            or Marten.Exceptions.ExistingStreamIdCollisionException
-        || (ex.InnerException is { } inner && IsConcurrency(inner));
-
-    private static bool IsUniqueViolation(Exception ex) =>
-        ex is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation }
-        || (ex.InnerException is { } inner && IsUniqueViolation(inner));
 }
