@@ -161,6 +161,7 @@ public static class RequestsRegistration
             opts.CodeGeneration.GeneratedNamespace = "Console.Workflows.Generated";
         });
 
+        services.AddSingleton<ExecutionPipeline>();
         services.AddSingleton<RequestNotifications>();
         services.AddSingleton<IRequestNotifications>(sp => sp.GetRequiredService<RequestNotifications>());
         services.AddSingleton<IConfigureMarten, RequestNotificationsConfiguration>();
