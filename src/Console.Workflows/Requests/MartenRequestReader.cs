@@ -181,27 +181,20 @@ internal static class RequestJournal
                 $"Changed the request to {Describe(e.Content)}; earlier approvals no longer count. {e.Requirement.Explanation}."),
             ApprovalGranted e => (e.ApproverName, e.At,
                 $"Approved for {e.Group}{(string.IsNullOrWhiteSpace(e.Comment) ? "" : ": " + e.Comment)}."),
-            // The workflow concludes this; By names whose approval completed the quorum (or system:policy).
-            RequestApproved e => ("Console workflow", e.At, e.By.StartsWith("system:", StringComparison.Ordinal)
-                ? "No approval needed under the policy; execution starts by itself."
-                : $"All required approvals are in (the last from {e.By}); execution starts by itself."),
-            RequestRejected e => (e.ApproverName, e.At, $"Rejected: {e.Reason}"),
-            RequestCancelled e => (e.ByName, e.At, $"Cancelled: {e.Reason}"),
-            RequestExpired e => (e.By, e.At, "Expired without enough approvals."),
-            ExecutionStarted e => (e.By, e.At, $"Execution attempt {e.Attempt} started."),
+            RequestApproved e => ("Console workflow", e.At, RequestDescriptions.Of(e)!),
+            RequestRejected e => (e.ApproverName, e.At, RequestDescriptions.Of(e)!),
+            RequestCancelled e => (e.ByName, e.At, RequestDescriptions.Of(e)!),
+            RequestExpired e => (e.By, e.At, RequestDescriptions.Of(e)!),
+            ExecutionStarted e => (e.By, e.At, RequestDescriptions.Of(e)!),
             TargetAttestationChecked e => (e.By, e.At, (e.Passed ? "Attestation passed: " : "Attestation failed: ") + e.Detail),
-            ExecutionCompleted e => (e.By, e.At, $"Attempt {e.Attempt} completed. {e.Result}"),
-            ExecutionFailed e => (e.By, e.At, $"Attempt {e.Attempt} failed: {e.Reason}"),
-            ExecutionRetryRequested e => (e.ByName, e.At, RetryText(e)),
-            ExecutionWindowMissed e => (e.By, e.At, ChangeWindows.MissedOutcome(e)),
+            ExecutionCompleted e => (e.By, e.At, RequestDescriptions.Of(e)!),
+            ExecutionFailed e => (e.By, e.At, RequestDescriptions.Of(e)!),
+            ExecutionRetryRequested e => (e.ByName, e.At, RequestDescriptions.Of(e)!),
+            ExecutionWindowMissed e => (e.By, e.At, RequestDescriptions.Of(e)!),
             _ => ("(unknown)", storedAt, data.GetType().Name),
         };
         return new JournalEntry(version, data.GetType().Name, actor, at, summary);
     }
-
-    private static string RetryText(ExecutionRetryRequested e) =>
-        "Asked to run the failed execution again" + (e.Attempt > 0 ? $" (attempt {e.Attempt})" : "")
-        + (string.IsNullOrWhiteSpace(e.Reason) ? "." : ": " + e.Reason);
 
     private static string Describe(RequestContent content) => content.Kind switch
     {
