@@ -10,7 +10,8 @@ namespace Console.Bench;
 /// <summary>
 /// scripts/bench --trust: the key-encryption keys alone, no database. Wrapping a fresh 32-byte data key, unwrapping it
 /// and destroying its KEK, with the PKCS#11 provider (SoftHSM2 from infra/hsm/softhsm.sh: a KEK generated in the token
-/// per data key) beside the key-file provider (HKDF from the master key, AES-GCM in process), same keys, same workers.
+/// per data key) beside the key-file provider (HKDF from the master key, AES-GCM in process), same keys, same workers;
+/// then signing (ECDSA P-256 over a tree head) with the token's key beside a key file's.
 /// </summary>
 public static class TrustBench
 {
@@ -32,6 +33,19 @@ public static class TrustBench
             {
                 await RunAsync(keks, domain, "warm-up-" + name, Math.Min(50, count), concurrency);
                 rows.AddRange(await RunAsync(keks, domain, name, count, concurrency));
+            }
+
+            // Signing a tree head or a manifest: the key file's key in process beside the token's non-extractable key.
+            var signingFile = new SigningKeyFile(SigningKeyNames.AuditCheckpoints, Path.Combine(folder, "checkpoint.pem"), null, CreateIfMissing: true, "bench");
+            using var fileSigning = new LocalSigningKeys([signingFile], NullLogger<LocalSigningKeys>.Instance);
+            hsmOptions.SigningTokenLabel = "bench-sig-" + Guid.NewGuid().ToString("N")[..12];
+            using var hsmSigning = new Pkcs11SigningKeys(hsmOptions, [], NullLogger<Pkcs11SigningKeys>.Instance);
+            foreach (var (name, signing) in new (string, ISigningKeys)[] { ("file sign", fileSigning), ("HSM sign", hsmSigning) })
+            {
+                signing.PublicKey(SigningKeyNames.AuditCheckpoints);
+                var heads = Enumerable.Range(0, count).Select(i => $"tree head {i} of the bench").ToArray();
+                rows.Add(await Measurement.RunAsync(name, heads, concurrency, head =>
+                    Task.Run(() => signing.Sign(SigningKeyNames.AuditCheckpoints, System.Text.Encoding.UTF8.GetBytes(head), SignatureEncoding.Der).Length > 0)));
             }
 
             System.Console.WriteLine();

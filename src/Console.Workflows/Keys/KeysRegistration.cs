@@ -36,9 +36,17 @@ public static class KeysRegistration
     /// The signing-key port: by default the file adapter over every registered <see cref="SigningKeyFile"/> (each capability
     /// registers where its key is). A host that registers its own <see cref="ISigningKeys"/> first (an HSM) keeps it.
     /// </summary>
+    /// <remarks>
+    /// With <c>Keys:Provider=Pkcs11</c> the keys live in the signing token instead (<see cref="Pkcs11SigningKeys"/>); a
+    /// registered key file that exists is imported into the token once, so signatures made before stay verifiable.
+    /// </remarks>
     public static IServiceCollection AddSigningKeys(this IServiceCollection services)
     {
-        services.TryAddSingleton<ISigningKeys, LocalSigningKeys>();
+        services.TryAddSingleton<ISigningKeys>(sp =>
+            sp.GetService<IConfiguration>() is { } configuration && Pkcs11Registration.Chosen(configuration)
+                ? new Pkcs11SigningKeys(Pkcs11Options.From(configuration), sp.GetServices<SigningKeyFile>(),
+                    sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Pkcs11SigningKeys>>())
+                : ActivatorUtilities.CreateInstance<LocalSigningKeys>(sp));
         return services;
     }
 }

@@ -60,6 +60,9 @@ public sealed class LocalSigningKeys : ISigningKeys, IDisposable
         Key(keyName).SignData(data, HashAlgorithmName.SHA256,
             encoding == SignatureEncoding.Der ? DSASignatureFormat.Rfc3279DerSequence : DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
 
+    /// <summary>The private key's parameters, once, for moving it into an HSM (<see cref="Hsm.Pkcs11SigningKeys"/>).</summary>
+    internal ECParameters ExportForImport(string keyName) => Key(keyName).ExportParameters(includePrivateParameters: true);
+
     /// <summary>An ECDSA public key from a PEM file (a trusted earlier key, a witness's key): public keys are not secrets.</summary>
     public static ECDsa ReadPublicKey(string file, string setting)
     {

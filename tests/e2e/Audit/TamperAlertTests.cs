@@ -1,4 +1,5 @@
 using Console.E2ETests.Infrastructure;
+using Console.Testing;
 using Microsoft.Playwright;
 using Npgsql;
 using Shouldly;
@@ -72,21 +73,23 @@ public sealed class TamperAlertTests(ConsoleApp app, Browser browser) : ConsoleT
 
     private async Task<(long Seq, long Position, string Data)> ChainedEventAsync(long position)
     {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            await using var connection = new NpgsqlConnection(App.ConnectionString);
-            await connection.OpenAsync();
-            await using var command = new NpgsqlCommand(
-                $"select e.seq_id, c.position, e.data::text from audit_chain c join mt_events e on e.seq_id = c.seq_id where c.position = {position}",
-                connection);
-            await using var reader = await command.ExecuteReaderAsync();
-            if (await reader.ReadAsync())
-                return (reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2));
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"The console had not chained {position} events after {Patience.TotalSeconds} s.");
-            await Task.Delay(250);
-        }
+        var found = await Eventually.Until(
+            async () =>
+            {
+                await using var connection = new NpgsqlConnection(App.ConnectionString);
+                await connection.OpenAsync();
+                await using var command = new NpgsqlCommand(
+                    $"select e.seq_id, c.position, e.data::text from audit_chain c join mt_events e on e.seq_id = c.seq_id where c.position = {position}",
+                    connection);
+                await using var reader = await command.ExecuteReaderAsync();
+                return await reader.ReadAsync()
+                    ? ((long Seq, long Position, string Data)?)(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2))
+                    : null;
+            },
+            chained => chained is not null,
+            $"the console to chain {position} events",
+            Patience);
+        return found!.Value;
     }
 
     /// <summary>What a database administrator could do: switch triggers (the console's rewrite guard) off for the session.</summary>

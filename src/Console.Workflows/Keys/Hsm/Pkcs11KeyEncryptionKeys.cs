@@ -134,11 +134,14 @@ public sealed class Pkcs11KeyEncryptionKeys : IKeyEncryptionKeys, IDisposable
                     session.DestroyObject(kek);
                     destroyed.Add(kek);
                 }
-                catch (Pkcs11Exception ex) when (ex.RV == CKR.CKR_OBJECT_HANDLE_INVALID)
+                catch (Pkcs11Exception ex) when (ex.RV == CKR.CKR_OBJECT_HANDLE_INVALID
+                                                 || (ex.RV == CKR.CKR_FUNCTION_FAILED && !FindKeks(session, keyId).Any(k => k.ObjectId == kek.ObjectId)))
                 {
                     // A concurrent sweep (another session of this process, or another node) destroyed it between our
-                    // search and our call: it is gone, which is what was asked; that sweep's receipt names it.
-                    _logger.LogDebug("KEK {Handle} in token {Token} was destroyed concurrently", kek.ObjectId, token.Label);
+                    // search and our call: it is gone, which is what was asked; that sweep's receipt names it. SoftHSM
+                    // says so as an invalid handle, or as a failed function when another process removed the object's
+                    // file first: then only a search that no longer finds it tells "gone" from a real failure.
+                    _logger.LogDebug("KEK {Handle} in token {Token} was destroyed concurrently ({Return})", kek.ObjectId, token.Label, ex.RV);
                 }
             }
 

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Reflection;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
 using Net.Pkcs11Interop.Common;
 using Net.Pkcs11Interop.HighLevelAPI;
 
@@ -59,6 +61,43 @@ internal sealed class Pkcs11Module
     public ISlot ProvisionToken(string label, string soPin, string userPin)
     {
         lock (_slots)
+            return AcrossProcesses("token|" + label, () => ProvisionTokenUnlocked(label, soPin, userPin));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="act"/> while no other process of this host runs one for the same <paramref name="what"/> on this
+    /// module: two consoles (or a console and its test hosts) on one SoftHSM store must not both create one token or key.
+    /// </summary>
+    public T AcrossProcesses<T>(string what, Func<T> act)
+    {
+        ArgumentNullException.ThrowIfNull(act);
+        var name = "vnf-pkcs11-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Path + "|" + what)))[..24];
+        using var mutex = new Mutex(false, name);
+        bool owned;
+        try
+        {
+            owned = mutex.WaitOne(TimeSpan.FromSeconds(60));
+        }
+        catch (AbandonedMutexException)
+        {
+            // The process holding it died; what it made is found by the caller's search.
+            owned = true;
+        }
+
+        if (!owned)
+            throw new KeyUnavailableException($"Timed out after 60 s waiting for another process creating {what} in the PKCS#11 module {Path}.");
+        try
+        {
+            return act();
+        }
+        finally
+        {
+            mutex.ReleaseMutex();
+        }
+    }
+
+    private ISlot ProvisionTokenUnlocked(string label, string soPin, string userPin)
+    {
         {
             if (FindTokenUnlocked(label) is { } existing)
                 return existing;

@@ -21,6 +21,12 @@ public sealed class Pkcs11Options
     /// </summary>
     public string TokenLabelPattern { get; set; } = "vnf-kek-{domain12}";
 
+    /// <summary>
+    /// Label of the token holding the console's signing keys (audit checkpoints, snapshot manifests); its PIN comes from
+    /// the same <see cref="PinFile"/> or <see cref="PinEnvironmentVariable"/> (<c>{domain}</c> expands to zeros).
+    /// </summary>
+    public string SigningTokenLabel { get; set; } = "vnf-signing";
+
     /// <summary>Explicit labels by trust domain id, for tokens an HSM's administrators named themselves.</summary>
     public Dictionary<Guid, string> TokenLabels { get; set; } = [];
 

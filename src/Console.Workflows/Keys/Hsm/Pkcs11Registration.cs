@@ -13,17 +13,24 @@ public static class Pkcs11Registration
     /// </summary>
     public static IServiceCollection AddPkcs11KeyEncryptionKeysIfChosen(this IServiceCollection services, IConfiguration configuration)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var provider = configuration[$"{KeyStoreOptions.Section}:Provider"];
-        if (string.IsNullOrWhiteSpace(provider) || provider.Equals("File", StringComparison.OrdinalIgnoreCase))
+        if (!Chosen(configuration))
             return services;
-        if (!provider.Equals("Pkcs11", StringComparison.OrdinalIgnoreCase))
-            throw new InvalidOperationException($"{KeyStoreOptions.Section}:Provider is '{provider}'; it must be File or Pkcs11.");
-
         var options = Pkcs11Options.From(configuration);
         services.TryAddSingleton<IKeyEncryptionKeys>(sp =>
             new Pkcs11KeyEncryptionKeys(options, sp.GetRequiredService<ILogger<Pkcs11KeyEncryptionKeys>>(),
                 earlier: () => new LocalKeyEncryptionKeys(sp.GetRequiredService<KeyStoreOptions>(), sp.GetRequiredService<ILogger<LocalKeyEncryptionKeys>>())));
         return services;
+    }
+
+    /// <summary>Whether <c>Keys:Provider</c> chooses the HSM; File (the default) does not, anything else stops start-up with the choices.</summary>
+    public static bool Chosen(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var provider = configuration[$"{KeyStoreOptions.Section}:Provider"];
+        if (string.IsNullOrWhiteSpace(provider) || provider.Equals("File", StringComparison.OrdinalIgnoreCase))
+            return false;
+        if (!provider.Equals("Pkcs11", StringComparison.OrdinalIgnoreCase))
+            throw new InvalidOperationException($"{KeyStoreOptions.Section}:Provider is '{provider}'; it must be File or Pkcs11.");
+        return true;
     }
 }

@@ -108,11 +108,15 @@ public sealed class EpochInvariantTests
                         break;
                     w.Apply(sealA);
                     // B's events were decided on the version A has moved on: the store refuses them; decided again, B is refused.
-                    ContinuityDecider.Seal(w.State, b, Environments[2], "d", "k", w.Now).Refused.ShouldBeTrue();
+                    var second = ContinuityDecider.Seal(w.State, b, Environments[2], "d", "k", w.Now).Refusal.ShouldNotBeNull();
+                    second.Kind.ShouldBe(RefusalKind.Conflict);
+                    second.Message.ShouldBe($"Migration {a:D} already sealed epoch {seen.Epoch}; one migration at a time.");
                     var instance = Guid.NewGuid();
                     if (!w.Apply(ContinuityDecider.Commit(w.State, a, instance, seen.Epoch, w.Now)).Refused)
                         w.Alive.Add(new Running(instance, Environments[1], w.State.Epoch));
-                    ContinuityDecider.Commit(w.State, b, Guid.NewGuid(), seen.Epoch, w.Now).Refused.ShouldBeTrue();
+                    var late = ContinuityDecider.Commit(w.State, b, Guid.NewGuid(), seen.Epoch, w.Now).Refusal.ShouldNotBeNull();
+                    late.Kind.ShouldBe(RefusalKind.Conflict);
+                    late.Message.ShouldBe($"Migration {b:D} has no sealed state to unseal (aborted, overtaken or never sealed).");
                     break;
                 }
 
@@ -264,6 +268,8 @@ public sealed class EpochInvariantTests
         var restored = (StateRestored)ContinuityDecider.Restore(state, Guid.NewGuid(), Guid.NewGuid(), 2, Guid.NewGuid(), Environments[2], T0).Events.Single();
         restored.NewEpoch.ShouldBe(5);
         state.Apply(restored).Trustworthy.ShouldBeFalse("a restored instance is trusted only after re-attestation");
-        ContinuityDecider.Restore(state, Guid.NewGuid(), Guid.NewGuid(), 9, Guid.NewGuid(), Environments[2], T0).Refused.ShouldBeTrue();
+        var future = ContinuityDecider.Restore(state, Guid.NewGuid(), Guid.NewGuid(), 9, Guid.NewGuid(), Environments[2], T0).Refusal.ShouldNotBeNull();
+        future.Kind.ShouldBe(RefusalKind.Invalid);
+        future.Message.ShouldBe("The snapshot claims epoch 9, but this VNF has only reached epoch 4.");
     }
 }

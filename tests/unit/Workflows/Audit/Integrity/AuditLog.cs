@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Console.Testing;
 using Console.UnitTests.Infrastructure;
 using Console.Workflows;
 using Console.Workflows.Audit.Integrity;
@@ -120,22 +121,17 @@ public sealed class AuditLog : IAsyncDisposable
     }
 
     /// <summary>Steps the chain writer until every committed event is chained.</summary>
-    public async Task ChainAllAsync()
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (DateTime.UtcNow < deadline)
-        {
-            var step = await Chainer.StepAsync();
-            var pending = await ScalarAsync<long>(
-                $"select count(*) from {Database.Events} where seq_id > (select coalesce(max(seq_id), 0) from {Database.Chain})");
-            if (pending == 0)
-                return;
-            if (step.Appended == 0)
-                await Task.Delay(50);
-        }
-
-        throw new TimeoutException("The chain writer did not catch up with the event log within 2 minutes.");
-    }
+    public Task ChainAllAsync() =>
+        Eventually.Until(
+            async () =>
+            {
+                await Chainer.StepAsync();
+                return await ScalarAsync<long>(
+                    $"select count(*) from {Database.Events} where seq_id > (select coalesce(max(seq_id), 0) from {Database.Chain})");
+            },
+            pending => pending == 0,
+            "the chain writer to catch up with the event log (events not yet chained)",
+            TimeSpan.FromMinutes(2));
 
     public Task<VerificationReport> VerifyAsync() => Verifier.VerifyAsync();
 

@@ -34,10 +34,16 @@ public sealed class DeletionDeciderTests
         var snapshot = Available(Sensitivity.Public);
         var held = snapshot.With(new LegalHoldPlaced(snapshot.Id, "Case 17", null, "sven", Completed));
 
-        DeletionDecider.StartBySweep(snapshot, false, true, "sweep", Completed.AddDays(29)).Refused.ShouldBeTrue();
-        DeletionDecider.StartBySweep(held, false, true, "sweep", Expired).Refusal.ShouldNotBeNull().Message
-            .ShouldBe("Kept: Legal hold by sven: Case 17 until released");
-        DeletionDecider.StartBySweep(snapshot, true, true, "sweep", Expired).Refused.ShouldBeTrue();
+        var early = DeletionDecider.StartBySweep(snapshot, false, true, "sweep", Completed.AddDays(29)).Refusal.ShouldNotBeNull();
+        early.Kind.ShouldBe(RefusalKind.Conflict);
+        early.Message.ShouldBe("This snapshot is not due for deletion.");
+        var kept = DeletionDecider.StartBySweep(held, false, true, "sweep", Expired).Refusal.ShouldNotBeNull();
+        kept.Kind.ShouldBe(RefusalKind.Conflict);
+        kept.Message.ShouldBe("Kept: Legal hold by sven: Case 17 until released");
+        var lastGood = DeletionDecider.StartBySweep(snapshot, true, true, "sweep", Expired).Refusal.ShouldNotBeNull();
+        lastGood.Kind.ShouldBe(RefusalKind.Conflict);
+        lastGood.Message.ShouldBe(
+            $"Kept: Last good snapshot of {snapshot.VnfName}: the policy keeps the newest available snapshot of each VNF until a newer one is taken.");
 
         var begun = snapshot.With(DeletionDecider.StartBySweep(snapshot, false, true, "sweep", Expired).Events[0]);
         var again = DeletionDecider.StartBySweep(begun, false, true, "sweep", Expired);
