@@ -6,6 +6,7 @@ using Console.Workflows.Audit.Integrity;
 using Console.Workflows.Audit.Integrity.Chaining;
 using Console.Workflows.Audit.Integrity.Checkpoints;
 using Console.Workflows.Audit.Integrity.Verifying;
+using Console.Workflows.Audit.Integrity.Verifying.Documents;
 using JasperFx;
 using Marten;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -29,9 +30,16 @@ public sealed class AuditBench(string connectionString, BenchOptions options)
 
     public async Task RunAsync()
     {
-        var keyFile = Path.Combine(Path.GetTempPath(), $"bench-audit-key-{Guid.NewGuid():N}.pem");
-        using (var key = ECDsa.Create(ECCurve.NamedCurves.nistP256))
+        // A kept database keeps its key beside it (named after the database), so --reuse-database verifies its checkpoints.
+        var databaseName = new NpgsqlConnectionStringBuilder(connectionString).Database;
+        var keyFile = Path.Combine(Path.GetTempPath(),
+            options.KeepDatabase ? $"bench-audit-key-{databaseName}.pem" : $"bench-audit-key-{Guid.NewGuid():N}.pem");
+        if (!File.Exists(keyFile))
+        {
+            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
             await File.WriteAllTextAsync(keyFile, key.ExportPkcs8PrivateKeyPem());
+        }
+
         try
         {
             await using var store = DocumentStore.For(o =>
@@ -53,18 +61,39 @@ public sealed class AuditBench(string connectionString, BenchOptions options)
 
             Say($"Audit bench: {options.AuditEvents:N0} events, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load average {LoadAverage()}");
             var seed = Stopwatch.StartNew();
-            await SeedAsync(options.AuditEvents);
-            Say($"seeded (binary COPY into mt_streams, mt_events):  {seed.Elapsed.TotalSeconds,7:F1} s");
+            var stored = await CountAsync("select count(*) from mt_events");
+            if (stored == 0)
+            {
+                await SeedAsync(options.AuditEvents);
+                Say($"seeded (binary COPY into mt_streams, mt_events):  {seed.Elapsed.TotalSeconds,7:F1} s");
+            }
+            else if (stored == options.AuditEvents)
+            {
+                Say($"reusing database {databaseName}: {stored:N0} events already seeded");
+            }
+            else
+            {
+                throw new InvalidOperationException(
+                    $"Database {databaseName} holds {stored:N0} events, not the {options.AuditEvents:N0} asked for: pass --audit-events {stored} or seed a new database.");
+            }
 
             // The chain writer with the Merkle tree, then as it was before the tree (chain only), then with the tree again:
             // the append cost of the tree is the mean of the two tree runs over the chain-only run.
             var withTree = new List<TimeSpan>();
             TimeSpan chainOnly = default;
             long chained = 0;
-            foreach (var tree in new[] { true, false, true })
+            if (options.AuditVerifyOnly)
             {
-                if (withTree.Count > 0 || chainOnly != default)
-                    await ExecuteAsync("truncate audit_chain, audit_checkpoint, audit_tree");
+                chained = await CountAsync("select count(*) from audit_chain");
+                if (chained != options.AuditEvents)
+                    throw new InvalidOperationException($"--audit-verify-only needs the chain a --keep-database run built; {databaseName} has {chained:N0} chain entries.");
+                Say($"verification only: the chain of {chained:N0} entries that an earlier run built");
+            }
+
+            foreach (var tree in options.AuditVerifyOnly ? [] : new[] { true, false, true })
+            {
+                // Each run chains the whole log from nothing (a reused database holds the last run's chain).
+                await ExecuteAsync("truncate audit_chain, audit_checkpoint, audit_tree");
                 var run = new AuditIntegrityOptions
                 {
                     SigningKeyFile = keyFile, ChainBatchSize = 5000, GapSettleTime = TimeSpan.Zero, CheckpointEveryEntries = 1000,
@@ -82,10 +111,16 @@ public sealed class AuditBench(string connectionString, BenchOptions options)
                     $"{elapsed.TotalSeconds,7:F1} s  {Rate(count, elapsed)} entries/s");
             }
 
-            var treeCost = withTree.Average(t => t.TotalSeconds) / chainOnly.TotalSeconds;
-            Say($"append cost with the tree / chain only:            {treeCost,10:F2}x   target <= 1.2x");
-            Say("");
+            if (!options.AuditVerifyOnly)
+            {
+                var treeCost = withTree.Average(t => t.TotalSeconds) / chainOnly.TotalSeconds;
+                Say($"append cost with the tree / chain only:            {treeCost,10:F2}x   target <= 1.2x");
+                Say("");
+            }
 
+
+            // Full verification is what the console runs (page, schedule, `audit verify`): the log and the documents, one
+            // elapsed time from start to report. The document stage alone is timed after each round to show its share.
             var raw = new List<double>();
             var full = new List<double>();
             VerificationReport? report = null;
@@ -95,8 +130,11 @@ public sealed class AuditBench(string connectionString, BenchOptions options)
                 raw.Add(rows / rawTime.TotalSeconds);
                 report = await verifier.VerifyAsync();
                 full.Add(report.EntriesChecked / report.Elapsed.TotalSeconds);
-                Say($"round {round}: raw {raw[^1],10:N0} rows/s ({rawTime.TotalSeconds:F1} s)   verification {full[^1],10:N0} rows/s " +
-                    $"({report.Elapsed.TotalSeconds:F1} s, {(report.Intact ? "intact" : $"BROKEN: {report.FirstBreak?.Kind}")})");
+                var documents = Stopwatch.StartNew();
+                var documentStage = await new DocumentVerifier(database).VerifyAsync();
+                Say($"round {round}: raw {raw[^1],10:N0} rows/s ({rawTime.TotalSeconds:F2} s)   verification {full[^1],10:N0} rows/s " +
+                    $"({report.Elapsed.TotalSeconds:F2} s, {(report.Intact ? "intact" : $"BROKEN: {report.FirstBreak?.Kind}")})   " +
+                    $"document stage alone {documents.Elapsed.TotalSeconds:F2} s ({documentStage.DocumentsChecked:N0} documents)   load {LoadAverage()}");
             }
 
             var rawMedian = Median(raw);
@@ -107,14 +145,15 @@ public sealed class AuditBench(string connectionString, BenchOptions options)
                 $"({report!.EntriesChecked:N0} entries, {report.CheckpointsChecked:N0} checkpoints)");
             Say($"verification / raw:                                   {fullMedian / rawMedian,10:F2}x   target >= 0.9x");
             Say("");
-            await ProofsAsync(database, keys, chained);
+            if (!options.AuditVerifyOnly)
+                await ProofsAsync(database, keys, chained);
             Say($"load average at the end: {LoadAverage()}");
         }
         finally
         {
             // With --keep-database the log stays inspectable with `audit ...` commands, which need its key.
             if (options.KeepDatabase)
-                Say($"kept the signing key {keyFile}");
+                Say($"kept database {databaseName} and its signing key {keyFile} (again: scripts/bench --audit --audit-events {options.AuditEvents} --reuse-database {databaseName})");
             else
                 File.Delete(keyFile);
         }
@@ -178,6 +217,14 @@ public sealed class AuditBench(string connectionString, BenchOptions options)
     {
         var sorted = values.Order().ToArray();
         return sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p / 100.0 * sorted.Length) - 1)];
+    }
+
+    private async Task<long> CountAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private async Task ExecuteAsync(string sql)

@@ -37,6 +37,12 @@ public sealed record BenchOptions(int Requests, int Concurrency, int Warmup, boo
     /// <summary>--audit-events N: events seeded for the audit bench (1,000,000).</summary>
     public int AuditEvents { get; init; } = 1_000_000;
 
+    /// <summary>
+    /// --audit-verify-only (with --reuse-database): only the raw rate against full verification, on the chain a
+    /// --keep-database run built; the chain writer and the proofs are not measured again.
+    /// </summary>
+    public bool AuditVerifyOnly { get; init; }
+
     /// <summary>--trust: the key-encryption keys' bench (TrustBench), file KEKs beside HSM KEKs; no database.</summary>
     public bool Trust { get; init; }
 
@@ -57,6 +63,7 @@ public sealed record BenchOptions(int Requests, int Concurrency, int Warmup, boo
         string? reuse = null;
         var audit = false;
         var auditEvents = 1_000_000;
+        var auditVerifyOnly = false;
         var operationMilliseconds = 0;
         var trust = false;
         var trustKeys = 2000;
@@ -80,9 +87,10 @@ public sealed record BenchOptions(int Requests, int Concurrency, int Warmup, boo
                 case "--reuse-database": reuse = args[++i]; keep = true; break;
                 case "--audit": audit = true; break;
                 case "--audit-events": auditEvents = int.Parse(args[++i]); audit = true; break;
+                case "--audit-verify-only": auditVerifyOnly = true; audit = true; break;
                 case "--trust": trust = true; break;
                 case "--trust-keys": trustKeys = int.Parse(args[++i]); trust = true; break;
-                default: throw new ArgumentException($"unknown option {args[i]} (--requests N, --concurrency N, --warmup N, --execution-parallelism N, --operation-ms N, --keep-database; --history [--history-rows N] [--history-queries N]; --dashboards [--vnfs N] [--snapshots N] [--iterations N] [--reuse-database NAME]; --audit [--audit-events N]; --trust [--trust-keys N] [--concurrency N])");
+                default: throw new ArgumentException($"unknown option {args[i]} (--requests N, --concurrency N, --warmup N, --execution-parallelism N, --operation-ms N, --keep-database; --history [--history-rows N] [--history-queries N]; --dashboards [--vnfs N] [--snapshots N] [--iterations N] [--reuse-database NAME]; --audit [--audit-events N] [--keep-database | --reuse-database NAME [--audit-verify-only]]; --trust [--trust-keys N] [--concurrency N])");
             }
         }
 
@@ -98,6 +106,7 @@ public sealed record BenchOptions(int Requests, int Concurrency, int Warmup, boo
             ReuseDatabase = reuse,
             Audit = audit,
             AuditEvents = auditEvents,
+            AuditVerifyOnly = auditVerifyOnly,
             OperationMilliseconds = operationMilliseconds,
             Trust = trust,
             TrustKeys = trustKeys,

@@ -28,6 +28,7 @@ builder.Services.AddConsoleWorkflowHost(builder.Configuration, opts => ConsoleDa
 // The NFV infrastructure adapter: the built-in simulator (a real orchestrator's adapter would be chosen here).
 builder.Services.AddNfvSimulator(builder.Configuration);
 builder.Services.AddSingleton<UserDirectory>();
+builder.Services.AddSingleton<LegacyUserMigration>();
 builder.Services.AddSignInThrottling(builder.Configuration);
 
 builder.AddConsoleAuthentication(console);

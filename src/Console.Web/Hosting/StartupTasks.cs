@@ -26,6 +26,8 @@ public static class StartupTasks
         if (!console.UseEntraId)
         {
             await LocalIdentityProvider.InitializeAsync(app.Services, console, ct);
+            // Before the demo seed, which seeds only an empty directory: a database with console_user rows keeps its people.
+            await app.Services.GetRequiredService<LegacyUserMigration>().MigrateAsync(ct);
         }
 
         // A database older than the dashboards gets their tables built from its events once.

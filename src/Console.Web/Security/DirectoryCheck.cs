@@ -85,13 +85,16 @@ public sealed class BuiltInDirectoryCheck(UserDirectory users, IConfiguration co
             return DirectoryRules.CheckAutomation(claimed, settings, problem);
         }
 
-        return DirectoryRules.Check(claimed, await ReadAsync(claimed.UserId, ct));
+        var verdict = DirectoryRules.Check(claimed, await ReadAsync(claimed.UserId, fresh: false, ct));
+        // Never refuse on a cached answer: a role granted since (a new session carries it) would be refused until the
+        // cache expires, and each refusal sends the browser back through sign-in, which issues the same roles again.
+        return verdict.Allowed ? verdict : DirectoryRules.Check(claimed, await ReadAsync(claimed.UserId, fresh: true, ct));
     }
 
-    private async Task<UserAccount?> ReadAsync(string userId, CancellationToken ct)
+    private async Task<UserAccount?> ReadAsync(string userId, bool fresh, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        if (_cache.TryGetValue(userId, out var cached) && now - cached.ReadAt < CacheFor)
+        if (!fresh && _cache.TryGetValue(userId, out var cached) && now - cached.ReadAt < CacheFor)
             return cached.User;
         var user = (await users.FindAsync(userId, ct))?.Account;
         if (_cache.Count >= MaxCached)

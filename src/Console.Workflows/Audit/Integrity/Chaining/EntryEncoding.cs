@@ -123,6 +123,26 @@ public sealed class EntryBuilder
         Bytes(e.Data);
     }
 
+    /// <summary>
+    /// The bytes of content field <paramref name="index"/> (0 is the tag, 8 the .NET type, 9 the data) without its
+    /// length prefix; empty for a null field.
+    /// </summary>
+    public ReadOnlySpan<byte> Field(int index)
+    {
+        var content = Content;
+        var at = 0;
+        for (var i = 0; at + 4 <= content.Length; i++)
+        {
+            var length = BinaryPrimitives.ReadUInt32BigEndian(content[at..]);
+            var size = length == EntryEncoding.NullMarker ? 0 : (int)length;
+            if (i == index)
+                return content.Slice(at + 4, size);
+            at += 4 + size;
+        }
+
+        return [];
+    }
+
     public void Int64(long value)
     {
         var span = Reserve(8);

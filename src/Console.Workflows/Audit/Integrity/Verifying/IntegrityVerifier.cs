@@ -15,7 +15,9 @@ namespace Console.Workflows.Audit.Integrity.Verifying;
 /// key and its hash against the entry at its position, and the Merkle tree: each stored leaf against its event, each
 /// stored subtree against the tree rebuilt from the events, and each signed tree head's root; then every document
 /// decisions read against the one its events give (<see cref="Documents.DocumentVerifier"/>). Events and chain entries are read by two forward-only readers
-/// in sequence order, on two connections sharing one repeatable-read snapshot, and merged here; no per-row round trips.
+/// in sequence order, on two connections sharing one repeatable-read snapshot (the chain's parsed ahead on its own
+/// thread, <see cref="ChainReadAhead"/>), and merged here; no per-row round trips. The documents are checked on the same
+/// snapshot.
 /// </summary>
 public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring keys, TimeProvider time, AuditIntegrityOptions? options = null)
 {
@@ -42,7 +44,9 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
 
         var (headPosition, headSequence, pending) = await ReadHeadAsync(connection, transaction, ct);
         var checkpoints = await ReadCheckpointsAsync(connection, transaction, ct);
-        var walk = new Walk(trust, checkpoints, headPosition, headSequence, WitnessedHeads(trust));
+        var documents = new Documents.DocumentVerifier(database);
+        var created = new Documents.CreatedStreams(documents.Checks);
+        var walk = new Walk(trust, checkpoints, headPosition, headSequence, WitnessedHeads(trust), created);
 
         await using (var eventsCommand = new NpgsqlCommand(
             $"select {EventColumns.Select} from {database.Events} e where e.seq_id <= @head order by e.seq_id", connection, transaction))
@@ -54,14 +58,16 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
             eventsCommand.CommandTimeout = 0;
             chainCommand.CommandTimeout = 0;
             await using var events = await eventsCommand.ExecuteReaderAsync(ct);
-            await using var chain = await chainCommand.ExecuteReaderAsync(ct);
+            await using var chainReader = await chainCommand.ExecuteReaderAsync(ct);
+            // The chain entries are parsed on another thread while this one parses and hashes the events.
+            await using var chain = new ChainReadAhead(chainReader, ct);
             var moreEvents = await events.ReadAsync(ct);
             var moreChain = await chain.ReadAsync(ct);
             var rows = 0L;
             while (moreEvents || moreChain)
             {
                 var eventSeq = moreEvents ? events.GetInt64(0) : long.MaxValue;
-                var chainSeq = moreChain ? chain.GetInt64(0) : long.MaxValue;
+                var chainSeq = moreChain ? chain.Current.Sequence : long.MaxValue;
                 if (eventSeq < chainSeq)
                 {
                     walk.EventOnly(events);
@@ -69,12 +75,12 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
                 }
                 else if (chainSeq < eventSeq)
                 {
-                    walk.EntryOnly(chain);
+                    walk.EntryOnly(chain.Current);
                     moreChain = await chain.ReadAsync(ct);
                 }
                 else
                 {
-                    walk.Pair(events, chain);
+                    walk.Pair(events, chain.Current);
                     moreEvents = await events.ReadAsync(ct);
                     moreChain = await chain.ReadAsync(ct);
                 }
@@ -94,12 +100,17 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
         }
 
         walk.Finish();
+
+        // The documents on the same snapshot: the walk saw the creating events up to the chain head, one indexed query
+        // finds those after it, so a deleted document is found without another pass over mt_events.
+        await ScalarAsync<object>(connection, transaction, "set local enable_sort = on; select 1", ct);
+        await created.ReadAsync(connection, transaction, database.Events, headSequence, ct);
+        var documentStage = await documents.VerifyAsync(connection, transaction, created, ct);
         await transaction.CommitAsync(ct);
-        var documents = await new Documents.DocumentVerifier(database).VerifyAsync(ct);
         progress?.Report(new VerificationProgress(headSequence, headSequence));
         return Documents.DocumentVerifier.AddTo(new VerificationReport(
             startedAt, clock.Elapsed, walk.EntriesChecked, headPosition, headSequence, pending, walk.CheckpointsChecked,
-            checkpoints.Count > 0 ? checkpoints[^1].Number : null, walk.BreaksFound, walk.Breaks), documents, clock.Elapsed);
+            checkpoints.Count > 0 ? checkpoints[^1].Number : null, walk.BreaksFound, walk.Breaks), documentStage, clock.Elapsed);
     }
 
     /// <summary>The heads witnessed outside the database: the console's witness file and the configured witnesses' stores.</summary>
@@ -177,19 +188,12 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
 
     /// <summary>
     /// The walk over events and chain entries merged in sequence order: a sequence number has an event row, a chain
-    /// entry, or both. Event readers carry <see cref="EventColumns"/>; chain readers seq_id, event_id, position,
-    /// entry_hash, prev_hash.
+    /// entry, or both. Event readers carry <see cref="EventColumns"/>; chain entries come as <see cref="ChainRow"/>s.
     /// </summary>
     private sealed class Walk(
-        CheckpointKeys trust, List<Checkpoint> checkpoints, long headPosition, long headSequence, List<(Checkpoint? Head, string Source)> witnessed)
+        CheckpointKeys trust, List<Checkpoint> checkpoints, long headPosition, long headSequence, List<(Checkpoint? Head, string Source)> witnessed,
+        Documents.CreatedStreams created)
     {
-        // Ordinals of the chain query.
-        private const int ChainEventId = 1;
-        private const int Position = 2;
-        private const int EntryHash = 3;
-        private const int PrevHash = 4;
-        private const int LeafHash = 5;
-
         private readonly EntryBuilder _builder = new();
         private readonly byte[] _prevStored = EntryEncoding.Genesis.ToArray();
         private readonly byte[] _computed = new byte[EntryEncoding.HashLength];
@@ -198,6 +202,7 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
         private readonly List<IntegrityBreak> _breaks = [];
         private readonly List<(int Index, long Sequence)> _missing = [];
         private readonly byte[] _storedLeaf = new byte[MerkleHash.Length];
+        private readonly byte[] _computedLeaf = new byte[MerkleHash.Length];
         private readonly CompactRange _tree = new();
         private readonly Dictionary<TreeNode, byte[]> _subtrees = [];
         private bool _leavesComplete = true;
@@ -237,9 +242,9 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
                 "it was inserted afterwards, or committed after the chain had passed its sequence number."));
         }
 
-        public void EntryOnly(NpgsqlDataReader chain) => Entry(chain, paired: false);
+        public void EntryOnly(ChainRow chain) => Entry(chain, paired: false);
 
-        public void Pair(NpgsqlDataReader events, NpgsqlDataReader chain)
+        public void Pair(NpgsqlDataReader events, ChainRow chain)
         {
             ReadEvent(events);
             Entry(chain, paired: true);
@@ -255,6 +260,7 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
             _lastEventSeq = _eventSeq;
             _builder.Begin(EntryEncoding.Genesis);
             EventColumns.Write(events, 0, _builder);
+            created.Observe(_builder.Field(8), _eventStream);
         }
 
         /// <summary>A stored subtree of the Merkle tree (streamed after the walk), compared with the one rebuilt from the events.</summary>
@@ -356,13 +362,13 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
             }
         }
 
-        private void Entry(NpgsqlDataReader row, bool paired)
+        private void Entry(ChainRow row, bool paired)
         {
             EntriesChecked++;
-            var seq = row.GetInt64(0);
+            var seq = row.Sequence;
             Sequence = seq;
-            var position = row.GetInt64(Position);
-            var chainEventId = row.GetGuid(ChainEventId);
+            var position = row.Position;
+            var chainEventId = row.EventId;
             var reportedHere = false;
             if (position != _expectedPosition)
             {
@@ -372,7 +378,9 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
                     "order: chain entries were removed or reordered."));
             }
 
-            var hashesWellFormed = ReadHash(row, EntryHash, _storedEntry) & ReadHash(row, PrevHash, _storedPrev);
+            row.EntryHash.CopyTo(_storedEntry, 0);
+            row.PrevHash.CopyTo(_storedPrev, 0);
+            var hashesWellFormed = row.EntryWellFormed & row.PrevWellFormed;
             if (!reportedHere && (!hashesWellFormed || !_storedPrev.AsSpan().SequenceEqual(_prevStored)))
             {
                 reportedHere = true;
@@ -380,9 +388,10 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
                     $"Chain entry {position} does not link to entry {position - 1}: its prev_hash was altered."));
             }
 
-            var leafStored = ReadHash(row, LeafHash, _storedLeaf);
+            row.LeafHash.CopyTo(_storedLeaf, 0);
+            var leafStored = row.LeafStored;
             _leavesComplete &= leafStored;
-            byte[]? leaf = leafStored ? _storedLeaf.ToArray() : null;
+            var leaf = leafStored ? _storedLeaf : null;
             if (!paired)
             {
                 var index = Add(new IntegrityBreak(IntegrityBreakKind.Missing, position, seq, chainEventId, null, null, null, null,
@@ -401,12 +410,11 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
                 var contentIntact = _computed.AsSpan().SequenceEqual(_storedEntry);
                 if (!contentIntact)
                     ContentChanged(position, seq, reportedHere);
-                var computedLeaf = new byte[MerkleHash.Length];
-                _builder.LeafHashInto(computedLeaf);
+                _builder.LeafHashInto(_computedLeaf);
                 // A changed event is reported above; its stored leaf keeps the tree checkable on its own.
                 if (contentIntact || !leafStored)
-                    leaf = computedLeaf;
-                if (contentIntact && !reportedHere && leafStored && !computedLeaf.AsSpan().SequenceEqual(_storedLeaf))
+                    leaf = _computedLeaf;
+                if (contentIntact && !reportedHere && leafStored && !_computedLeaf.AsSpan().SequenceEqual(_storedLeaf))
                 {
                     Add(Located(IntegrityBreakKind.TreeAltered, position, seq, _eventId, true,
                         $"The Merkle leaf stored for chain entry {position} is not the hash of its event: the tree was altered, so " +
@@ -415,7 +423,8 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
             }
 
             // The tree is rebuilt from the events (a missing or changed event keeps its stored leaf, so later positions still line up).
-            _tree.Append(leaf ?? new byte[MerkleHash.Length], _keepSubtree ??= KeepSubtree);
+            // The range keeps the array it is given, so each leaf gets one of its own (the buffers above are reused).
+            _tree.Append(leaf?.ToArray() ?? new byte[MerkleHash.Length], _keepSubtree ??= KeepSubtree);
 
             if (hashesWellFormed)
                 _storedEntry.CopyTo(_prevStored);
@@ -608,25 +617,6 @@ public sealed class IntegrityVerifier(AuditDatabase database, CheckpointKeyring 
                 return -1;
             _breaks.Add(found);
             return _breaks.Count - 1;
-        }
-
-        private static bool ReadHash(NpgsqlDataReader row, int ordinal, byte[] into)
-        {
-            if (row.IsDBNull(ordinal))
-            {
-                Array.Clear(into);
-                return false;
-            }
-
-            var length = row.GetBytes(ordinal, 0, null, 0, 0);
-            if (length != EntryEncoding.HashLength)
-            {
-                Array.Clear(into);
-                return false;
-            }
-
-            row.GetBytes(ordinal, 0, into, 0, EntryEncoding.HashLength);
-            return true;
         }
 
         private sealed record SwapCandidate(int Index, long Position, long Sequence, Guid EventId, byte[] Prev, byte[] Entry, byte[] Content);

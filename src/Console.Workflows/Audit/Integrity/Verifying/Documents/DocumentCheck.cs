@@ -14,21 +14,39 @@ public interface IDocumentCheck
 {
     Type DocumentType { get; }
 
-    /// <summary>Reads documents and their events in batches of <paramref name="batchSize"/> on <paramref name="connection"/>'s transaction.</summary>
+    /// <summary>
+    /// The .NET type names (as mt_events.mt_dotnet_type stores them) of the events that create this document's stream:
+    /// a stream with one of them must have its document.
+    /// </summary>
+    IReadOnlyList<string> CreatingEvents { get; }
+
+    /// <summary>
+    /// Reads documents and their events in batches of <paramref name="batchSize"/> on <paramref name="connection"/>'s
+    /// transaction, and reports every stream of <paramref name="created"/> (its creating events, seen in the same
+    /// snapshot) whose document is gone.
+    /// </summary>
     /// <returns>How many stored documents were compared.</returns>
     Task<long> CheckAsync(IDocumentStore store, NpgsqlConnection connection, NpgsqlTransaction transaction, int batchSize,
-        Action<DocumentFinding> report, CancellationToken ct);
+        CreatedStreams created, Action<DocumentFinding> report, CancellationToken ct);
 }
 
 public sealed class DocumentCheck<T> : IDocumentCheck where T : class
 {
     public Type DocumentType => typeof(T);
 
+    public IReadOnlyList<string> CreatingEvents { get; } =
+    [
+        .. typeof(T).GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Where(m => m.Name == "Create" && m.ReturnType == typeof(T) && m.GetParameters().Length == 1)
+            .Select(m => DotNetTypeName(m.GetParameters()[0].ParameterType)),
+    ];
+
     public async Task<long> CheckAsync(IDocumentStore store, NpgsqlConnection connection, NpgsqlTransaction transaction, int batchSize,
-        Action<DocumentFinding> report, CancellationToken ct)
+        CreatedStreams created, Action<DocumentFinding> report, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(created);
         var table = store.Options.Schema.For<T>();
         var events = $"{store.Options.Events.DatabaseSchemaName}.mt_events";
         var aggregator = ((StoreOptions)store.Options).Projections.AggregatorFor<T>();
@@ -38,6 +56,7 @@ public sealed class DocumentCheck<T> : IDocumentCheck where T : class
         var after = Guid.Empty;
         var first = true;
         var count = 0L;
+        var storedIds = new HashSet<Guid>();
         while (true)
         {
             var stored = await ReadDocumentsAsync(connection, transaction, table, first ? null : after, batchSize, ct);
@@ -49,6 +68,7 @@ public sealed class DocumentCheck<T> : IDocumentCheck where T : class
             var streams = await ReadEventsAsync(connection, transaction, events, [.. stored.Select(d => d.Id)], serializer, ct);
             foreach (var (id, json) in stored)
             {
+                storedIds.Add(id);
                 if (!streams.TryGetValue(id, out var history))
                 {
                     report(new DocumentFinding(IntegrityBreakKind.DocumentWithoutEvents, typeof(T).Name, id, [],
@@ -69,7 +89,12 @@ public sealed class DocumentCheck<T> : IDocumentCheck where T : class
                 break;
         }
 
-        await ReportMissingAsync(connection, transaction, table, events, report, ct);
+        foreach (var id in created.Of(this).Where(id => !storedIds.Contains(id)).Order())
+        {
+            report(new DocumentFinding(IntegrityBreakKind.DocumentMissing, typeof(T).Name, id, [],
+                $"The events of {typeof(T).Name} {id} are stored but its document is not: it was deleted from the table."));
+        }
+
         return count;
     }
 
@@ -90,31 +115,7 @@ public sealed class DocumentCheck<T> : IDocumentCheck where T : class
         return DocumentComparison.DifferingFields(rebuilt is null ? null : JsonNode.Parse(serializer.ToJson(rebuilt)), stored);
     }
 
-    /// <summary>Streams whose creating event is stored but whose document is not: the document was deleted from the table.</summary>
-    private static async Task ReportMissingAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string table, string events,
-        Action<DocumentFinding> report, CancellationToken ct)
-    {
-        var creators = typeof(T).GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
-            .Where(m => m.Name == "Create" && m.ReturnType == typeof(T) && m.GetParameters().Length == 1)
-            .Select(m => DotNetTypeName(m.GetParameters()[0].ParameterType))
-            .ToArray();
-        if (creators.Length == 0)
-            return;
-        await using var command = new NpgsqlCommand(
-            $"select distinct e.stream_id from {events} e where e.mt_dotnet_type = any(@creators) " +
-            $"and not exists (select 1 from {table} d where d.id = e.stream_id) order by e.stream_id", connection, transaction);
-        command.Parameters.AddWithValue("creators", creators);
-        command.CommandTimeout = 0;
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            var id = reader.GetGuid(0);
-            report(new DocumentFinding(IntegrityBreakKind.DocumentMissing, typeof(T).Name, id, [],
-                $"The events of {typeof(T).Name} {id} are stored but its document is not: it was deleted from the table."));
-        }
-    }
-
-    private static string DotNetTypeName(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";
+    internal static string DotNetTypeName(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";
 
     private static async Task<List<(Guid Id, string Json)>> ReadDocumentsAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string table, Guid? after, int batchSize, CancellationToken ct)

@@ -15,10 +15,27 @@ public sealed class DocumentVerifier(AuditDatabase database, IReadOnlyList<IDocu
 {
     public const int BatchSize = 500;
 
+    public IReadOnlyList<IDocumentCheck> Checks { get; } = checks ?? CoveredDocuments.All;
+
+    /// <summary>The document stage on its own snapshot: the creating events are read with one query.</summary>
     public async Task<DocumentVerification> VerifyAsync(CancellationToken ct = default)
     {
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+        var created = new CreatedStreams(Checks);
+        await created.ReadAsync(connection, transaction, database.Events, 0, ct);
+        var result = await VerifyAsync(connection, transaction, created, ct);
+        await transaction.CommitAsync(ct);
+        return result;
+    }
+
+    /// <summary>
+    /// The document stage on the caller's repeatable-read snapshot, with the streams whose creating events the caller
+    /// has seen in that snapshot (verification: while it streamed the events for the chain).
+    /// </summary>
+    public async Task<DocumentVerification> VerifyAsync(
+        Npgsql.NpgsqlConnection connection, Npgsql.NpgsqlTransaction transaction, CreatedStreams created, CancellationToken ct)
+    {
         // Every finding is counted, the first ones kept: a wholesale rewrite must not fill memory with findings.
         var findings = new List<DocumentFinding>();
         var found = 0L;
@@ -29,12 +46,11 @@ public sealed class DocumentVerifier(AuditDatabase database, IReadOnlyList<IDocu
                 findings.Add(finding);
         }
 
-        foreach (var check in checks ?? CoveredDocuments.All)
+        foreach (var check in Checks)
         {
-            checkedCount += await check.CheckAsync(database.Store, connection, transaction, BatchSize, Report, ct);
+            checkedCount += await check.CheckAsync(database.Store, connection, transaction, BatchSize, created, Report, ct);
         }
 
-        await transaction.CommitAsync(ct);
         return new DocumentVerification(checkedCount, found, findings);
     }
 

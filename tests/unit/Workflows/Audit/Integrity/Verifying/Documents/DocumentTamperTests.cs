@@ -147,6 +147,30 @@ public sealed class DocumentTamperTests : IAsyncLifetime
         found.StreamId.ShouldBe(_world.DcB);
     }
 
+    [Fact]
+    public async Task DocumentTamper_DocumentDeletedBeforeItsCreatingEventIsChained_IsReportedMissing()
+    {
+        // Verification learns the created streams from the chained events it walks; one created after the chain head
+        // (not yet chained) is found by its own query, so deleting its document right away is caught too.
+        await using (var session = _log.Store.LightweightSession())
+        {
+            var created = CreateAccountDecider.Decide(
+                new NewAccount("nina", "Nina New", [Roles.NocOperator], ["noc-core"], "hash-of-nina"), null, "test:setup", DateTimeOffset.UtcNow);
+            session.Events.StartStream<UserAccount>(UserAccount.IdFor("nina"), created.Events);
+            await session.SaveChangesAsync(Ct);
+        }
+
+        await _database.AsAdministratorAsync($"delete from {Table<UserAccount>()} where id = '{UserAccount.IdFor("nina")}'");
+
+        var report = await _log.VerifyAsync();
+
+        report.PendingEvents.ShouldBeGreaterThan(0);
+        var found = report.Breaks.ShouldHaveSingleItem();
+        found.Kind.ShouldBe(IntegrityBreakKind.DocumentMissing);
+        found.Document.ShouldBe(nameof(UserAccount));
+        found.StreamId.ShouldBe(UserAccount.IdFor("nina"));
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_log is not null)

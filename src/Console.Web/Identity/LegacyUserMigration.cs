@@ -1,0 +1,112 @@
+using System.Text.Json;
+using Console.Workflows.Accounts;
+using Console.Workflows.Accounts.Migrating;
+using Marten;
+using Marten.Storage;
+using Npgsql;
+
+namespace Console.Web.Identity;
+
+/// <summary>
+/// Databases from before event-sourced accounts keep their people in console_user documents, which nothing reads any
+/// more. At start-up each such row without an account stream becomes one (<see cref="MigrateLegacyUserDecider"/>), with
+/// its password hash in the account's credential, so those people still sign in and the log covers their roles. The
+/// old rows are left as they were (the runtime role may not drop the table); a second start migrates nothing.
+/// </summary>
+public sealed class LegacyUserMigration(IDocumentStore store, TimeProvider time, ILogger<LegacyUserMigration> logger)
+{
+    public const string LegacyTable = "mt_doc_console_user";
+
+    /// <returns>How many accounts were created.</returns>
+    public async Task<int> MigrateAsync(CancellationToken ct)
+    {
+        var legacy = await ReadLegacyUsersAsync(ct);
+        if (legacy.Count == 0)
+            return 0;
+
+        var migrated = 0;
+        await using var session = store.LightweightSession();
+        var now = time.GetUtcNow();
+        foreach (var user in legacy)
+        {
+            var id = UserAccount.IdFor(user.UserName);
+            // The stream decides, not the document: an account whose document was deleted is not created a second time.
+            var exists = await session.Events.FetchStreamStateAsync(id, ct) is not null;
+            var decision = MigrateLegacyUserDecider.Decide(user, exists, now);
+            if (decision.Refusal is { } refusal)
+            {
+                logger.LogWarning("console_user row {UserName} not migrated: {Reason}", user.UserName, refusal.Message);
+                continue;
+            }
+
+            if (decision.Events.Count == 0)
+                continue;
+            session.Events.StartStream<UserAccount>(id, decision.Events);
+            session.Store(new AccountCredential { Id = id, PasswordHash = user.PasswordHash, LastSignInAt = user.LastSignInAt });
+            migrated++;
+        }
+
+        await session.SaveChangesAsync(ct);
+        if (migrated > 0)
+            logger.LogInformation("Migrated {Count} console_user rows into account streams", migrated);
+        return migrated;
+    }
+
+    private async Task<List<LegacyUser>> ReadLegacyUsersAsync(CancellationToken ct)
+    {
+        var table = $"{store.Options.DatabaseSchemaName}.{LegacyTable}";
+        await using var connection = store.Storage.Database.CreateConnection(ConnectionUsage.Read);
+        await connection.OpenAsync(ct);
+        await using (var exists = new NpgsqlCommand("select to_regclass(@table) is not null", connection))
+        {
+            exists.Parameters.AddWithValue("table", table);
+            if (await exists.ExecuteScalarAsync(ct) is not true)
+                return [];
+        }
+
+        var users = new List<LegacyUser>();
+        await using var command = new NpgsqlCommand($"select data::text from {table} order by id", connection);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            if (Parse(reader.GetString(0)) is { } user)
+                users.Add(user);
+            else
+                logger.LogWarning("A console_user row without a user name was not migrated");
+        }
+
+        return users;
+    }
+
+    /// <summary>A console_user document as the console stored it (ConsoleUser: Id, DisplayName, Roles, Groups, PasswordHash, Disabled, LastSignInAt).</summary>
+    private static LegacyUser? Parse(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var root = document.RootElement;
+        string? Text(string name) => Get(root, name) is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
+        List<string> List(string name) => Get(root, name) is { ValueKind: JsonValueKind.Array } value
+            ? [.. value.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.String).Select(v => v.GetString()!)]
+            : [];
+        var userName = Text("Id");
+        if (string.IsNullOrWhiteSpace(userName))
+            return null;
+        DateTimeOffset? lastSignIn = Get(root, "LastSignInAt") is { ValueKind: JsonValueKind.String } at && at.TryGetDateTimeOffset(out var when)
+            ? when
+            : null;
+        return new LegacyUser(userName, Text("DisplayName") ?? "", List("Roles"), List("Groups"), Text("PasswordHash") ?? "",
+            Get(root, "Disabled") is { ValueKind: JsonValueKind.True }, lastSignIn);
+    }
+
+    private static JsonElement? Get(JsonElement root, string name)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+            return null;
+        foreach (var property in root.EnumerateObject())
+        {
+            if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
+                return property.Value;
+        }
+
+        return null;
+    }
+}
