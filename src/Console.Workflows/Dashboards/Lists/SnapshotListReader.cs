@@ -7,7 +7,7 @@ public interface ISnapshotListReader
     Task<SnapshotPage> ListSnapshotsAsync(SnapshotListRequest request, CancellationToken ct = default);
 }
 
-/// <summary>Hands a request to the list of its kind.</summary>
+/// <summary>Hands a request to the list of its kind, in an order that list offers (<see cref="SnapshotListSorts"/>).</summary>
 public sealed class SnapshotListReader(
     ExpiringSnapshotList expiring, RetentionSnapshotList retention, AgeSnapshotList age, TrustDomainSnapshotList trustDomain)
     : ISnapshotListReader
@@ -17,6 +17,8 @@ public sealed class SnapshotListReader(
     public Task<SnapshotPage> ListSnapshotsAsync(SnapshotListRequest request, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (SnapshotListSorts.Refusal(request) is { } refusal)
+            throw new ArgumentException(refusal, nameof(request));
         return request.Kind switch
         {
             SnapshotListKind.Expiring => expiring.ReadAsync(request, ct),

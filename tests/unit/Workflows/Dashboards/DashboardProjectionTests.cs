@@ -202,6 +202,21 @@ public sealed class DashboardProjectionTests(DashboardProjectionTests.WithRandom
         (await SnapshotTablesAsync()).ShouldBe(before);
     }
 
+    [Theory]
+    [InlineData(SnapshotListKind.Expiring, SnapshotSortField.Vnf, "The expiring list can be sorted by expiry only, not by VNF.")]
+    [InlineData(SnapshotListKind.Expiring, SnapshotSortField.CompletedAt, "The expiring list can be sorted by expiry only, not by completion.")]
+    [InlineData(SnapshotListKind.Age, SnapshotSortField.Sensitivity, "The age list can be sorted by completion only, not by sensitivity.")]
+    [InlineData(SnapshotListKind.TrustDomain, SnapshotSortField.ExpiresAt, "The trust domain list can be sorted by completion only, not by expiry.")]
+    public async Task Lists_InAnOrderThatWouldSortTheWholeWindow_AreRefusedWithTheOrdersOffered(SnapshotListKind kind, SnapshotSortField sort, string message)
+    {
+        var reader = Readers(SnapshotScenario.Now).Snapshots;
+
+        var refusal = await Should.ThrowAsync<ArgumentException>(() =>
+            reader.ListSnapshotsAsync(new SnapshotListRequest(kind, TrustDomainId: SnapshotScenario.Domains[0], SortBy: sort), Ct));
+
+        refusal.Message.ShouldStartWith(message);
+    }
+
     private static async Task ExpectListAsync(SnapshotListReader reader, SnapshotListRequest request, IEnumerable<Guid> expected)
     {
         var expectedIds = expected.ToList();
