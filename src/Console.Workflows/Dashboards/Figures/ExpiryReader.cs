@@ -33,7 +33,8 @@ public sealed class ExpiryReader(DashboardDatabase db, TimeProvider time)
             {
                 for (var i = 0; i < hours.Length; i++)
                     result[i] += reader.GetInt64(i);
-            });
+            },
+            planEachCall: true);
 
         // One index-only range scan per partial hour (see the age distribution).
         batch.Add(
@@ -44,7 +45,8 @@ public sealed class ExpiryReader(DashboardDatabase db, TimeProvider time)
             {
                 for (var i = 0; i < moments.Length; i++)
                     result[i] += reader.GetInt64(i);
-            });
+            },
+            planEachCall: true);
         return () => result;
     }
 }

@@ -30,7 +30,8 @@ public sealed class PendingApprovalsReader(DashboardDatabase db, TimeProvider ti
                 for (var i = 0; i < counts.Length; i++)
                     counts[i] = reader.GetInt64(i);
                 oldest = DashboardBatch.NullableTime(reader, 4);
-            });
+            },
+            planEachCall: true);
         return () => new PendingApprovalFigures(now, counts, oldest);
     }
 }
