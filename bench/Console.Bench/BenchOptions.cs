@@ -15,7 +15,7 @@ public sealed record BenchOptions(int Requests, int Concurrency, int Warmup, boo
 
     public int Snapshots { get; init; } = 1_000_000;
 
-    public int DashboardIterations { get; init; } = 200;
+    public int DashboardIterations { get; init; } = 400;
 
     public int DashboardWarmup { get; init; } = 20;
 

@@ -73,7 +73,7 @@ public sealed record RetentionFacts(
 
 /// <summary>
 /// The dashboard's arithmetic, pure: age and pending-approval buckets, expiry windows, and the retention rule of the
-/// snapshot lifecycle (due, protected, overdue). The SQL of <see cref="MartenDashboardReader"/> computes the same figures
+/// snapshot lifecycle (due, protected, overdue). The SQL of the readers in <c>Dashboards/Figures</c> and <c>Dashboards/Lists</c> computes the same figures
 /// from the projection tables; the integration tests hold the two to each other.
 /// </summary>
 public static class DashboardRules

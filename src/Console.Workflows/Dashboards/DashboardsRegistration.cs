@@ -1,5 +1,8 @@
 using Console.Workflows.Dashboards.Advancing;
+using Console.Workflows.Dashboards.Figures;
+using Console.Workflows.Dashboards.Lists;
 using Console.Workflows.Dashboards.Projections;
+using Console.Workflows.Dashboards.Reading;
 using Console.Workflows.Inventory;
 using Console.Workflows.Snapshots;
 using JasperFx.Events.Projections;
@@ -26,13 +29,29 @@ public static class DashboardsRegistration
         return opts;
     }
 
-    /// <summary><see cref="IDashboardReader"/> (scoped, on the request's query session) and its settings.</summary>
+    /// <summary>
+    /// The dashboard's readers, one per part (figures, lists), and their settings. Singletons: they hold no session, and
+    /// each read takes a pooled connection of the store's data source for its one round trip.
+    /// </summary>
     public static IServiceCollection AddDashboardServices(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(DashboardOptions.From(configuration));
         services.AddSingleton(sp => new DashboardTables(sp.GetRequiredService<IDocumentStore>().Options.DatabaseSchemaName));
-        services.AddScoped<IDashboardReader, MartenDashboardReader>();
+        services.AddSingleton<DashboardDatabase>();
+        services.AddSingleton<AgeDistributionReader>();
+        services.AddSingleton<ExpiryReader>();
+        services.AddSingleton<RetentionReader>();
+        services.AddSingleton<TrustDomainCountsReader>();
+        services.AddSingleton<PlacementReader>();
+        services.AddSingleton<PendingApprovalsReader>();
+        services.AddSingleton<IDashboardFiguresReader, DashboardFiguresReader>();
+        services.AddSingleton<ExpiringSnapshotList>();
+        services.AddSingleton<RetentionSnapshotList>();
+        services.AddSingleton<AgeSnapshotList>();
+        services.AddSingleton<TrustDomainSnapshotList>();
+        services.AddSingleton<ISnapshotListReader, SnapshotListReader>();
+        services.AddSingleton<IComponentListReader, ComponentListReader>();
         services.TryAddSingleton<RetentionClock>();
         services.AddSingleton<IWolverineExtension, RetentionClockSchedule>();
         return services;

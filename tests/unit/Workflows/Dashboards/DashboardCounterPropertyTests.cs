@@ -165,9 +165,8 @@ public sealed class DashboardCounterPropertyTests(DashboardCounterPropertyTests.
     {
         var now = Time.GetUtcNow();
         var facts = World.Entries.Select(e => e.Facts).ToList();
-        await using var session = _fixture.Database.Store.QuerySession();
-        var reader = new MartenDashboardReader(session, Tables, _options, Time);
-        var retention = await reader.GetRetentionAsync(Ct);
+        var readers = new DashboardReaders(_fixture.Database.Store, _options, Time);
+        var retention = await readers.Retention.ReadAsync(Ct);
         var keep = retention.KeepLastGoodSnapshot;
         long Count(RetentionBucket bucket) => facts.Count(f => DashboardRules.RetentionBucketOf(f, now, keep, _options.SweepInterval) == bucket);
 
@@ -177,10 +176,10 @@ public sealed class DashboardCounterPropertyTests(DashboardCounterPropertyTests.
         retention.KeptAsLastGood.ShouldBe(Count(RetentionBucket.LastGood), $"last good {when}");
         retention.ProtectedPastExpiry.ShouldBe(facts.Count(f => DashboardRules.IsProtectedPastExpiry(f, now, keep)), $"held past expiry {when}");
 
-        var expiring = await reader.GetExpiringAsync(Ct);
+        var expiring = await readers.Expiry.ReadAsync(Ct);
         expiring.Within24Hours.ShouldBe(facts.Count(f => DashboardRules.ExpiresWithin(f, ExpiryWindow.Within24Hours, now)), $"24 h {when}");
         expiring.Within7Days.ShouldBe(facts.Count(f => DashboardRules.ExpiresWithin(f, ExpiryWindow.Within7Days, now)), $"7 d {when}");
-        var age = await reader.GetAgeDistributionAsync(Ct);
+        var age = await readers.Age.ReadAsync(Ct);
         foreach (var bucket in DashboardRules.AgeBuckets)
             age.Count(bucket).ShouldBe(facts.Count(f => f.Available && DashboardRules.AgeBucketOf(f.CompletedAt, now) == bucket), $"{bucket} {when}");
     }

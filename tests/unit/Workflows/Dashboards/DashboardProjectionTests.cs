@@ -1,5 +1,6 @@
 using Console.UnitTests.Infrastructure;
 using Console.Workflows.Dashboards;
+using Console.Workflows.Dashboards.Lists;
 using Console.Workflows.Dashboards.Projections;
 using Console.Workflows.Inventory;
 using Marten;
@@ -101,11 +102,10 @@ public sealed class DashboardProjectionTests(DashboardProjectionTests.WithRandom
         var facts = _world.Entries.Select(e => (Entry: e, Facts: e.Facts)).ToList();
         var available = facts.Where(f => f.Facts.Available).ToList();
 
-        await using var session = _database.Store.QuerySession();
-        var reader = Reader(session, now, keepLastGood);
+        var readers = Readers(now);
         await SnapshotScenario.WithKeepLastGoodAsync(_database.Store, keepLastGood, Ct);
 
-        var age = await reader.GetAgeDistributionAsync(Ct);
+        var age = await readers.Age.ReadAsync(Ct);
         foreach (var sensitivity in DashboardRules.Sensitivities)
         {
             foreach (var bucket in DashboardRules.AgeBuckets)
@@ -116,11 +116,11 @@ public sealed class DashboardProjectionTests(DashboardProjectionTests.WithRandom
             }
         }
 
-        var expiring = await reader.GetExpiringAsync(Ct);
+        var expiring = await readers.Expiry.ReadAsync(Ct);
         expiring.Within24Hours.ShouldBe(facts.Count(f => DashboardRules.ExpiresWithin(f.Facts, ExpiryWindow.Within24Hours, now)));
         expiring.Within7Days.ShouldBe(facts.Count(f => DashboardRules.ExpiresWithin(f.Facts, ExpiryWindow.Within7Days, now)));
 
-        var retention = await reader.GetRetentionAsync(Ct);
+        var retention = await readers.Retention.ReadAsync(Ct);
         retention.Overdue.ShouldBe(facts.Count(f => DashboardRules.IsOverdue(f.Facts, now, keepLastGood, _options.SweepInterval)));
         var protections = facts.Where(f => DashboardRules.IsDue(f.Facts, now))
             .Select(f => DashboardRules.ProtectionOf(f.Facts, now, keepLastGood)?.Kind).ToList();
@@ -129,7 +129,7 @@ public sealed class DashboardProjectionTests(DashboardProjectionTests.WithRandom
         retention.KeptAsLastGood.ShouldBe(protections.Count(k => k == ProtectionKind.LastGoodSnapshot));
         (retention.Overdue + retention.ProtectedPastExpiry).ShouldBeGreaterThan(0, "the scenario should exercise the retention figures");
 
-        var domains = await reader.GetTrustDomainCountsAsync(Ct);
+        var domains = await readers.TrustDomains.ReadAsync(Ct);
         foreach (var domain in SnapshotScenario.Domains)
         {
             var row = domains.Rows.Single(r => r.TrustDomain.Id == domain);
@@ -146,25 +146,24 @@ public sealed class DashboardProjectionTests(DashboardProjectionTests.WithRandom
     {
         var now = SnapshotScenario.Now.AddMinutes(minutesFromNow);
         var facts = _world.Entries.Select(e => (Id: e.Taken.SnapshotId, Entry: e, Facts: e.Facts)).ToList();
-        await using var session = _database.Store.QuerySession();
-        var reader = Reader(session, now, keepLastGood);
+        var reader = Readers(now).Snapshots;
         await SnapshotScenario.WithKeepLastGoodAsync(_database.Store, keepLastGood, Ct);
 
         await ExpectListAsync(reader, new SnapshotListRequest(SnapshotListKind.Expiring, ExpiryWindow.Within7Days),
             facts.Where(f => DashboardRules.ExpiresWithin(f.Facts, ExpiryWindow.Within7Days, now)).Select(f => f.Id));
-        await ExpectListAsync(reader, new SnapshotListRequest(SnapshotListKind.Expiring, ExpiryWindow.Within24Hours, SortBy: SnapshotSortField.Vnf),
+        await ExpectListAsync(reader, new SnapshotListRequest(SnapshotListKind.Expiring, ExpiryWindow.Within24Hours, Descending: true),
             facts.Where(f => DashboardRules.ExpiresWithin(f.Facts, ExpiryWindow.Within24Hours, now)).Select(f => f.Id));
         await ExpectListAsync(reader, new SnapshotListRequest(SnapshotListKind.Overdue, SortBy: SnapshotSortField.CompletedAt, Descending: true),
             facts.Where(f => DashboardRules.IsOverdue(f.Facts, now, keepLastGood, _options.SweepInterval)).Select(f => f.Id));
         await ExpectListAsync(reader, new SnapshotListRequest(SnapshotListKind.ProtectedPastExpiry),
             facts.Where(f => DashboardRules.IsProtectedPastExpiry(f.Facts, now, keepLastGood)).Select(f => f.Id));
-        await ExpectListAsync(reader, new SnapshotListRequest(SnapshotListKind.Age, Age: AgeBucket.OneToThreeDays, Sensitivity: Sensitivity.Critical),
+        await ExpectListAsync(reader, new SnapshotListRequest(SnapshotListKind.Age, Age: AgeBucket.OneToThreeDays, Sensitivity: Sensitivity.Critical, SortBy: SnapshotSortField.CompletedAt, Descending: true),
             facts.Where(f => f.Facts.Available && f.Entry.Governing == Sensitivity.Critical
                 && DashboardRules.AgeBucketOf(f.Facts.CompletedAt, now) == AgeBucket.OneToThreeDays).Select(f => f.Id));
-        await ExpectListAsync(reader, new SnapshotListRequest(SnapshotListKind.Age, Age: AgeBucket.OverThirtyDays, SortBy: SnapshotSortField.Sensitivity),
+        await ExpectListAsync(reader, new SnapshotListRequest(SnapshotListKind.Age, Age: AgeBucket.OverThirtyDays, SortBy: SnapshotSortField.CompletedAt),
             facts.Where(f => f.Facts.Available && DashboardRules.AgeBucketOf(f.Facts.CompletedAt, now) == AgeBucket.OverThirtyDays).Select(f => f.Id));
         var domain = SnapshotScenario.Domains[1];
-        await ExpectListAsync(reader, new SnapshotListRequest(SnapshotListKind.TrustDomain, TrustDomainId: domain, Sensitivity: Sensitivity.Internal),
+        await ExpectListAsync(reader, new SnapshotListRequest(SnapshotListKind.TrustDomain, TrustDomainId: domain, Sensitivity: Sensitivity.Internal, SortBy: SnapshotSortField.CompletedAt),
             facts.Where(f => f.Facts.Available && f.Entry.Parts.Contains((domain, Sensitivity.Internal))).Select(f => f.Id));
     }
 
@@ -172,9 +171,7 @@ public sealed class DashboardProjectionTests(DashboardProjectionTests.WithRandom
     public async Task ProtectedList_SaysWhyEachSnapshotIsKept()
     {
         await SnapshotScenario.WithKeepLastGoodAsync(_database.Store, keepLastGood: true, Ct);
-        await using var session = _database.Store.QuerySession();
-        var page = await Reader(session, SnapshotScenario.Now, keepLastGood: true)
-            .ListSnapshotsAsync(new SnapshotListRequest(SnapshotListKind.ProtectedPastExpiry, PageSize: 200), Ct);
+        var page = await Readers(SnapshotScenario.Now).Snapshots.ListSnapshotsAsync(new SnapshotListRequest(SnapshotListKind.ProtectedPastExpiry, PageSize: 200), Ct);
 
         page.Items.ShouldNotBeEmpty();
         foreach (var row in page.Items)
@@ -205,7 +202,22 @@ public sealed class DashboardProjectionTests(DashboardProjectionTests.WithRandom
         (await SnapshotTablesAsync()).ShouldBe(before);
     }
 
-    private static async Task ExpectListAsync(MartenDashboardReader reader, SnapshotListRequest request, IEnumerable<Guid> expected)
+    [Theory]
+    [InlineData(SnapshotListKind.Expiring, SnapshotSortField.Vnf, "The expiring list can be sorted by expiry only, not by VNF.")]
+    [InlineData(SnapshotListKind.Expiring, SnapshotSortField.CompletedAt, "The expiring list can be sorted by expiry only, not by completion.")]
+    [InlineData(SnapshotListKind.Age, SnapshotSortField.Sensitivity, "The age list can be sorted by completion only, not by sensitivity.")]
+    [InlineData(SnapshotListKind.TrustDomain, SnapshotSortField.ExpiresAt, "The trust domain list can be sorted by completion only, not by expiry.")]
+    public async Task Lists_InAnOrderThatWouldSortTheWholeWindow_AreRefusedWithTheOrdersOffered(SnapshotListKind kind, SnapshotSortField sort, string message)
+    {
+        var reader = Readers(SnapshotScenario.Now).Snapshots;
+
+        var refusal = await Should.ThrowAsync<ArgumentException>(() =>
+            reader.ListSnapshotsAsync(new SnapshotListRequest(kind, TrustDomainId: SnapshotScenario.Domains[0], SortBy: sort), Ct));
+
+        refusal.Message.ShouldStartWith(message);
+    }
+
+    private static async Task ExpectListAsync(SnapshotListReader reader, SnapshotListRequest request, IEnumerable<Guid> expected)
     {
         var expectedIds = expected.ToList();
         var seen = new List<SnapshotRow>();
@@ -235,8 +247,7 @@ public sealed class DashboardProjectionTests(DashboardProjectionTests.WithRandom
         keys.ShouldBe(sorted, $"{request.Kind} order");
     }
 
-    private MartenDashboardReader Reader(IQuerySession session, DateTimeOffset now, bool keepLastGood) =>
-        new(session, Tables, _options, new FakeTimeProvider(now));
+    private DashboardReaders Readers(DateTimeOffset now) => new(_database.Store, _options, new FakeTimeProvider(now));
 
     private sealed record Row(RetentionFacts Facts, Sensitivity Governing, DateTimeOffset? DueSince);
 

@@ -71,8 +71,7 @@ public sealed class PlacementProjectionTests(PostgresDatabase database) : IClass
         placement.Violations.ShouldBe(expected.Count);
         placement.Cells.Sum(c => c.Violations).ShouldBe(expected.Count);
 
-        await using var query = database.Store.QuerySession();
-        var reader = Reader(query);
+        var reader = Readers.Components;
         foreach (var (sort, descending) in new[] { (ComponentSortField.Environment, false), (ComponentSortField.Vnf, false), (ComponentSortField.Vnf, true) })
         {
             var listed = new List<ComponentRow>();
@@ -126,8 +125,7 @@ public sealed class PlacementProjectionTests(PostgresDatabase database) : IClass
 
         // A cell drills down to exactly its components.
         var cell = expected.GroupBy(c => (c.Domain, c.Environment)).OrderByDescending(g => g.Count()).First();
-        await using var query = database.Store.QuerySession();
-        var page = await Reader(query).ListComponentsAsync(
+        var page = await Readers.Components.ListComponentsAsync(
             new ComponentListRequest(ViolationsOnly: false, TrustDomainId: cell.Key.Domain, EnvironmentId: cell.Key.Environment, PageSize: 200), Ct);
         page.Items.Select(r => r.ComponentId).ShouldBe(cell.Select(c => c.Component), ignoreOrder: true);
         page.TotalCount.ShouldBe(cell.Count());
@@ -168,8 +166,7 @@ public sealed class PlacementProjectionTests(PostgresDatabase database) : IClass
 
         var placement = await PlacementAsync();
         placement.Cells.Sum(c => c.Components).ShouldBe(expected.Count);
-        await using var query = database.Store.QuerySession();
-        var age = await Reader(query).GetAgeDistributionAsync(Ct);
+        var age = await Readers.Age.ReadAsync(Ct);
         age.Count(Sensitivity.Internal, AgeBucket.UnderOneDay).ShouldBeGreaterThanOrEqualTo(1);
     }
 
@@ -244,12 +241,10 @@ public sealed class PlacementProjectionTests(PostgresDatabase database) : IClass
 
     private async Task<PlacementFigures> PlacementAsync()
     {
-        await using var query = database.Store.QuerySession();
-        return await Reader(query).GetPlacementAsync(Ct);
+        return await Readers.Placement.ReadAsync(Ct);
     }
 
-    private MartenDashboardReader Reader(IQuerySession session) =>
-        new(session, Tables, new DashboardOptions(), new FakeTimeProvider(Now));
+    private DashboardReaders Readers => new(database.Store, new DashboardOptions(), new FakeTimeProvider(Now));
 
     private static async Task PolicySeedIfMissingAsync(IDocumentSession session)
     {

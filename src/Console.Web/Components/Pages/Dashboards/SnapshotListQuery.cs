@@ -1,5 +1,6 @@
 using Console.Web.Components.Shared;
 using Console.Workflows.Dashboards;
+using Console.Workflows.Dashboards.Lists;
 using Console.Workflows.Inventory;
 
 namespace Console.Web.Components.Pages.Dashboards;
@@ -45,13 +46,15 @@ public sealed record SnapshotListQuery(
             "domain" when query.Id("domain") is not null => SnapshotListKind.TrustDomain,
             _ => SnapshotListKind.Expiring,
         };
+        // An order the list does not offer (SnapshotListSorts) takes the list's own, as anything else unreadable does.
+        var sort = query.Enum<SnapshotSortField>("sort") is { } field && SnapshotListSorts.IsOffered(kind, field) ? field : (SnapshotSortField?)null;
         return new SnapshotListQuery(
             kind,
             window ?? ExpiryWindow.Within7Days,
             query.Enum<AgeBucket>("age") ?? AgeBucket.UnderOneDay,
             query.Enum<Sensitivity>("sensitivity"),
             query.Id("domain"),
-            query.Enum<SnapshotSortField>("sort"),
+            sort,
             query.Flag("desc") ?? false,
             query.Page(),
             query.PageSize(PageSizes, DefaultPageSize));

@@ -61,6 +61,17 @@ public sealed class DashboardListsTests : DashboardPageTest
     }
 
     [Fact]
+    public void SnapshotList_Expiring_OffersOnlyTheExpiryOrder()
+    {
+        Navigation.NavigateTo("/dashboards/snapshots?window=7d");
+        var cut = Render<DashboardSnapshots>();
+        cut.WaitForAssertion(() => cut.FindAll("[data-snapshot]").Count.ShouldBe(2));
+
+        cut.FindAll("button[data-sort]").Select(b => b.GetAttribute("data-sort")).ShouldBe(["ExpiresAt"]);
+        cut.FindAll("[data-column]").Select(c => c.TextContent).ShouldBe(["VNF", "Sensitivity", "Completed"]);
+    }
+
+    [Fact]
     public void SnapshotList_WhenASortHeaderIsClicked_SortsOnTheServerAndPutsItInTheAddress()
     {
         Navigation.NavigateTo("/dashboards/snapshots?show=overdue");

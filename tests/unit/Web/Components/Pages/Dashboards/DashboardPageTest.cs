@@ -1,5 +1,7 @@
 using Console.Workflows.Common;
 using Console.Workflows.Dashboards;
+using Console.Workflows.Dashboards.Figures;
+using Console.Workflows.Dashboards.Lists;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -10,7 +12,9 @@ public abstract class DashboardPageTest : InventoryPageTest
 {
     protected DashboardPageTest()
     {
-        Services.AddSingleton<IDashboardReader>(DashboardReader);
+        Services.AddSingleton<IDashboardFiguresReader>(DashboardReader);
+        Services.AddSingleton<ISnapshotListReader>(DashboardReader);
+        Services.AddSingleton<IComponentListReader>(DashboardReader);
         Services.AddSingleton(Options);
         Services.AddSingleton<TimeProvider>(Clock);
         SignInAs("mia.manager", Roles.Manager);

@@ -1,4 +1,6 @@
 using Console.Workflows.Dashboards;
+using Console.Workflows.Dashboards.Figures;
+using Console.Workflows.Dashboards.Lists;
 using Console.Workflows.Inventory;
 
 namespace Console.UnitTests.Web.Components.Pages.Dashboards;
@@ -7,7 +9,7 @@ namespace Console.UnitTests.Web.Components.Pages.Dashboards;
 /// Hands the pages whatever figures and pages a test sets, and records what they asked for. The figures' arithmetic is
 /// tested against PostgreSQL elsewhere; here only what the pages make of them counts.
 /// </summary>
-public sealed class FakeDashboardReader : IDashboardReader
+public sealed class FakeDashboardReader : IDashboardFiguresReader, ISnapshotListReader, IComponentListReader
 {
     public DashboardFigures Figures { get; set; } = DashboardFixtures.Figures();
 
@@ -29,18 +31,6 @@ public sealed class FakeDashboardReader : IDashboardReader
         FigureReads++;
         return Failure is { } failure ? Task.FromException<DashboardFigures>(failure) : Task.FromResult(Figures);
     }
-
-    public Task<AgeDistribution> GetAgeDistributionAsync(CancellationToken ct = default) => Task.FromResult(Figures.Age);
-
-    public Task<ExpiryFigures> GetExpiringAsync(CancellationToken ct = default) => Task.FromResult(Figures.Expiring);
-
-    public Task<RetentionFigures> GetRetentionAsync(CancellationToken ct = default) => Task.FromResult(Figures.Retention);
-
-    public Task<TrustDomainCounts> GetTrustDomainCountsAsync(CancellationToken ct = default) => Task.FromResult(Figures.TrustDomains);
-
-    public Task<PlacementFigures> GetPlacementAsync(CancellationToken ct = default) => Task.FromResult(Figures.Placement);
-
-    public Task<PendingApprovalFigures> GetPendingApprovalsAsync(CancellationToken ct = default) => Task.FromResult(Figures.PendingApprovals);
 
     public Task<SnapshotPage> ListSnapshotsAsync(SnapshotListRequest request, CancellationToken ct = default)
     {

@@ -46,4 +46,15 @@ public sealed class SnapshotListQueryTests
             .ShouldBe(new SnapshotListRequest(SnapshotListKind.Age, Age: AgeBucket.UnderOneDay, Sensitivity: Sensitivity.Public,
                 SortBy: SnapshotSortField.CompletedAt, Descending: true));
     }
+
+    [Fact]
+    public void Parse_AnOrderTheListDoesNotOffer_TakesTheListsOwnOrder()
+    {
+        // Sorting the expiring list by VNF would sort every snapshot of its window; a link asking for it gets expiry order.
+        var expiring = SnapshotListQuery.Parse("/dashboards/snapshots?window=7d&sort=Vnf&desc=true");
+        expiring.SortBy.ShouldBeNull();
+        expiring.ToRequest().ShouldBe(new SnapshotListRequest(SnapshotListKind.Expiring, ExpiryWindow.Within7Days, SortBy: SnapshotSortField.ExpiresAt));
+        SnapshotListQuery.Parse("/dashboards/snapshots?show=age&sort=ExpiresAt").ToRequest().SortBy.ShouldBe(SnapshotSortField.CompletedAt);
+        SnapshotListQuery.Parse("/dashboards/snapshots?show=overdue&sort=Vnf").ToRequest().SortBy.ShouldBe(SnapshotSortField.Vnf);
+    }
 }

@@ -3,33 +3,10 @@ using Console.Workflows.Inventory;
 namespace Console.Workflows.Dashboards;
 
 /// <summary>
-/// The figures managers watch, read from the dashboard projections (never by replaying streams). Every figure is
-/// computed for one moment, <c>At</c>, taken from the clock once per call.
+/// Everything the dashboard page shows, for one moment (<c>At</c>, taken from the clock once per read). The figures
+/// are read from the dashboard projections (never by replaying streams), by one reader per part in
+/// <c>Dashboards/Figures</c>; the lists behind them by the readers in <c>Dashboards/Lists</c>.
 /// </summary>
-public interface IDashboardReader
-{
-    /// <summary>Everything the dashboard page shows, for one moment.</summary>
-    Task<DashboardFigures> GetFiguresAsync(CancellationToken ct = default);
-
-    Task<AgeDistribution> GetAgeDistributionAsync(CancellationToken ct = default);
-
-    Task<ExpiryFigures> GetExpiringAsync(CancellationToken ct = default);
-
-    Task<RetentionFigures> GetRetentionAsync(CancellationToken ct = default);
-
-    Task<TrustDomainCounts> GetTrustDomainCountsAsync(CancellationToken ct = default);
-
-    Task<PlacementFigures> GetPlacementAsync(CancellationToken ct = default);
-
-    Task<PendingApprovalFigures> GetPendingApprovalsAsync(CancellationToken ct = default);
-
-    /// <summary>The snapshots behind a figure (expiring, overdue, held, an age bucket, a trust domain), paged.</summary>
-    Task<SnapshotPage> ListSnapshotsAsync(SnapshotListRequest request, CancellationToken ct = default);
-
-    /// <summary>Components by placement: every one below its required trust level, or those in one matrix cell.</summary>
-    Task<ComponentPage> ListComponentsAsync(ComponentListRequest request, CancellationToken ct = default);
-}
-
 public sealed record DashboardFigures(
     DateTimeOffset At,
     AgeDistribution Age,

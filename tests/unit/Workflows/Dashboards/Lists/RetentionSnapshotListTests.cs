@@ -7,7 +7,7 @@ using Microsoft.Extensions.Time.Testing;
 using Shouldly;
 using Xunit;
 
-namespace Console.UnitTests.Workflows.Dashboards;
+namespace Console.UnitTests.Workflows.Dashboards.Lists;
 
 /// <summary>
 /// The overdue and held-past-expiry lists read the buckets the clock step stored (a bounded index range per sort order)
@@ -15,7 +15,7 @@ namespace Console.UnitTests.Workflows.Dashboards;
 /// through them must give exactly the snapshots <see cref="DashboardRules"/> finds in a full recount, in the list's order
 /// (the sort key, then the id), each page full up to its size and no row on two pages.
 /// </summary>
-public sealed class RetentionListTests(RetentionListTests.WithClockStepTaken fixture) : IClassFixture<RetentionListTests.WithClockStepTaken>
+public sealed class RetentionSnapshotListTests(RetentionSnapshotListTests.WithClockStepTaken fixture) : IClassFixture<RetentionSnapshotListTests.WithClockStepTaken>
 {
     /// <summary>A random history of 600 snapshots of 30 VNFs, then one clock step at <see cref="SnapshotScenario.Now"/>.</summary>
     public sealed class WithClockStepTaken : IAsyncLifetime
@@ -76,9 +76,7 @@ public sealed class RetentionListTests(RetentionListTests.WithClockStepTaken fix
                     sort, descending);
                 var context = $"{kind} by {sort} {(descending ? "desc" : "asc")}, {minutes} min after the step, keep last good {keepLastGood}";
 
-                await using var session = fixture.Database.Store.QuerySession();
-                var reader = new MartenDashboardReader(session, new DashboardTables(fixture.Database.Store.Options.DatabaseSchemaName),
-                    Options, new FakeTimeProvider(now));
+                var reader = new DashboardReaders(fixture.Database.Store, Options, new FakeTimeProvider(now)).Snapshots;
                 var seen = new List<Guid>();
                 for (var page = 0; page <= expected.Count / PageSize; page++)
                 {
