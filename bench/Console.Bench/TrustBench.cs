@@ -10,7 +10,8 @@ namespace Console.Bench;
 /// <summary>
 /// scripts/bench --trust: the key-encryption keys alone, no database. Wrapping a fresh 32-byte data key, unwrapping it
 /// and destroying its KEK, with the PKCS#11 provider (SoftHSM2 from infra/hsm/softhsm.sh: a KEK generated in the token
-/// per data key) beside the key-file provider (HKDF from the master key, AES-GCM in process), same keys, same workers.
+/// per data key) beside the key-file provider (HKDF from the master key, AES-GCM in process), same keys, same workers;
+/// then attestation (<see cref="AttestationBench"/>).
 /// </summary>
 public static class TrustBench
 {
@@ -34,11 +35,13 @@ public static class TrustBench
                 rows.AddRange(await RunAsync(keks, domain, name, count, concurrency));
             }
 
+            rows.AddRange(await AttestationBench.RunAsync(options.TrustQuotes, options.TrustKeys * 5, concurrency));
+
             System.Console.WriteLine();
-            System.Console.WriteLine($"{"operation",-22} {"per second",12} {"p50 ms",9} {"p95 ms",9} {"p99 ms",9} {"failed",7}");
+            System.Console.WriteLine($"{"operation",-26} {"per second",12} {"p50 ms",9} {"p95 ms",9} {"p99 ms",9} {"failed",7}");
             foreach (var row in rows)
                 System.Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{row.Name,-22} {row.PerSecond,12:F0} {row.Percentile(50),9:F3} {row.Percentile(95),9:F3} {row.Percentile(99),9:F3} {row.Failures,7}"));
+                    $"{row.Name,-26} {row.PerSecond,12:F0} {row.Percentile(50),9:F3} {row.Percentile(95),9:F3} {row.Percentile(99),9:F3} {row.Failures,7}"));
         }
         finally
         {
