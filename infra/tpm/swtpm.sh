@@ -92,10 +92,11 @@ ensure_one() {
     rm -f "$dir/ak.pub.pem" "$dir/ek.pub.pem"
   fi
   if ! pid_of "$env" >/dev/null; then
-    # --daemon changes to /: the state folder must be absolute (a relative one puts the TPM in failure mode).
+    # --daemon changes to /: the state folder must be absolute (a relative one puts the TPM in failure mode). The
+    # daemon must not inherit the lock (fd 9), or it holds it for as long as it runs.
     swtpm socket --tpm2 --daemon --tpmstate "dir=$dir/state" \
       --server "type=tcp,port=$port,bindaddr=127.0.0.1" --ctrl "type=tcp,port=$((port + 1)),bindaddr=127.0.0.1" \
-      --flags not-need-init,startup-clear --pid "file=$dir/swtpm.pid" --log "file=$dir/swtpm.log,level=1"
+      --flags not-need-init,startup-clear --pid "file=$dir/swtpm.pid" --log "file=$dir/swtpm.log,level=1" 9>&-
     wait_for_port
     # A fresh TPM reset: the boot measurements, as this environment's firmware and boot loader would make them.
     flush
