@@ -98,8 +98,11 @@ ensure_one() {
       --server "type=tcp,port=$port,bindaddr=127.0.0.1" --ctrl "type=tcp,port=$((port + 1)),bindaddr=127.0.0.1" \
       --flags not-need-init,startup-clear --pid "file=$dir/swtpm.pid" --log "file=$dir/swtpm.log,level=1" 9>&-
     wait_for_port
-    # A fresh TPM reset: the boot measurements, as this environment's firmware and boot loader would make them.
     flush
+    # A TPM that was stopped without TPM2_Shutdown counts that as a failed authorisation; a few such stops put it in
+    # dictionary-attack lockout, where even the AK's empty password is refused. The owner clears it (empty lockout auth).
+    tpm tpm2_dictionarylockout --clear-lockout >&2
+    # A fresh TPM reset: the boot measurements, as this environment's firmware and boot loader would make them.
     tpm tpm2_pcrextend "0:sha256=$(printf 'vnf-console firmware of %s' "$env" | sha256sum | cut -c1-64)" >&2
     tpm tpm2_pcrextend "7:sha256=$(printf 'vnf-console secure-boot policy: enforcing' | sha256sum | cut -c1-64)" >&2
   fi
@@ -135,6 +138,9 @@ named_or_all() {   # the environments named, or every one the purpose has
 stop_one() {
   local env=$1 pid
   if pid=$(pid_of "$env"); then
+    # An orderly TPM2_Shutdown first, so the stop does not count against the dictionary-attack protection.
+    port=$(port_of "$env")
+    tpm tpm2_shutdown -c >/dev/null 2>&1 || true
     kill "$pid"
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     echo "stopped the TPM of $env" >&2

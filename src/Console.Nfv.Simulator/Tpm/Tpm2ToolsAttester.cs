@@ -126,6 +126,18 @@ public sealed class Tpm2ToolsAttester(IOptionsMonitor<TpmAttestationOptions> opt
         }
     }
 
+    /// <summary>
+    /// The line of tpm2-tools' output that says why, e.g. "Esys_Quote(0x921) - tpm:warn(2.0): ... DA lockout mode",
+    /// rather than its closing "Unable to run tpm2_quote".
+    /// </summary>
+    private static string Reason(string error)
+    {
+        var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return lines.FirstOrDefault(l => l.StartsWith("ERROR: ", StringComparison.Ordinal) && !l.Contains("Unable to run", StringComparison.Ordinal))
+            ?? lines.LastOrDefault()
+            ?? "no message";
+    }
+
     private async Task RunAsync(TpmAttestationOptions settings, string name, string tcti, string tool, IEnumerable<string> arguments, CancellationToken ct)
     {
         var start = new ProcessStartInfo(string.IsNullOrEmpty(settings.ToolsDirectory) ? tool : Path.Combine(settings.ToolsDirectory, tool))
@@ -167,7 +179,7 @@ public sealed class Tpm2ToolsAttester(IOptionsMonitor<TpmAttestationOptions> opt
         {
             logger.LogWarning("{Tool} for {Environment} failed ({ExitCode}): {Error}", tool, name, process.ExitCode, error);
             throw new InfrastructureException(
-                $"The TPM of {name} ({tcti}) refused {tool} (exit {process.ExitCode}): {error.Split('\n').LastOrDefault(l => l.Length > 0) ?? "no message"}.");
+                $"The TPM of {name} ({tcti}) refused {tool} (exit {process.ExitCode}): {Reason(error)}");
         }
     }
 }
