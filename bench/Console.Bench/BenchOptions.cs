@@ -49,6 +49,9 @@ public sealed record BenchOptions(int Requests, int Concurrency, int Warmup, boo
     /// <summary>--trust-keys N: data keys wrapped, unwrapped and destroyed per provider (2,000).</summary>
     public int TrustKeys { get; init; } = 2000;
 
+    /// <summary>--trust-quotes N: tpm2_quote round trips to the bench's software TPM (200); their quotes are then verified.</summary>
+    public int TrustQuotes { get; init; } = 200;
+
     public static BenchOptions Parse(string[] args)
     {
         var requests = 2000;
@@ -67,6 +70,7 @@ public sealed record BenchOptions(int Requests, int Concurrency, int Warmup, boo
         var operationMilliseconds = 0;
         var trust = false;
         var trustKeys = 2000;
+        var trustQuotes = 200;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -90,7 +94,8 @@ public sealed record BenchOptions(int Requests, int Concurrency, int Warmup, boo
                 case "--audit-verify-only": auditVerifyOnly = true; audit = true; break;
                 case "--trust": trust = true; break;
                 case "--trust-keys": trustKeys = int.Parse(args[++i]); trust = true; break;
-                default: throw new ArgumentException($"unknown option {args[i]} (--requests N, --concurrency N, --warmup N, --execution-parallelism N, --operation-ms N, --keep-database; --history [--history-rows N] [--history-queries N]; --dashboards [--vnfs N] [--snapshots N] [--iterations N] [--reuse-database NAME]; --audit [--audit-events N] [--keep-database | --reuse-database NAME [--audit-verify-only]]; --trust [--trust-keys N] [--concurrency N])");
+                case "--trust-quotes": trustQuotes = int.Parse(args[++i]); trust = true; break;
+                default: throw new ArgumentException($"unknown option {args[i]} (--requests N, --concurrency N, --warmup N, --execution-parallelism N, --operation-ms N, --keep-database; --history [--history-rows N] [--history-queries N]; --dashboards [--vnfs N] [--snapshots N] [--iterations N] [--reuse-database NAME]; --audit [--audit-events N] [--keep-database | --reuse-database NAME [--audit-verify-only]]; --trust [--trust-keys N] [--trust-quotes N] [--concurrency N])");
             }
         }
 
@@ -110,6 +115,7 @@ public sealed record BenchOptions(int Requests, int Concurrency, int Warmup, boo
             OperationMilliseconds = operationMilliseconds,
             Trust = trust,
             TrustKeys = trustKeys,
+            TrustQuotes = trustQuotes,
         };
     }
 }

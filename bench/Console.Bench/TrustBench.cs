@@ -11,7 +11,8 @@ namespace Console.Bench;
 /// scripts/bench --trust: the key-encryption keys alone, no database. Wrapping a fresh 32-byte data key, unwrapping it
 /// and destroying its KEK, with the PKCS#11 provider (SoftHSM2 from infra/hsm/softhsm.sh: a KEK generated in the token
 /// per data key) beside the key-file provider (HKDF from the master key, AES-GCM in process), same keys, same workers;
-/// then signing (ECDSA P-256 over a tree head) with the token's key beside a key file's.
+/// then signing (ECDSA P-256 over a tree head) with the token's key beside a key file's, then attestation
+/// (<see cref="AttestationBench"/>).
 /// </summary>
 public static class TrustBench
 {
@@ -48,11 +49,13 @@ public static class TrustBench
                     Task.Run(() => signing.Sign(SigningKeyNames.AuditCheckpoints, System.Text.Encoding.UTF8.GetBytes(head), SignatureEncoding.Der).Length > 0)));
             }
 
+            rows.AddRange(await AttestationBench.RunAsync(options.TrustQuotes, options.TrustKeys * 5, concurrency));
+
             System.Console.WriteLine();
-            System.Console.WriteLine($"{"operation",-22} {"per second",12} {"p50 ms",9} {"p95 ms",9} {"p99 ms",9} {"failed",7}");
+            System.Console.WriteLine($"{"operation",-26} {"per second",12} {"p50 ms",9} {"p95 ms",9} {"p99 ms",9} {"failed",7}");
             foreach (var row in rows)
                 System.Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{row.Name,-22} {row.PerSecond,12:F0} {row.Percentile(50),9:F3} {row.Percentile(95),9:F3} {row.Percentile(99),9:F3} {row.Failures,7}"));
+                    $"{row.Name,-26} {row.PerSecond,12:F0} {row.Percentile(50),9:F3} {row.Percentile(95),9:F3} {row.Percentile(99),9:F3} {row.Failures,7}"));
         }
         finally
         {

@@ -1,3 +1,4 @@
+using Console.Nfv.Simulator.Tpm;
 using Console.Workflows.Nfv;
 using Console.Workflows.Snapshots;
 using Marten;
@@ -27,11 +28,16 @@ public static class NfvRegistration
         return opts;
     }
 
-    /// <summary>The simulator as the infrastructure port, its options (<c>Nfv:Simulator</c>) and its heartbeats.</summary>
+    /// <summary>
+    /// The simulator as the infrastructure port, its options (<c>Nfv:Simulator</c>), its heartbeats, and the TPMs of
+    /// the environments <c>Attestation:Tpm</c> maps to one.
+    /// </summary>
     public static IServiceCollection AddNfvSimulator(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.Configure<NfvSimulatorOptions>(configuration.GetSection(NfvSimulatorOptions.Section));
+        services.Configure<TpmAttestationOptions>(configuration.GetSection(TpmAttestationOptions.Section));
+        services.AddSingleton<Tpm2ToolsAttester>();
         services.AddSingleton<INfvInfrastructure, SimulatedNfvInfrastructure>();
         services.AddHostedService<SimulatedHeartbeats>();
         return services;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Console.Nfv.Simulator.Tpm;
 using Console.Workflows.Attestation;
 using Console.Workflows.Inventory;
 using Console.Workflows.Nfv;
@@ -18,6 +19,8 @@ public sealed partial class SimulatedNfvInfrastructure
         var subject = await SubjectAsync(kind, subjectId, ct);
         if (subject is null)
             return null;
+        if (TpmOf(subject) is { } tpm)
+            return await tpmAttester.EnrolmentAsync(subjectId, subject.Name, tpm, ct);
         var keys = await KeysAsync(kind, subjectId, ct);
         var publicKey = Convert.FromBase64String(keys.AttestationPublicKey);
         return new AttestationEnrolment(kind, subjectId, EvidenceVerifier.KeyIdOf(publicKey), keys.AttestationPublicKey,
@@ -29,6 +32,9 @@ public sealed partial class SimulatedNfvInfrastructure
         var settings = options.CurrentValue;
         var subject = await SubjectAsync(kind, subjectId, ct)
             ?? throw new InfrastructureException($"The infrastructure knows no {(kind == AttestedSubjectKind.Environment ? "execution environment" : "VNF instance")} {subjectId}.");
+        // A platform with a TPM answers with its TPM's quote, whatever the inventory or the simulator's options say.
+        if (TpmOf(subject) is { } tpm)
+            return await tpmAttester.QuoteAsync(subjectId, subject.Name, tpm, nonce, ct);
         var keys = await KeysAsync(kind, subjectId, ct);
 
         // Gathering a quote from the platform's TPM is quicker than moving a workload, but not instant.
@@ -371,6 +377,9 @@ public sealed partial class SimulatedNfvInfrastructure
             ? [(Id, Name)]
             : [(Id, null), (Instance!.VnfId, Vnf?.Name)];
     }
+
+    private TpmEnvironmentOptions? TpmOf(Subject subject) =>
+        subject.Kind == AttestedSubjectKind.Environment ? tpmAttester.For(subject.Id, subject.Name) : null;
 
     private async Task<Subject?> SubjectAsync(AttestedSubjectKind kind, Guid subjectId, CancellationToken ct)
     {

@@ -15,7 +15,8 @@ namespace Console.Nfv.Simulator;
 /// snapshot artefacts in PostgreSQL, takes realistic time per operation and can be told by configuration
 /// (<see cref="NfvSimulatorOptions"/>) to fail operations, present tampered, stale, forged or replayed evidence, or
 /// report an unencrypted transfer channel. It also runs the VNF instances (epoch, run state, fenced) and holds each
-/// subject's attestation and sealing keys, as a platform's TPM would.
+/// subject's attestation and sealing keys, as a platform's TPM would. Environments mapped to a TPM
+/// (<see cref="Tpm.TpmAttestationOptions"/>) attest with their TPM's real quotes instead.
 /// A real orchestrator adapter (OSM, ONAP, a Kubernetes operator) implements the same port with the same contract:
 /// idempotent on the operation id, failures as <see cref="InfrastructureException"/>.
 /// </summary>
@@ -23,6 +24,7 @@ public sealed partial class SimulatedNfvInfrastructure(
     IDocumentStore store,
     TimeProvider time,
     IOptionsMonitor<NfvSimulatorOptions> options,
+    Tpm.Tpm2ToolsAttester tpmAttester,
     ILogger<SimulatedNfvInfrastructure> logger) : INfvInfrastructure
 {
     public async Task<SnapshotArtefact> TakeSnapshotAsync(SnapshotOrder order, CancellationToken ct)

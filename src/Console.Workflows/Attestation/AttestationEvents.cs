@@ -15,7 +15,9 @@ public sealed record ReferenceValuesRegistered(
 
 /// <summary>
 /// Evidence was judged: accepted, or refused with the kind of refusal and a reason a person can act on. Every
-/// verification is recorded, refused ones included, so a replay or a tampered platform leaves a trace.
+/// verification is recorded, refused ones included, so a replay or a tampered platform leaves a trace. Evidence from a
+/// TPM keeps the quote itself: <paramref name="TpmAttest"/> (TPMS_ATTEST) and <paramref name="TpmSignature"/>
+/// (TPMT_SIGNATURE), base64, so anyone can check the verdict again later with the key and the recorded values.
 /// </summary>
 public sealed record EvidenceVerified(
     Guid SubjectId,
@@ -26,4 +28,6 @@ public sealed record EvidenceVerified(
     EvidenceRefusal? Refusal,
     string Detail,
     string By,
-    DateTimeOffset At);
+    DateTimeOffset At,
+    string? TpmAttest = null,
+    string? TpmSignature = null);

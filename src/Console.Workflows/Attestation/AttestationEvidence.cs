@@ -24,8 +24,16 @@ public sealed record AttestationQuote(
     DateTimeOffset IssuedAt,
     IReadOnlyList<Measurement> Measurements);
 
-/// <summary>Evidence as presented: the quote, the id of the key that signed it and the signature (ECDSA P-256, DER, base64).</summary>
-public sealed record AttestationEvidence(AttestationQuote Quote, string KeyId, string Signature);
+/// <summary>
+/// Evidence as presented: the quote, the id of the key that signed it and the signature (ECDSA P-256, DER, base64).
+/// Evidence from a TPM also carries <see cref="Tpm"/>, the bytes the TPM signed; then <see cref="Signature"/> is the
+/// TPM's TPMT_SIGNATURE (base64), the quote's measurements are the PCR values it quoted and its nonce and time of
+/// issue are only what the attester claims: the verifier reads the nonce from the signed bytes.
+/// </summary>
+public sealed record AttestationEvidence(AttestationQuote Quote, string KeyId, string Signature, TpmQuoteBytes? Tpm = null);
+
+/// <summary>A TPM 2.0 quote as the TPM produced it: the TPMS_ATTEST it signed (base64), kept so the record holds the real quote.</summary>
+public sealed record TpmQuoteBytes(string Attest);
 
 /// <summary>
 /// The exact bytes a quote's signature covers. Text, one field per line, measurements sorted by register, times in UTC

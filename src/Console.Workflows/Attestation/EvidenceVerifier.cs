@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Console.Workflows.Attestation.Tpm;
 
 namespace Console.Workflows.Attestation;
 
@@ -28,6 +29,12 @@ public enum EvidenceRefusal
 
     /// <summary>A measurement differs from, or is missing against, the registered reference values.</summary>
     MeasurementMismatch = 7,
+
+    /// <summary>The evidence cannot be read: not a TPM quote, truncated, or of an unsupported algorithm.</summary>
+    Malformed = 8,
+
+    /// <summary>The PCR values presented are not the ones the TPM signed: they do not hash to the quote's PCR digest.</summary>
+    PcrDigestMismatch = 9,
 }
 
 /// <summary>What the console registered for a subject: its attestation key and its reference measurements.</summary>
@@ -70,13 +77,25 @@ public static class EvidenceVerifier
         if (!string.Equals(evidence.KeyId, registration.KeyId, StringComparison.Ordinal))
             return EvidenceVerdict.Refuse(EvidenceRefusal.UnknownKey,
                 $"The quote is signed by key {evidence.KeyId}, not by the registered attestation key {registration.KeyId}.");
-        if (!SignatureVerifies(evidence, registration.PublicKey))
-            return EvidenceVerdict.Refuse(EvidenceRefusal.BadSignature,
-                $"The signature does not verify with the registered key {registration.KeyId}: the quote was altered or not signed by the subject.");
-        if (string.IsNullOrEmpty(expectedNonce)
-            || !CryptographicOperations.FixedTimeEquals(System.Text.Encoding.UTF8.GetBytes(quote.Nonce), System.Text.Encoding.UTF8.GetBytes(expectedNonce)))
-            return EvidenceVerdict.Refuse(EvidenceRefusal.WrongNonce,
-                "The quote does not carry the nonce the console sent for this verification; it may be replayed.");
+        var tpmDetail = "";
+        if (evidence.Tpm is not null)
+        {
+            // The TPM's own structure: signature, nonce and PCR digest are judged on the bytes the TPM signed.
+            var tpm = TpmQuoteVerifier.Verify(evidence, expectedNonce, registration);
+            if (tpm.Refusal is not null)
+                return tpm.Refusal;
+            tpmDetail = tpm.Detail;
+        }
+        else
+        {
+            if (!SignatureVerifies(evidence, registration.PublicKey))
+                return EvidenceVerdict.Refuse(EvidenceRefusal.BadSignature,
+                    $"The signature does not verify with the registered key {registration.KeyId}: the quote was altered or not signed by the subject.");
+            if (string.IsNullOrEmpty(expectedNonce)
+                || !CryptographicOperations.FixedTimeEquals(System.Text.Encoding.UTF8.GetBytes(quote.Nonce), System.Text.Encoding.UTF8.GetBytes(expectedNonce)))
+                return EvidenceVerdict.Refuse(EvidenceRefusal.WrongNonce, ReplayedNonce);
+        }
+
         var age = now - quote.IssuedAt;
         if (age > maxAge)
             return EvidenceVerdict.Refuse(EvidenceRefusal.Stale,
@@ -102,8 +121,10 @@ public static class EvidenceVerifier
                 "The measurements do not match the reference values: " + string.Join("; ", problems) + ".");
 
         return EvidenceVerdict.Accept(
-            $"Signature by {registration.KeyId} verified; nonce matched; issued {Describe(age)} ago; {registration.ReferenceValues.Count} measurement(s) match the reference values.");
+            $"Signature by {registration.KeyId} verified; nonce matched; issued {Describe(age)} ago; {registration.ReferenceValues.Count} measurement(s) match the reference values.{tpmDetail}");
     }
+
+    internal const string ReplayedNonce = "The quote does not carry the nonce the console sent for this verification; it may be replayed.";
 
     /// <summary>The key id the console uses for a public key: SHA-256 of its SubjectPublicKeyInfo, hex, first 16 bytes.</summary>
     public static string KeyIdOf(byte[] subjectPublicKeyInfo) =>

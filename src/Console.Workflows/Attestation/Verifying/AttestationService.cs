@@ -46,7 +46,8 @@ public sealed class AttestationService(
         var verdict = EvidenceVerifier.Verify(evidence, subjectId, nonce, registration?.Registration, now, options.AttestationMaxAge);
 
         var verified = new EvidenceVerified(
-            subjectId, nonce, evidence.KeyId, evidence.Quote.IssuedAt, verdict.Accepted, verdict.Refusal, verdict.Detail, By, now);
+            subjectId, nonce, evidence.KeyId, evidence.Quote.IssuedAt, verdict.Accepted, verdict.Refusal, verdict.Detail, By, now,
+            evidence.Tpm?.Attest, evidence.Tpm is null ? null : evidence.Signature);
         // Every execution in an environment records its verdict on the environment's one stream: take the stream's
         // row lock so that concurrent executions queue here for a moment instead of failing on the version check. A
         // stream not written yet has no row to lock: the loser of that first append records its verdict again.
