@@ -181,8 +181,12 @@ public static class TpmPublicKey
     {
         if (publicKey.StartsWith("-----BEGIN"u8))
         {
+            // Only a public key: a PEM of any other kind (a private key by mistake) is refused, never read.
+            var text = System.Text.Encoding.ASCII.GetString(publicKey);
+            if (!PemEncoding.TryFind(text, out var fields) || text[fields.Label] != "PUBLIC KEY")
+                throw new TpmFormatException("The attestation key's PEM is not a PUBLIC KEY.");
             using var pem = ECDsa.Create();
-            pem.ImportFromPem(System.Text.Encoding.ASCII.GetString(publicKey));
+            pem.ImportSubjectPublicKeyInfo(Convert.FromBase64String(text[fields.Base64Data]), out _);
             return pem.ExportSubjectPublicKeyInfo();
         }
 

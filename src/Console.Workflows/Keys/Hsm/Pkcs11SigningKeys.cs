@@ -103,10 +103,10 @@ public sealed class Pkcs11SigningKeys : ISigningKeys, IDisposable
 
     private SigningKey FindOrMake(string keyName)
     {
-        if (Find(keyName) is { } found)
-            return found;
         // Two processes on one host (the console and its test hosts, two nodes on one SoftHSM store) must not both
-        // create the key: the second would sign with a twin nobody trusts.
+        // create the key: the second would sign with a twin nobody trusts. The first look-up is inside the lock too:
+        // SoftHSM2 refused a key-pair generation (CKR_TEMPLATE_INCONSISTENT) while other sessions searched its token.
+        // It happens once per key and process (the result is kept), so the lock costs nothing later.
         return _module.AcrossProcesses($"signing key|{TokenLabel}|{keyName}", () =>
         {
             if (Find(keyName) is { } theirs)
