@@ -48,6 +48,9 @@ try
         ["Workflow:DurabilityMode"] = "Solo",
         // 0 by default: executions then run flat out beside the approvals, the worst case for the approval figures.
         ["Nfv:Simulator:DelayMilliseconds"] = options.OperationMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        // A witness of its own per bench database: with the one default witness file, every new bench database looked
+        // like a rollback of the previous one's log, and each run logged a failed verification.
+        ["Audit:WitnessFolder"] = Path.Combine(Path.GetTempPath(), "vnf-console-bench-witness", new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Database ?? "default"),
     });
     // Only when asked: an empty value would bind as 0 and no execution would ever run.
     if (options.ExecutionParallelism is { } parallelism)
