@@ -54,9 +54,6 @@ public sealed class Pkcs11SigningKeys : ISigningKeys, IDisposable
         return encoding == SignatureEncoding.P1363 ? raw : ToDer(raw);
     }
 
-    /// <summary>The token object holding the named private key, for receipts and the operator ("token 'x' object 'y'").</summary>
-    public string Describe(string keyName) => $"pkcs11 token '{TokenLabel}' object '{keyName}' (handle {Key(keyName).Private.ObjectId})";
-
     public void Dispose()
     {
         if (_token.IsValueCreated)
