@@ -15,9 +15,13 @@ public sealed record BenchOptions(int Requests, int Concurrency, int Warmup, boo
 
     public int Snapshots { get; init; } = 1_000_000;
 
-    public int DashboardIterations { get; init; } = 400;
+    /// <summary>--iterations N: calls of each dashboard query, each way (reader and hand-written statement), after the warm-up.</summary>
+    public int DashboardIterations { get; init; } = 1000;
 
-    public int DashboardWarmup { get; init; } = 20;
+    public int DashboardWarmup { get; init; } = 50;
+
+    /// <summary>The dashboard queries' calls come in this many rounds over all queries, so a slow spell of the machine falls on every query.</summary>
+    public int DashboardRounds { get; init; } = 5;
 
     /// <summary>
     /// --reuse-database NAME: measure the dashboards again on a database an earlier <c>--keep-database</c> run seeded
@@ -31,6 +35,21 @@ public sealed record BenchOptions(int Requests, int Concurrency, int Warmup, boo
     /// </summary>
     public int OperationMilliseconds { get; init; }
 
+    /// <summary>
+    /// --wakeups N: requests approved one at a time on an idle execution queue, timing approval to execution start
+    /// (100; 0 skips it).
+    /// </summary>
+    public int Wakeups { get; init; } = 100;
+
+    /// <summary>
+    /// --cluster: click-to-other-screen latency across two console nodes on one database (<see cref="ClusterBench"/>)
+    /// instead of the workflow bench.
+    /// </summary>
+    public bool Cluster { get; init; }
+
+    /// <summary>--clicks N: approvals on node A whose arrival on node B's open request page is timed (200).</summary>
+    public int Clicks { get; init; } = 200;
+
     /// <summary>--audit: the tamper-evident log's bench (AuditBench) instead of the workflow's.</summary>
     public bool Audit { get; init; }
 
@@ -43,6 +62,9 @@ public sealed record BenchOptions(int Requests, int Concurrency, int Warmup, boo
     /// </summary>
     public bool AuditVerifyOnly { get; init; }
 
+    /// <summary>--audit-rounds N: counted rounds of each audit comparison (5), after a warm-up round that is not counted.</summary>
+    public int AuditRounds { get; init; } = 5;
+
     /// <summary>--trust: the key-encryption keys' bench (TrustBench), file KEKs beside HSM KEKs; no database.</summary>
     public bool Trust { get; init; }
 
@@ -51,6 +73,12 @@ public sealed record BenchOptions(int Requests, int Concurrency, int Warmup, boo
 
     /// <summary>--trust-quotes N: tpm2_quote round trips to the bench's software TPM (200); their quotes are then verified.</summary>
     public int TrustQuotes { get; init; } = 200;
+
+    /// <summary>--lab: the console on the QEMU lab (LabBench): its migration beside a raw QMP migration of the same machine, snapshots.</summary>
+    public bool Lab { get; init; }
+
+    /// <summary>--lab-rounds N: counted rounds of the lab bench (3), each one console migration and two raw ones, after a warm-up round.</summary>
+    public int LabRounds { get; init; } = 8;
 
     public static BenchOptions Parse(string[] args)
     {
@@ -67,10 +95,16 @@ public sealed record BenchOptions(int Requests, int Concurrency, int Warmup, boo
         var audit = false;
         var auditEvents = 1_000_000;
         var auditVerifyOnly = false;
+        var auditRounds = 5;
         var operationMilliseconds = 0;
+        var wakeups = 100;
         var trust = false;
         var trustKeys = 2000;
         var trustQuotes = 200;
+        var lab = false;
+        var labRounds = 8;
+        var cluster = false;
+        var clicks = 200;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -81,6 +115,7 @@ public sealed record BenchOptions(int Requests, int Concurrency, int Warmup, boo
                 case "--keep-database": keep = true; break;
                 case "--execution-parallelism": executionParallelism = int.Parse(args[++i]); break;
                 case "--operation-ms": operationMilliseconds = int.Parse(args[++i]); break;
+                case "--wakeups": wakeups = int.Parse(args[++i]); break;
                 case "--history": history = true; break;
                 case "--history-rows": historyRows = int.Parse(args[++i]); break;
                 case "--history-queries": historyQueries = int.Parse(args[++i]); break;
@@ -92,10 +127,15 @@ public sealed record BenchOptions(int Requests, int Concurrency, int Warmup, boo
                 case "--audit": audit = true; break;
                 case "--audit-events": auditEvents = int.Parse(args[++i]); audit = true; break;
                 case "--audit-verify-only": auditVerifyOnly = true; audit = true; break;
+                case "--audit-rounds": auditRounds = Math.Max(1, int.Parse(args[++i])); audit = true; break;
+                case "--cluster": cluster = true; break;
+                case "--clicks": clicks = int.Parse(args[++i]); cluster = true; break;
                 case "--trust": trust = true; break;
                 case "--trust-keys": trustKeys = int.Parse(args[++i]); trust = true; break;
                 case "--trust-quotes": trustQuotes = int.Parse(args[++i]); trust = true; break;
-                default: throw new ArgumentException($"unknown option {args[i]} (--requests N, --concurrency N, --warmup N, --execution-parallelism N, --operation-ms N, --keep-database; --history [--history-rows N] [--history-queries N]; --dashboards [--vnfs N] [--snapshots N] [--iterations N] [--reuse-database NAME]; --audit [--audit-events N] [--keep-database | --reuse-database NAME [--audit-verify-only]]; --trust [--trust-keys N] [--trust-quotes N] [--concurrency N])");
+                case "--lab": lab = true; break;
+                case "--lab-rounds": labRounds = Math.Max(1, int.Parse(args[++i])); lab = true; break;
+                default: throw new ArgumentException($"unknown option {args[i]} (--requests N, --concurrency N, --warmup N, --execution-parallelism N, --operation-ms N, --wakeups N, --keep-database; --history [--history-rows N] [--history-queries N]; --dashboards [--vnfs N] [--snapshots N] [--iterations N] [--reuse-database NAME]; --audit [--audit-events N] [--keep-database | --reuse-database NAME [--audit-verify-only]] [--audit-rounds N]; --trust [--trust-keys N] [--trust-quotes N] [--concurrency N]; --lab [--lab-rounds N]; --cluster [--clicks N] [--operation-ms N])");
             }
         }
 
@@ -112,10 +152,16 @@ public sealed record BenchOptions(int Requests, int Concurrency, int Warmup, boo
             Audit = audit,
             AuditEvents = auditEvents,
             AuditVerifyOnly = auditVerifyOnly,
+            AuditRounds = auditRounds,
             OperationMilliseconds = operationMilliseconds,
+            Wakeups = wakeups,
             Trust = trust,
             TrustKeys = trustKeys,
             TrustQuotes = trustQuotes,
+            Lab = lab,
+            LabRounds = labRounds,
+            Cluster = cluster,
+            Clicks = clicks,
         };
     }
 }

@@ -19,6 +19,14 @@ public sealed class Measurement(string name)
 
     public double Max => _milliseconds.Count == 0 ? double.NaN : _milliseconds.Max();
 
+    /// <summary>Latencies measured elsewhere (not by timing a call here).</summary>
+    public static Measurement Of(string name, IEnumerable<double> milliseconds, TimeSpan wall)
+    {
+        var measurement = new Measurement(name) { Wall = wall };
+        measurement._milliseconds.AddRange(milliseconds);
+        return measurement;
+    }
+
     /// <summary>How many calls took longer than <paramref name="milliseconds"/>.</summary>
     public int Over(double milliseconds) => _milliseconds.Count(m => m > milliseconds);
 

@@ -33,6 +33,16 @@ public static class Report
         lines.Add(options.OperationMilliseconds == 0
             ? string.Create(CultureInfo.InvariantCulture, $"executions drained in:            {r.ExecutionDrain.TotalSeconds:F1} s after the last approval")
             : "executions:                       still running at the end (not waited for; each operation takes " + options.OperationMilliseconds + " ms)");
+        if (r.ApprovalSpend is { } approvalSpend)
+            lines.Add($"spent per approval:               {approvalSpend.Per(approvals)} (both rounds, with whatever ran beside them)");
+        if (r.RequestSpend is { } requestSpend)
+            lines.Add($"spent per request:                {requestSpend.Per(r.Submit.Count)} (submission, two approvals, execution)");
+        if (r.Wakeup is { } wakeup)
+        {
+            lines.Add(string.Create(CultureInfo.InvariantCulture,
+                $"approval to execution start:      p50 {wakeup.Percentile(50):F0} ms, p95 {wakeup.Percentile(95):F0} ms, max {wakeup.Max:F0} ms over {wakeup.Count} requests approved one at a time   target p95 < 200 ms"));
+        }
+
         foreach (var line in lines)
         {
             System.Console.Out.WriteLine(line);

@@ -4,6 +4,7 @@
 Usage: verify-proof.py PROOF_DIR [--public-key operator-key.pem] [--quiet]
        verify-proof.py --inclusion PROOF.json --public-key operator-key.pem
        verify-proof.py --consistency PROOF.json --public-key operator-key.pem
+       verify-proof.py --evidence BUNDLE.json --public-key operator-key.pem
 
 PROOF_DIR is what `audit export-proof` (or the integrity page's "Export proof") wrote: checkpoint.txt,
 checkpoint.sig, public-key.pem and entries.jsonl. The checks (infra/audit/README.md describes each):
@@ -13,12 +14,15 @@ checkpoint.sig, public-key.pem and entries.jsonl. The checks (infra/audit/README
      prev_hash and entry_hash, and at the checkpoint's position exactly the signed entry hash;
   4. for a signed tree head (checkpoint v2), the RFC 9162 Merkle root of the entries' leaf hashes is the signed root.
 --inclusion checks that `audit prove-inclusion` output proves its event under its signed tree head; --consistency
-that `audit prove-consistency` output proves the second signed tree head extends the first (RFC 9162, 2.1.3 and 2.1.4).
+that `audit prove-consistency` output proves the second signed tree head extends the first (RFC 9162, 2.1.3 and 2.1.4);
+--evidence that every event of a request's evidence bundle is included under the bundle's signed tree head, and that
+its list of decisions (who approved or rejected, how they authenticated) is what the signed events say.
 Pass --public-key with the key the operator published to you: the copy inside the proof proves nothing by itself.
 Needs python3 (standard library only) and the openssl command. Exit code 0: the proof holds; 1: it does not;
 2: usage error or a file is missing.
 """
 import base64
+import datetime
 import hashlib
 import json
 import os
@@ -205,8 +209,54 @@ def check_head(head, key, key_id, tmp):
     return values
 
 
+def included(proof, head):
+    """One event and its audit path (an inclusion proof, or an item of an evidence bundle) under a checked head."""
+    entry = proof["event"]
+    leaf = leaf_hash(entry)
+    if leaf.hex() != proof["leaf_hash"]:
+        raise ValueError(f"the event at seq {entry['seq']} hashes to leaf {leaf.hex()}, the proof says {proof['leaf_hash']}: "
+                         "the event was altered")
+    path_hashes = [bytes.fromhex(h) for h in proof["path"]]
+    if not verify_inclusion(proof["leaf_index"], int(head["position"]), leaf, path_hashes, bytes.fromhex(head["root-hash"])):
+        raise ValueError(f"the audit path does not lead from leaf {proof['leaf_index']} (seq {entry['seq']}) to the root "
+                         f"signed by tree head #{head['number']}")
+
+
+DECISIONS = {"approval_granted": "approved", "request_rejected": "rejected"}
+METHODS = {"totp": "authenticator code", "recovery-code": "recovery code", "fresh-sign-in": "fresh sign-in"}
+
+
+def decisions_of(bundle):
+    """Who approved or rejected the request and how they authenticated, read from the signed events themselves."""
+    found = []
+    for item in bundle["items"]:
+        entry = item["event"]
+        if item["part"] != "request" or entry["type"] not in DECISIONS:
+            continue
+        data = json.loads(entry["data"])
+        found.append({
+            "seq": entry["seq"],
+            "decision": DECISIONS[entry["type"]],
+            "person_id": data.get("ApproverId"),
+            "person_name": data.get("ApproverName"),
+            "group": data.get("Group"),
+            "at": data.get("At"),
+            "authentication_method": data.get("AuthenticationMethod"),
+            "authenticated_at": data.get("AuthenticatedAt"),
+        })
+    return found
+
+
+def authentication(method, at):
+    if method is None:
+        return "not recorded (before step-up)"
+    if method == "none":
+        return "no step-up needed"
+    return METHODS.get(method, method) + (f" at {at}" if at else "")
+
+
 def proof_file(kind, path, key):
-    """--inclusion / --consistency: exit code 0 when the proof holds, 1 when not."""
+    """--inclusion / --consistency / --evidence: exit code 0 when the proof holds, 1 when not."""
     import tempfile
     with open(path, encoding="utf-8") as f:
         proof = json.load(f)
@@ -216,17 +266,37 @@ def proof_file(kind, path, key):
             if kind == "inclusion":
                 head = check_head(proof["tree_head"], key, key_id, tmp)
                 entry = proof["event"]
-                leaf = leaf_hash(entry)
-                if leaf.hex() != proof["leaf_hash"]:
-                    raise ValueError(f"the event at seq {entry['seq']} hashes to leaf {leaf.hex()}, the proof says {proof['leaf_hash']}: "
-                                     "the event was altered")
-                path_hashes = [bytes.fromhex(h) for h in proof["path"]]
-                if not verify_inclusion(proof["leaf_index"], int(head["position"]), leaf, path_hashes, bytes.fromhex(head["root-hash"])):
-                    raise ValueError(f"the audit path does not lead from leaf {proof['leaf_index']} (seq {entry['seq']}) to the root "
-                                     f"signed by tree head #{head['number']}")
+                included(proof, head)
                 print(f"OK: event seq {entry['seq']} ({entry['type']}, stream {entry['stream_id']} version {entry['version']}) is entry "
                       f"{proof['leaf_index'] + 1} of the {head['position']} under tree head #{head['number']} ({head['created-at']}), "
                       f"root {head['root-hash'][:16]}..., signed by key {key_id[:16]}...")
+            elif kind == "evidence":
+                if proof.get("kind") != "vnf-console/evidence-bundle/v1":
+                    raise ValueError(f"not an evidence bundle (kind {proof.get('kind')!r})")
+                head = check_head(proof["tree_head"], key, key_id, tmp)
+                if not proof["items"]:
+                    raise ValueError("the bundle holds no events")
+                print(f"tree head #{head['number']} ({head['created-at']}, {head['position']} entries) signed by key {key_id[:16]}...")
+                for item in proof["items"]:
+                    included(item, head)
+                    entry = item["event"]
+                    if entry["stream_id"] != proof["request_id"] and item["part"] == "request":
+                        raise ValueError(f"event seq {entry['seq']} is filed as the request's but belongs to stream {entry['stream_id']}")
+                    data = json.loads(entry["data"])
+                    by = data.get("By") or data.get("ApproverId") or data.get("ApprovedBy") or ""
+                    at = datetime.datetime.fromtimestamp(entry["timestamp_us"] / 1e6, datetime.timezone.utc).isoformat(timespec="seconds")
+                    print(f"  {item['part']:<12} seq {entry['seq']:>8}  {entry['type']:<32} {at}  {by}")
+                signed = decisions_of(proof)
+                # Bundles made before the list existed carry none; the signed events are read either way.
+                if "decisions" in proof and proof["decisions"] != signed:
+                    raise ValueError("the bundle's list of decisions does not match its signed approval and rejection events "
+                                     f"(the list says {proof['decisions']!r}, the signed events {signed!r})")
+                for d in signed:
+                    print(f"  {d['decision']:<8} seq {d['seq']:>8}  by {d['person_id']} ({d['person_name']})"
+                          f"{' for ' + d['group'] if d['group'] else ''} at {d['at']}; authenticated: "
+                          f"{authentication(d['authentication_method'], d['authenticated_at'])}")
+                print(f"OK: the {len(proof['items'])} events of request {proof['request_id']} ({proof['request_kind']}, "
+                      f"{proof['request_status']}) are entries of the log under tree head #{head['number']}")
             else:
                 first = check_head(proof["first"], key, key_id, tmp)
                 second = check_head(proof["second"], key, key_id, tmp)
@@ -244,7 +314,7 @@ def proof_file(kind, path, key):
 
 
 def main(argv):
-    for kind in ("inclusion", "consistency"):
+    for kind in ("inclusion", "consistency", "evidence"):
         flag = f"--{kind}"
         if flag in argv:
             i = argv.index(flag)

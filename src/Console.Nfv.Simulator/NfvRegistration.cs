@@ -19,6 +19,7 @@ public static class NfvRegistration
     {
         ArgumentNullException.ThrowIfNull(opts);
         opts.Schema.For<SimulatedOperation>().DocumentAlias("nfv_sim_operation");
+        opts.Schema.For<SimulatedOperationLogEntry>().DocumentAlias("nfv_sim_operation_log").Index(x => x.OperationId);
         opts.Schema.For<SimulatedPlacement>().DocumentAlias("nfv_sim_placement").Index(x => x.VnfId);
         opts.Schema.For<SimulatedSnapshotArtefact>().DocumentAlias("nfv_sim_artefact");
         opts.Schema.For<SimulatedInstance>().DocumentAlias("nfv_sim_instance").Index(x => x.VnfId);

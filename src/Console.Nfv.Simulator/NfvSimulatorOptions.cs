@@ -13,6 +13,22 @@ public sealed class NfvSimulatorOptions
     /// <summary>How long each operation takes; unset means a realistic 1.5 to 3 seconds, drawn per operation.</summary>
     public int? DelayMilliseconds { get; set; }
 
+    /// <summary>
+    /// With <see cref="DelayMilliseconds"/>, the longest an operation takes: each draws its time between the two (the
+    /// crash campaign makes operations take 10 to 30 s so that nodes die in the middle of them).
+    /// </summary>
+    public int? DelayMaxMilliseconds { get; set; }
+
+    /// <summary>
+    /// The name this console process signs the simulator's operation journal with (<see cref="SimulatedOperationLogEntry"/>);
+    /// default host name and process id, which tells the nodes of one machine apart.
+    /// </summary>
+    public string? NodeName { get; set; }
+
+    internal string ResolvedNodeName => string.IsNullOrWhiteSpace(NodeName)
+        ? $"{Environment.MachineName}/{Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)}"
+        : NodeName;
+
     /// <summary>Comma-separated operation kinds that fail: <c>Snapshot</c>, <c>Migration</c>, <c>SnapshotDeletion</c>.</summary>
     public string FailOperations { get; set; } = "";
 
@@ -39,6 +55,17 @@ public sealed class NfvSimulatorOptions
 
     /// <summary>Environment names or ids whose transfer channels the infrastructure reports as unencrypted.</summary>
     public string UnencryptedChannelsFor { get; set; } = "";
+
+    /// <summary>
+    /// Where the simulated platforms keep their keys (attestation, sealing): a folder outside the console's database,
+    /// as a real platform keeps them in its TPM. Default <c>~/.local/share/vnf-console/simulated-platforms</c>.
+    /// </summary>
+    public string? KeyFolder { get; set; }
+
+    internal string ResolvedKeyFolder => string.IsNullOrWhiteSpace(KeyFolder)
+        ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create),
+            "vnf-console", "simulated-platforms")
+        : KeyFolder;
 
     /// <summary>How often running instances report a heartbeat to the console; zero turns heartbeats off.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);

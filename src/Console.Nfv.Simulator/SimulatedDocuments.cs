@@ -26,6 +26,25 @@ public sealed record SimulatedOperation(
     DateTimeOffset StartedAt,
     DateTimeOffset CompletedAt);
 
+/// <summary>What an entry of the simulator's operation journal records.</summary>
+public enum SimulatedOperationPhase
+{
+    /// <summary>The work began (after the look-up of an earlier result found none).</summary>
+    Started = 0,
+
+    /// <summary>The work ran to its end and took effect; twice for one operation id means it was done twice.</summary>
+    Performed = 1,
+}
+
+/// <summary>
+/// The simulator's journal of the work it does, one row each time an operation starts and each time it is carried out,
+/// with the node that did it: unlike <see cref="SimulatedOperation"/> (one row per operation id, the idempotency key),
+/// it keeps a second performance of the same operation, so the crash campaign (<c>scripts/chaos</c>) can count
+/// duplicates and see when a node took over work a killed node had begun.
+/// </summary>
+public sealed record SimulatedOperationLogEntry(
+    Guid Id, Guid OperationId, SimulatedOperationKind Kind, SimulatedOperationPhase Phase, Guid? VnfId, string Node, DateTimeOffset At);
+
 /// <summary>Where the simulated infrastructure runs a component (its own view, independent of the inventory).</summary>
 public sealed record SimulatedPlacement(Guid Id, Guid VnfId, Guid EnvironmentId, Guid OperationId, DateTimeOffset Since);
 
@@ -69,6 +88,12 @@ public sealed record SimulatedSubjectKeys(
 {
     /// <summary>The nonce of the last quote, which a replaying platform presents again.</summary>
     public string? LastNonce { get; init; }
+
+    /// <summary>
+    /// The endorsement key's public half (SubjectPublicKeyInfo, base64) of the environment's simulated TPM, reported at
+    /// enrolment; made the first time an enrolment asks for it (its private half plays no part in the simulation).
+    /// </summary>
+    public string? EndorsementPublicKey { get; init; }
 }
 
 /// <summary>State sealed at a source for one migration: ECDH (P-256) to the target's sealing key, then AES-256-GCM.</summary>

@@ -5,6 +5,8 @@ using Marten;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
+using Marten.Storage;
 
 namespace Console.Nfv.Simulator;
 
@@ -13,11 +15,19 @@ namespace Console.Nfv.Simulator;
 /// running instance reports instance, environment and epoch to <see cref="IContinuityService.HeartbeatAsync"/>, and
 /// VNFs registered since the last round get their continuity established. A real orchestrator adapter would push its
 /// own heartbeats into the same service. Only runs with the built-in simulator.
+/// With several console nodes one of them reports: the one holding a PostgreSQL session advisory lock, which it keeps
+/// on a connection of its own for as long as it lives; when that node dies its connection closes, the lock is free,
+/// and another node takes it at its next interval.
 /// </summary>
 internal sealed class SimulatedHeartbeats(
     INfvInfrastructure infrastructure, IContinuityService continuity, IDocumentStore store,
     IOptionsMonitor<NfvSimulatorOptions> options, TimeProvider time, ILogger<SimulatedHeartbeats> logger) : BackgroundService
 {
+    /// <summary>Advisory lock key of the heartbeat reporter ("SIM_HBT").</summary>
+    public const long ReporterLock = 0x53494D5F484254;
+
+    private NpgsqlConnection? _lockHeld;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (infrastructure is not SimulatedNfvInfrastructure simulator)
@@ -35,12 +45,62 @@ internal sealed class SimulatedHeartbeats(
                 }
 
                 await Task.Delay(interval, time, stoppingToken);
-                await RoundAsync(simulator, stoppingToken);
+                if (await HoldsReporterLockAsync(stoppingToken))
+                    await RoundAsync(simulator, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Shutting down.
+        }
+        finally
+        {
+            await ReleaseAsync();
+        }
+    }
+
+    /// <summary>
+    /// Whether this node is the cluster's reporter: it keeps the lock's connection and checks it still answers (a
+    /// database restart ends the session, and the lock with it), or tries to take the lock on a new one.
+    /// </summary>
+    private async Task<bool> HoldsReporterLockAsync(CancellationToken ct)
+    {
+        try
+        {
+            if (_lockHeld is { } held)
+            {
+                await using var alive = new NpgsqlCommand("select 1", held);
+                await alive.ExecuteScalarAsync(ct);
+                return true;
+            }
+
+            var connection = store.Storage.Database.CreateConnection(ConnectionUsage.ReadWrite);
+            await connection.OpenAsync(ct);
+            await using var take = new NpgsqlCommand($"select pg_try_advisory_lock({ReporterLock})", connection);
+            if (await take.ExecuteScalarAsync(ct) is true)
+            {
+                _lockHeld = connection;
+                logger.LogInformation("This node now reports the simulated infrastructure's heartbeats");
+                return true;
+            }
+
+            await connection.DisposeAsync();
+            return false;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
+        {
+            logger.LogWarning("The heartbeat reporter's lock could not be checked ({Reason}); trying again next interval", ex.Message);
+            await ReleaseAsync();
+            return false;
+        }
+    }
+
+    private async Task ReleaseAsync()
+    {
+        if (_lockHeld is { } held)
+        {
+            _lockHeld = null;
+            await held.DisposeAsync();
         }
     }
 

@@ -10,10 +10,13 @@ using Microsoft.Extensions.Logging;
 
 namespace Console.Nfv.Simulator;
 
-// The simulator's instances, attestation quotes and state sealing. Keys live in PostgreSQL with the simulator's other
-// documents; the private halves never leave this class (a real platform keeps them in its TPM).
+// The simulator's instances, attestation quotes and state sealing. The platforms' keys live in files outside the
+// console's database (SimulatedPlatformKeys); the private halves never leave the simulator (a real platform keeps them
+// in its TPM).
 public sealed partial class SimulatedNfvInfrastructure
 {
+    private readonly SimulatedPlatformKeys _platformKeys = new(store, () => options.CurrentValue.ResolvedKeyFolder);
+
     public async Task<AttestationEnrolment?> EnrolmentAsync(AttestedSubjectKind kind, Guid subjectId, CancellationToken ct)
     {
         var subject = await SubjectAsync(kind, subjectId, ct);
@@ -22,9 +25,21 @@ public sealed partial class SimulatedNfvInfrastructure
         if (TpmOf(subject) is { } tpm)
             return await tpmAttester.EnrolmentAsync(subjectId, subject.Name, tpm, ct);
         var keys = await KeysAsync(kind, subjectId, ct);
+        if (kind == AttestedSubjectKind.Environment && keys.EndorsementPublicKey is null)
+        {
+            // Made once: two enrolments reading the platform at the same moment report the same endorsement key.
+            keys = await _platformKeys.UpdateAsync(subjectId, current =>
+            {
+                if (current.EndorsementPublicKey is not null)
+                    return current;
+                using var endorsement = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+                return current with { EndorsementPublicKey = Convert.ToBase64String(endorsement.ExportSubjectPublicKeyInfo()) };
+            }, ct);
+        }
+
         var publicKey = Convert.FromBase64String(keys.AttestationPublicKey);
         return new AttestationEnrolment(kind, subjectId, EvidenceVerifier.KeyIdOf(publicKey), keys.AttestationPublicKey,
-            GoldenMeasurements(subject, keys), $"enrolment of {subject.Name} read from the simulated infrastructure");
+            GoldenMeasurements(subject, keys), $"enrolment of {subject.Name} read from the simulated infrastructure", keys.EndorsementPublicKey);
     }
 
     public async Task<AttestationEvidence> QuoteAsync(AttestedSubjectKind kind, Guid subjectId, string nonce, CancellationToken ct)
@@ -64,11 +79,7 @@ public sealed partial class SimulatedNfvInfrastructure
         }
 
         if (!settings.ReplaysFor(names))
-        {
-            await using var session = store.LightweightSession();
-            session.Store(keys with { LastNonce = nonce });
-            await session.SaveChangesAsync(ct);
-        }
+            await _platformKeys.UpdateAsync(keys.Id, current => current with { LastNonce = nonce }, ct);
 
         return new AttestationEvidence(quote, EvidenceVerifier.KeyIdOf(Convert.FromBase64String(keys.AttestationPublicKey)), signature);
     }
@@ -126,6 +137,10 @@ public sealed partial class SimulatedNfvInfrastructure
         var instances = await query.Query<SimulatedInstance>().Where(i => i.VnfId == vnfId).OrderBy(i => i.Since).ToListAsync(ct);
         return [.. instances.Select(View)];
     }
+
+    /// <summary>The simulator runs its instances in no machines of a host it could name.</summary>
+    public Task<IReadOnlyList<MachinePlacement>> MachinesAsync(Guid vnfId, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<MachinePlacement>>([]);
 
     /// <summary>The instances that run now (not paused, stopped or fenced), as the heartbeat reporter sees them.</summary>
     public async Task<IReadOnlyList<VnfInstance>> RunningInstancesAsync(CancellationToken ct)
@@ -413,35 +428,17 @@ public sealed partial class SimulatedNfvInfrastructure
             ];
 
     /// <summary>The subject's keys, made on first use (as a platform's TPM provisions them) and kept from then on.</summary>
-    private async Task<SimulatedSubjectKeys> KeysAsync(AttestedSubjectKind kind, Guid subjectId, CancellationToken ct)
-    {
-        await using (var query = store.QuerySession())
+    private Task<SimulatedSubjectKeys> KeysAsync(AttestedSubjectKind kind, Guid subjectId, CancellationToken ct) =>
+        _platformKeys.GetOrCreateAsync(subjectId, () =>
         {
-            if (await query.LoadAsync<SimulatedSubjectKeys>(subjectId, ct) is { } known)
-                return known;
-        }
-
-        using var attestation = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        using var sealing = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
-        var keys = new SimulatedSubjectKeys(subjectId, kind,
-            Convert.ToBase64String(attestation.ExportPkcs8PrivateKey()), Convert.ToBase64String(attestation.ExportSubjectPublicKeyInfo()),
-            kind == AttestedSubjectKind.Environment ? Convert.ToBase64String(sealing.ExportPkcs8PrivateKey()) : null,
-            kind == AttestedSubjectKind.Environment ? Convert.ToBase64String(sealing.ExportSubjectPublicKeyInfo()) : null,
-            time.GetUtcNow());
-        try
-        {
-            await using var session = store.LightweightSession();
-            session.Insert(keys);
-            await session.SaveChangesAsync(ct);
-            return keys;
-        }
-        catch (Exception ex) when (IsDuplicate(ex))
-        {
-            await using var query = store.QuerySession();
-            return await query.LoadAsync<SimulatedSubjectKeys>(subjectId, ct)
-                ?? throw new InfrastructureException($"The keys of {subjectId} collided but cannot be found.", ex);
-        }
-    }
+            using var attestation = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            using var sealing = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
+            return new SimulatedSubjectKeys(subjectId, kind,
+                Convert.ToBase64String(attestation.ExportPkcs8PrivateKey()), Convert.ToBase64String(attestation.ExportSubjectPublicKeyInfo()),
+                kind == AttestedSubjectKind.Environment ? Convert.ToBase64String(sealing.ExportPkcs8PrivateKey()) : null,
+                kind == AttestedSubjectKind.Environment ? Convert.ToBase64String(sealing.ExportSubjectPublicKeyInfo()) : null,
+                time.GetUtcNow());
+        }, ct);
 
     private static VnfInstance View(SimulatedInstance i) => new(i.Id, i.VnfId, i.EnvironmentId, i.Epoch, i.State, i.Fenced, i.Since);
 

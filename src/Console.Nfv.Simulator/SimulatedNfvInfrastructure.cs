@@ -36,6 +36,7 @@ public sealed partial class SimulatedNfvInfrastructure(
         var settings = options.CurrentValue;
         var startedAt = time.GetUtcNow();
         var environment = await EnvironmentAsync(order.EnvironmentId, ct);
+        await JournalStartAsync(order.OperationId, SimulatedOperationKind.Snapshot, order.VnfId, settings, ct);
         await Task.Delay(OperationDelay(settings), time, ct);
         ThrowIfDefective(settings, SimulatedOperationKind.Snapshot);
         if (settings.Fails(SimulatedOperationKind.Snapshot))
@@ -68,6 +69,7 @@ public sealed partial class SimulatedNfvInfrastructure(
         var startedAt = time.GetUtcNow();
         var source = await EnvironmentAsync(order.SourceEnvironmentId, ct);
         var target = await EnvironmentAsync(order.TargetEnvironmentId, ct);
+        await JournalStartAsync(order.OperationId, SimulatedOperationKind.Migration, order.VnfId, settings, ct);
         await Task.Delay(OperationDelay(settings), time, ct);
         ThrowIfDefective(settings, SimulatedOperationKind.Migration);
         if (settings.Fails(SimulatedOperationKind.Migration))
@@ -94,6 +96,7 @@ public sealed partial class SimulatedNfvInfrastructure(
 
         var settings = options.CurrentValue;
         var startedAt = time.GetUtcNow();
+        await JournalStartAsync(order.OperationId, SimulatedOperationKind.SnapshotDeletion, null, settings, ct);
         await Task.Delay(OperationDelay(settings), time, ct);
         ThrowIfDefective(settings, SimulatedOperationKind.SnapshotDeletion);
         if (settings.Fails(SimulatedOperationKind.SnapshotDeletion))
@@ -179,12 +182,18 @@ public sealed partial class SimulatedNfvInfrastructure(
     /// Records the operation and its effects in one transaction. The operation id is the primary key, so of two calls
     /// racing with the same id only one takes effect; the other returns what the first recorded.
     /// </summary>
+    /// <remarks>
+    /// The journal's "performed" entry commits with the effects. When the insert collides, the work was nevertheless
+    /// done a second time (two callers ran it at once): that gets an entry of its own, so a duplicate shows.
+    /// </remarks>
     private async Task<SimulatedOperation> RecordAsync(SimulatedOperation operation, Action<IDocumentSession> effects, CancellationToken ct)
     {
+        var performed = JournalEntry(operation.Id, operation.Kind, SimulatedOperationPhase.Performed, operation.VnfId, options.CurrentValue);
         try
         {
             await using var session = store.LightweightSession();
             session.Insert(operation);
+            session.Insert(performed);
             effects(session);
             await session.SaveChangesAsync(ct);
             logger.LogInformation("Simulated {Kind} {OperationId}: {Detail}", operation.Kind, operation.Id, operation.Detail);
@@ -192,10 +201,28 @@ public sealed partial class SimulatedNfvInfrastructure(
         }
         catch (Exception ex) when (IsDuplicate(ex))
         {
+            logger.LogWarning("Operation {OperationId} ({Kind}) was carried out a second time while its first run finished", operation.Id, operation.Kind);
+            await using (var journal = store.LightweightSession())
+            {
+                journal.Insert(performed);
+                await journal.SaveChangesAsync(ct);
+            }
+
             return await FindAsync(operation.Id, ct)
                 ?? throw new InfrastructureException($"Operation {operation.Id} collided with itself but cannot be found.", ex);
         }
     }
+
+    private async Task JournalStartAsync(Guid operationId, SimulatedOperationKind kind, Guid? vnfId, NfvSimulatorOptions settings, CancellationToken ct)
+    {
+        await using var session = store.LightweightSession();
+        session.Insert(JournalEntry(operationId, kind, SimulatedOperationPhase.Started, vnfId, settings));
+        await session.SaveChangesAsync(ct);
+    }
+
+    private SimulatedOperationLogEntry JournalEntry(
+        Guid operationId, SimulatedOperationKind kind, SimulatedOperationPhase phase, Guid? vnfId, NfvSimulatorOptions settings) =>
+        new(Guid.CreateVersion7(), operationId, kind, phase, vnfId, settings.ResolvedNodeName, time.GetUtcNow());
 
     private async Task<SnapshotArtefact> ArtefactOfAsync(SimulatedOperation operation, CancellationToken ct)
     {
@@ -215,11 +242,14 @@ public sealed partial class SimulatedNfvInfrastructure(
     private static MigrationReceipt Receipt(SimulatedOperation operation) =>
         new(operation.Id, operation.TargetEnvironmentId ?? Guid.Empty, operation.CompletedAt, operation.Detail);
 
-    private static TimeSpan OperationDelay(NfvSimulatorOptions settings) =>
-        TimeSpan.FromMilliseconds(settings.DelayMilliseconds is { } fixedDelay
-            ? Math.Max(0, fixedDelay)
 #pragma warning disable CA5394 // the duration of a simulated operation is not security relevant
-            : Random.Shared.Next(1500, 3001));
+    internal static TimeSpan OperationDelay(NfvSimulatorOptions settings) =>
+        TimeSpan.FromMilliseconds((settings.DelayMilliseconds, settings.DelayMaxMilliseconds) switch
+        {
+            ({ } least, { } most) when most > least => Random.Shared.Next(Math.Max(0, least), most + 1),
+            ({ } fixedDelay, _) => Math.Max(0, fixedDelay),
+            _ => Random.Shared.Next(1500, 3001),
+        });
 #pragma warning restore CA5394
 
     private static string Digest(string content) =>
@@ -232,7 +262,8 @@ public sealed partial class SimulatedNfvInfrastructure(
     private static string Slug(string name) =>
         new(name.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray());
 
-    private static bool IsDuplicate(Exception ex) =>
+    /// <summary>Whether an insert failed because its key exists: the operation id was recorded by another call first.</summary>
+    public static bool IsDuplicate(Exception ex) =>
         ex is DocumentAlreadyExistsException or PostgresException { SqlState: PostgresErrorCodes.UniqueViolation }
         || (ex.InnerException is { } inner && IsDuplicate(inner));
 

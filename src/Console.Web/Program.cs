@@ -1,8 +1,10 @@
-using Console.Nfv.Simulator;
+using Console.Nfv.Qemu.Lab;
+using Console.Notifications;
 using Console.Web.Api;
 using Console.Web.Api.History;
 using Console.Web.Components;
 using Console.Web.Components.Pages.Audit;
+using Console.Web.Components.Pages.Dashboards;
 using Console.Web.Hosting;
 using Console.Web.Identity;
 using Console.Web.Security;
@@ -24,12 +26,15 @@ builder.AddConsoleHttpHardening(console);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(console);
 
-builder.Services.AddConsoleWorkflowHost(builder.Configuration, opts => ConsoleDatabase.Configure(opts, console.ConnectionString));
-// The NFV infrastructure adapter: the built-in simulator (a real orchestrator's adapter would be chosen here).
-builder.Services.AddNfvSimulator(builder.Configuration);
+builder.Services.AddConsoleWorkflowHost(builder.Configuration, opts => ConsoleDatabase.ConfigureRuntime(opts, console));
+// The NFV infrastructure adapter, Nfv:Infrastructure: the built-in simulator (default) or the QEMU lab (real VMs).
+builder.Services.AddNfvInfrastructure(builder.Configuration);
+// Notification channels (SMTP mail, signed webhooks); unconfigured ones record notices without sending them.
+builder.Services.AddNotificationChannels(builder.Configuration);
 builder.Services.AddSingleton<UserDirectory>();
 builder.Services.AddSingleton<LegacyUserMigration>();
 builder.Services.AddSignInThrottling(builder.Configuration);
+builder.AddConsoleDataProtection(console);
 
 builder.AddConsoleAuthentication(console);
 builder.AddConsoleApi(console);
@@ -69,6 +74,7 @@ app.MapAccountEndpoints();
 app.MapConsoleApi();
 app.MapSecurityHistory();
 app.MapIntegrityDownloads();
+app.MapDashboardExports();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Logger.LogInformation("VNF mobility console listening; sign in at {Origin}", console.PublicOrigin);

@@ -1,4 +1,5 @@
 using Console.Workflows.Accounts;
+using Console.Workflows.Alerts;
 using Console.Workflows.Attestation;
 using Console.Workflows.Audit.History;
 using Console.Workflows.Continuity;
@@ -6,6 +7,7 @@ using Console.Workflows.Dashboards;
 using Console.Workflows.Audit.Integrity;
 using Console.Workflows.Inventory;
 using Console.Workflows.Keys;
+using Console.Workflows.Notifications;
 using Console.Workflows.Policy;
 using Console.Workflows.Requests;
 using Console.Workflows.Snapshots;
@@ -46,6 +48,8 @@ public static class ConsoleStore
         opts.AddAttestation();
         opts.AddContinuity();
         opts.AddAccounts();
+        opts.AddNotifications();
+        opts.AddAlertHandling();
         return opts;
     }
 
@@ -59,15 +63,18 @@ public static class ConsoleStore
     {
         services.AddMarten(configureStore)
             .IntegrateWithConsoleWorkflow(configuration)
+            .RelayEventsToNotifications()
             .UseLightweightSessions();
         services.AddInventoryServices();
         services.AddConsoleWorkflow(configuration);
+        services.AddStepUp(configuration);
         services.AddSecurityHistory();
         services.AddDashboardServices(configuration);
         services.AddAuditIntegrity(configuration);
-        services.AddAttestationServices();
+        services.AddAttestationServices(configuration);
         services.AddContinuityServices();
-        services.AddAccountServices();
+        services.AddNotificationServices(configuration);
+        services.AddAlertHandling();
         return services;
     }
 }

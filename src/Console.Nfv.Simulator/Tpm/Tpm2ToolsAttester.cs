@@ -38,12 +38,14 @@ public sealed class Tpm2ToolsAttester(IOptionsMonitor<TpmAttestationOptions> opt
     {
         ArgumentNullException.ThrowIfNull(tpm);
         var (attest, _, values) = await RunQuoteAsync(name, tpm, RandomNumberGenerator.GetBytes(32), ct);
-        var ek = string.IsNullOrEmpty(tpm.EkPublicKey) || !File.Exists(tpm.EkPublicKey)
-            ? "no EK public key configured"
-            : "EK " + EvidenceVerifier.KeyIdOf(TpmPublicKey.SubjectPublicKeyInfo(await File.ReadAllBytesAsync(tpm.EkPublicKey, ct)))[3..];
+        var ekKey = string.IsNullOrEmpty(tpm.EkPublicKey) || !File.Exists(tpm.EkPublicKey)
+            ? null
+            : TpmPublicKey.SubjectPublicKeyInfo(await File.ReadAllBytesAsync(tpm.EkPublicKey, ct));
+        var ek = ekKey is null ? "no EK public key configured" : "EK " + EvidenceVerifier.KeyIdOf(ekKey)[3..];
         return new AttestationEnrolment(AttestedSubjectKind.Environment, environmentId, KeyId(name, tpm), PublicKey(name, tpm),
             Measurements(name, attest, values),
-            $"enrolment of {name} read from its TPM 2.0 ({tpm.Tcti}, AK {tpm.AkHandle}, {ek}; PCR values as quoted at enrolment)");
+            $"enrolment of {name} read from its TPM 2.0 ({tpm.Tcti}, AK {tpm.AkHandle}, {ek}; PCR values as quoted at enrolment)",
+            ekKey is null ? null : Convert.ToBase64String(ekKey));
     }
 
     private static string PublicKey(string name, TpmEnvironmentOptions tpm)

@@ -20,6 +20,7 @@ public static class ApiResults
             StatusCodes.Status412PreconditionFailed,
             "Someone else acted first",
             $"{refusal.Message} Reload and retry: GET the resource for its current ETag and send it in If-Match."),
+        RefusalKind.Unavailable => Problem(StatusCodes.Status503ServiceUnavailable, "The database is unavailable", refusal.Message),
         _ => Problem(StatusCodes.Status400BadRequest, "Refused", refusal.Message),
     };
 

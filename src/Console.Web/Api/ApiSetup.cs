@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Console.Web.Api.Attestation;
 using Console.Web.Api.Audit;
 using Console.Web.Api.Continuity;
 using Console.Web.Api.Inventory;
@@ -43,6 +44,7 @@ public static class ApiSetup
         api.MapPolicyApi();
         api.MapContinuityApi();
         api.MapSnapshotsApi();
+        api.MapEnrolmentApi();
         api.MapAuditProofApi();
 
         api.Map("/{**path}", (HttpContext http) => ApiResults.Problem(StatusCodes.Status404NotFound, "No such endpoint",

@@ -1,3 +1,4 @@
+using Console.Nfv.Qemu.Lab;
 using Console.Nfv.Simulator;
 using Console.Web.Identity;
 using Console.Workflows;
@@ -19,9 +20,26 @@ public static class ConsoleDatabase
         ArgumentNullException.ThrowIfNull(opts);
         opts.ConfigureConsoleStore(connectionString);
         opts.AddNfvSimulator();
+        opts.AddNfvLab();
         opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
         opts.Schema.For<AccountCredential>().DocumentAlias("account_credential");
         opts.Schema.For<SignInAttempts>().DocumentAlias("sign_in_attempts");
+        opts.Schema.For<KeyRingEntry>().DocumentAlias("data_protection_key");
+    }
+
+    /// <summary>
+    /// The store the console runs on. With an owner configured, the owner migrated the whole configured schema at start
+    /// (<see cref="MigrateAsync"/>) and the console's role could not change it anyway, so Marten is told not to check each
+    /// document type's tables again the first time this process uses it: those checks read the catalog under one lock
+    /// per process that gives up after 5 s, so on a busy node that had just started they queued behind each other, made
+    /// the first approvals answer 500 and held up the executions it took over from a killed node (docs/cluster.md).
+    /// </summary>
+    public static void ConfigureRuntime(StoreOptions opts, ConsoleOptions console)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        Configure(opts, console.ConnectionString);
+        if (console.OwnerConnectionString is not null)
+            opts.AutoCreateSchemaObjects = AutoCreate.None;
     }
 
     /// <summary>Migrates as the owner, when one is configured; the runtime role's store then has nothing left to create.</summary>

@@ -1,3 +1,4 @@
+using Console.Workflows.Keys;
 using System.Security.Cryptography;
 
 namespace Console.Web.Hosting;
@@ -31,6 +32,16 @@ public sealed class ConsoleOptions
 
     public string? SigningCertificatePassword { get; init; }
 
+    /// <summary>The provider's token encryption certificate; without it the signing certificate, if one is configured.</summary>
+    public string? EncryptionCertificate { get; init; }
+
+    public string? EncryptionCertificatePassword { get; init; }
+
+    /// <summary>The certificate that encrypts and signs the Data Protection key ring in the database.</summary>
+    public string? DataProtectionCertificate { get; init; }
+
+    public string? DataProtectionCertificatePassword { get; init; }
+
     public bool UseEntraId { get; init; }
 
     public bool PublicOriginIsLoopback =>
@@ -56,10 +67,19 @@ public sealed class ConsoleOptions
             SeedDemoData = section.GetValue<bool>("SeedDemoData"),
             DemoUsersFile = section["DemoUsersFile"],
             ClientId = section["ClientId"] ?? "vnf-console",
-            // Provider and client live in one process in the embedded setup, so a per-start secret is enough there.
-            ClientSecret = string.IsNullOrWhiteSpace(secret) ? Convert.ToHexString(RandomNumberGenerator.GetBytes(32)) : secret,
+            // Every start rewrites the client's registration with this secret, so all nodes must know the same one: when
+            // none is configured, the first node writes one to the key folder the nodes share.
+            ClientSecret = string.IsNullOrWhiteSpace(secret)
+                ? LocalKeyFiles.ReadOrCreate(
+                    Path.Combine(KeyStoreOptions.From(configuration).ResolvedFolder, "provider-client-secret"),
+                    () => Convert.ToHexString(RandomNumberGenerator.GetBytes(32))).Trim()
+                : secret,
             SigningCertificate = section["SigningCertificate"],
             SigningCertificatePassword = section["SigningCertificatePassword"],
+            EncryptionCertificate = section["EncryptionCertificate"],
+            EncryptionCertificatePassword = section["EncryptionCertificatePassword"],
+            DataProtectionCertificate = section["DataProtection:Certificate"],
+            DataProtectionCertificatePassword = section["DataProtection:CertificatePassword"],
             UseEntraId = !string.IsNullOrWhiteSpace(configuration["AzureAd:ClientId"]),
         };
     }

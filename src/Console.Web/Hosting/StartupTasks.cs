@@ -1,8 +1,10 @@
 using Console.Nfv.Simulator;
 using Console.Web.Identity;
+using Console.Workflows.Attestation.Enrolling;
 using Console.Workflows.Dashboards;
 using Console.Workflows.Dashboards.Seeding;
 using Console.Workflows.Inventory.Seeding;
+using Console.Workflows.Nfv;
 using Console.Workflows.Requests;
 using Marten;
 
@@ -46,6 +48,11 @@ public static class StartupTasks
 
             var seeded = await InventorySeed.EnsureSeededAsync(store, app.Services.GetRequiredService<TimeProvider>(), ct);
             logger.LogInformation("Demo inventory: {Outcome}", seeded ? "seeded" : "already present, not seeded again");
+            // Before the console takes requests: no execution meets a demo environment that is not enrolled yet.
+            var enrolled = await DemoEnrolment.EnrolAllAsync(
+                store, app.Services.GetRequiredService<INfvInfrastructure>(), app.Services.GetRequiredService<EnrolmentOptions>(),
+                app.Services.GetRequiredService<TimeProvider>(), ct);
+            logger.LogInformation("Demo enrolment: {Enrolled} environment(s) proposed and approved by the demo people", enrolled);
             var snapshots = await DemoSnapshotSeed.EnsureSeededAsync(
                 store, app.Services.GetRequiredService<TimeProvider>(), NfvRegistration.StoreDemoArtefact, ct);
             logger.LogInformation("Demo snapshots: {Outcome}", snapshots ? "seeded" : "already present, not seeded again");

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -69,17 +70,15 @@ public static class LocalIdentityProvider
                 o.SetAuthorizationCodeLifetime(TimeSpan.FromMinutes(2));
                 o.DisableAccessTokenEncryption();
 
-                if (console.SigningCertificate is { Length: > 0 } certificatePath)
-                {
-                    var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(
-                        certificatePath, console.SigningCertificatePassword);
-                    o.AddSigningCertificate(certificate).AddEncryptionCertificate(certificate);
-                }
-                else
-                {
-                    // Kept in the user's certificate store so tokens survive a restart of the embedded setup.
-                    o.AddDevelopmentEncryptionCertificate().AddDevelopmentSigningCertificate();
-                }
+                // Shared by every node: a code or token one node issues is redeemed or checked by another.
+                var keys = Workflows.Keys.KeyStoreOptions.From(builder.Configuration).ResolvedFolder;
+                var signing = SharedCertificates.Resolve(console.SigningCertificate, console.SigningCertificatePassword, keys,
+                    "provider-signing.pem", "VNF console token signing", X509KeyUsageFlags.DigitalSignature);
+                var encryption = console.EncryptionCertificate is not { Length: > 0 } && console.SigningCertificate is { Length: > 0 }
+                    ? signing
+                    : SharedCertificates.Resolve(console.EncryptionCertificate, console.EncryptionCertificatePassword, keys,
+                        "provider-encryption.pem", "VNF console token encryption", X509KeyUsageFlags.KeyEncipherment);
+                o.AddSigningCertificate(signing).AddEncryptionCertificate(encryption);
 
                 var aspNet = o.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()

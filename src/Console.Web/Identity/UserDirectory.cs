@@ -1,5 +1,7 @@
 using Console.Workflows.Accounts;
 using Console.Workflows.Accounts.Creating;
+using Console.Workflows.Accounts.EnrollingSecondFactor;
+using Console.Workflows.Accounts.SteppingUp;
 using Console.Workflows.Common;
 using Marten;
 using Microsoft.AspNetCore.Identity;
@@ -8,9 +10,9 @@ namespace Console.Web.Identity;
 
 /// <summary>
 /// Checks passwords of the built-in provider's users and seeds the demo accounts on first start. Accounts are
-/// event-sourced (<see cref="UserAccount"/>); administrators change them through <see cref="IAccountCommands"/>.
+/// event-sourced (<see cref="UserAccount"/>); administrators change them with <see cref="ChangeAccountRoles"/> and <see cref="SetAccountDisabled"/> through the command bus.
 /// </summary>
-public sealed class UserDirectory(IDocumentStore store, TimeProvider time, ILogger<UserDirectory> logger)
+public sealed class UserDirectory(IDocumentStore store, TimeProvider time, SecondFactorSecrets secondFactors, ILogger<UserDirectory> logger)
 {
     private static readonly PasswordHasher<UserAccount> Hasher = new();
 
@@ -111,11 +113,36 @@ public sealed class UserDirectory(IDocumentStore store, TimeProvider time, ILogg
             var id = UserAccount.IdFor(demo.UserName);
             session.Events.StartStream<UserAccount>(id, decision.Events);
             session.Store(new AccountCredential { Id = id, PasswordHash = hash });
+            if (demo.TotpSecret is { } secret)
+                EnrolDemoSecondFactor(session, demo, secret, now);
         }
 
         await session.SaveChangesAsync(ct);
         logger.LogInformation("Seeded {Count} demo users from {File}", users.Count, file);
         return users.Count;
+    }
+
+    /// <summary>
+    /// A demo approver's authenticator, enrolled with the known secret of the demo users file so the demo and the e2e
+    /// tests can compute its codes; through the same deciders as a person's enrolment. Demo only: a real account's
+    /// secret is made at random on its profile page and never written down.
+    /// </summary>
+    private void EnrolDemoSecondFactor(IDocumentSession session, DemoUser demo, string secret, DateTimeOffset now)
+    {
+        var actor = new Actor(demo.UserName, demo.DisplayName, new HashSet<string> { demo.Role });
+        var account = new UserAccount(UserAccount.IdFor(demo.UserName), demo.UserName, demo.DisplayName, [demo.Role], demo.Groups, false, "", now);
+        var started = SecondFactorDecider.Start(new StartSecondFactorEnrolment(secret), account, null, actor, now);
+        if (started.Refusal is { } refusal)
+            throw new InvalidDataException($"The demo secret of {demo.UserName}: {refusal.Message}");
+        var pending = SecondFactor.Create((SecondFactorEnrolmentStarted)started.Events.Single());
+        var bytes = TotpCodes.Decode(secret)!;
+        // The confirming code is of the step before now, so the demo person's current code still works right away.
+        var confirmed = SecondFactorDecider.Confirm(
+            new ConfirmSecondFactor(TotpCodes.CodeAt(bytes, now.AddSeconds(-30)), RecoveryCodes.New()), account, pending, bytes, actor, now);
+        if (confirmed.Refusal is { } notConfirmed)
+            throw new InvalidDataException($"The demo secret of {demo.UserName}: {notConfirmed.Message}");
+        session.Events.StartStream<SecondFactor>(pending.Id, [.. started.Events, .. confirmed.Events]);
+        session.Store(secondFactors.Protect(pending.Id, demo.UserName, bytes));
     }
 
     // The hasher ignores the user it is given (its default implementation), so one placeholder serves every account.
@@ -124,11 +151,15 @@ public sealed class UserDirectory(IDocumentStore store, TimeProvider time, ILogg
     private static readonly string DummyHash = Hasher.HashPassword(Placeholder, Guid.NewGuid().ToString());
 }
 
-public sealed record DemoUser(string UserName, string DisplayName, string Role, string Password, IReadOnlyList<string> Groups);
+public sealed record DemoUser(string UserName, string DisplayName, string Role, string Password, IReadOnlyList<string> Groups)
+{
+    /// <summary>The demo approver's authenticator secret (base32), enrolled at seeding; null for people who approve nothing.</summary>
+    public string? TotpSecret { get; init; }
+}
 
 public static class DemoUsersFile
 {
-    /// <summary>Reads `username, display_name, role, password[, groups]` rows (tab-separated, header line first; groups comma-separated).</summary>
+    /// <summary>Reads `username, display_name, role, password[, groups[, totp_secret]]` rows (tab-separated, header line first; groups comma-separated).</summary>
     public static IReadOnlyList<DemoUser> Read(string file)
     {
         var rows = new List<DemoUser>();
@@ -148,7 +179,10 @@ public static class DemoUsersFile
             var groups = cells.Length > 4
                 ? cells[4].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 : [];
-            rows.Add(new DemoUser(cells[0].Trim().ToLowerInvariant(), cells[1].Trim(), cells[2].Trim(), cells[3].Trim(), groups));
+            rows.Add(new DemoUser(cells[0].Trim().ToLowerInvariant(), cells[1].Trim(), cells[2].Trim(), cells[3].Trim(), groups)
+            {
+                TotpSecret = cells.Length > 5 && !string.IsNullOrWhiteSpace(cells[5]) ? cells[5].Trim() : null,
+            });
         }
 
         return rows;

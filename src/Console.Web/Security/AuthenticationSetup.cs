@@ -26,6 +26,9 @@ public static class AuthenticationSetup
     /// </summary>
     public const string ApiScheme = "ConsoleApi";
 
+    // Kept in the sign-in's protected state (parameters such as prompt are not): this sign-in was asked to be fresh.
+    private const string FreshSignInItem = "vnf-console.fresh-sign-in";
+
     public static void AddConsoleAuthentication(this WebApplicationBuilder builder, ConsoleOptions console)
     {
         if (console.UseEntraId)
@@ -39,6 +42,7 @@ public static class AuthenticationSetup
                     options.TokenValidationParameters.RoleClaimType = "roles";
                     options.TokenValidationParameters.NameClaimType = "name";
                 }, cookie => ConfigureSessionCookie(cookie));
+            builder.Services.Configure<OpenIdConnectOptions>(OpenIdConnectDefaults.AuthenticationScheme, KeepSignInTime);
 
             // The API accepts Entra access tokens issued for this app registration (audience api://<client id> or the
             // client id), with app roles in "roles" and groups in "groups", validated like AddMicrosoftIdentityWebApi does.
@@ -93,7 +97,25 @@ public static class AuthenticationSetup
         builder.Services.AddAuthorizationBuilder().AddConsolePolicies();
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddScoped<CurrentActor>();
+        builder.Services.AddScoped<Components.Shared.Requests.StepUpPrompt>();
         builder.Services.AddScoped<AuthenticationStateProvider, DirectoryRevalidatingAuthenticationStateProvider>();
+    }
+
+    /// <summary>
+    /// Step-up judges an Entra ID person's sign-in by the session's auth_time. When the ID token carries none, the sign-in
+    /// we just asked to be fresh (prompt=login) happened now; any other sign-in gets no auth_time and so counts as stale.
+    /// </summary>
+    private static void KeepSignInTime(OpenIdConnectOptions options)
+    {
+        var previous = options.Events.OnTokenValidated;
+        options.Events.OnTokenValidated = async ctx =>
+        {
+            await previous(ctx);
+            if (ctx.Principal?.Identity is System.Security.Claims.ClaimsIdentity identity && identity.FindFirst("auth_time") is null
+                && ctx.Properties?.Items.TryGetValue(FreshSignInItem, out var fresh) == true && fresh == "true")
+                identity.AddClaim(new System.Security.Claims.Claim("auth_time",
+                    DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        };
     }
 
     private static AuthenticationBuilder AddDirectoryCheckedApi(this AuthenticationBuilder authentication, string tokenScheme) =>
@@ -155,9 +177,16 @@ public static class AuthenticationSetup
     {
         var account = app.MapGroup("/account");
 
-        // Starts OpenID Connect sign-in; the provider's page asks for the password.
-        account.MapGet("/signin", (string? returnUrl) =>
-            Results.Challenge(new AuthenticationProperties { RedirectUri = SafeLocalUrl(returnUrl) },
+        // Starts OpenID Connect sign-in; the provider's page asks for the password. With fresh=true (step-up for an
+        // approval) the provider must authenticate the person again whatever session it holds: prompt=login, max_age=0.
+        account.MapGet("/signin", (string? returnUrl, bool? fresh) =>
+            Results.Challenge(
+                fresh == true
+                    ? new OpenIdConnectChallengeProperties(new Dictionary<string, string?> { [FreshSignInItem] = "true" })
+                    {
+                        RedirectUri = SafeLocalUrl(returnUrl), Prompt = OpenIdConnectPrompt.Login, MaxAge = TimeSpan.Zero,
+                    }
+                    : new AuthenticationProperties { RedirectUri = SafeLocalUrl(returnUrl) },
                 [OpenIdConnectDefaults.AuthenticationScheme])).AllowAnonymous();
 
         // Ends the session here and at the provider (RP-initiated sign-out), then lands on the signed-out page.

@@ -21,7 +21,20 @@ public sealed class CurrentActor(AuthenticationStateProvider authState)
         var roles = user.Claims.Where(c => identityRoleTypes.Contains(c.Type)).Select(c => c.Value)
             .Where(r => Roles.All.Contains(r)).ToHashSet(StringComparer.Ordinal);
         var groups = user.Claims.Where(c => c.Type is "groups" or "group").Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
-        return new Actor(id, name, roles) { Groups = groups };
+        return new Actor(id, name, roles) { Groups = groups, AuthenticatedAt = AuthenticatedAt(user) };
+    }
+
+    /// <summary>
+    /// When the person signed in at the identity provider: the verified ID or access token's auth_time (seconds since
+    /// the epoch), which step-up judges a fresh sign-in by; null when the token did not carry one.
+    /// </summary>
+    public static DateTimeOffset? AuthenticatedAt(ClaimsPrincipal user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return long.TryParse(user.FindFirstValue("auth_time"), System.Globalization.NumberStyles.None,
+            System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds is > 0 and < 253402300800
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : null;
     }
 
     // Entra ID names these claims "oid" and "tid" in access tokens (the API maps no inbound claims) and by their long

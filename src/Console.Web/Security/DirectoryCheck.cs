@@ -30,20 +30,8 @@ public static class DirectoryRules
     /// <summary>At most this long between a change in the directory and its effect (the cache is half of it).</summary>
     public static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(60);
 
-    public static DirectoryVerdict Check(Actor claimed, UserAccount? current)
-    {
-        if (current is null)
-            return DirectoryVerdict.Refuse($"The account {claimed.UserId} no longer exists.");
-        if (current.Disabled)
-            return DirectoryVerdict.Refuse($"The account {claimed.UserId} is disabled.");
-        var removedRoles = claimed.Roles.Except(current.Roles, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        if (removedRoles.Count > 0)
-            return DirectoryVerdict.Refuse($"The account {claimed.UserId} no longer holds {string.Join(", ", removedRoles)}.");
-        var removedGroups = claimed.Groups.Except(current.Groups, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        return removedGroups.Count > 0
-            ? DirectoryVerdict.Refuse($"The account {claimed.UserId} is no longer in {string.Join(", ", removedGroups)}.")
-            : DirectoryVerdict.Allow;
-    }
+    public static DirectoryVerdict Check(Actor claimed, UserAccount? current) =>
+        AccountStanding.Problem(claimed, current) is { } problem ? DirectoryVerdict.Refuse(problem) : DirectoryVerdict.Allow;
 
     /// <summary>The automation client: still configured, and its token holds no role the configuration no longer gives it.</summary>
     public static DirectoryVerdict CheckAutomation(Actor claimed, AutomationSettings? current, string? configurationProblem)

@@ -41,6 +41,24 @@ public static class Policies
     /// <summary>Change the roles of built-in provider accounts, disable and enable them: administrators.</summary>
     public const string ManageAccounts = nameof(ManageAccounts);
 
+    /// <summary>Propose an environment's attestation key and reference values: administrators and security officers.</summary>
+    public const string ProposeEnrolments = nameof(ProposeEnrolments);
+
+    /// <summary>Approve, reject and revoke attestation key enrolments: security officers.</summary>
+    public const string DecideEnrolments = nameof(DecideEnrolments);
+
+    /// <summary>Read an environment's enrolment and its last quote through the API: security officers and auditors.</summary>
+    public const string ViewEnrolments = nameof(ViewEnrolments);
+
+    /// <summary>Open one's own profile and choose notification channels (everyone with a role).</summary>
+    public const string ChooseNotificationChannels = nameof(ChooseNotificationChannels);
+
+    /// <summary>Acknowledge, assign and close fork and refused-evidence alerts.</summary>
+    public const string HandleSecurityAlerts = nameof(HandleSecurityAlerts);
+
+    /// <summary>Enrol, confirm or remove one's own second factor (the profile page).</summary>
+    public const string ManageSecondFactor = nameof(ManageSecondFactor);
+
     // Every policy that guards a command takes its roles from the workflow's CommandRoles table, so a page or endpoint
     // can never offer more than the decider accepts. The rest only guard what a person may read.
     public static readonly IReadOnlyDictionary<string, string[]> RolesFor = new Dictionary<string, string[]>
@@ -66,7 +84,14 @@ public static class Policies
         [AcknowledgeIntegrityAlerts] = CommandRoles.ForAny(ConsoleCommand.AcknowledgeIntegrityAlert),
         [ViewSecurityAlerts] = [Roles.SecurityOfficer, Roles.Auditor],
         [ViewDashboards] = [Roles.Manager, Roles.SecurityOfficer, Roles.Administrator],
-        [ManageAccounts] = CommandRoles.ForAny(ConsoleCommand.ChangeAccountRoles, ConsoleCommand.SetAccountDisabled),
+        [ManageAccounts] = CommandRoles.ForAny(ConsoleCommand.ChangeAccountRoles, ConsoleCommand.SetAccountDisabled, ConsoleCommand.ResetSecondFactor),
+        [ProposeEnrolments] = CommandRoles.ForAny(ConsoleCommand.ProposeEnrolment),
+        [DecideEnrolments] = CommandRoles.ForAny(ConsoleCommand.ApproveEnrolment, ConsoleCommand.RejectEnrolment, ConsoleCommand.RevokeAttestationKey),
+        [ViewEnrolments] = [Roles.SecurityOfficer, Roles.Auditor],
+        [ChooseNotificationChannels] = CommandRoles.ForAny(ConsoleCommand.ChooseNotificationChannels),
+        [HandleSecurityAlerts] = CommandRoles.ForAny(ConsoleCommand.AcknowledgeAlert, ConsoleCommand.AssignAlert, ConsoleCommand.CloseAlert),
+        [ManageSecondFactor] = CommandRoles.ForAny(
+            ConsoleCommand.StartSecondFactorEnrolment, ConsoleCommand.ConfirmSecondFactor, ConsoleCommand.RemoveSecondFactor),
     };
 
     /// <summary>The policy an endpoint or page that issues <paramref name="command"/> requires (the table's roles).</summary>
@@ -85,7 +110,12 @@ public static class Policies
             or ConsoleCommand.ChangeEnvironment or ConsoleCommand.RegisterVnf or ConsoleCommand.ChangeVnf => ManageInventory,
         ConsoleCommand.AcknowledgeIntegrityAlert => AcknowledgeIntegrityAlerts,
         ConsoleCommand.VerifyIntegrity or ConsoleCommand.CheckpointIntegrity or ConsoleCommand.ExportIntegrityProof => VerifyIntegrity,
-        ConsoleCommand.ChangeAccountRoles or ConsoleCommand.SetAccountDisabled => ManageAccounts,
+        ConsoleCommand.ChangeAccountRoles or ConsoleCommand.SetAccountDisabled or ConsoleCommand.ResetSecondFactor => ManageAccounts,
+        ConsoleCommand.ProposeEnrolment => ProposeEnrolments,
+        ConsoleCommand.ApproveEnrolment or ConsoleCommand.RejectEnrolment or ConsoleCommand.RevokeAttestationKey => DecideEnrolments,
+        ConsoleCommand.ChooseNotificationChannels => ChooseNotificationChannels,
+        ConsoleCommand.AcknowledgeAlert or ConsoleCommand.AssignAlert or ConsoleCommand.CloseAlert => HandleSecurityAlerts,
+        ConsoleCommand.StartSecondFactorEnrolment or ConsoleCommand.ConfirmSecondFactor or ConsoleCommand.RemoveSecondFactor => ManageSecondFactor,
         _ when CommandRoles.SubmitCommands.Contains(command) => CreateRequests,
         _ => throw new ArgumentOutOfRangeException(nameof(command), command, "This command has no policy; add it."),
     };

@@ -26,6 +26,14 @@ public static class AccountRules
             : null;
     }
 
+    /// <summary>
+    /// Roles whose grant gives a person power over other people's work or over the guards: approving requests
+    /// (NOC approver, security officer) and administering the inventory, the policy and the accounts. Granting one is a
+    /// guard change (a security officer other than the administrator approves it); other roles only read or request.
+    /// </summary>
+    public static readonly IReadOnlySet<string> Empowering =
+        new HashSet<string>(StringComparer.Ordinal) { Roles.NocApprover, Roles.SecurityOfficer, Roles.Administrator };
+
     /// <summary>Whether the acting person is the account's owner (administrators may not lock themselves out).</summary>
     public static bool IsSelf(UserAccount account, Actor actor) =>
         string.Equals(account.UserName, UserAccount.Normalise(actor.UserId), StringComparison.Ordinal);

@@ -31,3 +31,32 @@ public sealed record EvidenceVerified(
     DateTimeOffset At,
     string? TpmAttest = null,
     string? TpmSignature = null);
+
+// Enrolment of an execution environment: a person proposes its attestation key and reference values, a security
+// officer who is not that person approves or rejects them; only an approved key verifies quotes, until it is revoked.
+
+/// <summary>
+/// An environment's attestation key (SubjectPublicKeyInfo, base64), the endorsement key of the TPM that holds it (public key
+/// or certificate, base64 DER) and its reference values were proposed for enrolment; nothing is trusted yet.
+/// </summary>
+public sealed record EnrolmentProposed(
+    Guid SubjectId,
+    Guid EnrolmentId,
+    string KeyId,
+    string PublicKey,
+    string EkKeyId,
+    string Endorsement,
+    bool EndorsementIsCertificate,
+    IReadOnlyList<Measurement> ReferenceValues,
+    string Reason,
+    string ProposedBy,
+    DateTimeOffset ProposedAt);
+
+/// <summary>A security officer other than the proposer approved the enrolment: from now on its key and reference values verify quotes.</summary>
+public sealed record EnrolmentApproved(Guid SubjectId, Guid EnrolmentId, string KeyId, string ApprovedBy, DateTimeOffset ApprovedAt);
+
+/// <summary>A security officer rejected the proposed enrolment; its key is refused as before.</summary>
+public sealed record EnrolmentRejected(Guid SubjectId, Guid EnrolmentId, string KeyId, string Reason, string RejectedBy, DateTimeOffset RejectedAt);
+
+/// <summary>A security officer revoked an enrolled attestation key: quotes it signs are refused from now on, for good.</summary>
+public sealed record AttestationKeyRevoked(Guid SubjectId, Guid EnrolmentId, string KeyId, string Reason, string RevokedBy, DateTimeOffset RevokedAt);

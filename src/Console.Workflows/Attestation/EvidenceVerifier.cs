@@ -35,6 +35,9 @@ public enum EvidenceRefusal
 
     /// <summary>The PCR values presented are not the ones the TPM signed: they do not hash to the quote's PCR digest.</summary>
     PcrDigestMismatch = 9,
+
+    /// <summary>Signed by an attestation key a security officer revoked.</summary>
+    RevokedKey = 10,
 }
 
 /// <summary>What the console registered for a subject: its attestation key and its reference measurements.</summary>

@@ -9,6 +9,12 @@ public sealed record Actor(string UserId, string DisplayName, IReadOnlySet<strin
     /// </summary>
     public IReadOnlySet<string> Groups { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// When the person last signed in at the identity provider (the verified token's auth_time), if the session says:
+    /// what a fresh sign-in is judged by for people without a built-in account (Microsoft Entra ID).
+    /// </summary>
+    public DateTimeOffset? AuthenticatedAt { get; init; }
+
     public bool IsInRole(string role) => Roles.Contains(role);
 
     public bool IsInGroup(string group) => Groups.Contains(group);

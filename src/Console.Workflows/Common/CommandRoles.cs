@@ -38,6 +38,18 @@ public enum ConsoleCommand
     ExportIntegrityProof,
     ChangeAccountRoles,
     SetAccountDisabled,
+    ProposeEnrolment,
+    ApproveEnrolment,
+    RejectEnrolment,
+    RevokeAttestationKey,
+    ChooseNotificationChannels,
+    AcknowledgeAlert,
+    AssignAlert,
+    CloseAlert,
+    StartSecondFactorEnrolment,
+    ConfirmSecondFactor,
+    RemoveSecondFactor,
+    ResetSecondFactor,
 }
 
 /// <summary>
@@ -95,6 +107,22 @@ public static class CommandRoles
             [ConsoleCommand.ExportIntegrityProof] = IntegrityReviewers,
             [ConsoleCommand.ChangeAccountRoles] = Administrators,
             [ConsoleCommand.SetAccountDisabled] = Administrators,
+            // Whoever installs a platform proposes its attestation key; the decider adds: never approved by its proposer.
+            [ConsoleCommand.ProposeEnrolment] = [Roles.Administrator, Roles.SecurityOfficer],
+            [ConsoleCommand.ApproveEnrolment] = [Roles.SecurityOfficer],
+            [ConsoleCommand.RejectEnrolment] = [Roles.SecurityOfficer],
+            [ConsoleCommand.RevokeAttestationKey] = [Roles.SecurityOfficer],
+            // Everyone chooses their own channels; the decider takes the person from the session, never from the command.
+            [ConsoleCommand.ChooseNotificationChannels] = Roles.All,
+            // Fork and refused-evidence alerts; the decider adds: only to a security officer, never reopening a closed one.
+            [ConsoleCommand.AcknowledgeAlert] = [Roles.SecurityOfficer],
+            [ConsoleCommand.AssignAlert] = [Roles.SecurityOfficer],
+            [ConsoleCommand.CloseAlert] = [Roles.SecurityOfficer],
+            // Everyone may protect their own built-in account; the decider adds: only one's own, only a built-in account.
+            [ConsoleCommand.StartSecondFactorEnrolment] = Roles.All,
+            [ConsoleCommand.ConfirmSecondFactor] = Roles.All,
+            [ConsoleCommand.RemoveSecondFactor] = Roles.All,
+            [ConsoleCommand.ResetSecondFactor] = Administrators,
         };
 
     /// <summary>The roles that may issue <paramref name="command"/>.</summary>
@@ -186,6 +214,16 @@ public static class CommandRoles
         ConsoleCommand.ExportIntegrityProof => "export audit proofs",
         ConsoleCommand.ChangeAccountRoles => "change the roles of accounts",
         ConsoleCommand.SetAccountDisabled => "disable or enable accounts",
+        ConsoleCommand.ProposeEnrolment => "propose attestation keys for enrolment",
+        ConsoleCommand.ApproveEnrolment or ConsoleCommand.RejectEnrolment => "approve or reject attestation key enrolments",
+        ConsoleCommand.RevokeAttestationKey => "revoke attestation keys",
+        ConsoleCommand.ChooseNotificationChannels => "choose notification channels",
+        ConsoleCommand.AcknowledgeAlert => "acknowledge security alerts",
+        ConsoleCommand.AssignAlert => "assign security alerts",
+        ConsoleCommand.CloseAlert => "close security alerts",
+        ConsoleCommand.StartSecondFactorEnrolment or ConsoleCommand.ConfirmSecondFactor => "enrol a second factor",
+        ConsoleCommand.RemoveSecondFactor => "remove a second factor",
+        ConsoleCommand.ResetSecondFactor => "reset another person's second factor",
         _ => command.ToString(),
     };
 

@@ -17,6 +17,15 @@ public static class Concurrency
         || (ex.InnerException is { } inner && LostRace(inner))
         || (ex is AggregateException aggregate && aggregate.InnerExceptions.Any(LostRace));
 
+    /// <summary>
+    /// The database is gone for a moment: connection refused or cut, the server shutting down or not yet accepting
+    /// connections (what a PostgreSQL restart looks like from here). Npgsql marks these transient.
+    /// </summary>
+    public static bool DatabaseUnavailable(Exception ex) =>
+        ex is NpgsqlException { IsTransient: true } or System.Net.Sockets.SocketException
+        || (ex.InnerException is { } inner && DatabaseUnavailable(inner))
+        || (ex is AggregateException aggregate && aggregate.InnerExceptions.Any(DatabaseUnavailable));
+
     /// <summary>A unique index refused the row (e.g. a name another writer took at the same moment).</summary>
     public static bool IsUniqueViolation(Exception ex) =>
         ex is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation }

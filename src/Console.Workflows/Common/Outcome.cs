@@ -16,6 +16,9 @@ public enum RefusalKind
     Forbidden,
     NotFound,
     Conflict,
+
+    /// <summary>The database could not be reached (a restart, a failover): nothing to fix in the input, try again shortly.</summary>
+    Unavailable,
 }
 
 /// <summary>The result of a command: the id it created or changed, or the refusal. Never an exception for bad input.</summary>

@@ -1,3 +1,4 @@
+using Console.Workflows.Continuity.Reconciling;
 using Console.Workflows.Continuity.Tracking;
 using Console.Workflows.Continuity.Viewing;
 using JasperFx.Events.Projections;
@@ -24,7 +25,7 @@ public static class ContinuityRegistration
                  {
                      typeof(ContinuityEstablished), typeof(StateSealed), typeof(MigrationCommitted), typeof(MigrationAborted),
                      typeof(StateRestored), typeof(InstanceInterrupted), typeof(InstanceReattested), typeof(ForkDetected),
-                     typeof(TrustRelationshipDeclared),
+                     typeof(TrustRelationshipDeclared), typeof(HostDriftDetected),
                  })
             opts.Events.AddEventType(type);
         return opts;
@@ -34,6 +35,7 @@ public static class ContinuityRegistration
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IContinuityService, ContinuityService>();
+        services.AddSingleton<HostDriftRecorder>();
         services.AddScoped<IContinuityReader, MartenContinuityReader>();
         services.AddHostedService<ContinuityStartup>();
         return services;

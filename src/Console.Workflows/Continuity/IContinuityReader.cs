@@ -1,3 +1,4 @@
+using Console.Workflows.Alerts;
 using Console.Workflows.Attestation;
 
 namespace Console.Workflows.Continuity;
@@ -65,9 +66,17 @@ public enum SecurityAlertKind
 {
     ForkDetected = 0,
     EvidenceRefused = 1,
+
+    /// <summary>What a host runs or holds differs from the inventory (reconciliation, <see cref="Reconciling.HostDriftDetected"/>).</summary>
+    HostDrift = 2,
+
+    /// <summary>The lease holder's machine ended without the console ending it.</summary>
+    InstanceCrashed = 3,
 }
 
-public sealed record SecurityAlertQuery(SecurityAlertKind? Kind = null, Guid? VnfId = null, int Page = 1, int PageSize = 50);
+/// <param name="State">Only alerts whose handling stands here (open: neither acknowledged nor closed).</param>
+public sealed record SecurityAlertQuery(
+    SecurityAlertKind? Kind = null, Guid? VnfId = null, int Page = 1, int PageSize = 50, AlertState? State = null);
 
 public sealed record SecurityAlertPage(IReadOnlyList<SecurityAlertRow> Rows, long Total, int Page, int PageSize);
 
@@ -80,4 +89,10 @@ public sealed record SecurityAlertRow(
     Guid SubjectId,
     string? Reason,
     string Detail,
-    DateTimeOffset At);
+    DateTimeOffset At)
+{
+    /// <summary>Who acknowledged, assigned and closed it, and when; null while nobody has touched it.</summary>
+    public AlertHandling? Handling { get; init; }
+
+    public AlertState State => Handling?.State ?? AlertState.Open;
+}

@@ -1,10 +1,12 @@
 using Console.Workflows.Attestation;
+using Console.Workflows.Continuity.Reconciling;
 
 namespace Console.Workflows.Continuity;
 
 /// <summary>
 /// One alert for security officers, stored in the same transaction as the event it reports: a fork or roll-back
-/// attempt (<see cref="ForkDetected"/>) or refused evidence (<see cref="EvidenceVerified"/> with Accepted=false).
+/// attempt (<see cref="ForkDetected"/>), refused evidence (<see cref="EvidenceVerified"/> with Accepted=false), a
+/// host that differs from the inventory (<see cref="HostDriftDetected"/>) or a crashed instance.
 /// </summary>
 public sealed record SecurityAlert(
     Guid Id, SecurityAlertKind Kind, Guid? VnfId, Guid SubjectId, AttestedSubjectKind? SubjectKind, string? Reason, string Detail, DateTimeOffset At)
@@ -25,5 +27,19 @@ public sealed record SecurityAlert(
     {
         ArgumentNullException.ThrowIfNull(e);
         return new(Guid.NewGuid(), SecurityAlertKind.EvidenceRefused, vnfId, e.SubjectId, kind, e.Refusal?.ToString(), e.Detail, e.At);
+    }
+
+    /// <summary>The alert's id is the difference's, so the same difference alerts once.</summary>
+    public static SecurityAlert From(HostDriftDetected e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return new(e.DriftId, SecurityAlertKind.HostDrift, e.VnfId, e.DriftId, null, e.Kind.ToString(), e.Detail, e.At);
+    }
+
+    public static SecurityAlert Crashed(InstanceInterrupted e, string detail)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return new(Guid.NewGuid(), SecurityAlertKind.InstanceCrashed, e.VnfId, e.InstanceId, AttestedSubjectKind.VnfInstance,
+            nameof(LifecycleInterruption.Crash), detail, e.At);
     }
 }

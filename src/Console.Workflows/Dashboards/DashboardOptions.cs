@@ -23,6 +23,12 @@ public sealed class DashboardOptions
     /// </summary>
     public TimeSpan ClockInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How often the clock step samples today's trend figures (available snapshots, overdue, pending approvals); each
+    /// day keeps its last sample, so a past day's figure is its value at most this long before midnight.
+    /// </summary>
+    public TimeSpan TrendSampleInterval { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>How many rows one transaction of the clock step judges.</summary>
     public int ClockBatchSize { get; set; } = 5000;
 
@@ -44,6 +50,8 @@ public sealed class DashboardOptions
                 $"{Section}:ClockInterval is {options.ClockInterval}; it must be whole seconds dividing a minute evenly (1 to 30 s), for example 00:00:30.");
         }
 
+        if (options.TrendSampleInterval < TimeSpan.FromSeconds(1) || options.TrendSampleInterval > TimeSpan.FromHours(6))
+            throw new InvalidOperationException($"{Section}:TrendSampleInterval must be between 1 second and 6 hours; it is {options.TrendSampleInterval}.");
         if (options.ClockBatchSize is < 100 or > 1_000_000)
             throw new InvalidOperationException($"{Section}:ClockBatchSize must be between 100 and 1,000,000; it is {options.ClockBatchSize}.");
         return options;

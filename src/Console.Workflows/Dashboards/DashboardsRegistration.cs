@@ -3,6 +3,7 @@ using Console.Workflows.Dashboards.Figures;
 using Console.Workflows.Dashboards.Lists;
 using Console.Workflows.Dashboards.Projections;
 using Console.Workflows.Dashboards.Reading;
+using Console.Workflows.Dashboards.Trends;
 using Console.Workflows.Inventory;
 using Console.Workflows.Snapshots;
 using JasperFx.Events.Projections;
@@ -26,6 +27,7 @@ public static class DashboardsRegistration
         var tables = new DashboardTables(opts.DatabaseSchemaName);
         opts.Projections.Add(new SnapshotDashboardProjection(tables), ProjectionLifecycle.Inline);
         opts.Projections.Add(new PlacementDashboardProjection(tables), ProjectionLifecycle.Inline);
+        opts.Storage.ExtendedSchemaObjects.Add(tables.BuildTrend());
         return opts;
     }
 
@@ -52,7 +54,9 @@ public static class DashboardsRegistration
         services.AddSingleton<TrustDomainSnapshotList>();
         services.AddSingleton<ISnapshotListReader, SnapshotListReader>();
         services.AddSingleton<IComponentListReader, ComponentListReader>();
+        services.AddSingleton<ITrendReader, TrendReader>();
         services.TryAddSingleton<RetentionClock>();
+        services.TryAddSingleton<TrendRecorder>();
         services.AddSingleton<IWolverineExtension, RetentionClockSchedule>();
         return services;
     }

@@ -12,6 +12,12 @@ public enum GuardTarget
     TrustDomain = 1,
     Vnf = 2,
     Policy = 3,
+
+    /// <summary>The roles of a built-in account (a grant of a role that approves or administers).</summary>
+    AccountRoles = 4,
+
+    /// <summary>A person's second factor (an administrator's reset after a lost authenticator).</summary>
+    SecondFactor = 5,
 }
 
 /// <summary>One changed property, before and after, and whether the change weakens protection.</summary>
@@ -46,6 +52,13 @@ public sealed record GuardChange(
 
     public RevisePolicy? Policy { get; init; }
 
+    public Accounts.ChangeAccountRoles? AccountRoles { get; init; }
+
+    public Accounts.ResettingSecondFactor.ResetSecondFactor? SecondFactorReset { get; init; }
+
+    /// <summary>The reason the command itself carries (policy revisions, account changes), or null.</summary>
+    public string? Reason => (Policy?.Reason ?? AccountRoles?.Reason ?? SecondFactorReset?.Reason)?.Trim();
+
     /// <summary>"environment Edge Berlin", "the approval policy", for sentences and the request list.</summary>
     public string Subject => Target switch
     {
@@ -53,6 +66,8 @@ public sealed record GuardChange(
         GuardTarget.TrustDomain => $"trust domain {TargetName}",
         GuardTarget.Vnf => $"VNF {TargetName}",
         GuardTarget.Policy => "the approval policy",
+        GuardTarget.AccountRoles => $"the roles of {TargetName}",
+        GuardTarget.SecondFactor => $"the second factor of {TargetName}",
         _ => TargetName,
     };
 
@@ -64,6 +79,12 @@ public sealed record GuardChange(
 
     public static GuardChange For(ChangeVnf command, string name, GuardVerdict verdict) =>
         new(GuardTarget.Vnf, command.VnfId, name, command.ExpectedVersion, verdict.Differences) { Vnf = command };
+
+    public static GuardChange For(Accounts.ChangeAccountRoles command, Accounts.UserAccount account, GuardVerdict verdict) =>
+        new(GuardTarget.AccountRoles, account.Id, account.UserName, account.Version, verdict.Differences) { AccountRoles = command };
+
+    public static GuardChange For(Accounts.ResettingSecondFactor.ResetSecondFactor command, Accounts.SecondFactor factor, GuardVerdict verdict) =>
+        new(GuardTarget.SecondFactor, factor.Id, factor.UserName, factor.Version, verdict.Differences) { SecondFactorReset = command };
 
     public static GuardChange For(RevisePolicy command, GuardVerdict verdict) =>
         new(GuardTarget.Policy, ApprovalPolicy.StreamId, "Approval policy", command.ExpectedRevision, verdict.Differences) { Policy = command };

@@ -45,12 +45,12 @@ public static class InventoryRegistration
         return opts;
     }
 
-    /// <summary>The inventory's reader and command port (scoped); the commands need the workflow's <see cref="Common.CommandBus"/>.</summary>
+    /// <summary>The inventory's reader (scoped); its commands are issued through the workflow's <see cref="Common.IConsoleCommandBus"/>.</summary>
     public static IServiceCollection AddInventoryServices(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<IInventoryReader, MartenInventoryReader>();
-        services.AddScoped<IInventoryCommands, WolverineInventoryCommands>();
+        services.AddScoped<Locating.IVnfLocationReader, Locating.VnfLocationReader>();
         return services;
     }
 }

@@ -4,7 +4,7 @@ namespace Console.Workflows.Keys;
 /// Secret files the console creates for itself on first use: readable by the console's user only, written whole
 /// (to a temporary file, then moved into place without overwriting), so two nodes starting at once agree on one key.
 /// </summary>
-internal static class LocalKeyFiles
+public static class LocalKeyFiles
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 

@@ -40,6 +40,12 @@ public interface INfvInfrastructure
     Task<IReadOnlyList<VnfInstance>> InstancesAsync(Guid vnfId, CancellationToken ct);
 
     /// <summary>
+    /// The machines the infrastructure runs the VNF in now, each with its host: the VNF's own and one per component
+    /// running in a machine of its own. Empty where the infrastructure names no hosts (the simulator).
+    /// </summary>
+    Task<IReadOnlyList<MachinePlacement>> MachinesAsync(Guid vnfId, CancellationToken ct);
+
+    /// <summary>
     /// Seals the source instance's persistent state under its epoch, encrypted to the target's sealing key: only the
     /// target environment holding the matching private key can unseal it.
     /// </summary>
@@ -102,10 +108,20 @@ public sealed record SnapshotArtefactState(
 
 public sealed record SnapshotArtefact(Guid SnapshotId, string Location, string ContentDigest, long SizeBytes, DateTimeOffset CompletedAt);
 
+/// <summary>A running machine of a VNF: <see cref="ComponentId"/> is null for the VNF's own machine.</summary>
+public sealed record MachinePlacement(Guid? ComponentId, string Host, string Machine);
+
 public sealed record MigrationOrder(
     Guid OperationId, Guid VnfId, IReadOnlyList<Guid> ComponentIds, Guid SourceEnvironmentId, Guid TargetEnvironmentId);
 
-public sealed record MigrationReceipt(Guid OperationId, Guid TargetEnvironmentId, DateTimeOffset CompletedAt, string Detail);
+public sealed record MigrationReceipt(Guid OperationId, Guid TargetEnvironmentId, DateTimeOffset CompletedAt, string Detail)
+{
+    /// <summary>What the hypervisor measured of a live migration; null where the infrastructure measures nothing.</summary>
+    public MigrationMeasurement? Measured { get; init; }
+}
+
+/// <summary>A live migration as the hypervisor measured it: the guest's downtime, the bytes sent, the wall time.</summary>
+public sealed record MigrationMeasurement(TimeSpan Downtime, long TransferredBytes, TimeSpan Total);
 
 public sealed record SnapshotDeletionOrder(Guid OperationId, Guid SnapshotId);
 

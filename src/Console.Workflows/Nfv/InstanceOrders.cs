@@ -3,8 +3,10 @@ using Console.Workflows.Attestation;
 namespace Console.Workflows.Nfv;
 
 /// <summary>What the infrastructure vouches for a subject at enrolment: its attestation key and reference values.</summary>
+/// <param name="EndorsementKey">The SubjectPublicKeyInfo (base64) of the endorsement key of the TPM holding the attestation key, when the platform reports one.</param>
 public sealed record AttestationEnrolment(
-    AttestedSubjectKind Kind, Guid SubjectId, string KeyId, string PublicKey, IReadOnlyList<Measurement> ReferenceValues, string Source);
+    AttestedSubjectKind Kind, Guid SubjectId, string KeyId, string PublicKey, IReadOnlyList<Measurement> ReferenceValues, string Source,
+    string? EndorsementKey = null);
 
 /// <summary>How state would travel between two environments; an unencrypted channel is refused for a migration.</summary>
 public sealed record TransferChannel(Guid SourceEnvironmentId, Guid TargetEnvironmentId, bool Encrypted, string Description);

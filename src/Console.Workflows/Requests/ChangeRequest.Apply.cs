@@ -32,6 +32,8 @@ public sealed partial record ChangeRequest
             Approvals = [.. Approvals, new Approval(e.ApproverId, e.ApproverName, e.Group, e.ContentDigest, e.At)
             {
                 EligibleGroups = e.EligibleGroups ?? [e.Group],
+                AuthenticationMethod = e.AuthenticationMethod,
+                AuthenticatedAt = e.AuthenticatedAt,
             }],
             LastChangedAt = e.At,
         };
@@ -60,7 +62,7 @@ public sealed partial record ChangeRequest
     public ChangeRequest Apply(TargetAttestationChecked e) => this with { LastAttestation = e.Detail, LastChangedAt = e.At };
 
     public ChangeRequest Apply(ExecutionCompleted e) =>
-        this with { Status = RequestStatus.Completed, Outcome = e.Result, LastChangedAt = e.At };
+        this with { Status = RequestStatus.Completed, Outcome = e.Result, MeasuredDowntime = e.MeasuredDowntime, LastChangedAt = e.At };
 
     public ChangeRequest Apply(ExecutionFailed e) =>
         this with { Status = RequestStatus.Failed, Outcome = e.Reason, LastChangedAt = e.At };

@@ -91,6 +91,12 @@ public sealed record RequiredGroup(string Name, ApproverSource Source, string De
 public sealed record ApprovalRequirement(IReadOnlyList<RequiredGroup> Groups, bool CrossesTrustDomains, string Explanation)
 {
     public bool NoneNeeded => Groups.Count == 0;
+
+    /// <summary>
+    /// The highest sensitivity among the components the request touches (Public when none); null for requirements
+    /// recorded before it was kept, which step-up treats as needing a fresh authentication.
+    /// </summary>
+    public Inventory.Sensitivity? HighestSensitivity { get; init; }
 }
 
 /// <summary>An approval that counts: who, which group they filled, and the content digest they approved.</summary>
@@ -104,6 +110,11 @@ public sealed record Approval(string ApproverId, string ApproverName, string Gro
 
     /// <summary>An amendment came after it: it stays in the history but never counts again, even if the content returns.</summary>
     public bool Voided { get; init; }
+
+    /// <summary>How the approver authenticated for it (StepUpMethods), and when; null for approvals older than step-up.</summary>
+    public string? AuthenticationMethod { get; init; }
+
+    public DateTimeOffset? AuthenticatedAt { get; init; }
 }
 
 /// <summary>The state of one request, rebuilt from its event stream.</summary>
@@ -126,6 +137,9 @@ public sealed partial record ChangeRequest(
     DateTimeOffset LastChangedAt)
 {
     public int Version { get; init; }
+
+    /// <summary>The guest's downtime the hypervisor measured for a completed live migration (null where none was measured).</summary>
+    public TimeSpan? MeasuredDowntime { get; init; }
 
     /// <summary>Approvals of the current content given since the last amendment; any amendment voids earlier ones.</summary>
     public IEnumerable<Approval> CurrentApprovals => Approvals.Where(a => !a.Voided && a.ContentDigest == ContentDigest);

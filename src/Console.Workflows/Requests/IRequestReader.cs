@@ -62,10 +62,53 @@ public sealed record RequestDetails(
     IReadOnlyList<JournalEntry> Journal,
     string? SourceEnvironmentName,
     string? TargetEnvironmentName,
-    IReadOnlyList<VnfComponent> Components);
+    IReadOnlyList<VnfComponent> Components)
+{
+    /// <summary>Every amendment with what it changed and whose approvals it voided, oldest first.</summary>
+    public IReadOnlyList<Amending.Amendment> Amendments { get; init; } = [];
+}
 
-/// <summary>A request the person may act on now, and the group their approval would fill.</summary>
-public sealed record InboxItem(RequestListItem Request, string GroupToFill, string ContentDigest, int Version);
+/// <summary>
+/// A request the person may act on now, and the group their approval would fill; with what an approver reads before
+/// approving (justification, window, components, source and target) and what approving would set in motion.
+/// </summary>
+public sealed record InboxItem(RequestListItem Request, string GroupToFill, string ContentDigest, int Version)
+{
+    /// <summary>Why approving or rejecting it needs a fresh authentication (<see cref="Accounts.SteppingUp.StepUpRules.Why"/>), or null.</summary>
+    public string? StepUpReason { get; init; }
+
+    public string Justification { get; init; } = "";
+
+    public ChangeWindow? Window { get; init; }
+
+    /// <summary>The components the request acts on, as the inventory knows them now.</summary>
+    public IReadOnlyList<VnfComponent> Components { get; init; } = [];
+
+    public string? SourceEnvironmentName { get; init; }
+
+    /// <summary>What this person's approval would set in motion (<see cref="Approving.ApproveRequestDecider.EffectOf"/>).</summary>
+    public Approving.ApprovalEffect? Effect { get; init; }
+
+    /// <summary>
+    /// The item for a request this person may approve (<paramref name="group"/> from the decider's GroupToFill), as
+    /// every reader builds it: the decider's effect, the step-up rule's reason, the content as stored.
+    /// </summary>
+    public static InboxItem For(
+        ChangeRequest request, RequestListItem item, string group, IReadOnlyList<VnfComponent> components, string? sourceName,
+        Actor actor, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return new InboxItem(item, group, request.ContentDigest, request.Version)
+        {
+            StepUpReason = Accounts.SteppingUp.StepUpRules.Why(request),
+            Justification = request.Justification,
+            Window = request.Window,
+            Components = components,
+            SourceEnvironmentName = sourceName,
+            Effect = Approving.ApproveRequestDecider.EffectOf(request, actor, now),
+        };
+    }
+}
 
 public interface IRequestReader
 {

@@ -1,8 +1,10 @@
 using Console.Workflows.Common;
 using Console.Workflows.Inventory;
+using Console.Workflows.Requests.Amending;
 using Console.Workflows.Requests.Approvals;
 using Console.Workflows.Requests.Approving;
 using Console.Workflows.Snapshots;
+using JasperFx.Events;
 using Marten;
 using Marten.Linq;
 
@@ -60,7 +62,29 @@ public sealed class MartenRequestReader(IQuerySession session, TimeProvider time
             journal,
             environments.GetValueOrDefault(content.SourceEnvironmentId)?.Name,
             content.TargetEnvironmentId is { } target ? environments.GetValueOrDefault(target)?.Name : null,
-            components);
+            components)
+        {
+            Amendments = await AmendmentsAsync(events, content.VnfId, ct),
+        };
+    }
+
+    // Only a request that was amended needs the names of what it asked before.
+    private async Task<IReadOnlyList<Amendment>> AmendmentsAsync(IReadOnlyList<IEvent> events, Guid vnfId, CancellationToken ct)
+    {
+        var amended = events.Select(e => e.Data).OfType<RequestAmended>().ToList();
+        if (amended.Count == 0)
+            return [];
+        var targetIds = amended.Select(a => a.Content.TargetEnvironmentId)
+            .Concat(events.Select(e => e.Data).OfType<RequestSubmitted>().Select(s => s.Content.TargetEnvironmentId))
+            .OfType<Guid>().Distinct().ToArray();
+        var environments = targetIds.Length == 0
+            ? new Dictionary<Guid, string>()
+            : (await session.LoadManyAsync<ExecutionEnvironment>(ct, targetIds)).ToDictionary(e => e.Id, e => e.Name);
+        var vnf = await session.LoadAsync<Vnf>(vnfId, ct);
+        var componentNames = vnf?.Components.ToDictionary(c => c.Id, c => c.Name) ?? new Dictionary<Guid, string>();
+        return AmendmentHistory.Of(
+            events.Select(e => (e.Version, e.Data)),
+            new AmendmentNames(componentNames.GetValueOrDefault, environments.GetValueOrDefault));
     }
 
     public async Task<IReadOnlyList<InboxItem>> InboxAsync(Actor actor, CancellationToken ct = default)
@@ -79,8 +103,18 @@ public sealed class MartenRequestReader(IQuerySession session, TimeProvider time
             .Select(r => (Request: r, Group: ApproveRequestDecider.GroupToFill(r, actor)))
             .Where(x => x.Group is not null)
             .ToList();
-        var items = await ToListItemsAsync([.. fillable.Select(x => x.Request)], ct);
-        return [.. fillable.Zip(items, (x, item) => new InboxItem(item, x.Group!, x.Request.ContentDigest, x.Request.Version))];
+        if (fillable.Count == 0)
+            return [];
+        var requests = fillable.Select(x => x.Request).ToList();
+        var items = await ToListItemsAsync(requests, ct);
+        var vnfs = await VnfsAsync(requests, ct);
+        var sourceIds = requests.Select(r => r.Content.SourceEnvironmentId).Distinct().ToArray();
+        var sources = sourceIds.Length == 0
+            ? new Dictionary<Guid, ExecutionEnvironment>()
+            : (await session.LoadManyAsync<ExecutionEnvironment>(ct, sourceIds)).ToDictionary(e => e.Id);
+        return [.. fillable.Zip(items, (x, item) => InboxItem.For(
+            x.Request, item, x.Group!, Touched(x.Request, vnfs), sources.GetValueOrDefault(x.Request.Content.SourceEnvironmentId)?.Name,
+            actor, now))];
     }
 
     internal static IQueryable<ChangeRequest> Filter(IQueryable<ChangeRequest> query, RequestSearch search)
@@ -130,7 +164,7 @@ public sealed class MartenRequestReader(IQuerySession session, TimeProvider time
         if (requests.Count == 0)
             return [];
         var now = time.GetUtcNow();
-        var vnfs = (await session.LoadManyAsync<Vnf>(ct, [.. requests.Select(r => r.Content.VnfId).Distinct()])).ToDictionary(v => v.Id);
+        var vnfs = await VnfsAsync(requests, ct);
         var targetIds = requests.Select(r => r.Content.TargetEnvironmentId).OfType<Guid>().Distinct().ToArray();
         var targets = targetIds.Length == 0
             ? new Dictionary<Guid, ExecutionEnvironment>()
@@ -139,8 +173,7 @@ public sealed class MartenRequestReader(IQuerySession session, TimeProvider time
         return [.. requests.Select(r =>
         {
             var progress = Quorum.Progress(r);
-            var ids = r.Content.ComponentIds.ToHashSet();
-            var touched = vnfs.GetValueOrDefault(r.Content.VnfId)?.Components.Where(c => ids.Contains(c.Id)).ToList() ?? [];
+            var touched = Touched(r, vnfs);
             return new RequestListItem(
                 r.Id, r.Content.Kind, r.Status, r.Content.VnfId, r.VnfName,
                 touched.Count == 0 ? Sensitivity.Public : touched.Max(c => c.Sensitivity),
@@ -153,6 +186,16 @@ public sealed class MartenRequestReader(IQuerySession session, TimeProvider time
                 ScheduledFor = r.ScheduledFor(now),
             };
         })];
+    }
+
+    private async Task<Dictionary<Guid, Vnf>> VnfsAsync(IEnumerable<ChangeRequest> requests, CancellationToken ct) =>
+        (await session.LoadManyAsync<Vnf>(ct, [.. requests.Select(r => r.Content.VnfId).Distinct()])).ToDictionary(v => v.Id);
+
+    // The request's components as the VNF has them now (none when the VNF is gone).
+    private static List<VnfComponent> Touched(ChangeRequest request, Dictionary<Guid, Vnf> vnfs)
+    {
+        var ids = request.Content.ComponentIds.ToHashSet();
+        return vnfs.GetValueOrDefault(request.Content.VnfId)?.Components.Where(c => ids.Contains(c.Id)).ToList() ?? [];
     }
 
     /// <summary>The components the request acts on: the VNF's as they are now, for a deletion those in the snapshot.</summary>
@@ -180,7 +223,7 @@ internal static class RequestJournal
             RequestAmended e => (e.By, e.At,
                 $"Changed the request to {Describe(e.Content)}; earlier approvals no longer count. {e.Requirement.Explanation}."),
             ApprovalGranted e => (e.ApproverName, e.At,
-                $"Approved for {e.Group}{(string.IsNullOrWhiteSpace(e.Comment) ? "" : ": " + e.Comment)}."),
+                $"Approved for {e.Group}{Accounts.SteppingUp.StepUpMethods.Suffix(e.AuthenticationMethod, e.AuthenticatedAt)}{(string.IsNullOrWhiteSpace(e.Comment) ? "" : ": " + e.Comment)}."),
             RequestApproved e => ("Console workflow", e.At, RequestDescriptions.Of(e)!),
             RequestRejected e => (e.ApproverName, e.At, RequestDescriptions.Of(e)!),
             RequestCancelled e => (e.ByName, e.At, RequestDescriptions.Of(e)!),

@@ -1,4 +1,5 @@
 using Console.Workflows.Common;
+using Console.Workflows.Requests.Amending;
 using Console.Workflows.Requests.Approving;
 using Console.Workflows.Requests.Cancelling;
 using Console.Workflows.Requests.Rejecting;
@@ -15,7 +16,10 @@ public sealed record RequestActions(string? ApproveFor, bool Reject, bool Cancel
 {
     public static readonly RequestActions None = new(null, false, false, false, false);
 
-    public bool Any => ApproveFor is not null || Reject || Cancel || Retry;
+    /// <summary>The requester may change what is asked while it waits for approval (approvals given stop counting).</summary>
+    public bool Amend { get; init; }
+
+    public bool Any => ApproveFor is not null || Reject || Cancel || Retry || Amend;
 
     public static RequestActions For(ChangeRequest request, Actor actor)
     {
@@ -30,6 +34,9 @@ public sealed record RequestActions(string? ApproveFor, bool Reject, bool Cancel
             CancelRequestDecider.MayCancel(request, actor) is null
                 && request.Status is RequestStatus.PendingApproval or RequestStatus.Approved && request.ExecutionAttempts == 0,
             request.Status == RequestStatus.Failed && !request.RetryRequested && RetryExecutionDecider.MayRetry(request, actor) is null,
-            isRequester);
+            isRequester)
+        {
+            Amend = request.Status == RequestStatus.PendingApproval && AmendRequestDecider.MayAmend(request, actor) is null,
+        };
     }
 }

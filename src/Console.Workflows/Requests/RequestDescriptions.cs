@@ -14,7 +14,7 @@ public static class RequestDescriptions
         RequestApproved e => e.By.StartsWith("system:", StringComparison.Ordinal)
             ? "No approval needed under the policy; execution starts by itself."
             : $"All required approvals are in (the last from {e.By}); execution starts by itself.",
-        RequestRejected e => $"Rejected: {e.Reason}",
+        RequestRejected e => $"Rejected: {e.Reason}" + Accounts.SteppingUp.StepUpMethods.Suffix(e.AuthenticationMethod, e.AuthenticatedAt),
         RequestCancelled e => $"Cancelled: {e.Reason}",
         RequestExpired => "Expired without enough approvals.",
         ExecutionStarted e => $"Execution attempt {e.Attempt} started.",

@@ -51,8 +51,9 @@ internal static class RequestHandler
     /// Hands an execution to the durable schedule rather than straight to the execution queue. Either way it is stored
     /// in the command's transaction; but a straight hand-off waits after the commit for room in the queue's buffer,
     /// and with a backlog of executions (each takes as long as the infrastructure does) the person approving would wait
-    /// for one of them to finish. From the schedule, the durability agent moves it to the queue within a polling
-    /// interval (<see cref="RequestWorkflowOptions.ScheduledJobPollingTime"/>).
+    /// for one of them to finish. Right after the commit <see cref="ExecutionWakeup"/> moves it from the schedule to the
+    /// queue; should this node die first, the durability agent does within a polling interval
+    /// (<see cref="RequestWorkflowOptions.ScheduledJobPollingTime"/>).
     /// </summary>
     /// <param name="wait">How long the execution must wait for its change window to open (zero: it may start now).</param>
     public static ValueTask HandOverAsync(ExecuteRequest execution, IMessageContext bus, TimeSpan wait = default)
@@ -61,7 +62,10 @@ internal static class RequestHandler
         return bus.ScheduleAsync(execution, wait > ExecutionHandOverDelay ? wait : ExecutionHandOverDelay);
     }
 
-    /// <summary>Far enough ahead that the envelope is stored as scheduled, not delivered at once.</summary>
+    /// <summary>
+    /// Far enough ahead that the envelope is stored as scheduled, not delivered at once; also the horizon within which
+    /// <see cref="ExecutionWakeup"/> takes scheduled executions to be hand-overs.
+    /// </summary>
     public static readonly TimeSpan ExecutionHandOverDelay = TimeSpan.FromMilliseconds(200);
 
     /// <summary>What a submission or amendment is judged against: the inventory and the policy in force now.</summary>

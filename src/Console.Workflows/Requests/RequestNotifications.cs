@@ -1,3 +1,4 @@
+using Console.Workflows.Common;
 using Marten;
 using Marten.Services;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,35 +8,21 @@ namespace Console.Workflows.Requests;
 
 /// <summary>
 /// Raises <see cref="IRequestNotifications.RequestChanged"/> once per request stream a committed session touched, on
-/// this node. Subscribers run on the committing thread: they should only schedule a refresh (InvokeAsync), not work.
+/// this node, and for the changes other nodes publish (<see cref="RequestChangeRelay"/>). Subscribers run on the committing thread: they should only schedule a refresh (InvokeAsync), not work.
 /// </summary>
 public sealed class RequestNotifications(ILogger<RequestNotifications> logger) : IRequestNotifications
 {
     public event Action<Guid>? RequestChanged;
 
-    internal void Raise(Guid requestId)
-    {
-        var handlers = RequestChanged;
-        if (handlers is null)
-            return;
-        foreach (var handler in handlers.GetInvocationList().Cast<Action<Guid>>())
-        {
-            try
-            {
-                handler(requestId);
-            }
-#pragma warning disable CA1031 // one broken page must not stop the others hearing of the change, nor fail the commit
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                logger.LogWarning(ex, "A subscriber to changes of request {RequestId} failed", requestId);
-            }
-        }
-    }
+    internal void Raise(Guid requestId) =>
+        Subscribers.Notify(RequestChanged, handler => handler(requestId), logger, $"changes of request {requestId}");
 }
 
-/// <summary>Marten listener that tells <see cref="RequestNotifications"/> after each commit which requests changed.</summary>
-internal sealed class RequestChangeListener(RequestNotifications notifications) : DocumentSessionListenerBase
+/// <summary>
+/// Marten listener that tells <see cref="RequestNotifications"/> after each commit which requests changed, and hands
+/// them to the <see cref="RequestChangeRelay"/> for the other nodes.
+/// </summary>
+internal sealed class RequestChangeListener(RequestNotifications notifications, RequestChangeRelay relay) : DocumentSessionListenerBase
 {
     private static readonly HashSet<Type> RequestEvents =
     [
@@ -49,7 +36,11 @@ internal sealed class RequestChangeListener(RequestNotifications notifications) 
     {
         ArgumentNullException.ThrowIfNull(commit);
         foreach (var requestId in commit.GetEvents().Where(e => RequestEvents.Contains(e.EventType)).Select(e => e.StreamId).Distinct())
+        {
             notifications.Raise(requestId);
+            relay.Publish(requestId);
+        }
+
         return Task.CompletedTask;
     }
 }
@@ -60,6 +51,7 @@ internal sealed class RequestNotificationsConfiguration : IConfigureMarten
     public void Configure(IServiceProvider services, StoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Listeners.Add(new RequestChangeListener(services.GetRequiredService<RequestNotifications>()));
+        options.Listeners.Add(new RequestChangeListener(
+            services.GetRequiredService<RequestNotifications>(), services.GetRequiredService<RequestChangeRelay>()));
     }
 }

@@ -1,3 +1,5 @@
+using Console.Workflows.Accounts;
+using Console.Workflows.Attestation;
 using Console.Workflows.Common;
 using Console.Workflows.Guards.Submitting;
 using Console.Workflows.Inventory;
@@ -13,7 +15,6 @@ using Console.Workflows.Requests.Rejecting;
 using Console.Workflows.Requests.Retrying;
 using Console.Workflows.Requests.Submitting;
 using Console.Workflows.Snapshots;
-using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
 using Microsoft.Extensions.Configuration;
@@ -36,17 +37,48 @@ public sealed class RequestWorkflowOptions
     /// </summary>
     public DurabilityMode DurabilityMode { get; set; } = DurabilityMode.Balanced;
 
+    /// <summary>
+    /// How often each node records that it is alive (Wolverine's node health check). With <see cref="DeadNodeAfter"/>
+    /// it decides how soon the work of a node that died (SIGKILL, power loss) moves to another node.
+    /// </summary>
+    public TimeSpan NodeHealthCheckInterval { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// How long a node may go without recording that it is alive before the others take its stored messages over
+    /// (Wolverine's stale-node timeout; it is ejected after two health checks that see it stale). Wolverine's own default,
+    /// one minute, left executions of a killed node waiting 80 to 93 s in the crash campaign; with 12 s and checks every
+    /// 3 s they may be taken over after 23 s (docs/cluster.md says what the campaign measured). Much lower risks taking
+    /// over the work of a node that is only slow.
+    /// </summary>
+    public TimeSpan DeadNodeAfter { get; set; } = TimeSpan.FromSeconds(12);
+
+    /// <summary>
+    /// The longest a killed node's stored messages can wait before another node may run them: stale, then seen stale
+    /// on two health checks, then the next sweep of orphaned messages (every 5 s).
+    /// </summary>
+    public TimeSpan WorstCaseTakeOver => DeadNodeAfter + 2 * NodeHealthCheckInterval + TimeSpan.FromSeconds(5);
+
     /// <summary>How old target attestation evidence may be when execution judges it.</summary>
     public TimeSpan AttestationMaxAge { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How many executions one node runs at once (each waits mostly on the infrastructure).</summary>
-    public int ExecutionParallelism { get; set; } = 4;
+    /// <summary>
+    /// How many executions one node runs at once. Each waits mostly on the infrastructure, so a slot costs little; what
+    /// matters is headroom: when a node dies, the survivors take its executions over on top of their own, and with 4
+    /// slots (the earlier default) a taken-over execution waited 20 to 30 s for one of the survivor's own to finish.
+    /// </summary>
+    public int ExecutionParallelism { get; set; } = 16;
 
     /// <summary>
     /// How often stored scheduled messages are polled (request expiry, and executions handed over through the schedule);
     /// they arrive up to this late.
     /// </summary>
     public TimeSpan ScheduledJobPollingTime { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Start a handed-over execution right after its command commits (<see cref="ExecutionWakeup"/>) rather than at
+    /// the next poll of the schedule. Off, executions start up to <see cref="ScheduledJobPollingTime"/> late.
+    /// </summary>
+    public bool WakeExecutionsOnCommit { get; set; } = true;
 
     /// <summary>
     /// Cooldowns of the quick retries of an execution attempt that throws something unexpected (default 1 s, 5 s,
@@ -70,6 +102,10 @@ public sealed class RequestWorkflowOptions
         if (options.ExecutionParallelism < 1)
             throw new InvalidOperationException(
                 $"{Section}:{nameof(ExecutionParallelism)} is {options.ExecutionParallelism}; it must be at least 1 or no approved request would ever run.");
+        if (options.NodeHealthCheckInterval <= TimeSpan.Zero || options.DeadNodeAfter < 3 * options.NodeHealthCheckInterval)
+            throw new InvalidOperationException(
+                $"{Section}:{nameof(DeadNodeAfter)} ({options.DeadNodeAfter}) must be at least three {nameof(NodeHealthCheckInterval)}s "
+                + $"({options.NodeHealthCheckInterval}), or a node that misses one check is taken for dead while it still works.");
         return options;
     }
 }
@@ -106,22 +142,25 @@ public static class RequestsRegistration
 
     /// <summary>
     /// Marten as Wolverine's message store (inbox, outbox, scheduled messages in the same database and transaction as
-    /// the events) and Marten's projection daemon, in the mode that matches the workflow's durability mode.
+    /// the events), and Marten's async projections and subscriptions run as Wolverine agents: all on the one node in
+    /// <see cref="DurabilityMode.Solo"/>, each on one node of the cluster in <see cref="DurabilityMode.Balanced"/>, moved
+    /// to another when a node dies. Wolverine starts them once its runtime is up, so the subscriptions that publish to
+    /// Wolverine (the retention relay, notifications) can never publish before it has started, as they could when
+    /// Marten's own daemon (a hosted service started before Wolverine's) ran them (WolverineHasNotStartedException).
     /// </summary>
     public static MartenServiceCollectionExtensions.MartenConfigurationExpression IntegrateWithConsoleWorkflow(
         this MartenServiceCollectionExtensions.MartenConfigurationExpression marten, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(marten);
-        var options = RequestWorkflowOptions.From(configuration);
-        marten.IntegrateWithWolverine();
+        ArgumentNullException.ThrowIfNull(configuration);
+        marten.IntegrateWithWolverine(wolverine => wolverine.UseWolverineManagedEventSubscriptionDistribution = true);
         marten.RelayPolicyRevisionsToRetention();
-        marten.AddAsyncDaemon(options.DurabilityMode == DurabilityMode.Solo ? DaemonMode.Solo : DaemonMode.HotCold);
         return marten;
     }
 
     /// <summary>
-    /// The Wolverine runtime and the workflow's services: <see cref="IRequestCommands"/>, <see cref="IRequestReader"/>,
-    /// <see cref="IRequestNotifications"/>, <see cref="IPolicyReader"/>, <see cref="IPolicyCommands"/>, <see cref="ISnapshotReader"/> and the simulated
+    /// The Wolverine runtime and the workflow's services: <see cref="IConsoleCommandBus"/>, <see cref="IRequestReader"/>,
+    /// <see cref="IRequestNotifications"/>, <see cref="IPolicyReader"/>, <see cref="ISnapshotReader"/> and the simulated
     /// <see cref="INfvInfrastructure"/>. Call with <see cref="IntegrateWithConsoleWorkflow"/> on the Marten registration.
     /// </summary>
     public static IServiceCollection AddConsoleWorkflow(this IServiceCollection services, IConfiguration configuration)
@@ -138,10 +177,13 @@ public static class RequestsRegistration
             opts.Durability.Mode = options.DurabilityMode;
             opts.Durability.ScheduledJobPollingTime = options.ScheduledJobPollingTime;
             opts.Durability.ScheduledJobFirstExecution = TimeSpan.FromMilliseconds(500);
+            opts.Durability.HealthCheckPollingTime = options.NodeHealthCheckInterval;
+            opts.Durability.StaleNodeTimeout = options.DeadNodeAfter;
 
             opts.ApplicationAssembly = typeof(RequestsRegistration).Assembly;
             opts.Discovery.DisableConventionalDiscovery();
-            foreach (var handler in Handlers.Concat(InventoryRegistration.Handlers).Concat(PolicyRegistration.Handlers))
+            foreach (var handler in Handlers.Concat(InventoryRegistration.Handlers).Concat(PolicyRegistration.Handlers).Concat(AttestationSetup.Handlers)
+                         .Concat(AccountsRegistration.Handlers).Concat(Audit.Integrity.IntegrityRegistration.Handlers))
                 opts.Discovery.IncludeType(handler);
             opts.AddSnapshotLifecycle(snapshotOptions);
 
@@ -162,16 +204,25 @@ public static class RequestsRegistration
         });
 
         services.AddSingleton<ExecutionPipeline>();
+        if (options.DurabilityMode == DurabilityMode.Balanced)
+            services.AddHostedService<ExecutionHandlerWarmup>();
         services.AddSingleton<RequestNotifications>();
         services.AddSingleton<IRequestNotifications>(sp => sp.GetRequiredService<RequestNotifications>());
+        services.AddSingleton<RequestChangeRelay>();
+        services.AddHostedService(sp => sp.GetRequiredService<RequestChangeRelay>());
         services.AddSingleton<IConfigureMarten, RequestNotificationsConfiguration>();
+        if (options.WakeExecutionsOnCommit)
+        {
+            services.AddSingleton<ExecutionWakeup>();
+            services.AddHostedService(sp => sp.GetRequiredService<ExecutionWakeup>());
+            services.AddSingleton<IConfigureMarten, ExecutionWakeupConfiguration>();
+        }
 
-        // Every capability's command port issues its commands through this one bus (see ICommandBy).
+        // Every command is issued through this one bus (see IConsoleCommand); the remaining capability ports forward to it.
         services.AddScoped<CommandBus>();
-        services.AddScoped<IRequestCommands, WolverineRequestCommands>();
+        services.AddScoped<IConsoleCommandBus>(sp => sp.GetRequiredService<CommandBus>());
         services.AddScoped<IRequestReader, MartenRequestReader>();
         services.AddScoped<IPolicyReader, MartenPolicyReader>();
-        services.AddScoped<IPolicyCommands, WolverinePolicyCommands>();
         services.AddScoped<ISnapshotReader, MartenSnapshotReader>();
 
         services.AddSnapshotLifecycle(configuration);

@@ -91,7 +91,6 @@ public static class SnapshotsRegistration
         services.TryAddSingleton<SecureDeletion>();
         services.TryAddSingleton<SnapshotSweeper>();
         services.TryAddSingleton<ISnapshotRestoreGuard, SnapshotRestoreGuard>();
-        services.TryAddScoped<ISnapshotCommands, WolverineSnapshotCommands>();
         services.TryAddScoped<ISnapshotLifecycleReader, MartenSnapshotLifecycleReader>();
         return services;
     }

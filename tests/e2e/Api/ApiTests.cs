@@ -107,6 +107,22 @@ public sealed class ApiTests(ConsoleApp app)
     }
 
     [Fact]
+    public async Task StepUp_ApproveCriticalWorkViaApiWithoutACode_Returns403AndCountsNothing()
+    {
+        using var operatorApi = await ApiClient.ForAsync(app, "operator", Ct);
+        using var approver = await ApiClient.ForAsync(app, "approver2", Ct);
+        var id = await SubmitCriticalSnapshotAsync(operatorApi);
+        var (details, etag) = await approver.GetRequestAsync(id, Ct);
+
+        using var response = await approver.ApproveWithoutCodeAsync(id, details.GetProperty("request").GetProperty("contentDigest").GetString()!, etag, Ct);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await ProblemAsync(response)).GetProperty("detail").GetString()!.ShouldContain("authenticator app");
+        var (after, _) = await approver.GetRequestAsync(id, Ct);
+        after.GetProperty("request").GetProperty("approvals").GetArrayLength().ShouldBe(0);
+    }
+
+    [Fact]
     public async Task SelfApprovalRefused_ViaApi_Returns403()
     {
         using var operatorApi = await ApiClient.ForAsync(app, "operator", Ct);

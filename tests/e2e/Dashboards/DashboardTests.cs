@@ -24,13 +24,15 @@ public sealed class DashboardTests(ConsoleApp app, Browser browser) : ConsoleTes
     public async Task DashboardFigures_ManagerSeesTheFiguresTheEventsAndDocumentsGive()
     {
         var now = DateTimeOffset.UtcNow;
-        // Placed well inside their buckets and windows, so a few minutes of test time move nothing across a boundary.
+        // Placed well inside their buckets and windows, so a few minutes of test time move nothing across a boundary. The
+        // expiry is the demo policy's maximum age after completion: 14 days for the Internal NSSF and edge UPF, 7 for
+        // the NEF with a Sensitive component.
         await SnapshotHistory.SeedAsync(App,
         [
-            new(Guid.NewGuid(), Nssf, now.AddHours(-36), now.AddHours(10)),
-            new(Guid.NewGuid(), Nef, now.AddDays(-5), now.AddDays(4)),
-            new(Guid.NewGuid(), Nef, now.AddDays(-10), now.AddDays(-3), LegalHold: true),
-            new(Guid.NewGuid(), EdgeUpf, now.AddDays(-20), now.AddDays(9)),
+            new(Guid.NewGuid(), Nssf, now.AddHours(-36)), // expires in 12.5 days
+            new(Guid.NewGuid(), Nef, now.AddDays(-5)), // in 2 days
+            new(Guid.NewGuid(), Nef, now.AddDays(-10), LegalHold: true), // 3 days ago, kept by the hold
+            new(Guid.NewGuid(), EdgeUpf, now.AddDays(-10)), // in 4 days
         ]);
 
         var page = await SignInAsync("manager", "/dashboards");
@@ -83,10 +85,11 @@ public sealed class DashboardTests(ConsoleApp app, Browser browser) : ConsoleTes
     public async Task ExpiringDrillDown_ListsExactlyTheSnapshotsExpiringWithinSevenDays()
     {
         var now = DateTimeOffset.UtcNow;
-        var soon = new SnapshotHistory.Seeded(Guid.NewGuid(), Nssf, now.AddDays(-2.5), now.AddHours(12));
-        var thisWeek = new SnapshotHistory.Seeded(Guid.NewGuid(), Nssf, now.AddDays(-1.5), now.AddDays(5.5));
-        var nextWeek = new SnapshotHistory.Seeded(Guid.NewGuid(), Nef, now.AddDays(-1), now.AddDays(8));
-        var expired = new SnapshotHistory.Seeded(Guid.NewGuid(), Nef, now.AddDays(-9), now.AddDays(-2), LegalHold: true);
+        // Expiries from the demo policy: the Internal NSSF is kept 14 days, the NEF (one Sensitive component) 7.
+        var soon = new SnapshotHistory.Seeded(Guid.NewGuid(), Nssf, now.AddDays(-13.5)); // expires in 12 hours
+        var thisWeek = new SnapshotHistory.Seeded(Guid.NewGuid(), Nssf, now.AddDays(-8.5)); // in 5.5 days
+        var nextWeek = new SnapshotHistory.Seeded(Guid.NewGuid(), Nssf, now.AddDays(-6)); // in 8 days
+        var expired = new SnapshotHistory.Seeded(Guid.NewGuid(), Nef, now.AddDays(-9), LegalHold: true); // 2 days ago, held
         await SnapshotHistory.SeedAsync(App, [soon, thisWeek, nextWeek, expired]);
 
         var page = await SignInAsync("manager", "/dashboards");

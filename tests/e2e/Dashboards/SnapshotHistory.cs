@@ -3,7 +3,9 @@ using Console.E2ETests.Infrastructure;
 using Console.Workflows;
 using Console.Workflows.Dashboards;
 using Console.Workflows.Inventory;
+using Console.Workflows.Policy;
 using Console.Workflows.Snapshots;
+using Console.Workflows.Snapshots.Retention;
 using JasperFx;
 using Marten;
 using Npgsql;
@@ -17,7 +19,11 @@ namespace Console.E2ETests.Dashboards;
 /// </summary>
 internal static class SnapshotHistory
 {
-    public sealed record Seeded(Guid Id, string Vnf, DateTimeOffset CompletedAt, DateTimeOffset ExpiresAt, bool LegalHold = false);
+    /// <summary>
+    /// A snapshot to seed. Its expiry is not chosen by the test: it is the policy's, as the execution assigns it, so a
+    /// policy revision elsewhere in the run (which re-assigns every snapshot's retention, asynchronously) leaves it as it is.
+    /// </summary>
+    public sealed record Seeded(Guid Id, string Vnf, DateTimeOffset CompletedAt, bool LegalHold = false);
 
     /// <summary>A snapshot as the events tell it: enough to judge it with the retention rule.</summary>
     public sealed record Snapshot(
@@ -32,17 +38,18 @@ internal static class SnapshotHistory
             o.AutoCreateSchemaObjects = AutoCreate.None;
         });
         await using var session = store.LightweightSession();
+        var policy = await session.LoadAsync<ApprovalPolicy>(ApprovalPolicy.StreamId) ?? throw new InvalidOperationException("No policy.");
         foreach (var s in snapshots)
         {
             var vnf = await SeededInventory.VnfAsync(app, s.Vnf);
             var doc = await session.LoadAsync<Vnf>(vnf.Id) ?? throw new InvalidOperationException($"No VNF {s.Vnf}.");
             var components = doc.Components.Select(c => new SnapshotComponent(c.Id, c.Name, c.Sensitivity, c.TrustDomainId)).ToList();
-            var governing = components.Max(c => c.Sensitivity);
+            var (expiresAt, governing) = RetentionRules.Expiry(components, s.CompletedAt, policy.Document);
             var events = new List<object>
             {
                 new SnapshotTaken(s.Id, vnf.Id, s.Vnf, components, Guid.NewGuid(), doc.EnvironmentId, $"sim://e2e/{s.Id:N}", "sha256:e2e",
                     1_000_000, "olivia.operator", ["anna.approver"], "system:execution", s.CompletedAt),
-                new RetentionAssigned(s.Id, s.ExpiresAt, governing, 1, "system:retention", s.CompletedAt),
+                new RetentionAssigned(s.Id, expiresAt, governing, policy.Revision, "system:retention", s.CompletedAt),
             };
             if (s.LegalHold)
                 events.Add(new LegalHoldPlaced(s.Id, "e2e: keep for the audit", null, "sam.security", s.CompletedAt.AddHours(1)));

@@ -8,8 +8,9 @@ namespace Console.E2ETests.Infrastructure;
 /// <summary>
 /// The real console, started as its own process exactly as scripts/run starts it (built Console.Web.dll, its own
 /// fresh database on the test PostgreSQL, demo data seeded, built-in identity provider), on a free loopback port.
+/// On the simulator; a derived fixture adds its own settings (<see cref="LabConsoleApp"/> runs it on the QEMU lab).
 /// </summary>
-public sealed class ConsoleApp : IAsyncLifetime
+public class ConsoleApp : IAsyncLifetime
 {
     private readonly StringBuilder _output = new();
 
@@ -56,7 +57,7 @@ public sealed class ConsoleApp : IAsyncLifetime
         var port = FreePort();
         BaseUrl = $"http://127.0.0.1:{port}";
 
-        var root = TestEnvironment.RepoRoot;
+        var root = TestRepository.Root;
         var configuration = Environment.GetEnvironmentVariable("CONSOLE_TEST_CONFIGURATION") ?? "Release";
         var projectDir = Path.Combine(root, "src", "Console.Web");
         var dll = Path.Combine(projectDir, "bin", configuration, "net10.0", "Console.Web.dll");
@@ -79,6 +80,9 @@ public sealed class ConsoleApp : IAsyncLifetime
         start.Environment["Console__PublicOrigin"] = BaseUrl;
         start.Environment["Console__SeedDemoData"] = "true";
         start.Environment["Console__DemoUsersFile"] = Path.Combine(root, "infra", "demo", "users.tsv");
+        // The demo inventory's environments are enrolled at start-up by two demo people, as scripts/run does.
+        start.Environment["Attestation__Enrolment__DemoProposer"] = "admin";
+        start.Environment["Attestation__Enrolment__DemoApprover"] = "security";
         start.Environment["Serilog__MinimumLevel__Default"] = "Warning";
         start.Environment["Workflow__DurabilityMode"] = "Solo";
         // Every browser here signs in from 127.0.0.1; the per-client sign-in limit is tested in-process instead.
@@ -90,6 +94,8 @@ public sealed class ConsoleApp : IAsyncLifetime
         using (var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256))
             await File.WriteAllTextAsync(checkpointKey, key.ExportECPrivateKeyPem());
         start.Environment["Audit__SigningKeyFile"] = checkpointKey;
+        foreach (var (name, value) in MoreSettings())
+            start.Environment[name] = value;
 
         _process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         _process.OutputDataReceived += (_, e) => Append(e.Data);
@@ -107,6 +113,9 @@ public sealed class ConsoleApp : IAsyncLifetime
             throw new TimeoutException($"The console did not become healthy within 90 s:\n{Output}");
         }
     }
+
+    /// <summary>Settings beyond the demo console's, as environment variables (Section__Key); none here.</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string>> MoreSettings() => [];
 
     private async Task<bool> HealthyAsync(HttpClient http)
     {
@@ -126,7 +135,7 @@ public sealed class ConsoleApp : IAsyncLifetime
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         if (_process is { HasExited: false })
         {
@@ -145,6 +154,7 @@ public sealed class ConsoleApp : IAsyncLifetime
 
         if (Directory.Exists(_keyFolder))
             Directory.Delete(_keyFolder, recursive: true);
+        GC.SuppressFinalize(this);
     }
 
     private void Append(string? line)

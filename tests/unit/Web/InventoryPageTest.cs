@@ -5,6 +5,7 @@ using Console.Web.Security;
 using Console.Workflows.Common;
 using Console.Workflows.Continuity;
 using Console.Workflows.Inventory;
+using Console.Workflows.Inventory.Locating;
 using Console.Workflows.Snapshots;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,12 +24,16 @@ public abstract class InventoryPageTest : BunitContext
     {
         Reader = new FakeInventoryReader(Inventory);
         Commands = new FakeInventoryCommands(Inventory);
+        Store = new InMemoryRequests(Inventory);
+        CommandBus = new FakeCommandBus(Commands, Store, Policy, Snapshots, Notifications);
+        Location = new FakeVnfLocationReader(Store);
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
         Services.AddSingleton<IInventoryReader>(Reader);
-        Services.AddSingleton<IInventoryCommands>(Commands);
+        Services.AddSingleton<IConsoleCommandBus>(CommandBus);
         Services.AddSingleton<ISnapshotReader>(Snapshots);
         Services.AddSingleton<IContinuityReader>(Continuity);
+        Services.AddSingleton<IVnfLocationReader>(Location);
         Services.AddScoped<CurrentActor>();
         RenderTree.Add<MudProviders>();
         DefaultWaitTimeout = TimeSpan.FromSeconds(5);
@@ -40,9 +45,20 @@ public abstract class InventoryPageTest : BunitContext
 
     protected FakeInventoryCommands Commands { get; }
 
+    /// <summary>The one command bus of the page tests: inventory, request, policy and snapshot commands alike.</summary>
+    protected FakeCommandBus CommandBus { get; }
+
+    protected InMemoryRequests Store { get; }
+
+    protected FakeRequestNotifications Notifications { get; } = new();
+
+    protected FakePolicyService Policy { get; } = new();
+
     protected FakeSnapshotReader Snapshots { get; } = new();
 
     protected FakeContinuityReader Continuity { get; } = new();
+
+    protected FakeVnfLocationReader Location { get; }
 
     protected NavigationManager Navigation => Services.GetRequiredService<NavigationManager>();
 

@@ -1,7 +1,10 @@
 using System.Security.Claims;
 using Bunit;
 using Console.UnitTests.Web.Fakes;
+using Console.Web.Components.Shared.Requests;
+using Console.Web.Hosting;
 using Console.Web.Security;
+using Console.Workflows.Accounts.SteppingUp;
 using Console.Workflows.Common;
 using Console.Workflows.Policy;
 using Console.Workflows.Requests;
@@ -21,18 +24,16 @@ public abstract class RequestPageTest : InventoryPageTest
 
     protected RequestPageTest()
     {
-        Store = new InMemoryRequests(Inventory);
         RequestReader = new FakeRequestReader(Store);
-        RequestCommands = new FakeRequestCommands(Store, Policy, Snapshots, Notifications) { Now = Now };
+        CommandBus.Now = Now;
         Services.AddSingleton<IRequestReader>(RequestReader);
-        Services.AddSingleton<IRequestCommands>(RequestCommands);
         Services.AddSingleton<IRequestNotifications>(Notifications);
         Services.AddSingleton<IPolicyReader>(Policy);
-        Services.AddSingleton<IPolicyCommands>(Policy);
         Services.AddSingleton<TimeProvider>(new FakeTimeProvider(Now));
+        Services.AddSingleton(new ConsoleOptions());
+        Services.AddSingleton(new StepUpOptions());
+        Services.AddScoped<StepUpPrompt>();
     }
-
-    protected InMemoryRequests Store { get; }
 
     /// <summary>Renders a page next to a dialog provider; the result's markup holds the page and any dialog it opens.</summary>
     protected IRenderedComponent<DialogHost> RenderWithDialogs<TPage>(Action<ComponentParameterCollectionBuilder<TPage>>? parameters = null)
@@ -40,12 +41,6 @@ public abstract class RequestPageTest : InventoryPageTest
         Render<DialogHost>(p => p.AddChildContent<TPage>(parameters ?? (_ => { })));
 
     protected FakeRequestReader RequestReader { get; }
-
-    protected FakeRequestCommands RequestCommands { get; }
-
-    protected FakeRequestNotifications Notifications { get; } = new();
-
-    protected FakePolicyService Policy { get; } = new();
 
     /// <summary>Signs in a person with roles and groups (trust-domain owner groups travel in the "groups" claim).</summary>
     protected void SignInWithGroups(string userId, string[] roles, params string[] groups)

@@ -39,7 +39,33 @@ public static class AuditProofEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
+
+        api.MapGet("/audit/evidence/{requestId}", EvidenceAsync)
+            .WithTags("Audit")
+            .RequireApiPolicy(Policies.VerifyIntegrity)
+            .WithName("EvidenceBundle")
+            .WithSummary("The evidence bundle of a finished request: every event recording it with its inclusion path under one signed tree head")
+            .Produces<EvidenceBundle>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
     }
+
+    /// <summary>The bundle as a download (the API and the request page's link), or the refusal as a problem.</summary>
+    public static async Task<IResult> EvidenceAsync(string requestId, HttpContext http, [FromServices] IEvidenceBundles bundles, CancellationToken ct)
+    {
+        var errors = new ApiFieldErrors();
+        var id = QueryValues.Id(requestId, "requestId", errors);
+        if (errors.Any || id is null)
+            return errors.Any ? errors.ToProblem() : ApiResults.InvalidField("requestId", "Name the request.");
+        var outcome = await bundles.BuildAsync(id.Value, CurrentActor.FromPrincipal(http.User), ct);
+        if (outcome.Bundle is not { } bundle)
+            return ApiResults.Refused(outcome.Refusal!);
+        var json = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(bundle, EvidenceJson);
+        return TypedResults.File(json, "application/json", $"vnf-console-evidence-{bundle.RequestId:D}.json");
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions EvidenceJson = new() { WriteIndented = true };
 
     private static async Task<IResult> ListTreeHeadsAsync([FromQuery] string? limit, HttpContext http, [FromServices] ILogProofs proofs, CancellationToken ct)
     {

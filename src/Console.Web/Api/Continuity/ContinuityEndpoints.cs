@@ -1,3 +1,4 @@
+using Console.Workflows.Alerts;
 using Console.Web.Security;
 using Console.Workflows.Continuity;
 using Microsoft.AspNetCore.Mvc;
@@ -21,7 +22,7 @@ public static class ContinuityEndpoints
             .WithTags("Security")
             .RequireApiPolicy(Policies.ViewSecurityAlerts)
             .WithName("ListSecurityAlerts")
-            .WithSummary("Fork alerts and refused attestation evidence, newest first (kind: ForkDetected or EvidenceRefused; vnfId; page; pageSize)")
+            .WithSummary("Fork alerts, refused attestation evidence, hosts differing from the inventory and crashed instances, newest first (kind: ForkDetected, EvidenceRefused, HostDrift or InstanceCrashed; vnfId; page; pageSize)")
             .Produces<SecurityAlertPage>()
             .ProducesValidationProblem();
     }
@@ -34,7 +35,7 @@ public static class ContinuityEndpoints
 
     private static async Task<IResult> ListAlertsAsync(
         [FromQuery] string? kind, [FromQuery] string? vnfId, [FromQuery] string? page, [FromQuery] string? pageSize,
-        [FromServices] IContinuityReader reader, CancellationToken ct)
+        [FromQuery] string? state, [FromServices] IContinuityReader reader, CancellationToken ct)
     {
         var errors = new ApiFieldErrors();
         var (number, size) = QueryValues.Paging(page, pageSize, errors, defaultSize: 50, maxSize: 200, firstPage: 1, sizeField: "pageSize");
@@ -42,7 +43,8 @@ public static class ContinuityEndpoints
             QueryValues.Enum<SecurityAlertKind>(kind, "kind", errors),
             QueryValues.Id(vnfId, "vnfId", errors),
             number,
-            size);
+            size,
+            QueryValues.Enum<AlertState>(state, "state", errors));
         return errors.Any ? errors.ToProblem() : TypedResults.Ok(await reader.AlertsAsync(query, ct));
     }
 }

@@ -1,4 +1,5 @@
 using Console.Web.Security;
+using Console.Workflows.Common;
 using Console.Workflows.Policy;
 using Microsoft.AspNetCore.Mvc;
 
@@ -44,7 +45,7 @@ public static class PolicyEndpoints
     }
 
     private static async Task<IResult> ReviseAsync(
-        HttpContext http, [FromServices] IPolicyCommands commands, [FromServices] IPolicyReader policies, CancellationToken ct)
+        HttpContext http, [FromServices] IConsoleCommandBus commands, [FromServices] IPolicyReader policies, CancellationToken ct)
     {
         var body = await ApiJson.ReadAsync<RevisePolicyBody>(http.Request, ct: ct);
         if (body.Problem is { } problem)
@@ -65,7 +66,7 @@ public static class PolicyEndpoints
         }
 
         var command = new RevisePolicy(revision.Value, body.Value.Document!, body.Value.Reason!.Trim());
-        var outcome = await commands.ReviseAsync(command, CurrentActor.FromPrincipal(http.User), ct);
+        var outcome = await commands.IssueAsync(command, CurrentActor.FromPrincipal(http.User), ct);
         if (outcome.Refusal is { } refusal)
         {
             return ApiResults.Refused(refusal);

@@ -57,10 +57,17 @@ public sealed record AmendRequestBody(
 }
 
 /// <summary>Approve exactly the content with this digest (request.contentDigest of GET /api/requests/{id}).</summary>
-public sealed record ApproveBody(string? ContentDigest = null, string? Comment = null, int? ExpectedVersion = null);
+/// <remarks>
+/// <c>stepUpCode</c>: the current code of the approver's authenticator app or an unused recovery code, needed for
+/// Sensitive, Critical or cross-domain work (refused with 403 without it).
+/// </remarks>
+public sealed record ApproveBody(string? ContentDigest = null, string? Comment = null, int? ExpectedVersion = null, string? StepUpCode = null);
 
-/// <summary>Reject or cancel, with the reason (mandatory for a rejection).</summary>
+/// <summary>Cancel, with the reason.</summary>
 public sealed record ReasonBody(string? Reason = null, int? ExpectedVersion = null);
+
+/// <summary>Reject, with the reason (mandatory) and, for work that needs it, the step-up code as for approving.</summary>
+public sealed record RejectBody(string? Reason = null, int? ExpectedVersion = null, string? StepUpCode = null);
 
 /// <summary>Run a failed execution again, saying why (the reason is required; the version may come in If-Match).</summary>
 public sealed record RetryBody(int? ExpectedVersion = null, string? Reason = null);

@@ -59,7 +59,7 @@ public static class RequestEndpoints
             .RequireApiPolicy(Policies.For(ConsoleCommand.RejectRequest))
             .WithName("RejectRequest")
             .WithSummary("Reject a pending request, with the reason")
-            .AcceptsJson<ReasonBody>()
+            .AcceptsJson<RejectBody>()
             .ProducesCommand();
 
         requests.MapPost("/{id:guid}/cancel", CancelAsync)
@@ -95,7 +95,7 @@ public static class RequestEndpoints
             .ProducesProblem(StatusCodes.Status428PreconditionRequired);
 
     private static async Task<IResult> SubmitAsync(
-        HttpContext http, [FromServices] IRequestCommands commands, [FromServices] TimeProvider time, CancellationToken ct)
+        HttpContext http, [FromServices] IConsoleCommandBus commands, [FromServices] TimeProvider time, CancellationToken ct)
     {
         var body = await ApiJson.ReadAsync<SubmitRequestBody>(http.Request, ct: ct);
         if (body.Problem is { } problem)
@@ -109,7 +109,7 @@ public static class RequestEndpoints
             return errors.ToProblem();
         }
 
-        var outcome = await commands.SubmitAsync(command, ActorOf(http), ct);
+        var outcome = await commands.IssueAsync(command, ActorOf(http), ct);
         return ApiResults.From(outcome, id => TypedResults.Created(LocationOf(id), new ResourceRef(id, LocationOf(id))));
     }
 
@@ -125,7 +125,7 @@ public static class RequestEndpoints
             : ApiResults.NotFound("request");
 
     private static async Task<IResult> AmendAsync(
-        Guid id, HttpContext http, [FromServices] IRequestCommands commands, [FromServices] TimeProvider time, CancellationToken ct)
+        Guid id, HttpContext http, [FromServices] IConsoleCommandBus commands, [FromServices] TimeProvider time, CancellationToken ct)
     {
         var body = await ApiJson.ReadAsync<AmendRequestBody>(http.Request, ct: ct);
         if (body.Problem is { } problem)
@@ -145,10 +145,10 @@ public static class RequestEndpoints
             return errors.ToProblem();
         }
 
-        return ApiResults.From(await commands.AmendAsync(command, ActorOf(http), ct), _ => Done(id));
+        return ApiResults.From(await commands.IssueAsync(command, ActorOf(http), ct), _ => Done(id));
     }
 
-    private static async Task<IResult> ApproveAsync(Guid id, HttpContext http, [FromServices] IRequestCommands commands, CancellationToken ct)
+    private static async Task<IResult> ApproveAsync(Guid id, HttpContext http, [FromServices] IConsoleCommandBus commands, CancellationToken ct)
     {
         var body = await ApiJson.ReadAsync<ApproveBody>(http.Request, ct: ct);
         if (body.Problem is { } problem)
@@ -168,13 +168,16 @@ public static class RequestEndpoints
             return stale;
         }
 
-        var command = new ApproveRequest(id, version.Value, body.Value.ContentDigest.Trim(), Trimmed(body.Value.Comment));
-        return ApiResults.From(await commands.ApproveAsync(command, ActorOf(http), ct), _ => Accepted(id));
+        var command = new ApproveRequest(id, version.Value, body.Value.ContentDigest.Trim(), Trimmed(body.Value.Comment))
+        {
+            StepUpCode = Trimmed(body.Value.StepUpCode),
+        };
+        return ApiResults.From(await commands.IssueAsync(command, ActorOf(http), ct), _ => Accepted(id));
     }
 
-    private static async Task<IResult> RejectAsync(Guid id, HttpContext http, [FromServices] IRequestCommands commands, CancellationToken ct)
+    private static async Task<IResult> RejectAsync(Guid id, HttpContext http, [FromServices] IConsoleCommandBus commands, CancellationToken ct)
     {
-        var body = await ApiJson.ReadAsync<ReasonBody>(http.Request, ct: ct);
+        var body = await ApiJson.ReadAsync<RejectBody>(http.Request, ct: ct);
         if (body.Problem is { } problem)
         {
             return problem;
@@ -191,11 +194,11 @@ public static class RequestEndpoints
             return stale;
         }
 
-        var command = new RejectRequest(id, version.Value, body.Value.Reason.Trim());
-        return ApiResults.From(await commands.RejectAsync(command, ActorOf(http), ct), _ => Done(id));
+        var command = new RejectRequest(id, version.Value, body.Value.Reason.Trim()) { StepUpCode = Trimmed(body.Value.StepUpCode) };
+        return ApiResults.From(await commands.IssueAsync(command, ActorOf(http), ct), _ => Done(id));
     }
 
-    private static async Task<IResult> CancelAsync(Guid id, HttpContext http, [FromServices] IRequestCommands commands, CancellationToken ct)
+    private static async Task<IResult> CancelAsync(Guid id, HttpContext http, [FromServices] IConsoleCommandBus commands, CancellationToken ct)
     {
         var body = await ApiJson.ReadAsync<ReasonBody>(http.Request, ct: ct);
         if (body.Problem is { } problem)
@@ -210,10 +213,10 @@ public static class RequestEndpoints
         }
 
         var command = new CancelRequest(id, version.Value, body.Value.Reason?.Trim() ?? "");
-        return ApiResults.From(await commands.CancelAsync(command, ActorOf(http), ct), _ => Done(id));
+        return ApiResults.From(await commands.IssueAsync(command, ActorOf(http), ct), _ => Done(id));
     }
 
-    private static async Task<IResult> RetryAsync(Guid id, HttpContext http, [FromServices] IRequestCommands commands, CancellationToken ct)
+    private static async Task<IResult> RetryAsync(Guid id, HttpContext http, [FromServices] IConsoleCommandBus commands, CancellationToken ct)
     {
         var body = await ApiJson.ReadAsync<RetryBody>(http.Request, optional: true, ct);
         if (body.Problem is { } problem)
@@ -228,7 +231,7 @@ public static class RequestEndpoints
         }
 
         var retry = new RetryExecution(id, version.Value, body.Value?.Reason?.Trim() ?? string.Empty);
-        return ApiResults.From(await commands.RetryAsync(retry, ActorOf(http), ct), _ => Accepted(id));
+        return ApiResults.From(await commands.IssueAsync(retry, ActorOf(http), ct), _ => Accepted(id));
     }
 
     private static async Task<IResult> InboxAsync(HttpContext http, [FromServices] IRequestReader reader, CancellationToken ct) =>

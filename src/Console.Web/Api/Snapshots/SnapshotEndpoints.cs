@@ -32,28 +32,27 @@ public static class SnapshotEndpoints
 
         Command(snapshots, "/{id:guid}/pin", "PinSnapshot", "Pin: keep it past its expiry (reason; until optional)",
             Policies.For(ConsoleCommand.PinSnapshot),
-            (commands, id, version, body, actor, ct) => commands.PinAsync(new PinSnapshot(id, version, body.Reason!.Trim(), body.Until), actor, ct));
+            (id, version, body) => new PinSnapshot(id, version, body.Reason!.Trim(), body.Until));
         Command(snapshots, "/{id:guid}/unpin", "UnpinSnapshot", "Remove the pin (reason)",
             Policies.For(ConsoleCommand.UnpinSnapshot),
-            (commands, id, version, body, actor, ct) => commands.UnpinAsync(new UnpinSnapshot(id, version, body.Reason!.Trim()), actor, ct));
+            (id, version, body) => new UnpinSnapshot(id, version, body.Reason!.Trim()));
         Command(snapshots, "/{id:guid}/legal-hold", "PlaceLegalHold", "Place a legal hold: nothing deletes it while held (reason; until optional)",
             Policies.For(ConsoleCommand.PlaceLegalHold),
-            (commands, id, version, body, actor, ct) => commands.PlaceLegalHoldAsync(new PlaceLegalHold(id, version, body.Reason!.Trim(), body.Until), actor, ct));
+            (id, version, body) => new PlaceLegalHold(id, version, body.Reason!.Trim(), body.Until));
         Command(snapshots, "/{id:guid}/release-hold", "ReleaseLegalHold", "Release the legal hold (reason)",
             Policies.For(ConsoleCommand.ReleaseLegalHold),
-            (commands, id, version, body, actor, ct) => commands.ReleaseLegalHoldAsync(new ReleaseLegalHold(id, version, body.Reason!.Trim()), actor, ct));
+            (id, version, body) => new ReleaseLegalHold(id, version, body.Reason!.Trim()));
         Command(snapshots, "/{id:guid}/not-needed", "MarkSnapshotNotNeeded",
             "Mark it no longer needed: deleted at the next sweep (Sensitive and Critical ones through an approved deletion request instead)",
             Policies.For(ConsoleCommand.MarkSnapshotNotNeeded),
-            (commands, id, version, body, actor, ct) => commands.MarkNotNeededAsync(new MarkSnapshotNotNeeded(id, version, body.Reason!.Trim()), actor, ct));
+            (id, version, body) => new MarkSnapshotNotNeeded(id, version, body.Reason!.Trim()));
     }
 
-    private delegate Task<Outcome> RetentionCommand(
-        ISnapshotCommands commands, Guid id, int version, RetentionBody body, Actor actor, CancellationToken ct);
+    private delegate IConsoleCommand RetentionCommand(Guid id, int version, RetentionBody body);
 
     private static void Command(
-        RouteGroupBuilder group, string pattern, string name, string summary, string policy, RetentionCommand send) =>
-        group.MapPost(pattern, async (Guid id, HttpContext http, [FromServices] ISnapshotCommands commands, CancellationToken ct) =>
+        RouteGroupBuilder group, string pattern, string name, string summary, string policy, RetentionCommand command) =>
+        group.MapPost(pattern, async (Guid id, HttpContext http, [FromServices] IConsoleCommandBus commands, CancellationToken ct) =>
             {
                 var body = await ApiJson.ReadAsync<RetentionBody>(http.Request, ct: ct);
                 if (body.Problem is { } problem)
@@ -63,7 +62,7 @@ public static class SnapshotEndpoints
                 var version = Preconditions.Resolve(http.Request.Headers.IfMatch.ToString(), body.Value!.ExpectedVersion, "expectedVersion", LocationOf(id));
                 if (version.Problem is { } stale)
                     return stale;
-                var outcome = await send(commands, id, version.Value, body.Value, CurrentActor.FromPrincipal(http.User), ct);
+                var outcome = await commands.IssueAsync(command(id, version.Value, body.Value), CurrentActor.FromPrincipal(http.User), ct);
                 return ApiResults.From(outcome, _ => TypedResults.Ok(new ResourceRef(id, LocationOf(id))));
             })
             .RequireApiPolicy(policy)

@@ -2,7 +2,11 @@ using Console.Workflows.Common;
 
 namespace Console.Workflows.Accounts.ChangingRoles;
 
-/// <summary>Administrators replace an account's roles (known roles only); sessions and tokens follow within a minute.</summary>
+/// <summary>
+/// Administrators replace an account's roles (known roles only); sessions and tokens follow within a minute. Nobody
+/// gives themselves a role; a grant of a role that approves or administers waits for a security officer
+/// (<see cref="Guards.Classifying.GuardClassifier.AccountRoles"/>, applied by the account handler).
+/// </summary>
 public static class ChangeAccountRolesDecider
 {
     public static Decision Decide(ChangeAccountRoles command, UserAccount? current, Actor actor, DateTimeOffset now)
@@ -24,6 +28,8 @@ public static class ChangeAccountRolesDecider
             return Refusal.Because($"The account {current.UserName} already holds exactly these roles.");
         if (AccountRules.IsSelf(current, actor) && current.Roles.Contains(Roles.Administrator) && !roles.Contains(Roles.Administrator))
             return Refusal.Because("You cannot remove your own Administrator role; ask another administrator.");
+        if (AccountRules.IsSelf(current, actor) && roles.Except(current.Roles).FirstOrDefault() is { } added)
+            return Refusal.Because($"You cannot give yourself a role ({added}); ask another administrator.", RefusalKind.Forbidden);
 
         return Decision.Emit(new AccountRolesChanged(
             current.Id, current.UserName, roles, current.Roles, command.Reason.Trim(), actor.UserId, now));

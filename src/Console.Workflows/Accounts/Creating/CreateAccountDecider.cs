@@ -7,7 +7,7 @@ public sealed record NewAccount(string UserName, string DisplayName, IReadOnlyLi
 
 /// <summary>
 /// Accounts are created only by seeding the demo users file at start-up (the console itself, no person), so no role
-/// is checked here; people change accounts through <see cref="IAccountCommands"/>.
+/// is checked here; people change accounts through the command bus (<see cref="AccountHandler"/>).
 /// </summary>
 public static class CreateAccountDecider
 {

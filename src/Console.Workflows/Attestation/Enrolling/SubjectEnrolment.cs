@@ -1,15 +1,14 @@
 using Console.Workflows.Common;
-using Console.Workflows.Inventory;
 using Console.Workflows.Nfv;
 using Marten;
 
 namespace Console.Workflows.Attestation.Enrolling;
 
 /// <summary>
-/// Registers a subject's attestation key and reference values the first time the console meets it, from what the
-/// infrastructure vouches for (trust on first use, for the embedded setup). An operator who holds golden values
-/// registers them instead (append <see cref="ReferenceValuesRegistered"/> to the subject's stream); a registration
-/// that exists is never overwritten here.
+/// The subject as registered. A VNF instance is registered the first time the console meets it, from what the
+/// infrastructure that started it (on the console's own order, in an environment with an approved enrolment) vouches
+/// for. An execution environment is never registered here: only an approved enrolment makes its key count
+/// (<see cref="ProposeEnrolmentDecider"/>, <see cref="DecideEnrolmentDecider"/>).
 /// </summary>
 public static class SubjectEnrolment
 {
@@ -24,7 +23,8 @@ public static class SubjectEnrolment
         ArgumentNullException.ThrowIfNull(time);
         await using (var query = store.QuerySession())
         {
-            if (await query.LoadAsync<AttestationSubject>(subjectId, ct) is { Registration: not null } known)
+            var known = await query.LoadAsync<AttestationSubject>(subjectId, ct);
+            if (kind == AttestedSubjectKind.Environment || known is { Registration: not null })
                 return known;
         }
 
@@ -40,34 +40,12 @@ public static class SubjectEnrolment
             var now = time.GetUtcNow();
             stream.AppendMany(
                 new AttestationKeyRegistered(subjectId, kind, enrolment.KeyId, enrolment.PublicKey, By, now),
-                new ReferenceValuesRegistered(subjectId, enrolment.ReferenceValues, $"Trust on first use: {enrolment.Source}.", By, now));
+                new ReferenceValuesRegistered(subjectId, enrolment.ReferenceValues, $"Instance started by the console: {enrolment.Source}.", By, now));
             await session.SaveChangesAsync(ct);
             return true;
         }, ct);
 
         await using var again = store.QuerySession();
         return await again.LoadAsync<AttestationSubject>(subjectId, ct);
-    }
-
-    /// <summary>Start-up: every execution environment of the inventory without a registration is enrolled.</summary>
-    public static async Task<int> EnrolEnvironmentsAsync(IDocumentStore store, INfvInfrastructure infrastructure, TimeProvider time, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(store);
-        IReadOnlyList<Guid> environments;
-        IReadOnlyList<Guid> registered;
-        await using (var query = store.QuerySession())
-        {
-            environments = await query.Query<ExecutionEnvironment>().Select(e => e.Id).ToListAsync(ct);
-            registered = await query.Query<AttestationSubject>().Where(s => s.KeyId != null).Select(s => s.Id).ToListAsync(ct);
-        }
-
-        var enrolled = 0;
-        foreach (var id in environments.Except(registered))
-        {
-            if (await EnsureEnrolledAsync(store, infrastructure, time, AttestedSubjectKind.Environment, id, ct) is not null)
-                enrolled++;
-        }
-
-        return enrolled;
     }
 }

@@ -33,17 +33,26 @@ public sealed class AttestationService(
     INfvInfrastructure infrastructure,
     TimeProvider time,
     RequestWorkflowOptions options,
+    EnrolmentOptions enrolment,
     ILogger<AttestationService> logger) : IAttestationService
 {
     public const string By = "system:attestation";
 
     public async Task<AttestationOutcome> VerifyAsync(AttestedSubjectKind kind, Guid subjectId, Guid? vnfId, CancellationToken ct)
     {
-        var registration = await SubjectEnrolment.EnsureEnrolledAsync(store, infrastructure, time, kind, subjectId, ct);
+        var subject = await SubjectEnrolment.EnsureEnrolledAsync(store, infrastructure, time, kind, subjectId, ct);
+        if (kind == AttestedSubjectKind.Environment && enrolment.DemoAtFirstUse && subject is not { HasEnrolmentHistory: true })
+        {
+            // Whoever enrolled it (this call or a concurrent one), read the enrolment as it now stands.
+            await DemoEnrolment.EnrolAsync(store, infrastructure, enrolment, time, subjectId, ct);
+            subject = await SubjectEnrolment.EnsureEnrolledAsync(store, infrastructure, time, kind, subjectId, ct);
+        }
         var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var evidence = await infrastructure.QuoteAsync(kind, subjectId, nonce, ct);
         var now = time.GetUtcNow();
-        var verdict = EvidenceVerifier.Verify(evidence, subjectId, nonce, registration?.Registration, now, options.AttestationMaxAge);
+        // Enrolment first (no approved key, a pending, rejected or revoked one), then the evidence itself.
+        var verdict = EnrolmentGate.Judge(kind, subjectId, subject, evidence.KeyId)
+            ?? EvidenceVerifier.Verify(evidence, subjectId, nonce, subject?.Registration, now, options.AttestationMaxAge);
 
         var verified = new EvidenceVerified(
             subjectId, nonce, evidence.KeyId, evidence.Quote.IssuedAt, verdict.Accepted, verdict.Refusal, verdict.Detail, By, now,

@@ -40,7 +40,7 @@ public static partial class HistoryMapper
             }
 
             case EnvironmentAttestationRecorded e:
-                row.By(e.By, null, e.At).ConcerningEnvironment(book.Find(e.EnvironmentId, HistorySubjectKind.Environment), e.EnvironmentId);
+                row.By(e.By, null, e.At).ConcerningEnvironment(book, e.EnvironmentId);
                 row.Summary = $"Attestation of {book.NameOf(e.EnvironmentId) ?? "an environment"} recorded: {e.Status}.";
                 break;
 

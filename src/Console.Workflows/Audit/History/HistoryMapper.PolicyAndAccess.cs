@@ -29,8 +29,8 @@ public static partial class HistoryMapper
                     switch (kind)
                     {
                         case "request": row.Concerning(book.Find(id, HistorySubjectKind.Request), id); break;
-                        case "vnf": row.ConcerningVnf(book.Find(id, HistorySubjectKind.Vnf), id); break;
-                        case "environment": row.ConcerningEnvironment(book.Find(id, HistorySubjectKind.Environment), id); break;
+                        case "vnf": row.ConcerningVnf(book, id); break;
+                        case "environment": row.ConcerningEnvironment(book, id); break;
                         case "trust-domain": row.Domains.Add(id); break;
                     }
                 }

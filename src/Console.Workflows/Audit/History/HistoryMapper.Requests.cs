@@ -32,7 +32,7 @@ public static partial class HistoryMapper
 
             case ApprovalGranted e:
                 row.By(e.ApproverId, e.ApproverName, e.At).Concerning(book.Find(e.RequestId, HistorySubjectKind.Request), e.RequestId);
-                row.Summary = $"Approved for {e.Group}.";
+                row.Summary = $"Approved for {e.Group}{Accounts.SteppingUp.StepUpMethods.Suffix(e.AuthenticationMethod, e.AuthenticatedAt)}.";
                 row.Details = e.Comment;
                 break;
 

@@ -62,6 +62,7 @@ public static partial class HistoryMapper
         MigrationCommitted e => [e.VnfId, e.TargetEnvironmentId],
         StateRestored e => [e.VnfId, e.EnvironmentId, e.RequestId, e.SnapshotId],
         ForkDetected e => [e.VnfId, e.EnvironmentId],
+        Continuity.Reconciling.HostDriftDetected e => Ids(e.VnfId, e.EnvironmentId),
         TrustRelationshipDeclared e => [e.VerifierVnfId, e.SubjectVnfId],
         MigrationAborted e => [e.VnfId],
         InstanceInterrupted e => [e.VnfId],
@@ -69,7 +70,14 @@ public static partial class HistoryMapper
         AttestationKeyRegistered e => [e.SubjectId],
         ReferenceValuesRegistered e => [e.SubjectId],
         EvidenceVerified e => [e.SubjectId],
+        EnrolmentProposed e => [e.SubjectId],
+        EnrolmentApproved e => [e.SubjectId],
+        EnrolmentRejected e => [e.SubjectId],
+        AttestationKeyRevoked e => [e.SubjectId],
         SignedIn or PolicyRevised => [],
+        Accounts.SecondFactorEnrolmentStarted or Accounts.SecondFactorEnrolled or Accounts.SecondFactorCodeUsed
+            or Accounts.RecoveryCodeUsed or Accounts.SecondFactorRemoved or Accounts.SecondFactorCodeRefused
+            or Accounts.SecondFactorReset => [],
         _ => GenericIds(Payload(data)),
     };
 
@@ -105,10 +113,13 @@ public static partial class HistoryMapper
         ArgumentNullException.ThrowIfNull(type);
         var ns = type.Namespace ?? "";
         var name = type.Name;
-        if (ns.Contains(".Integrity", StringComparison.Ordinal))
+        // Security alerts and how they are handled belong with the log's own integrity alerts.
+        if (ns.Contains(".Integrity", StringComparison.Ordinal) || ns.EndsWith(".Alerts", StringComparison.Ordinal))
             return HistoryCategory.Integrity;
         // Who may sign in and with which roles is access, as sign-ins and refusals are.
-        if (ns.EndsWith(".Access", StringComparison.Ordinal) || ns.EndsWith(".Accounts", StringComparison.Ordinal))
+        // Who is told of what, and where, is the person's own access too.
+        if (ns.EndsWith(".Access", StringComparison.Ordinal) || ns.EndsWith(".Accounts", StringComparison.Ordinal)
+            || ns.EndsWith(".Notifications", StringComparison.Ordinal))
             return HistoryCategory.Access;
         if (ns.Contains(".Requests", StringComparison.Ordinal))
         {
@@ -136,7 +147,8 @@ public static partial class HistoryMapper
     private static void Read(object data, Row row, HistorySubjectBook book)
     {
         if (!ReadRequestEvent(data, row, book) && !ReadSnapshotEvent(data, row, book) && !ReadInventoryEvent(data, row, book)
-            && !ReadContinuityEvent(data, row, book) && !ReadPolicyOrAccessEvent(data, row, book))
+            && !ReadContinuityEvent(data, row, book) && !ReadEnrolmentEvent(data, row, book) && !ReadPolicyOrAccessEvent(data, row, book)
+            && !ReadAlertOrNotificationEvent(data, row) && !ReadSecondFactorEvent(data, row))
             ReadUnknown(data, row, book);
     }
 
@@ -163,14 +175,14 @@ public static partial class HistoryMapper
         if (Id("SnapshotId") is { } snapshotId && book.Find(snapshotId, HistorySubjectKind.Snapshot) is { } snapshot)
             row.Concerning(snapshot);
         if (Id("VnfId") is { } vnfId)
-            row.ConcerningVnf(book.Find(vnfId, HistorySubjectKind.Vnf), vnfId);
+            row.ConcerningVnf(book, vnfId);
         row.VnfName ??= Text("VnfName");
         foreach (var (name, value) in values)
         {
             if (value.ValueKind != JsonValueKind.String || !value.TryGetGuid(out var id))
                 continue;
             if (name.EndsWith("EnvironmentId", StringComparison.OrdinalIgnoreCase))
-                row.ConcerningEnvironment(book.Find(id, HistorySubjectKind.Environment), id);
+                row.ConcerningEnvironment(book, id);
             else if (name.EndsWith("TrustDomainId", StringComparison.OrdinalIgnoreCase))
                 row.Domains.Add(id);
         }
@@ -340,6 +352,17 @@ public static partial class HistoryMapper
             Environments.UnionWith(vnf.Placements);
             return this;
         }
+
+        /// <summary>The VNF as the book knows it (its name, domains, placements), or just its id when the book has forgotten it.</summary>
+        public Row ConcerningVnf(HistorySubjectBook book, Guid? vnfId) => ConcerningVnf(book.Find(vnfId, HistorySubjectKind.Vnf), vnfId);
+
+        /// <summary>The environment as the book knows it (its operator's domain), or just its id.</summary>
+        public Row ConcerningEnvironment(HistorySubjectBook book, Guid? environmentId) =>
+            ConcerningEnvironment(book.Find(environmentId, HistorySubjectKind.Environment), environmentId);
+
+        /// <summary>An attested subject: an environment the book knows counts; a VNF instance's id is not an environment.</summary>
+        public Row ConcerningAttestedSubject(HistorySubjectBook book, Guid subjectId) =>
+            ConcerningEnvironment(book.Find(subjectId, HistorySubjectKind.Environment));
 
         public Row ConcerningEnvironment(HistorySubject? environment, Guid? environmentId = null)
         {

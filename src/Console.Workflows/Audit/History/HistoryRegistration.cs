@@ -25,13 +25,16 @@ public static class HistoryRegistration
     }
 
     /// <summary>
-    /// The history's reader and the access journal, where <see cref="Common.CommandBus"/> records refused commands.
+    /// The history's reader, its live notifications and the access journal, where <see cref="Common.CommandBus"/> records refused commands.
     /// </summary>
     public static IServiceCollection AddSecurityHistory(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IAccessJournal, MartenAccessJournal>();
         services.AddScoped<IHistoryReader, MartenHistoryReader>();
+        services.AddSingleton<HistoryNotifications>();
+        services.AddSingleton<HistoryChangeRelay>();
+        services.AddHostedService(sp => sp.GetRequiredService<HistoryChangeRelay>());
         return services;
     }
 }

@@ -44,6 +44,9 @@ public sealed class HistorySubscription : SubscriptionBase
         operations.QueueSqlCommand(UpsertEventTypesSql, HistoryRows.EventTypesJson(rows));
         foreach (var subject in book.Changed)
             operations.Store(subject);
+        // Delivered when the daemon commits these rows, to every node: open history pages re-read (live updates).
+        operations.QueueSqlCommand("select pg_notify(?, ?)", HistoryChangeRelay.Channel,
+            HistoryChangeRelay.PayloadFor(_schema.SchemaName, page.Events[^1].Sequence));
         return NullChangeListener.Instance;
     }
 

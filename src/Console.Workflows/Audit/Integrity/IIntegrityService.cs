@@ -1,11 +1,13 @@
-using Console.Workflows.Audit.Integrity.Acknowledging;
 using Console.Workflows.Audit.Integrity.Proofs;
 using Console.Workflows.Audit.Integrity.Verifying;
 using Console.Workflows.Common;
 
 namespace Console.Workflows.Audit.Integrity;
 
-/// <summary>What the integrity page and the alert banner use: the state of the chain and the commands on it.</summary>
+/// <summary>
+/// What the integrity page and the alert banner read and run on the chain (acknowledging an alert is a command on the
+/// bus: <see cref="Acknowledging.AcknowledgeIntegrityAlert"/>).
+/// </summary>
 public interface IIntegrityService
 {
     Task<IntegrityOverview> OverviewAsync(CancellationToken ct = default);
@@ -15,9 +17,6 @@ public interface IIntegrityService
 
     /// <summary>Verifies the whole log now and records the result. Security officers and auditors only.</summary>
     Task<VerificationOutcome> VerifyAsync(Actor actor, IProgress<VerificationProgress>? progress = null, CancellationToken ct = default);
-
-    /// <summary>Acknowledges the open alert. Security officers only.</summary>
-    Task<Outcome> AcknowledgeAsync(AcknowledgeIntegrityAlert command, Actor actor, CancellationToken ct = default);
 
     /// <summary>Signs a checkpoint at the chain head now (none when the head has not moved). Security officers and auditors.</summary>
     Task<CheckpointOutcome> CheckpointNowAsync(Actor actor, CancellationToken ct = default);

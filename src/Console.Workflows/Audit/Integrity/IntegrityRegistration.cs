@@ -14,6 +14,9 @@ namespace Console.Workflows.Audit.Integrity;
 
 public static class IntegrityRegistration
 {
+    /// <summary>The Wolverine handler of the one command on the log (the request workflow's registration includes it).</summary>
+    internal static readonly Type[] Handlers = [typeof(Acknowledging.AcknowledgeIntegrityAlertHandler)];
+
     /// <summary>
     /// The chain's tables, the guard that refuses rewrites of stored events, and the integrity stream's inline snapshot.
     /// </summary>
@@ -43,6 +46,7 @@ public static class IntegrityRegistration
         services.AddSingleton<IntegrityVerificationRunner>();
         services.AddSingleton<ProofExporter>();
         services.AddSingleton<ILogProofs, LogProofs>();
+        services.AddSingleton<IEvidenceBundles, EvidenceBundles>();
         services.AddSingleton<ChainSignal>();
         services.AddSingleton<IntegrityNotifications>();
         services.AddSingleton<IConfigureMarten, AuditListenerConfiguration>();

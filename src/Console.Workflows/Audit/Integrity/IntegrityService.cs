@@ -1,13 +1,10 @@
-using Console.Workflows.Audit.Integrity.Acknowledging;
+using Console.Workflows.Accounts;
 using Console.Workflows.Audit.Integrity.Chaining;
 using Console.Workflows.Audit.Integrity.Checkpoints;
 using Console.Workflows.Audit.Integrity.Proofs;
 using Console.Workflows.Audit.Integrity.Verifying;
 using Console.Workflows.Common;
-using JasperFx;
-using JasperFx.Events;
 using Marten;
-using Marten.Exceptions;
 using Npgsql;
 
 namespace Console.Workflows.Audit.Integrity;
@@ -15,7 +12,7 @@ namespace Console.Workflows.Audit.Integrity;
 /// <summary>The integrity page's service, on the request's Marten session; every command checks the person's role.</summary>
 public sealed class IntegrityService(
     IDocumentSession session, AuditDatabase database, CheckpointKeyring keys, IntegrityVerificationRunner runner,
-    EventChainer chainer, ProofExporter exporter, TimeProvider time) : IIntegrityService
+    EventChainer chainer, ProofExporter exporter) : IIntegrityService
 {
     public async Task<IntegrityOverview> OverviewAsync(CancellationToken ct = default)
     {
@@ -61,7 +58,7 @@ public sealed class IntegrityService(
 
     public async Task<VerificationOutcome> VerifyAsync(Actor actor, IProgress<VerificationProgress>? progress = null, CancellationToken ct = default)
     {
-        if (CommandRoles.Check(ConsoleCommand.VerifyIntegrity, actor) is { } refusal)
+        if (await MayRunAsync(ConsoleCommand.VerifyIntegrity, actor, ct) is { } refusal)
             return new VerificationOutcome(null, refusal);
         try
         {
@@ -76,29 +73,9 @@ public sealed class IntegrityService(
         }
     }
 
-    public async Task<Outcome> AcknowledgeAsync(AcknowledgeIntegrityAlert command, Actor actor, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(command);
-        var state = await session.LoadAsync<IntegrityStatus>(IntegrityStatus.StreamId, ct);
-        var decision = AcknowledgeIntegrityAlertDecider.Decide(command, state, actor, time.GetUtcNow());
-        if (decision.Refusal is { } refusal)
-            return Outcome.Refused(refusal);
-        session.Events.Append(IntegrityStatus.StreamId, command.ExpectedVersion + decision.Events.Count, decision.Events);
-        try
-        {
-            await session.SaveChangesAsync(ct);
-        }
-        catch (Exception ex) when (ex is ConcurrencyException or EventStreamUnexpectedMaxEventIdException)
-        {
-            return Outcome.Refused(Refusal.Because("Someone else acted first; reload.", RefusalKind.Conflict));
-        }
-
-        return Outcome.Done(IntegrityStatus.StreamId);
-    }
-
     public async Task<CheckpointOutcome> CheckpointNowAsync(Actor actor, CancellationToken ct = default)
     {
-        if (CommandRoles.Check(ConsoleCommand.CheckpointIntegrity, actor) is { } refusal)
+        if (await MayRunAsync(ConsoleCommand.CheckpointIntegrity, actor, ct) is { } refusal)
             return new CheckpointOutcome(null, refusal);
         try
         {
@@ -112,7 +89,7 @@ public sealed class IntegrityService(
 
     public async Task<ProofOutcome> ExportProofAsync(long? checkpointNumber, string directory, Actor actor, CancellationToken ct = default)
     {
-        if (CommandRoles.Check(ConsoleCommand.ExportIntegrityProof, actor) is { } refusal)
+        if (await MayRunAsync(ConsoleCommand.ExportIntegrityProof, actor, ct) is { } refusal)
             return new ProofOutcome(null, refusal);
         if (checkpointNumber is < 1)
             return new ProofOutcome(null, Refusal.Because("A checkpoint number is 1 or more."));
@@ -125,4 +102,8 @@ public sealed class IntegrityService(
             return new ProofOutcome(null, Refusal.Because(ex.Message, RefusalKind.NotFound));
         }
     }
+
+    /// <summary>The role, then the account as it is now (an old session of a person who lost the role is refused at once).</summary>
+    private async Task<Refusal?> MayRunAsync(ConsoleCommand command, Actor actor, CancellationToken ct) =>
+        CommandRoles.Check(command, actor) ?? await AccountStanding.CheckAsync(session, actor, ct);
 }

@@ -41,6 +41,13 @@ public interface IContinuityService
     Task<Refusal?> InterruptAsync(Guid vnfId, Guid instanceId, LifecycleInterruption interruption, string by, CancellationToken ct);
 
     /// <summary>
+    /// The lease holder's machine ended without the console ending it (seen from its host): recorded as a crash
+    /// (<see cref="InstanceInterrupted"/>, not trusted until re-attested) with a security alert naming what the host saw.
+    /// Refused when the instance does not hold the lease (a fenced or replaced machine ending is no crash).
+    /// </summary>
+    Task<Refusal?> ReportCrashAsync(Guid vnfId, Guid instanceId, string detail, string by, CancellationToken ct);
+
+    /// <summary>
     /// Verifies the lease holder's fresh evidence and, only if accepted, records <see cref="InstanceReattested"/>.
     /// </summary>
     Task<AttestationOutcome> ReattestAsync(Guid vnfId, Guid instanceId, CancellationToken ct);
@@ -121,6 +128,20 @@ public sealed class ContinuityService(
     public Task<Refusal?> InterruptAsync(Guid vnfId, Guid instanceId, LifecycleInterruption interruption, string by, CancellationToken ct) =>
         DecideAsync(vnfId, state => ContinuityDecider.Interrupt(state, instanceId, interruption, by, time.GetUtcNow()), ct);
 
+    public async Task<Refusal?> ReportCrashAsync(Guid vnfId, Guid instanceId, string detail, string by, CancellationToken ct)
+    {
+        var refusal = await DecideAsync(vnfId,
+            state => ContinuityDecider.Interrupt(state, instanceId, LifecycleInterruption.Crash, by, time.GetUtcNow()),
+            (session, events) =>
+            {
+                foreach (var crash in events.OfType<InstanceInterrupted>())
+                    session.Store(SecurityAlert.Crashed(crash, detail));
+            }, ct);
+        if (refusal is null)
+            logger.LogWarning("Instance {InstanceId} of VNF {VnfId} crashed: {Detail}", instanceId, vnfId, detail);
+        return refusal;
+    }
+
     public async Task<AttestationOutcome> ReattestAsync(Guid vnfId, Guid instanceId, CancellationToken ct)
     {
         var outcome = await attestation.VerifyAsync(AttestedSubjectKind.VnfInstance, instanceId, vnfId, ct);
@@ -143,7 +164,12 @@ public sealed class ContinuityService(
                 : Decision.Emit(new TrustRelationshipDeclared(verifierVnfId, subjectVnfId, purpose, by, time.GetUtcNow())), ct);
     }
 
-    public async Task<Refusal?> DecideAsync(Guid vnfId, Func<VnfContinuity, Decision> decide, CancellationToken ct)
+    public Task<Refusal?> DecideAsync(Guid vnfId, Func<VnfContinuity, Decision> decide, CancellationToken ct) =>
+        DecideAsync(vnfId, decide, null, ct);
+
+    /// <summary>As <see cref="DecideAsync(Guid, Func{VnfContinuity, Decision}, CancellationToken)"/>; <paramref name="alongside"/> stores what goes with the events in their transaction.</summary>
+    private async Task<Refusal?> DecideAsync(
+        Guid vnfId, Func<VnfContinuity, Decision> decide, Action<IDocumentSession, IReadOnlyList<object>>? alongside, CancellationToken ct)
     {
         for (var round = 1; ; round++)
         {
@@ -159,6 +185,7 @@ public sealed class ContinuityService(
                 if (decision.Events.Count == 0)
                     return null;
                 stream.AppendMany(decision.Events);
+                alongside?.Invoke(session, decision.Events);
                 await session.SaveChangesAsync(ct);
                 return null;
             }

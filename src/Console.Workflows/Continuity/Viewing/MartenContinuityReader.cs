@@ -1,3 +1,4 @@
+using Console.Workflows.Alerts;
 using Console.Workflows.Attestation;
 using Console.Workflows.Inventory;
 using Marten;
@@ -65,13 +66,24 @@ public sealed class MartenContinuityReader(IQuerySession session) : IContinuityR
             alerts = alerts.Where(a => a.Kind == kind);
         if (query.VnfId is { } vnfId)
             alerts = alerts.Where(a => a.VnfId == vnfId);
+        if (query.State is { } state)
+        {
+            // Handling documents exist only for alerts someone touched, so "open" is every alert not moved on.
+            var handled = session.Query<AlertHandling>();
+            var ids = (state == AlertState.Open
+                ? await handled.Where(h => h.State != AlertState.Open).Select(h => h.Id).ToListAsync(ct)
+                : await handled.Where(h => h.State == state).Select(h => h.Id).ToListAsync(ct)).ToArray();
+            alerts = state == AlertState.Open ? alerts.Where(a => !ids.Contains(a.Id)) : alerts.Where(a => ids.Contains(a.Id));
+        }
+
         var total = await alerts.CountAsync(ct);
         var rows = await alerts.OrderByDescending(a => a.At).Skip((page - 1) * size).Take(size).ToListAsync(ct);
         var vnfIds = rows.Select(r => r.VnfId).OfType<Guid>().Distinct().ToArray();
         var names = vnfIds.Length == 0 ? [] : (await session.LoadManyAsync<Vnf>(ct, vnfIds)).ToDictionary(v => v.Id, v => v.Name);
+        var handling = rows.Count == 0 ? [] : (await session.LoadManyAsync<AlertHandling>(ct, rows.Select(r => r.Id))).ToDictionary(h => h.Id);
         return new SecurityAlertPage(
             [.. rows.Select(r => new SecurityAlertRow(r.Id, r.Kind, r.VnfId, r.VnfId is { } v ? names.GetValueOrDefault(v) : null,
-                r.SubjectId, r.Reason, r.Detail, r.At))],
+                r.SubjectId, r.Reason, r.Detail, r.At) { Handling = handling.GetValueOrDefault(r.Id) })],
             total, page, size);
     }
 
@@ -115,6 +127,9 @@ public sealed class MartenContinuityReader(IQuerySession session) : IContinuityR
                     $"Rolled back to the snapshot of epoch {e.SnapshotEpoch}: it runs on the new epoch {e.NewEpoch}, never an old one; {lostText}; instance {Short(e.InstanceId)} must be re-attested.",
                     e.InstanceId, e.EnvironmentId, e.RequestId, e.By, e.At);
             }
+            case InstanceInterrupted { Interruption: LifecycleInterruption.Crash } e:
+                return new(0, nameof(InstanceInterrupted), epoch, $"Instance {Short(e.InstanceId)} crashed: its machine ended without the console ending it (seen by {e.By}); not trusted until re-attested.",
+                    e.InstanceId, null, null, e.By, e.At);
             case InstanceInterrupted e:
                 return new(0, nameof(InstanceInterrupted), epoch, $"Instance {Short(e.InstanceId)} interrupted ({e.Interruption}); not trusted until re-attested.",
                     e.InstanceId, null, null, e.By, e.At);

@@ -1,4 +1,5 @@
 using Console.Workflows.Dashboards.Projections;
+using Console.Workflows.Dashboards.Trends;
 using Marten;
 using Npgsql;
 using NpgsqlTypes;
@@ -110,9 +111,12 @@ public sealed class RetentionClock(IDocumentStore store, DashboardTables tables,
 public static class AdvanceRetentionClockHandler
 {
     // Returns nothing: a returned value would be published as a cascading message.
-    public static async Task Handle(AdvanceRetentionClock message, RetentionClock clock, CancellationToken ct)
+    // The day's trend sample rides on the same once-per-cluster step (it samples only every TrendSampleInterval).
+    public static async Task Handle(AdvanceRetentionClock message, RetentionClock clock, TrendRecorder trends, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(clock);
+        ArgumentNullException.ThrowIfNull(trends);
         await clock.AdvanceAsync(ct);
+        await trends.RecordAsync(ct);
     }
 }

@@ -27,10 +27,11 @@ public sealed class DashboardFiguresReader(
         {
             var reference = ReferenceData.Add(db, batch);
             var ages = age.Add(batch, now);
-            var expiring = expiry.Add(batch, now);
             var retained = retention.Add(batch, now);
             var domains = trustDomains.Add(batch);
             var cells = placement.Add(batch);
+            // The two planned for their values each call side by side: the batch switches the plan mode once, not twice.
+            var expiring = expiry.Add(batch, now);
             var waiting = pending.Add(batch, now);
             return () => new DashboardFigures(now, ages(), expiring(), retained(), domains(reference()), cells(reference()), waiting());
         }, ct);

@@ -48,7 +48,7 @@ internal static class SnapshotPages
         // A count computed with the rows comes on every row of the page, and alone on one empty row when the page is empty.
         var statement = source.CountSql is { } count
             ? $"""
-              with policy as ({db.KeepLastGoodSql}), {source.Ctes}, rows as not materialized ({source.Sql})
+              with policy as ({db.KeepLastGoodSql}), {(source.Ctes is { } ctes ? ctes + ", " : "")}rows as not materialized ({source.Sql})
               select p.*, t.n from (select {count} as n) t left join lateral (select {Columns} from rows {pageOf}) p on true
               order by p.{order} {direction} nulls last, p.id {direction}
               """

@@ -18,21 +18,22 @@ public sealed class TrustDomainSnapshotList(DashboardDatabase db, TimeProvider t
         var parameters = new StatementParameters();
         var domain = request.TrustDomainId ?? Guid.Empty;
         var source = $"select * from {db.Tables.Snapshot} where status = 0 and part_domains @> {parameters.Add(new NpgsqlParameter { Value = new[] { domain }, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid })}";
-        long counted = 0;
+        // The total comes from the trust-domain counters inside the page's own statement: one statement, one round trip.
+        var domainId = parameters.Add(DashboardBatch.Uuid(domain));
+        string count;
         if (request.Sensitivity is { } s)
         {
+            var sensitivity = parameters.Add(DashboardBatch.Smallint((short)s));
             source += " and exists (select 1 from unnest(part_domains, part_sensitivities) as p(domain_id, sensitivity)"
-                + $" where p.domain_id = {parameters.Add(DashboardBatch.Uuid(domain))} and p.sensitivity = {parameters.Add(DashboardBatch.Smallint((short)s))})";
-            batch.Add($"select n from {db.Tables.SnapshotDomain} where trust_domain_id = $1 and sensitivity = $2 and status = 0",
-                [DashboardBatch.Uuid(domain), DashboardBatch.Smallint((short)s)],
-                reader => counted = reader.GetInt64(0));
+                + $" where p.domain_id = {domainId} and p.sensitivity = {sensitivity})";
+            count = $"coalesce((select n from {db.Tables.SnapshotDomain} where trust_domain_id = {domainId}"
+                + $" and sensitivity = {sensitivity} and status = 0), 0)";
         }
         else
         {
-            batch.Add($"select n from {db.Tables.SnapshotDomainTotal} where trust_domain_id = $1 and status = 0",
-                [DashboardBatch.Uuid(domain)], reader => counted = reader.GetInt64(0));
+            count = $"coalesce((select n from {db.Tables.SnapshotDomainTotal} where trust_domain_id = {domainId} and status = 0), 0)";
         }
 
-        return SnapshotPages.ReadAsync(db, batch, parameters, request, now, new SnapshotPages.Source(source, () => counted), ct);
+        return SnapshotPages.ReadAsync(db, batch, parameters, request, now, new SnapshotPages.Source(source, Total: null, CountSql: count), ct);
     }
 }

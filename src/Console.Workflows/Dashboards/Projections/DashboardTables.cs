@@ -40,6 +40,7 @@ public sealed class DashboardTables
         Vnf = Name("dash_vnf");
         Component = Name("dash_component");
         Placement = Name("dash_placement");
+        Trend = Name("dash_trend_day");
     }
 
     public string Schema { get; }
@@ -63,6 +64,9 @@ public sealed class DashboardTables
     public string Component { get; }
 
     public string Placement { get; }
+
+    /// <summary>One row per day (UTC) of the dashboard's trends (<see cref="Trends.TrendRecorder"/>).</summary>
+    public string Trend { get; }
 
     // The generated columns, written exactly as PostgreSQL renders them back, so the schema comparison at start-up
     // sees no change. due_since: expiry, or earlier when marked not needed (LEAST skips nulls).
@@ -243,6 +247,22 @@ public sealed class DashboardTables
         placement.AddColumn("n", "bigint").NotNull();
 
         return [snapshot, age, expiry, domain, domainTotal, retention, clock, vnf, component, placement];
+    }
+
+    /// <summary>
+    /// The trends' table: not a projection's (a projection's tables are emptied when it is rebuilt, and the samples of
+    /// past days cannot be rebuilt from events), so it is registered with the store on its own.
+    /// </summary>
+    public Table BuildTrend()
+    {
+        var trend = new Table(new PostgresqlObjectName(Schema, "dash_trend_day", SchemaUtils.IdentifierUsage.General));
+        trend.AddColumn("day", "date").AsPrimaryKey();
+        trend.AddColumn("available", "bigint");
+        trend.AddColumn("overdue", "bigint");
+        trend.AddColumn("pending", "bigint");
+        // Null for a day rebuilt from the snapshots (before sampling began, or a day the console was not running).
+        trend.AddColumn("sampled_at", "timestamp with time zone");
+        return trend;
     }
 
     /// <summary>

@@ -35,11 +35,16 @@ internal sealed class DashboardBatch
 
     public async Task RunAsync(NpgsqlConnection conn, CancellationToken ct)
     {
+        // The connection goes back to the pool as it came, in PostgreSQL's own plan mode (the pool does not reset it,
+        // DashboardDatabase.ReadingSettings). A batch that fails rolls back as one implicit transaction, the plan
+        // mode with it.
+        if (_planningEachCall)
+        {
+            _statements.Add((PlanAsPostgresChooses, [], null));
+            _planningEachCall = false;
+        }
+
         await using var command = new NpgsqlBatch(conn);
-        // The figures are small index reads; PostgreSQL's row estimates for the document lookups can be far too high and
-        // make it compile a plan that runs in a millisecond (JIT). Session settings (this one and the plan mode of
-        // Add) are reset when the connection goes back to the pool.
-        command.BatchCommands.Add(new NpgsqlBatchCommand("select set_config('jit', 'off', false), set_config('plan_cache_mode', 'auto', false)"));
         foreach (var (sql, parameters, _) in _statements)
         {
             var statement = new NpgsqlBatchCommand(sql);
@@ -52,9 +57,11 @@ internal sealed class DashboardBatch
         // instead of on every call, and plans them once where a generic plan serves (see Add).
         await command.PrepareAsync(ct);
         await using var reader = await command.ExecuteReaderAsync(ct);
-        foreach (var (_, _, readRow) in _statements)
+        for (var i = 0; i < _statements.Count; i++)
         {
-            await reader.NextResultAsync(ct);
+            if (i > 0)
+                await reader.NextResultAsync(ct);
+            var readRow = _statements[i].ReadRow;
             while (readRow is not null && await reader.ReadAsync(ct))
                 readRow(reader);
         }

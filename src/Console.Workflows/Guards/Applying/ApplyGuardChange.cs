@@ -125,6 +125,18 @@ internal static class ApplyGuardChangeHandler
                 return (decision, stream.Aggregate?.Revision);
             }
 
+            case GuardTarget.AccountRoles when change.AccountRoles is { } command:
+            {
+                var stream = await session.Events.FetchForWriting<Accounts.UserAccount>(change.TargetId, ct);
+                var decision = Accounts.ChangingRoles.ChangeAccountRolesDecider.Decide(command, stream.Aggregate, actor, now);
+                if (!decision.Refused)
+                    stream.AppendMany(decision.Events);
+                return (decision, stream.Aggregate?.Version);
+            }
+
+            case GuardTarget.SecondFactor when change.SecondFactorReset is { } command:
+                return await Accounts.ResettingSecondFactor.ResetSecondFactorHandler.ApplyAsync(session, command, actor, now, ct);
+
             default:
                 return (Refusal.Because($"The request's change to {change.Subject} is incomplete.", RefusalKind.Invalid), null);
         }

@@ -55,6 +55,37 @@ public static class GuardClassifier
         return new GuardVerdict(differences);
     }
 
+    /// <summary>
+    /// Weakening: a role that approves or administers (<see cref="Accounts.AccountRules.Empowering"/>) granted to the
+    /// account. An administrator alone could otherwise make a second approver of a colleague, or an administrator of an
+    /// accomplice; taking roles away, or granting one that only reads or requests, applies at once.
+    /// </summary>
+    public static GuardVerdict AccountRoles(Accounts.UserAccount before, IEnumerable<object> decided)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        var differences = new List<GuardDifference>();
+        foreach (var changed in decided.OfType<Accounts.AccountRolesChanged>())
+        {
+            var granted = changed.Roles.Except(before.Roles).ToList();
+            differences.Add(new($"Roles of {before.UserName}", RolesText(before.Roles), RolesText(changed.Roles),
+                granted.Any(Accounts.AccountRules.Empowering.Contains)));
+        }
+
+        return new GuardVerdict(differences);
+    }
+
+    /// <summary>A reset always weakens: the person's decisions lose their second factor until they enrol again.</summary>
+    public static GuardVerdict SecondFactor(Accounts.SecondFactor before, IEnumerable<object> decided)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        return new GuardVerdict([.. decided.OfType<Accounts.SecondFactorReset>().Select(reset =>
+            new GuardDifference($"Second factor of {before.UserName}",
+                before.IsEnrolled ? $"authenticator app enrolled, {before.RecoveryCodeHashes.Count} recovery codes left" : "enrolment begun, not confirmed",
+                "none: they enrol again on their profile", true))]);
+    }
+
+    private static string RolesText(IReadOnlyCollection<string> roles) => roles.Count == 0 ? "(none)" : string.Join(", ", roles);
+
     /// <summary>Weakening: another owner group (it names who approves migrations into the domain).</summary>
     public static GuardVerdict TrustDomain(TrustDomain before, IEnumerable<object> decided)
     {

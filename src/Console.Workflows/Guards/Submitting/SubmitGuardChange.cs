@@ -16,6 +16,7 @@ public sealed record SubmitGuardChangeBy(GuardChange Change, Actor Actor) : ICom
         GuardTarget.Environment => AccessResources.Environment(Change.TargetId),
         GuardTarget.TrustDomain => AccessResources.TrustDomain(Change.TargetId),
         GuardTarget.Vnf => AccessResources.Vnf(Change.TargetId),
+        GuardTarget.AccountRoles or GuardTarget.SecondFactor => Accounts.AccountHandler.Resource(Change.TargetName),
         _ => AccessResources.Policy,
     };
 
@@ -54,9 +55,13 @@ public static class SubmitGuardChangeDecider
             Guard = change,
         };
         var weakening = string.Join("; ", change.Differences.Where(d => d.Weakens).Select(d => $"{d.What}: {d.Before} → {d.After}"));
-        var justification = change.Policy is { } revise
-            ? $"Revise the approval policy ({revise.Reason.Trim()}). Weakens: {weakening}."
-            : $"Change {change.Subject}. Weakens: {weakening}.";
+        var verb = change.Target switch
+        {
+            GuardTarget.Policy => "Revise",
+            GuardTarget.SecondFactor => "Reset",
+            _ => "Change",
+        };
+        var justification = $"{verb} {change.Subject}{(change.Reason is { } reason ? $" ({reason})" : "")}. Weakens: {weakening}.";
         var requirement = new ApprovalRequirement([Approvers], false, Explanation);
         return Decision.Emit(new RequestSubmitted(
             requestId, content, ContentDigest.Of(content, justification, null), Title(change), justification, null, requirement,
@@ -72,13 +77,16 @@ public static class SubmitGuardChangeDecider
             GuardTarget.Environment => $"Environment {change.TargetName}",
             GuardTarget.TrustDomain => $"Trust domain {change.TargetName}",
             GuardTarget.Vnf => $"VNF {change.TargetName}",
+            GuardTarget.AccountRoles => $"Roles of {change.TargetName}",
+            GuardTarget.SecondFactor => $"Second factor of {change.TargetName}",
             _ => "Approval policy",
         };
     }
 
     private static int CommandCount(GuardChange change) =>
         (change.Environment is null ? 0 : 1) + (change.TrustDomain is null ? 0 : 1) + (change.Vnf is null ? 0 : 1)
-        + (change.Policy is null ? 0 : 1);
+        + (change.Policy is null ? 0 : 1) + (change.AccountRoles is null ? 0 : 1)
+        + (change.SecondFactorReset is null ? 0 : 1);
 }
 
 public static class SubmitGuardChangeHandler

@@ -21,7 +21,10 @@ public sealed record ChangeEnvironment(
     string Location,
     TrustLevel TrustLevel,
     AttestationStatus AttestationStatus,
-    Guid? OperatorDomainId = null);
+    Guid? OperatorDomainId = null) : IConsoleCommand
+{
+    public ICommandBy By(Actor actor) => new ChangeEnvironmentBy(this, actor);
+}
 
 public static class ChangeEnvironmentDecider
 {

@@ -12,7 +12,10 @@ namespace Console.Workflows.Inventory.ChangingTrustDomain;
 /// Rename a trust domain or hand it to another owner group; another owner group weakens protection
 /// (<see cref="GuardClassifier.TrustDomain"/>) and is submitted for approval instead.
 /// </summary>
-public sealed record ChangeTrustDomain(Guid TrustDomainId, int ExpectedVersion, string Name, string OwnerGroup, string Description = "");
+public sealed record ChangeTrustDomain(Guid TrustDomainId, int ExpectedVersion, string Name, string OwnerGroup, string Description = "") : IConsoleCommand
+{
+    public ICommandBy By(Actor actor) => new ChangeTrustDomainBy(this, actor);
+}
 
 public static class ChangeTrustDomainDecider
 {

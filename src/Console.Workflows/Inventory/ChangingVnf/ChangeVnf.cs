@@ -21,8 +21,10 @@ public sealed record ChangeVnf(
     string Vendor,
     string SoftwareVersion,
     Guid EnvironmentId,
-    IReadOnlyList<ComponentDraft> Components)
+    IReadOnlyList<ComponentDraft> Components) : IConsoleCommand
 {
+    public ICommandBy By(Actor actor) => new ChangeVnfBy(this, actor);
+
     /// <summary>A command that changes nothing yet, for an edit form to start from.</summary>
     public static ChangeVnf From(Vnf vnf) => new(
         vnf.Id, vnf.Version, vnf.Name, vnf.Type, vnf.Vendor, vnf.SoftwareVersion, vnf.EnvironmentId,

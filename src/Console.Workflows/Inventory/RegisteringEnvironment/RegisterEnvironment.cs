@@ -11,7 +11,10 @@ public sealed record RegisterEnvironment(
     string Location,
     TrustLevel TrustLevel,
     AttestationStatus AttestationStatus = AttestationStatus.Unknown,
-    Guid? OperatorDomainId = null);
+    Guid? OperatorDomainId = null) : IConsoleCommand
+{
+    public ICommandBy By(Actor actor) => new RegisterEnvironmentBy(this, actor);
+}
 
 public static class RegisterEnvironmentDecider
 {

@@ -5,7 +5,10 @@ using Marten;
 namespace Console.Workflows.Inventory.RegisteringTrustDomain;
 
 /// <summary>Register a trust domain: a group of components one team is accountable for.</summary>
-public sealed record RegisterTrustDomain(string Name, string OwnerGroup, string Description = "");
+public sealed record RegisterTrustDomain(string Name, string OwnerGroup, string Description = "") : IConsoleCommand
+{
+    public ICommandBy By(Actor actor) => new RegisterTrustDomainBy(this, actor);
+}
 
 public static class RegisterTrustDomainDecider
 {

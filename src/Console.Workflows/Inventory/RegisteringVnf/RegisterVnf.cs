@@ -11,7 +11,10 @@ public sealed record RegisterVnf(
     string Vendor,
     string SoftwareVersion,
     Guid EnvironmentId,
-    IReadOnlyList<ComponentDraft> Components);
+    IReadOnlyList<ComponentDraft> Components) : IConsoleCommand
+{
+    public ICommandBy By(Actor actor) => new RegisterVnfBy(this, actor);
+}
 
 public static class RegisterVnfDecider
 {

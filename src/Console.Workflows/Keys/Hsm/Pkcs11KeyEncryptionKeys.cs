@@ -97,7 +97,7 @@ public sealed class Pkcs11KeyEncryptionKeys : IKeyEncryptionKeys, IDisposable
 
             var keks = FindKeks(session, keyId);
             if (keks.Count == 0)
-                throw new KeyUnavailableException(
+                throw Pkcs11Token.Miss(
                     $"Token '{token.Label}' holds no KEK for data key {keyId}: it was destroyed by secure deletion, or the key belongs to another trust domain.");
             foreach (var kek in keks)
             {
@@ -125,9 +125,17 @@ public sealed class Pkcs11KeyEncryptionKeys : IKeyEncryptionKeys, IDisposable
         var token = TokenFor(trustDomainId);
         var handles = await token.UseAsync(session =>
         {
-            token.Handles.TryRemove(keyId, out _);
+            token.Handles.TryRemove(keyId, out var cached);
+            // (A search that missed a KEK just made, seen in CI, was SoftHSM2 2.6.1 reading a half-written object file
+            // while another session wrote it: calls on a token take turns there, Pkcs11Module.TokensTakeTurns.)
+            var keks = FindKeks(session, keyId);
+
+            // The handle this process kept when it made or used the KEK counts too (destroying a handle already gone is
+            // the invalid-handle case below).
+            if (cached is not null && keks.All(k => k.ObjectId != cached.ObjectId))
+                keks.Add(cached);
             var destroyed = new List<IObjectHandle>();
-            foreach (var kek in FindKeks(session, keyId))
+            foreach (var kek in keks)
             {
                 try
                 {
@@ -178,7 +186,7 @@ public sealed class Pkcs11KeyEncryptionKeys : IKeyEncryptionKeys, IDisposable
                 _logger.LogInformation("Initialised PKCS#11 token {Token} for trust domain {TrustDomainId}", label, trustDomainId);
             }
 
-            var token = new Pkcs11Token(slot, label, () => _options.UserPin(trustDomainId), _options.SessionsPerToken);
+            var token = _module.OpenToken(slot, label, () => _options.UserPin(trustDomainId), _options.SessionsPerToken);
             _tokens[trustDomainId] = token;
             return token;
         }

@@ -18,15 +18,28 @@ internal sealed class Pkcs11Module
     private static int _resolverSet;
 
     private readonly Lock _slots = new();
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _tokenTurns = new(StringComparer.Ordinal);
 
     private Pkcs11Module(string path)
     {
         Path = path;
         Factories = new Pkcs11InteropFactories();
         Library = Factories.Pkcs11LibraryFactory.LoadPkcs11Library(Factories, path, AppType.MultiThreaded);
+        var info = Library.GetInfo();
+        TokensTakeTurns = NeedsTurnsOnATokenStore(info.ManufacturerId, info.LibraryVersion);
     }
 
     public string Path { get; }
+
+    /// <summary>
+    /// Whether calls on one token must not overlap, in this process or in another on this host: SoftHSM2 before 2.7.0
+    /// (Debian 12 ships 2.6.1) writes an object's file while holding its lock but flushes it only after unlocking, and
+    /// marks an object whose file it reads empty as invalid. A session that searches or uses the token while another
+    /// generates a key then reads a half-written file: the generation fails (CKR_TEMPLATE_INCONSISTENT or
+    /// CKR_GENERAL_ERROR), the new key reads as not allowed to encrypt (CKR_KEY_FUNCTION_NOT_PERMITTED), or a search
+    /// misses it (SoftHSMv2 issue 573, fixed by its commits 07f0b98 and 90aa89c in 2.7.0). A real HSM needs no turns.
+    /// </summary>
+    public bool TokensTakeTurns { get; }
 
     public Pkcs11InteropFactories Factories { get; }
 
@@ -49,6 +62,17 @@ internal sealed class Pkcs11Module
             throw;
         }
     }
+
+    /// <summary>
+    /// A pool of <paramref name="sessions"/> logged-in sessions on the token in <paramref name="slot"/>; every pool of this
+    /// process on one token shares its turns when the library needs them (<see cref="TokensTakeTurns"/>).
+    /// </summary>
+    public Pkcs11Token OpenToken(ISlot slot, string label, Func<string> pin, int sessions) =>
+        new(slot, label, pin, sessions, TokensTakeTurns ? new Pkcs11Token.Turns(this, _tokenTurns.GetOrAdd(label, _ => new SemaphoreSlim(1, 1))) : null);
+
+    internal static bool NeedsTurnsOnATokenStore(string manufacturer, string libraryVersion) =>
+        manufacturer.Trim().StartsWith("SoftHSM", StringComparison.OrdinalIgnoreCase)
+        && (!Version.TryParse(libraryVersion, out var version) || version < new Version(2, 7));
 
     /// <summary>The initialised token labelled <paramref name="label"/>, or null.</summary>
     public ISlot? FindToken(string label)
@@ -85,7 +109,7 @@ internal sealed class Pkcs11Module
         }
 
         if (!owned)
-            throw new KeyUnavailableException($"Timed out after 60 s waiting for another process creating {what} in the PKCS#11 module {Path}.");
+            throw new KeyUnavailableException($"Timed out after 60 s waiting for another process holding {what} in the PKCS#11 module {Path}.");
         try
         {
             return act();

@@ -109,7 +109,16 @@ public sealed class Pkcs11SigningKeys : ISigningKeys, IDisposable
             if (Find(keyName) is { } theirs)
                 return theirs;
             if (_files.TryGetValue(keyName, out var file) && File.Exists(file.Path))
+            {
+                // An import is two objects (private, then public); a process killed between them leaves a half that no
+                // signature was ever made with. The file brings the same key back, so the half goes before the import.
+                RemoveIncompletePair(keyName);
                 return Import(keyName, file);
+            }
+            if (Halves(keyName) is > 0 and var halves)
+                throw new KeyUnavailableException(
+                    $"Token '{TokenLabel}' holds {halves} object(s) labelled '{keyName}' but no complete key pair (an import was interrupted); put the key file " +
+                    "back to import it again, or have the HSM administrators delete those objects (docs/keys-and-hsm.md).");
             if (!_options.ProvisionTokens)
                 throw new KeyUnavailableException(
                     $"Token '{TokenLabel}' holds no signing key '{keyName}'; its HSM administrators must create an ECDSA P-256 key pair labelled '{keyName}' (docs/keys-and-hsm.md).");
@@ -131,6 +140,22 @@ public sealed class Pkcs11SigningKeys : ISigningKeys, IDisposable
                 $"Token '{TokenLabel}' holds {privates.Count} private and {publics.Count} public keys labelled '{keyName}'; exactly one pair may carry the name.");
         var point = session.GetAttributeValue(publics[0], [CKA.CKA_EC_POINT])[0].GetValueAsByteArray();
         return new SigningKey(privates[0], SubjectPublicKeyInfo(point));
+    });
+
+    private int Halves(string keyName) =>
+        Use(session => session.FindAllObjects([session.Factories.ObjectAttributeFactory.Create(CKA.CKA_LABEL, keyName)]).Count);
+
+    private void RemoveIncompletePair(string keyName) => Use(session =>
+    {
+        var attributes = session.Factories.ObjectAttributeFactory;
+        var halves = session.FindAllObjects([attributes.Create(CKA.CKA_LABEL, keyName)]);
+        foreach (var half in halves)
+            session.DestroyObject(half);
+        if (halves.Count > 0)
+            _logger.LogWarning(
+                "Token {Token} held half of the {KeyName} signing key (an import interrupted before both objects existed); removed it and importing again",
+                TokenLabel, keyName);
+        return halves.Count;
     });
 
     private SigningKey Generate(string keyName)
@@ -233,7 +258,7 @@ public sealed class Pkcs11SigningKeys : ISigningKeys, IDisposable
             _logger.LogInformation("Initialised PKCS#11 signing token {Token}", label);
         }
 
-        return new Pkcs11Token(slot, label, () => _options.UserPin(Guid.Empty), _options.SessionsPerToken);
+        return _module.OpenToken(slot, label, () => _options.UserPin(Guid.Empty), _options.SessionsPerToken);
     }
 
     private sealed record SigningKey(IObjectHandle Private, byte[] PublicKey);

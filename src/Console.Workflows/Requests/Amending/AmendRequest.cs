@@ -16,10 +16,8 @@ public static class AmendRequestDecider
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(facts);
         ArgumentNullException.ThrowIfNull(actor);
-        if (CommandRoles.Check(ConsoleCommand.AmendRequest, actor) is { } forbidden)
+        if (MayAmend(state, actor) is { } forbidden)
             return forbidden;
-        if (actor.UserId != state.RequesterId)
-            return Refusal.Because("Only the person who raised this request may change it.", RefusalKind.Forbidden);
         if (RequestGuards.IsCurrent(command.ExpectedVersion, state) is { } conflict)
             return conflict;
         if (RequestGuards.IsPending(state, "changed") is { } notPending)
@@ -50,6 +48,26 @@ public static class AmendRequestDecider
             ? Decision.Emit(amended, new RequestApproved(state.Id, digest, SubmitRequestDecider.PolicyActor, now))
             : Decision.Emit(amended);
     }
+
+    /// <summary>
+    /// Whether this person may amend this request at all: the role table, then only its requester, and never a guard
+    /// change (<see cref="AmendRequestHandler"/> refuses those before loading anything). The request page offers
+    /// Amend on this answer and the pending state; <see cref="Decide"/> enforces the same.
+    /// </summary>
+    public static Refusal? MayAmend(ChangeRequest state, Actor actor)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(actor);
+        if (CommandRoles.Check(ConsoleCommand.AmendRequest, actor) is { } forbidden)
+            return forbidden;
+        if (actor.UserId != state.RequesterId)
+            return Refusal.Because("Only the person who raised this request may change it.", RefusalKind.Forbidden);
+        return state.Content.Kind == RequestKind.GuardChange ? GuardChangeNotAmendable : null;
+    }
+
+    public static readonly Refusal GuardChangeNotAmendable = Refusal.Because(
+        "A change to the inventory or the policy cannot be amended; cancel this request and make the change again.",
+        RefusalKind.Conflict);
 
     // The requirement holds a list: compare its groups, not the list instance.
     private static bool SameRequirement(ApprovalRequirement a, ApprovalRequirement b) =>

@@ -25,9 +25,7 @@ public static class AmendRequestHandler
         if (stream.Aggregate is not { } request)
             return RequestHandler.NotFound;
         if (request.Content.Kind == RequestKind.GuardChange)
-            return Outcome.Refused(Refusal.Because(
-                "A change to the inventory or the policy cannot be amended; cancel this request and make the change again.",
-                RefusalKind.Conflict));
+            return Outcome.Refused(AmendRequestDecider.GuardChangeNotAmendable);
 
         var (facts, refusal) = await RequestHandler.LoadFactsAsync(session, request.Content.VnfId, request.Content.SnapshotId, ct);
         if (refusal is not null)

@@ -56,7 +56,10 @@ public static class ApprovalRules
                 : $"crosses from {cross.From} into {cross.Into}: {Humanise.List(crossGroups.Select(Humanise.Group))}");
         }
 
-        return new ApprovalRequirement(groups, crossing is not null, string.Join("; ", parts));
+        return new ApprovalRequirement(groups, crossing is not null, string.Join("; ", parts))
+        {
+            HighestSensitivity = sensitivities.Count == 0 ? Sensitivity.Public : sensitivities.Max(),
+        };
     }
 
     /// <summary>The components the request touches: the VNF's, or for a deletion or restore those captured in the snapshot.</summary>

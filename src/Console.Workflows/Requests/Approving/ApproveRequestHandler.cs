@@ -1,3 +1,4 @@
+using Console.Workflows.Accounts.SteppingUp;
 using Console.Workflows.Common;
 using Marten;
 using Wolverine;
@@ -13,7 +14,7 @@ public sealed record ApproveRequestBy(ApproveRequest Command, Actor Actor) : Req
 public static class ApproveRequestHandler
 {
     public static async Task<Outcome> Handle(
-        ApproveRequestBy message, IDocumentSession session, IMessageContext bus, TimeProvider time, CancellationToken ct)
+        ApproveRequestBy message, IDocumentSession session, IMessageContext bus, TimeProvider time, StepUpCheck stepUp, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
         // Before the request is even looked up: a person without the role learns nothing about it.
@@ -23,7 +24,11 @@ public static class ApproveRequestHandler
         if (stream.Aggregate is not { } request)
             return RequestHandler.NotFound;
 
-        var decision = ApproveRequestDecider.Decide(message.Command, request, message.Actor, time.GetUtcNow());
+        var now = time.GetUtcNow();
+        var proof = await stepUp.VerifyAsync(session, request, message.Actor, message.Command.StepUpCode, now, ct);
+        var decision = ApproveRequestDecider.Decide(message.Command, request, message.Actor, now, proof.Verdict);
+        if (!decision.Refused)
+            proof.UseUp();
         return await RequestHandler.AppendAsync(stream, decision, bus);
     }
 }

@@ -26,7 +26,7 @@ internal static class ContinuityExecution
     /// over an encrypted channel, unseal at the target only on the current epoch, attest the new instance, then commit
     /// (epoch + 1, source lease revoked, target's granted) and fence the source. Any failure after sealing aborts.
     /// </summary>
-    public static async Task<string> MigrateAsync(
+    public static async Task<(string Detail, MigrationMeasurement? Measured)> MigrateAsync(
         INfvInfrastructure infrastructure, ContinuityServices services, ChangeRequest request, Guid operationId,
         AttestationOutcome targetAttestation, CancellationToken ct)
     {
@@ -42,7 +42,7 @@ internal static class ContinuityExecution
             // Resumed after the commit: make sure the source's fencing, the step after it, happened.
             if (state.Leases.LastOrDefault(l => l.Revoked && l.InstanceId != targetInstance) is { } handedOver)
                 await infrastructure.FenceAsync(new FenceOrder(vnfId, handedOver.InstanceId, $"Migrated to instance {targetInstance:D}; its lease was revoked."), ct);
-            return $"instance {Short(targetInstance)} holds epoch {state.Epoch} in the target (the migration had committed before this attempt resumed)";
+            return ($"instance {Short(targetInstance)} holds epoch {state.Epoch} in the target (the migration had committed before this attempt resumed)", null);
         }
         if (state.CurrentLease is not { } lease)
             throw new ExecutionRefusedException("No instance holds a valid lease on this VNF's state (fenced or never established); it cannot be migrated.");
@@ -72,11 +72,12 @@ internal static class ContinuityExecution
             throw new ExecutionRefusedException("The state was not sealed: " + sealRefusal.Message);
 
         string detail;
+        MigrationMeasurement? measured;
         try
         {
             var transfer = await infrastructure.MigrateAsync(new MigrationOrder(
                 operationId, vnfId, content.ComponentIds, content.SourceEnvironmentId, target), ct);
-            detail = transfer.Detail;
+            (detail, measured) = (transfer.Detail, transfer.Measured);
             var current = await services.Continuity.EnsureEstablishedAsync(vnfId, ct);
             var epoch = current?.Epoch ?? 0;
             var instance = await infrastructure.UnsealAsync(new UnsealOrder(operationId, vnfId, target, targetInstance, epoch, epoch + 1), ct);
@@ -102,8 +103,8 @@ internal static class ContinuityExecution
         }
 
         await infrastructure.FenceAsync(new FenceOrder(vnfId, lease.InstanceId, $"Migrated to instance {targetInstance:D}; its lease was revoked."), ct);
-        return $"{detail}; the state of epoch {receipt.Epoch} was sealed to {receipt.SealedToKeyId} and sent over {channel.Description}; "
-            + $"instance {Short(targetInstance)} unsealed it, was attested and holds epoch {receipt.Epoch + 1}; the source instance {Short(lease.InstanceId)} is fenced";
+        return ($"{detail}; the state of epoch {receipt.Epoch} was sealed to {receipt.SealedToKeyId} and sent over {channel.Description}; "
+            + $"instance {Short(targetInstance)} unsealed it, was attested and holds epoch {receipt.Epoch + 1}; the source instance {Short(lease.InstanceId)} is fenced", measured);
     }
 
     /// <summary>

@@ -104,7 +104,7 @@ public static class ExecutionDecider
         var environmentId = EnvironmentToAttest(state);
         var failure = Judge(environmentId, report, expectedNonce, currentPolicy, components, now, maxEvidenceAge);
         var detail = failure ?? $"Attested at trust level {report.TrustLevel}; nonce matched; evidence issued {report.IssuedAt:u} ({Age(now - report.IssuedAt)} old).";
-        return (failure is null, new TargetAttestationChecked(state.Id, environmentId, failure is null, detail, By, now));
+        return (failure is null, new TargetAttestationChecked(state.Id, environmentId, failure is null, detail, By, now) { Nonce = expectedNonce });
     }
 
     private static string? Judge(

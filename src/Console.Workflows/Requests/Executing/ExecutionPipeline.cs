@@ -202,7 +202,9 @@ public sealed class ExecutionPipeline
         var completed = ExecutionDecider.Complete(current, attempt, operated.Result, now);
         if (completed.Events.Count == 0)
             return;
-        stream.AppendMany(completed.Events);
+        stream.AppendMany([.. completed.Events.Select(e => e is ExecutionCompleted done && operated.MeasuredDowntime is { } downtime
+            ? done with { MeasuredDowntime = downtime }
+            : e)]);
         if (operated.Record is { } record)
             await record(session, current, now, ct);
         await session.SaveChangesAsync(ct);

@@ -18,6 +18,9 @@ internal sealed record ExecutionRun(ChangeRequest Request, int Attempt, Guid Ope
 internal sealed record KindOperated(string Result)
 {
     public Func<IDocumentSession, ChangeRequest, DateTimeOffset, CancellationToken, Task>? Record { get; init; }
+
+    /// <summary>A live migration's downtime as the infrastructure measured it; recorded on the completion.</summary>
+    public TimeSpan? MeasuredDowntime { get; init; }
 }
 
 /// <summary>

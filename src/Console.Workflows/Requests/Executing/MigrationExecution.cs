@@ -13,20 +13,22 @@ internal sealed class MigrationExecution(INfvInfrastructure infrastructure, Cont
     {
         var (request, content) = (run.Request, run.Request.Content);
         string detail;
+        MigrationMeasurement? measured;
         if (run.Vnf is { } vnf && ExecutionDecider.MovesWholeVnf(request, vnf))
         {
-            detail = await ContinuityExecution.MigrateAsync(infrastructure, states, request, run.OperationId, run.Attested, ct);
+            (detail, measured) = await ContinuityExecution.MigrateAsync(infrastructure, states, request, run.OperationId, run.Attested, ct);
         }
         else
         {
             var migration = await infrastructure.MigrateAsync(new MigrationOrder(
                 run.OperationId, content.VnfId, content.ComponentIds, content.SourceEnvironmentId,
                 content.TargetEnvironmentId ?? throw new InvalidOperationException("A migration has a target.")), ct);
-            detail = migration.Detail;
+            (detail, measured) = (migration.Detail, migration.Measured);
         }
 
         return new KindOperated($"Migrated: {detail}.")
         {
+            MeasuredDowntime = measured?.Downtime,
             Record = async (session, current, now, token) =>
             {
                 var vnfStream = await session.Events.FetchForWriting<Vnf>(content.VnfId, token);

@@ -1,3 +1,4 @@
+using Console.Workflows.Accounts.SteppingUp;
 using Console.Workflows.Common;
 using Console.Workflows.Requests.Approvals;
 using Console.Workflows.Requests.Submitting;
@@ -7,7 +8,9 @@ namespace Console.Workflows.Requests.Rejecting;
 /// <summary>Any eligible approver may reject a waiting request, with a reason; one rejection ends it.</summary>
 public static class RejectRequestDecider
 {
-    public static Decision Decide(RejectRequest command, ChangeRequest state, Actor actor, DateTimeOffset now)
+    /// <param name="stepUp">The step-up proof as the handler verified it; rejecting work that needs one is refused without it.</param>
+    public static Decision Decide(
+        RejectRequest command, ChangeRequest state, Actor actor, DateTimeOffset now, StepUpVerdict? stepUp = null)
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(state);
@@ -27,7 +30,16 @@ public static class RejectRequestDecider
         if (error is not null)
             return RequestGuards.ReasonRefusal(error);
 
-        return Decision.Emit(new RequestRejected(state.Id, actor.UserId, actor.DisplayName, reason!, now));
+        // Last, so a person who may not act at all hears that first; then the verifier's own words (wrong code, replay).
+        if (StepUpRules.Check(state, stepUp?.Authentication, "rejecting") is { } notFresh)
+            return stepUp?.Refusal ?? notFresh;
+
+        var how = stepUp?.Authentication ?? ApproverAuthentication.None;
+        return Decision.Emit(new RequestRejected(state.Id, actor.UserId, actor.DisplayName, reason!, now)
+        {
+            AuthenticationMethod = how.Method,
+            AuthenticatedAt = how.At,
+        });
     }
 
     /// <summary>Whether the request page offers Reject to this person: the same rules as <see cref="Decide"/>.</summary>

@@ -1,3 +1,4 @@
+using Console.Workflows.Accounts.SteppingUp;
 using Console.Workflows.Common;
 using Marten;
 using Wolverine;
@@ -9,7 +10,7 @@ public sealed record RejectRequestBy(RejectRequest Command, Actor Actor) : Reque
 public static class RejectRequestHandler
 {
     public static async Task<Outcome> Handle(
-        RejectRequestBy message, IDocumentSession session, IMessageContext bus, TimeProvider time, CancellationToken ct)
+        RejectRequestBy message, IDocumentSession session, IMessageContext bus, TimeProvider time, StepUpCheck stepUp, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
         // Before the request is even looked up: a person without the role learns nothing about it.
@@ -19,7 +20,11 @@ public static class RejectRequestHandler
         if (stream.Aggregate is not { } request)
             return RequestHandler.NotFound;
 
-        var decision = RejectRequestDecider.Decide(message.Command, request, message.Actor, time.GetUtcNow());
+        var now = time.GetUtcNow();
+        var proof = await stepUp.VerifyAsync(session, request, message.Actor, message.Command.StepUpCode, now, ct);
+        var decision = RejectRequestDecider.Decide(message.Command, request, message.Actor, now, proof.Verdict);
+        if (!decision.Refused)
+            proof.UseUp();
         return await RequestHandler.AppendAsync(stream, decision, bus);
     }
 }

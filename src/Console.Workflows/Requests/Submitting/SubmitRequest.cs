@@ -22,6 +22,8 @@ public static class SubmitRequestDecider
     /// <summary>Who records that no approval was needed.</summary>
     public const string PolicyActor = "system:policy";
 
+    public const string NoStateEpochMessage = "This snapshot records no state epoch, so a roll-back to it cannot be judged.";
+
     public static Decision Decide(SubmitRequest command, Guid requestId, SubmissionFacts facts, Actor actor, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(command);
@@ -162,7 +164,7 @@ internal static class RequestValidation
                 else if (found.Status != SnapshotStatus.Available)
                     Add(nameof(SubmitRequest.SnapshotId), "This snapshot has already been deleted.");
                 else if (restore && found.StateEpoch is null)
-                    Add(nameof(SubmitRequest.SnapshotId), "This snapshot records no state epoch, so a roll-back to it cannot be judged.");
+                    Add(nameof(SubmitRequest.SnapshotId), SubmitRequestDecider.NoStateEpochMessage);
                 else
                     ids = [.. found.Components.Select(c => c.ComponentId).Order()];
                 if (restore && components.Count == 0)

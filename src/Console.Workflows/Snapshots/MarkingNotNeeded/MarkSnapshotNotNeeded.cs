@@ -4,7 +4,10 @@ using Console.Workflows.Snapshots.Retention;
 namespace Console.Workflows.Snapshots.MarkingNotNeeded;
 
 /// <summary>The snapshot is no longer needed: it becomes due now and goes at the next sweep unless held or pinned.</summary>
-public sealed record MarkSnapshotNotNeeded(Guid SnapshotId, int ExpectedVersion, string Reason);
+public sealed record MarkSnapshotNotNeeded(Guid SnapshotId, int ExpectedVersion, string Reason) : IConsoleCommand
+{
+    public ICommandBy By(Actor actor) => new MarkSnapshotNotNeededBy(this, actor);
+}
 
 public static class MarkSnapshotNotNeededDecider
 {
@@ -21,10 +24,8 @@ public static class MarkSnapshotNotNeededDecider
             return forbidden;
         if ((SnapshotGuards.IsCurrent(command.ExpectedVersion, state) ?? SnapshotGuards.IsOpen(state, "marked no longer needed")) is { } refusal)
             return refusal;
-        if (state.NotNeededAt is { } marked)
-            return Refusal.Because($"This snapshot was already marked no longer needed at {marked:yyyy-MM-dd HH:mm} UTC.", RefusalKind.Conflict);
-        if (RetentionRules.NeedsApprovalToDelete(state))
-            return Refusal.Because(NeedsApprovalMessage, RefusalKind.Invalid);
+        if ((AlreadyMarked(state) ?? NeedsApproval(state)) is { } notNow)
+            return notNow;
 
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var reason = SnapshotGuards.CleanReason(command.Reason, errors);
@@ -32,6 +33,19 @@ public static class MarkSnapshotNotNeededDecider
             return Refusal.ForFields(errors);
         return Decision.Emit(new SnapshotMarkedNotNeeded(state.Id, reason, actor.UserId, now));
     }
+
+    /// <summary>A snapshot is marked no longer needed once.</summary>
+    public static Refusal? AlreadyMarked(Snapshot state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return state.NotNeededAt is { } marked
+            ? Refusal.Because($"This snapshot was already marked no longer needed at {marked:yyyy-MM-dd HH:mm} UTC.", RefusalKind.Conflict)
+            : null;
+    }
+
+    /// <summary>Sensitive and Critical snapshots go early only through an approved deletion request.</summary>
+    public static Refusal? NeedsApproval(Snapshot state) =>
+        RetentionRules.NeedsApprovalToDelete(state) ? Refusal.Because(NeedsApprovalMessage, RefusalKind.Invalid) : null;
 
     /// <summary>Whether this person may mark this snapshot at all: the role table, then requester or administrator.</summary>
     public static Refusal? MayMark(Snapshot state, Actor actor)

@@ -39,6 +39,7 @@ public sealed class ApiResultsTests
     [InlineData(RefusalKind.Forbidden, 403)]
     [InlineData(RefusalKind.NotFound, 404)]
     [InlineData(RefusalKind.Conflict, 412)]
+    [InlineData(RefusalKind.Unavailable, 503)]
     public void Refused_ByKind_ReturnsItsStatus(RefusalKind kind, int status)
     {
         var result = ApiResults.Refused(Refusal.Because("Because.", kind));

@@ -25,6 +25,7 @@ public sealed class FakeContinuityReader : IContinuityReader
         var matching = Alerts
             .Where(a => query.Kind is null || a.Kind == query.Kind)
             .Where(a => query.VnfId is null || a.VnfId == query.VnfId)
+            .Where(a => query.State is null || a.State == query.State)
             .OrderByDescending(a => a.At)
             .ToList();
         var rows = matching.Skip((query.Page - 1) * query.PageSize).Take(query.PageSize).ToList();

@@ -10,10 +10,10 @@ using Console.Workflows.Inventory.RegisteringVnf;
 namespace Console.UnitTests.Web.Fakes;
 
 /// <summary>
-/// Applies commands to an <see cref="InMemoryInventory"/> (with the version check the real one makes) and records them
+/// Applies the inventory commands <see cref="FakeCommandBus"/> hands it to an <see cref="InMemoryInventory"/> (with the version check the real one makes) and records them
 /// with their actor. <see cref="RefuseNextWith"/> makes the next command come back refused and change nothing.
 /// </summary>
-public sealed class FakeInventoryCommands(InMemoryInventory inventory) : IInventoryCommands
+public sealed class FakeInventoryCommands(InMemoryInventory inventory)
 {
     private Refusal? _nextRefusal;
 

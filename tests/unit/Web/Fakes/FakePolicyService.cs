@@ -6,11 +6,11 @@ using Console.Workflows.Policy.Revising;
 namespace Console.UnitTests.Web.Fakes;
 
 /// <summary>
-/// The policy's revisions in memory (reader and command port), revised by the real decider
+/// The policy's revisions in memory (the reader, and the revisions FakeCommandBus hands it), revised by the real decider
 /// (<see cref="RevisePolicyDecider"/>), with a weaker revision (<see cref="GuardClassifier.Policy"/>) held for approval
 /// in <see cref="Held"/> instead of put in force, as the real handler does.
 /// </summary>
-public sealed class FakePolicyService : IPolicyReader, IPolicyCommands
+public sealed class FakePolicyService : IPolicyReader
 {
     private static readonly DateTimeOffset Seeded = new(2025, 11, 1, 0, 0, 0, TimeSpan.Zero);
 

@@ -1,7 +1,9 @@
 using Console.Workflows.Common;
 using Console.Workflows.Inventory;
 using Console.Workflows.Requests;
+using Console.Workflows.Requests.Amending;
 using Console.Workflows.Requests.Approvals;
+using Console.Workflows.Requests.Approving;
 
 namespace Console.UnitTests.Web.Fakes;
 
@@ -75,9 +77,14 @@ public sealed class FakeRequestReader(InMemoryRequests store) : IRequestReader
         DetailReads++;
         if (!store.Requests.TryGetValue(requestId, out var r))
             return Task.FromResult<RequestDetails?>(null);
+        var names = new AmendmentNames(
+            id => store.Inventory.Vnfs.SelectMany(v => v.Components).FirstOrDefault(c => c.Id == id)?.Name, id => store.EnvironmentName(id));
         return Task.FromResult<RequestDetails?>(new RequestDetails(
             r, Quorum.Progress(r), [.. store.Journal(r.Id)], store.EnvironmentName(r.Content.SourceEnvironmentId),
-            store.EnvironmentName(r.Content.TargetEnvironmentId), store.ComponentsOf(r)));
+            store.EnvironmentName(r.Content.TargetEnvironmentId), store.ComponentsOf(r))
+        {
+            Amendments = AmendmentHistory.Of(store.Events(r.Id), names),
+        });
     }
 
     public Task<IReadOnlyList<InboxItem>> InboxAsync(Actor actor, CancellationToken ct = default)
@@ -88,9 +95,10 @@ public sealed class FakeRequestReader(InMemoryRequests store) : IRequestReader
             .. store.Requests.Values
                 .Where(r => r.Status == RequestStatus.PendingApproval)
                 .OrderBy(r => r.ExpiresAt)
-                .Select(r => (Request: r, Group: Quorum.GroupFor(r.Requirement, r.CurrentApprovals, actor, r.RequesterId)))
+                .Select(r => (Request: r, Group: ApproveRequestDecider.GroupToFill(r, actor)))
                 .Where(x => x.Group is not null)
-                .Select(x => new InboxItem(ToListItem(x.Request), x.Group!, x.Request.ContentDigest, x.Request.Version)),
+                .Select(x => InboxItem.For(x.Request, ToListItem(x.Request), x.Group!, store.ComponentsOf(x.Request),
+                    store.EnvironmentName(x.Request.Content.SourceEnvironmentId), actor, RequestPageTest.Now)),
         ];
         return Task.FromResult(items);
     }

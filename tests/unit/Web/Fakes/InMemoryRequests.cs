@@ -10,6 +10,7 @@ namespace Console.UnitTests.Web.Fakes;
 public sealed class InMemoryRequests(InMemoryInventory inventory)
 {
     private readonly Dictionary<Guid, List<JournalEntry>> _journals = [];
+    private readonly Dictionary<Guid, List<(long Version, object Data)>> _events = [];
 
     public Dictionary<Guid, ChangeRequest> Requests { get; } = [];
 
@@ -18,6 +19,9 @@ public sealed class InMemoryRequests(InMemoryInventory inventory)
     public ChangeRequest Get(Guid id) => Requests[id];
 
     public IReadOnlyList<JournalEntry> Journal(Guid id) => _journals[id];
+
+    /// <summary>The request's events with their versions, as its stream would hold them.</summary>
+    public IReadOnlyList<(long Version, object Data)> Events(Guid id) => _events[id];
 
     public ChangeRequest Add(RequestSubmitted submitted)
     {
@@ -29,6 +33,7 @@ public sealed class InMemoryRequests(InMemoryInventory inventory)
             new JournalEntry(1, nameof(RequestSubmitted), submitted.RequesterName, submitted.At,
                 $"Requested {submitted.Content.Kind} of {submitted.VnfName}: {submitted.Justification}"),
         ];
+        _events[request.Id] = [(1, submitted)];
         return request;
     }
 
@@ -56,6 +61,7 @@ public sealed class InMemoryRequests(InMemoryInventory inventory)
         next = next with { Version = current.Version + 1 };
         Requests[id] = next;
         _journals[id].Add(new JournalEntry(next.Version, @event.GetType().Name, who, at, summary));
+        _events[id].Add((next.Version, @event));
         return next;
     }
 

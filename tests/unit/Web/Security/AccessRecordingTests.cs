@@ -1,4 +1,4 @@
-using Console.UnitTests.Infrastructure;
+using Console.UnitTests.Workflows.Audit.Access;
 using System.Net;
 using System.Security.Claims;
 using Console.Web.Hosting;

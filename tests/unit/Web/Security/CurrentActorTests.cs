@@ -1,6 +1,7 @@
 using System.Security.Claims;
-using Console.Web.Security;
+using Console.Testing.Workflows.Common;
 using Console.UnitTests.Workflows.Requests;
+using Console.Web.Security;
 using Console.Workflows.Common;
 using Console.Workflows.Requests;
 using Console.Workflows.Requests.Approving;
@@ -76,8 +77,8 @@ public sealed class CurrentActorTests
         var state = Scenarios.ApprovedBy(Scenarios.WithPendingCriticalMigration(), viaBrowser);
 
         var second = ApproveRequestDecider.Decide(
-            new ApproveRequest(state.Id, state.Version, state.ContentDigest, null), state, viaApi, Scenarios.Now.AddMinutes(6));
+            new ApproveRequest(state.Id, state.Version, state.ContentDigest, null), state, viaApi, Scenarios.Now.AddMinutes(6), global::Console.UnitTests.Workflows.Requests.Scenarios.SteppedUp);
 
-        second.Refusal.ShouldNotBeNull().Message.ShouldBe("You have already approved this request; one person counts once.");
+        second.Refusal.ShouldBeRefusal(RefusalKind.Invalid, "You have already approved this request; one person counts once.");
     }
 }

@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using Bunit;
-using Console.UnitTests.Infrastructure;
+using Console.UnitTests.Workflows.Audit.Access;
 using Console.Web.Components.Pages.History;
 using Console.Web.Components.Shared;
 using Console.Workflows.Audit.Access;

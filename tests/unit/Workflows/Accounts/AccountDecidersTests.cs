@@ -1,3 +1,4 @@
+using Console.Testing.Workflows.Common;
 using Console.Workflows.Accounts;
 using Console.Workflows.Accounts.ChangingRoles;
 using Console.Workflows.Accounts.Creating;
@@ -44,7 +45,8 @@ public sealed class AccountDecidersTests
     [Fact]
     public void ChangeRoles_OnAStaleVersion_IsAConflict() =>
         ChangeAccountRolesDecider.Decide(new ChangeAccountRoles("olga", 1, [Roles.Auditor], "why"), Olga(version: 2), Admin, Now)
-            .Refusal.ShouldNotBeNull().Kind.ShouldBe(RefusalKind.Conflict);
+            .Refusal.ShouldBeRefusal(RefusalKind.Conflict,
+                "Someone else changed the account olga first (now version 2, you saw 1). Reload it and apply your change again.");
 
     [Fact]
     public void ChangeRoles_UnknownRole_IsAFieldError() =>
@@ -57,13 +59,25 @@ public sealed class AccountDecidersTests
         var self = new UserAccount(UserAccount.IdFor("admin"), "admin", "Ada", [Roles.Administrator], [], false, "d", Now) { Version = 1 };
 
         ChangeAccountRolesDecider.Decide(new ChangeAccountRoles("admin", 1, [Roles.Auditor], "why"), self, Admin, Now)
-            .Refusal.ShouldNotBeNull().Message.ShouldBe("You cannot remove your own Administrator role; ask another administrator.");
+            .Refusal.ShouldBeRefusal(RefusalKind.Invalid, "You cannot remove your own Administrator role; ask another administrator.");
+    }
+
+    [Fact]
+    public void ChangeRoles_GivingOneselfARole_IsRefused_WhateverTheRole()
+    {
+        var self = new UserAccount(UserAccount.IdFor("admin"), "admin", "Ada", [Roles.Administrator], [], false, "d", Now) { Version = 1 };
+
+        foreach (var role in new[] { Roles.NocApprover, Roles.Manager })
+        {
+            ChangeAccountRolesDecider.Decide(new ChangeAccountRoles("admin", 1, [Roles.Administrator, role], "why"), self, Admin, Now)
+                .Refusal.ShouldBeRefusal(RefusalKind.Forbidden, $"You cannot give yourself a role ({role}); ask another administrator.");
+        }
     }
 
     [Fact]
     public void ChangeRoles_UnknownAccount_IsNotFound() =>
         ChangeAccountRolesDecider.Decide(new ChangeAccountRoles("nobody", 0, [Roles.Auditor], "why"), null, Admin, Now)
-            .Refusal.ShouldNotBeNull().Kind.ShouldBe(RefusalKind.NotFound);
+            .Refusal.ShouldBeRefusal(RefusalKind.NotFound, "There is no account nobody.");
 
     [Fact]
     public void SetDisabled_ByAnAdministrator_RecordsWhoAndWhen_AndEnablingRecordsItsOwnEvent()

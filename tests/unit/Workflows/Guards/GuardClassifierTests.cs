@@ -13,7 +13,7 @@ using Console.Workflows.Requests.Approvals;
 using Console.Workflows.Requests.Approving;
 using Shouldly;
 using Xunit;
-using S = Console.UnitTests.Workflows.Inventory.Scenarios;
+using S = Console.Testing.Workflows.Inventory.Scenarios;
 
 namespace Console.UnitTests.Workflows.Guards;
 
@@ -267,9 +267,9 @@ public sealed class GuardClassifierTests
             .Events.OfType<RequestSubmitted>().Single());
         var approve = new ApproveRequest(requestId, request.Version, request.ContentDigest, null);
 
-        var self = ApproveRequestDecider.Decide(approve, request, AdminOfficer, Now.AddMinutes(1)).Refusal.ShouldNotBeNull();
-        var noc = ApproveRequestDecider.Decide(approve, request, NocApprover, Now.AddMinutes(1)).Refusal.ShouldNotBeNull();
-        var officer = ApproveRequestDecider.Decide(approve, request, Officer, Now.AddMinutes(1));
+        var self = ApproveRequestDecider.Decide(approve, request, AdminOfficer, Now.AddMinutes(1), global::Console.UnitTests.Workflows.Requests.Scenarios.SteppedUp).Refusal.ShouldNotBeNull();
+        var noc = ApproveRequestDecider.Decide(approve, request, NocApprover, Now.AddMinutes(1), global::Console.UnitTests.Workflows.Requests.Scenarios.SteppedUp).Refusal.ShouldNotBeNull();
+        var officer = ApproveRequestDecider.Decide(approve, request, Officer, Now.AddMinutes(1), global::Console.UnitTests.Workflows.Requests.Scenarios.SteppedUp);
 
         (self.Kind, self.Message).ShouldBe((RefusalKind.Forbidden, "You requested this change; someone else must approve it."));
         noc.Kind.ShouldBe(RefusalKind.Forbidden);
@@ -298,4 +298,23 @@ public sealed class GuardClassifierTests
 
     private static PolicyDocument WithRule(PolicyDocument d, Sensitivity s, Func<SensitivityRule, SensitivityRule> edit) =>
         d with { Sensitivities = [.. d.Sensitivities.Select(r => r.Sensitivity == s ? edit(r) : r)] };
+
+    [Theory]
+    [InlineData(new[] { Roles.NocOperator, Roles.NocApprover }, true)]
+    [InlineData(new[] { Roles.NocOperator, Roles.SecurityOfficer }, true)]
+    [InlineData(new[] { Roles.NocOperator, Roles.Administrator }, true)]
+    [InlineData(new[] { Roles.NocOperator, Roles.Auditor, Roles.Manager }, false)]
+    [InlineData(new[] { Roles.Auditor }, false)]
+    public void AccountRoles_GrantingARoleThatApprovesOrAdministers_Weakens_ReadingRolesAndRemovalsDoNot(string[] roles, bool weakens)
+    {
+        var olga = new Console.Workflows.Accounts.UserAccount(
+            Console.Workflows.Accounts.UserAccount.IdFor("olga"), "olga", "Olga", [Roles.NocOperator], [], false, "d", Now) { Version = 1 };
+        var decision = Console.Workflows.Accounts.ChangingRoles.ChangeAccountRolesDecider.Decide(
+            new Console.Workflows.Accounts.ChangeAccountRoles("olga", 1, roles, "Rota"), olga, S.Administrator, Now);
+
+        var verdict = GuardClassifier.AccountRoles(olga, decision.Events);
+
+        verdict.Weakens.ShouldBe(weakens);
+        verdict.Differences.ShouldHaveSingleItem().Before.ShouldBe("NocOperator");
+    }
 }

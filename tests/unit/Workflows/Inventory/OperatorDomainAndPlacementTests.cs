@@ -4,7 +4,7 @@ using Console.Workflows.Inventory.RegisteringEnvironment;
 using Console.Workflows.Policy;
 using Shouldly;
 using Xunit;
-using static Console.UnitTests.Workflows.Inventory.Scenarios;
+using static Console.Testing.Workflows.Inventory.Scenarios;
 
 namespace Console.UnitTests.Workflows.Inventory;
 
@@ -37,9 +37,9 @@ public sealed class OperatorDomainTests
             OperatorDomainId: Guid.NewGuid());
 
         var refusal = RegisterEnvironmentDecider.Decide(command, EdgeEnvironmentId, false, Administrator, Now, KnownDomains)
-            .Refusal.ShouldNotBeNull();
+            .Refusal;
 
-        refusal.FieldErrors.Keys.ShouldBe(["OperatorDomainId"]);
+        refusal.ShouldBeFieldRefusal(("OperatorDomainId", "Choose a trust domain that exists."));
     }
 
     [Fact]

@@ -10,9 +10,21 @@ namespace Console.UnitTests.Workflows.Requests;
 public sealed class RequestActionsTests
 {
     [Fact]
-    public void For_TheRequesterOfAPendingRequest_MayOnlyCancel() =>
+    public void For_TheRequesterOfAPendingRequest_MayAmendOrCancel() =>
         RequestActions.For(WithPendingCriticalMigration(), Operator)
-            .ShouldBe(new RequestActions(null, Reject: false, Cancel: true, Retry: false, IsRequester: true));
+            .ShouldBe(new RequestActions(null, Reject: false, Cancel: true, Retry: false, IsRequester: true) { Amend = true });
+
+    [Fact]
+    public void For_AnotherOperatorOrAnApprover_NeverOffersAmend()
+    {
+        RequestActions.For(WithPendingCriticalMigration(), Operator2).Amend.ShouldBeFalse();
+        RequestActions.For(WithPendingCriticalMigration(), Approver).Amend.ShouldBeFalse();
+        RequestActions.For(WithPendingCriticalMigration(), Administrator).Amend.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void For_TheRequesterOnceTheRequestIsApproved_NoLongerOffersAmend() =>
+        RequestActions.For(WithApprovedCriticalMigration(), Operator).Amend.ShouldBeFalse();
 
     [Fact]
     public void For_AnApproverOfAPendingRequest_MayFillTheirGroupOrReject()

@@ -97,8 +97,8 @@ public sealed class RequestPropertyTests
             var actor = s.Pick(w.People);
             var decision = s.Pick(12) switch
             {
-                0 or 1 or 2 or 3 or 4 => ApproveRequestDecider.Decide(new ApproveRequest(state.Id, state.Version, state.ContentDigest, null), state, actor, clock),
-                5 => RejectRequestDecider.Decide(new RejectRequest(state.Id, state.Version, "No, not now."), state, actor, clock),
+                0 or 1 or 2 or 3 or 4 => ApproveRequestDecider.Decide(new ApproveRequest(state.Id, state.Version, state.ContentDigest, null), state, actor, clock, global::Console.UnitTests.Workflows.Requests.Scenarios.SteppedUp),
+                5 => RejectRequestDecider.Decide(new RejectRequest(state.Id, state.Version, "No, not now."), state, actor, clock, global::Console.UnitTests.Workflows.Requests.Scenarios.SteppedUp),
                 6 => CancelRequestDecider.Decide(new CancelRequest(state.Id, state.Version, "Changed plans."), state, actor, clock),
                 7 => ExpireRequestDecider.Decide(state, clock),
                 8 => AmendRequestDecider.Decide(

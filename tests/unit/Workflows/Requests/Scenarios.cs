@@ -1,3 +1,4 @@
+using Console.Workflows.Accounts.SteppingUp;
 using Console.Workflows.Common;
 using Console.Workflows.Inventory;
 using Console.Workflows.Policy;
@@ -16,6 +17,12 @@ namespace Console.UnitTests.Workflows.Requests;
 internal static class Scenarios
 {
     public static readonly DateTimeOffset Now = new(2026, 3, 2, 10, 0, 0, TimeSpan.Zero);
+
+    /// <summary>
+    /// What the approve and reject handlers hand their deciders once they verified a step-up proof: the decider tests
+    /// that are not about step-up decide as a person who gave a valid code (StepUpRulesTests cover the verification).
+    /// </summary>
+    public static readonly StepUpVerdict SteppedUp = StepUpVerdict.Accept(new ApproverAuthentication(StepUpMethods.Totp, Now));
 
     public static Actor Person(string id, string[] roles, params string[] groups) =>
         new(id, id, roles.ToHashSet()) { Groups = groups.ToHashSet() };
@@ -136,7 +143,7 @@ internal static class Scenarios
 
     public static ChangeRequest ApprovedBy(ChangeRequest state, params Actor[] approvers) =>
         approvers.Aggregate(state, (s, a) =>
-            Accepted(ApproveRequestDecider.Decide(new ApproveRequest(s.Id, s.Version, s.ContentDigest, null), s, a, Now.AddMinutes(5)), s));
+            Accepted(ApproveRequestDecider.Decide(new ApproveRequest(s.Id, s.Version, s.ContentDigest, null), s, a, Now.AddMinutes(5), SteppedUp), s));
 
     public static ChangeRequest WithApprovedCriticalMigration() =>
         ApprovedBy(WithPendingCriticalMigration(), Approver, Security, Approver2);

@@ -15,6 +15,8 @@ public static class IntegrityDownloads
     public const string PublicKeyPath = "/audit/integrity/public-key.pem";
     public const string ProofPath = "/audit/integrity/proof";
 
+    public static string EvidencePath(Guid requestId) => $"/audit/integrity/evidence/{requestId:D}";
+
     public static IEndpointRouteBuilder MapIntegrityDownloads(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/audit/integrity").RequireAuthorization(Policies.VerifyIntegrity);
@@ -32,6 +34,8 @@ public static class IntegrityDownloads
             }
         });
         group.MapGet("/proof", ProofAsync);
+        // The request page's download: the same bundle the API gives, on the session cookie.
+        group.MapGet("/evidence/{requestId}", Console.Web.Api.Audit.AuditProofEndpoints.EvidenceAsync);
         return app;
     }
 

@@ -1,5 +1,7 @@
 using System.Globalization;
 using Console.Workflows.Requests;
+using Console.Workflows.Requests.Approvals;
+using Console.Workflows.Requests.Approving;
 using MudBlazor;
 
 namespace Console.Web.Components.Shared.Requests;
@@ -21,6 +23,9 @@ public static class RequestText
         RequestKind.GuardChange => "Guard change",
         _ => kind.ToString(),
     };
+
+    /// <summary>A status as people read it ("Pending approval"); the API and the page's data-status keep the enum name.</summary>
+    public static string Status(RequestStatus status) => StatusWords.Of(status);
 
     public static Color StatusColor(RequestStatus status) => status switch
     {
@@ -78,4 +83,26 @@ public static class RequestText
         at >= now ? $"in {Span(at - now)}" : $"{Span(now - at)} ago";
 
     private static string Plural(int n, string unit) => n == 1 ? $"1 {unit}" : $"{n} {unit}s";
+
+    /// <summary>
+    /// What approving sets in motion, in words: "Your approval completes the quorum: the migration starts now." or
+    /// "Your approval fills NOC approvers; 1 security officer still needed before the migration can start."
+    /// </summary>
+    public static string Effect(ApprovalEffect effect, RequestKind kind)
+    {
+        ArgumentNullException.ThrowIfNull(effect);
+        var operation = Kind(kind).ToLowerInvariant();
+        if (!effect.CompletesQuorum)
+            return $"Your approval fills {effect.Fills}; {Humanise.List(effect.StillNeeded.Select(Humanise.Group))} still needed before the {operation} can start.";
+        return effect.StartsAt is { } at
+            ? $"Your approval completes the quorum: the {operation} starts when its change window opens, {At(at)}."
+            : $"Your approval completes the quorum: the {operation} starts now.";
+    }
+
+    /// <summary>The start of a content digest, enough to compare by eye; the whole digest goes in a title.</summary>
+    public static string ShortDigest(string digest)
+    {
+        ArgumentNullException.ThrowIfNull(digest);
+        return digest.Length > 12 ? digest[..12] + "…" : digest;
+    }
 }

@@ -1,11 +1,38 @@
 using Console.Workflows.Common;
+using Marten;
 
 namespace Console.Workflows.Audit.Integrity.Acknowledging;
 
 /// <summary>Take note of the open integrity alert raised by run <paramref name="RunId"/>, seen at <paramref name="ExpectedVersion"/>.</summary>
-public sealed record AcknowledgeIntegrityAlert(Guid RunId, string Note, int ExpectedVersion)
+public sealed record AcknowledgeIntegrityAlert(Guid RunId, string Note, int ExpectedVersion) : IConsoleCommand
 {
     public const int NoteMaxLength = 500;
+
+    public ICommandBy By(Actor actor) => new AcknowledgeIntegrityAlertBy(this, actor);
+}
+
+public sealed record AcknowledgeIntegrityAlertBy(AcknowledgeIntegrityAlert Command, Actor Actor) : ICommandBy
+{
+    public string Resource => "audit/integrity";
+
+    public string ConflictMessage => "Someone else acted on the alert at the same moment; reload.";
+}
+
+/// <summary>Decides on the integrity stream's state and appends at the version the person saw (the middleware commits).</summary>
+public static class AcknowledgeIntegrityAlertHandler
+{
+    public static async Task<Outcome> Handle(AcknowledgeIntegrityAlertBy message, IDocumentSession session, TimeProvider time, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(time);
+        var state = await session.LoadAsync<IntegrityStatus>(IntegrityStatus.StreamId, ct);
+        var decision = AcknowledgeIntegrityAlertDecider.Decide(message.Command, state, message.Actor, time.GetUtcNow());
+        if (decision.Refusal is { } refusal)
+            return Outcome.Refused(refusal);
+        session.Events.Append(IntegrityStatus.StreamId, message.Command.ExpectedVersion + decision.Events.Count, decision.Events);
+        return Outcome.Done(IntegrityStatus.StreamId);
+    }
 }
 
 public static class AcknowledgeIntegrityAlertDecider

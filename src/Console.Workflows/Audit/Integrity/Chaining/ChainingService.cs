@@ -20,6 +20,19 @@ internal sealed class ChainingService(
     {
         if (!options.ChainEvents)
             return;
+        try
+        {
+            await ChainAsync(stoppingToken);
+        }
+        finally
+        {
+            // The last head signed is in the witness file before the service counts as stopped.
+            await chainer.WitnessedAsync();
+        }
+    }
+
+    private async Task ChainAsync(CancellationToken stoppingToken)
+    {
         await Task.Yield();
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
 using System.Text;
+using Console.Workflows.Audit.Integrity.Hashing;
 
 namespace Console.Workflows.Audit.Integrity.Chaining;
 
@@ -73,6 +73,42 @@ public static class EntryEncoding
         return hash;
     }
 
+    /// <summary>
+    /// SHA-256(prev_hash || content) of an entry laid out as 32 bytes of room followed by its content: the room is
+    /// overwritten with <paramref name="prevHash"/>.
+    /// </summary>
+    public static void HashEntryInto(ReadOnlySpan<byte> prevHash, Span<byte> roomAndContent, Span<byte> destination)
+    {
+        prevHash.CopyTo(roomAndContent);
+        Sha256.Hash(roomAndContent, destination);
+    }
+
+    /// <summary>
+    /// The Merkle leaf hash SHA-256(0x00 || content) (RFC 9162) of an entry laid out as 32 bytes of room followed by its
+    /// content; the room is left as it is.
+    /// </summary>
+    public static void HashLeafInto(ReadOnlySpan<byte> roomAndContent, Span<byte> destination) =>
+        Sha256.Hash([0x00], roomAndContent[HashLength..], [], destination);
+
+    /// <summary>
+    /// The bytes of content field <paramref name="index"/> (0 is the tag, 5 the type, 8 the .NET type, 9 the data)
+    /// without its length prefix; empty for a null or absent field.
+    /// </summary>
+    public static ReadOnlySpan<byte> Field(ReadOnlySpan<byte> content, int index)
+    {
+        var at = 0;
+        for (var i = 0; at + 4 <= content.Length; i++)
+        {
+            var length = BinaryPrimitives.ReadUInt32BigEndian(content[at..]);
+            var size = length == NullLength ? 0 : (int)Math.Min(length, (uint)(content.Length - at - 4));
+            if (i == index)
+                return content.Slice(at + 4, size);
+            at += 4 + size;
+        }
+
+        return [];
+    }
+
     internal static int TagLength => TagBytes.Length;
 
     internal static ReadOnlySpan<byte> TagSpan => TagBytes;
@@ -91,6 +127,9 @@ public sealed class EntryBuilder
 
     /// <summary>The content written so far (after the prev_hash).</summary>
     public ReadOnlySpan<byte> Content => _buffer.AsSpan(EntryEncoding.HashLength, _length - EntryEncoding.HashLength);
+
+    /// <summary>The prev_hash (or its room) and the content after it, as <see cref="EntryEncoding.HashLeafInto"/> takes them.</summary>
+    public ReadOnlySpan<byte> RoomAndContent => _buffer.AsSpan(0, _length);
 
     public void Begin(ReadOnlySpan<byte> prevHash)
     {
@@ -127,21 +166,7 @@ public sealed class EntryBuilder
     /// The bytes of content field <paramref name="index"/> (0 is the tag, 8 the .NET type, 9 the data) without its
     /// length prefix; empty for a null field.
     /// </summary>
-    public ReadOnlySpan<byte> Field(int index)
-    {
-        var content = Content;
-        var at = 0;
-        for (var i = 0; at + 4 <= content.Length; i++)
-        {
-            var length = BinaryPrimitives.ReadUInt32BigEndian(content[at..]);
-            var size = length == EntryEncoding.NullMarker ? 0 : (int)length;
-            if (i == index)
-                return content.Slice(at + 4, size);
-            at += 4 + size;
-        }
-
-        return [];
-    }
+    public ReadOnlySpan<byte> Field(int index) => EntryEncoding.Field(Content, index);
 
     public void Int64(long value)
     {
@@ -202,19 +227,10 @@ public sealed class EntryBuilder
         _length += 4;
     }
 
-    public void HashInto(Span<byte> destination) => SHA256.HashData(_buffer.AsSpan(0, _length), destination);
+    public void HashInto(Span<byte> destination) => Sha256.Hash(_buffer.AsSpan(0, _length), destination);
 
-    /// <summary>
-    /// The Merkle leaf hash of the content, SHA-256(0x00 || content) (RFC 9162), hashed in place: the byte before the
-    /// content (the last of prev_hash) is lent for the 0x00 and put back.
-    /// </summary>
-    public void LeafHashInto(Span<byte> destination)
-    {
-        var lent = _buffer[EntryEncoding.HashLength - 1];
-        _buffer[EntryEncoding.HashLength - 1] = 0x00;
-        SHA256.HashData(_buffer.AsSpan(EntryEncoding.HashLength - 1, _length - EntryEncoding.HashLength + 1), destination);
-        _buffer[EntryEncoding.HashLength - 1] = lent;
-    }
+    /// <summary>The Merkle leaf hash of the content, SHA-256(0x00 || content) (RFC 9162), hashed in place.</summary>
+    public void LeafHashInto(Span<byte> destination) => EntryEncoding.HashLeafInto(_buffer.AsSpan(0, _length), destination);
 
     private void Ensure(int more)
     {

@@ -30,22 +30,42 @@ public sealed class EventChainer(
     private readonly MerkleTreeStore _tree = new(database);
     private readonly Witnessing.WitnessFile _witness = new(options);
 
+    // The last step's head going to the witness file (append and fsync) while the next step reads and hashes: one at a
+    // time and in order, since each step waits for the previous one first.
+    private Task _publishing = Task.CompletedTask;
+
     /// <summary>Advisory lock key of the chain writer ("AUDIT_CH").</summary>
     public const long WriterLock = 0x41554449545F4348;
 
     private readonly Dictionary<long, GapSighting> _gaps = [];
     private readonly EntryBuilder _builder = new();
+    private readonly List<(TreeNode, byte[])> _nodes = [];
+    private readonly StepContents _contents = new();
+    private Action<TreeNode, byte[]>? _keepNode;
     private long _highestWritten;
+
+    // The tree's right edge as this node committed it, with the entry hash of the head it ends at: the next step appends
+    // to it without reading it back, unless the chain's head is no longer that entry (another node wrote, or entries
+    // were deleted).
+    private CompactRange? _range;
+    private byte[]? _rangeHead;
+    private readonly StepSections _sections = new();
+
+    /// <summary>Where this writer's steps spent their time so far, by section (the bench's profile of appending).</summary>
+    public IReadOnlyList<(string Section, TimeSpan Spent)> Sections => _sections.Spent;
 
     /// <summary>Chains up to one batch of new events. Safe to call from several nodes: one writes, the others skip.</summary>
     public async Task<ChainStep> StepAsync(CancellationToken ct = default)
     {
+        _sections.Start();
+        await WitnessedAsync();
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         if (!await ScalarAsync<bool>(connection, transaction, $"select pg_try_advisory_xact_lock({WriterLock})", ct))
             return ChainStep.NotLeader;
 
-        var (head, lastCheckpoint, chainStartedAt) = await ReadStateAsync(connection, transaction, ct);
+        var (head, lastCheckpoint, chainStartedAt, unfilled) = await ReadStateAsync(connection, transaction, ct);
+        _sections.End("connection, lock, chain state");
         if (head.Position < _highestWritten)
         {
             logger.LogCritical(
@@ -55,28 +75,32 @@ public sealed class EventChainer(
         }
 
         // A chain written before the Merkle tree existed gets its leaves and subtrees first, a batch per step.
-        if (!options.WithoutMerkleTree
-            && await ScalarAsync<long?>(connection, transaction, $"select min(position) from {database.Chain} where leaf_hash is null", ct) is { } unfilled)
+        if (!options.WithoutMerkleTree && unfilled is { } from)
         {
-            var filled = await FillTreeAsync(connection, transaction, unfilled, ct);
+            _range = null;
+            var filled = await FillTreeAsync(connection, transaction, from, ct);
             await transaction.CommitAsync(ct);
             return new ChainStep(true, filled, head, null, false, false);
         }
 
         var (entries, waiting) = await ReadNewEntriesAsync(connection, transaction, head, ct);
+        _sections.End("events read, entries and leaves hashed");
         CompactRange? tree = null;
         if (entries.Count > 0 && options.WithoutMerkleTree)
         {
-            await WriteAsync(connection, transaction, entries, ct);
+            await WriteAsync(connection, transaction, entries, null, ct);
+            _sections.End("entries written (COPY)");
         }
         else if (entries.Count > 0)
         {
-            tree = await _tree.RangeAsync(connection, transaction, head.Position, ct);
-            var nodes = new List<(TreeNode, byte[])>();
-            foreach (var entry in entries)
-                tree.Append(entry.Leaf!, (node, hash) => Keep(nodes, node, hash));
-            await WriteAsync(connection, transaction, entries, ct);
-            await _tree.WriteAsync(connection, nodes, ct);
+            tree = await RangeAtAsync(connection, transaction, head, ct);
+            _nodes.Clear();
+            // The leaves and the tree's inner nodes are hashed on a second thread while the entries go out by COPY, each
+            // row once its leaf is there: the tree's hashing overlaps the writing instead of adding to it.
+            var leaves = new LeafHashing(entries, _contents);
+            var hashing = Task.Run(() => leaves.Run(tree, _keepNode ??= (node, hash) => Keep(_nodes, node, hash)), CancellationToken.None);
+            await Task.WhenAll(hashing, WriteAsync(connection, transaction, entries, leaves, ct));
+            _sections.End("entries written (COPY), leaves and inner nodes hashed beside it");
         }
 
         var newHead = entries.Count > 0 ? new ChainHead(entries[^1].Position, entries[^1].Sequence, entries[^1].Hash) : head;
@@ -84,14 +108,27 @@ public sealed class EventChainer(
         if (CheckpointDue(newHead, lastCheckpoint, chainStartedAt ?? (entries.Count > 0 ? time.GetUtcNow() : null)))
         {
             if (!options.WithoutMerkleTree)
-                tree ??= await _tree.RangeAsync(connection, transaction, newHead.Position, ct);
-            checkpoint = await TryCheckpointAsync(connection, transaction, newHead, tree?.Root(), lastCheckpoint?.Number ?? 0, ct);
+                tree ??= await RangeAtAsync(connection, transaction, newHead, ct);
+            checkpoint = await TryCheckpointAsync(connection, transaction, newHead, tree?.Root(), lastCheckpoint?.Number ?? 0, _nodes, ct);
+        }
+        else
+        {
+            await _tree.WriteAsync(connection, transaction, _nodes, ct);
         }
 
+        _sections.End("subtrees and checkpoint written");
+        _nodes.Clear();
         await transaction.CommitAsync(ct);
+        _sections.End("commit");
         _highestWritten = newHead.Position;
+        // Only a committed range is kept for the next step.
+        (_range, _rangeHead) = tree is not null ? (tree, newHead.EntryHash) : (null, null);
         if (checkpoint is { } made)
-            Publish(made);
+        {
+            _publishing = Task.Run(() => Publish(made), CancellationToken.None);
+            _sections.End("checkpoint handed to the witness file (append and fsync beside the next step)");
+        }
+
         return new ChainStep(true, entries.Count, newHead, checkpoint?.Number, waiting, false);
     }
 
@@ -100,20 +137,34 @@ public sealed class EventChainer(
     public async Task<long?> CheckpointNowAsync(CancellationToken ct = default)
     {
         keys.Get();
+        await WitnessedAsync();
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await ScalarAsync<object>(connection, transaction, $"select pg_advisory_xact_lock({WriterLock})", ct);
-        var (head, lastCheckpoint, _) = await ReadStateAsync(connection, transaction, ct);
+        var (head, lastCheckpoint, _, unfilled) = await ReadStateAsync(connection, transaction, ct);
         if (head.Position == 0 || lastCheckpoint?.Position >= head.Position)
             return null;
-        if (await ScalarAsync<bool>(connection, transaction, $"select exists (select 1 from {database.Chain} where leaf_hash is null)", ct))
+        if (unfilled is not null)
             throw new InvalidOperationException("The Merkle tree is still being built over the existing chain; sign a checkpoint once the chain writer has finished.");
-        var root = (await _tree.RangeAsync(connection, transaction, head.Position, ct)).Root();
-        var checkpoint = await TryCheckpointAsync(connection, transaction, head, root, lastCheckpoint?.Number ?? 0, ct);
+        var root = options.WithoutMerkleTree ? null : (await _tree.RangeAsync(connection, transaction, head.Position, ct)).Root();
+        var checkpoint = await TryCheckpointAsync(connection, transaction, head, root, lastCheckpoint?.Number ?? 0, [], ct);
         await transaction.CommitAsync(ct);
         if (checkpoint is { } made)
             Publish(made);
         return checkpoint?.Number;
+    }
+
+    /// <summary>Completes once every head this writer signed is in the witness file (or logged as not written there).</summary>
+    public Task WitnessedAsync() => _publishing;
+
+    /// <summary>The tree's right edge at <paramref name="head"/>: the one this node committed last, or read from the stored tree.</summary>
+    private async Task<CompactRange> RangeAtAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ChainHead head, CancellationToken ct)
+    {
+        var kept = _range;
+        _range = null; // appended to in this transaction: kept again only once it commits
+        if (kept is not null && kept.Size == head.Position && _rangeHead is { } at && at.AsSpan().SequenceEqual(head.EntryHash))
+            return kept;
+        return await _tree.RangeAsync(connection, transaction, head.Position, ct);
     }
 
     private bool CheckpointDue(ChainHead head, LastCheckpoint? last, DateTimeOffset? chainStartedAt)
@@ -165,7 +216,7 @@ public sealed class EventChainer(
         var tree = await _tree.RangeAsync(connection, transaction, from - 1, ct);
         var nodes = new List<(TreeNode, byte[])>();
         foreach (var leaf in leaves)
-            tree.Append(leaf, (node, hash) => Keep(nodes, node, hash));
+            tree.Append(leaf, (node, hash) => Keep(nodes, node, hash), MerkleTreeStore.StoredFromLevel);
         await using (var update = new NpgsqlCommand(
             $"update {database.Chain} c set leaf_hash = u.leaf from unnest(@positions, @leaves) as u(position, leaf) where c.position = u.position",
             connection, transaction))
@@ -175,14 +226,19 @@ public sealed class EventChainer(
             await update.ExecuteNonQueryAsync(ct);
         }
 
-        await _tree.WriteAsync(connection, nodes, ct);
+        await _tree.WriteAsync(connection, transaction, nodes, ct);
         logger.LogInformation("Built the Merkle tree over chain positions {From} to {To} (entries chained before the tree existed)",
             from, from + leaves.Count - 1);
         return leaves.Count;
     }
 
+    /// <summary>
+    /// Signs and stores a checkpoint, in the same round trip as the tree's new subtrees (<paramref name="nodes"/>), which
+    /// are written even when no checkpoint can be signed.
+    /// </summary>
     private async Task<Checkpoint?> TryCheckpointAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, ChainHead head, byte[]? root, long lastNumber, CancellationToken ct)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, ChainHead head, byte[]? root, long lastNumber,
+        IReadOnlyList<(TreeNode Node, byte[] Hash)> nodes, CancellationToken ct)
     {
         CheckpointKeys signer;
         try
@@ -193,6 +249,7 @@ public sealed class EventChainer(
         {
             // The chain itself must not stall on a key problem; the entries commit and the checkpoint is retried.
             logger.LogError(ex, "No checkpoint made: the signing key is not usable");
+            await _tree.WriteAsync(connection, transaction, nodes, ct);
             return null;
         }
 
@@ -200,9 +257,12 @@ public sealed class EventChainer(
         var createdAt = CheckpointText.TruncateToMicros(time.GetUtcNow());
         var text = CheckpointText.For(number, head.Position, head.Sequence, head.EntryHash, createdAt, signer.KeyId, root);
         var signature = signer.Sign(text);
-        await using var insert = new NpgsqlCommand(
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        if (MerkleTreeStore.Insert(database, nodes) is { } treeInsert)
+            batch.BatchCommands.Add(treeInsert);
+        var insert = new NpgsqlBatchCommand(
             $"insert into {database.Checkpoints} (number, position, seq_id, entry_hash, created_at, key_id, signature, root_hash) " +
-            "values (@number, @position, @seq, @hash, @at, @key, @signature, @root)", connection, transaction);
+            "values (@number, @position, @seq, @hash, @at, @key, @signature, @root)");
         insert.Parameters.AddWithValue("number", number);
         insert.Parameters.AddWithValue("position", head.Position);
         insert.Parameters.AddWithValue("seq", head.Sequence);
@@ -211,7 +271,8 @@ public sealed class EventChainer(
         insert.Parameters.AddWithValue("key", signer.KeyId);
         insert.Parameters.AddWithValue("signature", signature);
         insert.Parameters.AddWithValue("root", (object?)root ?? DBNull.Value);
-        await insert.ExecuteNonQueryAsync(ct);
+        batch.BatchCommands.Add(insert);
+        await batch.ExecuteNonQueryAsync(ct);
         return new Checkpoint(number, head.Position, head.Sequence, head.EntryHash, createdAt, signer.KeyId, signature, root);
     }
 
@@ -238,13 +299,17 @@ public sealed class EventChainer(
         }
     }
 
-    private async Task<(ChainHead Head, LastCheckpoint? Checkpoint, DateTimeOffset? ChainStartedAt)> ReadStateAsync(
+    /// <summary>The chain's head, the last checkpoint, when the chain started, and the first position without a Merkle leaf.</summary>
+    private async Task<(ChainHead Head, LastCheckpoint? Checkpoint, DateTimeOffset? ChainStartedAt, long? Unfilled)> ReadStateAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
     {
+        // One round trip: the writer's fixed cost per step is round trips, and they are slowest when the host is busy.
         await using var command = new NpgsqlCommand(
             $"select position, seq_id, entry_hash from {database.Chain} order by position desc limit 1;" +
             $"select number, position, created_at from {database.Checkpoints} order by number desc limit 1;" +
-            $"select recorded_at from {database.Chain} where position = 1", connection, transaction);
+            $"select recorded_at from {database.Chain} where position = 1" +
+            // Without the tree (the bench's chain as it was before it) every leaf is null and nothing is filled in.
+            (options.WithoutMerkleTree ? "" : $";select min(position) from {database.Chain} where leaf_hash is null"), connection, transaction);
         await using var reader = await command.ExecuteReaderAsync(ct);
         var head = await reader.ReadAsync(ct)
             ? new ChainHead(reader.GetInt64(0), reader.GetInt64(1), reader.GetFieldValue<byte[]>(2))
@@ -255,7 +320,8 @@ public sealed class EventChainer(
             : null;
         await reader.NextResultAsync(ct);
         DateTimeOffset? startedAt = await reader.ReadAsync(ct) ? reader.GetFieldValue<DateTimeOffset>(0) : null;
-        return (head, checkpoint, startedAt);
+        long? unfilled = await reader.NextResultAsync(ct) && await reader.ReadAsync(ct) && !reader.IsDBNull(0) ? reader.GetInt64(0) : null;
+        return (head, checkpoint, startedAt, unfilled);
     }
 
     private async Task<(List<NewEntry> Entries, bool WaitingOnGap)> ReadNewEntriesAsync(
@@ -270,6 +336,7 @@ public sealed class EventChainer(
         await using var reader = await command.ExecuteReaderAsync(ct);
 
         var entries = new List<NewEntry>();
+        _contents.Clear();
         var expected = head.Sequence + 1;
         var prev = head.EntryHash;
         var position = head.Position;
@@ -300,15 +367,11 @@ public sealed class EventChainer(
             EventColumns.Write(reader, 3, _builder);
             var hash = new byte[EntryEncoding.HashLength];
             _builder.HashInto(hash);
-            byte[]? leaf = null;
-            if (!options.WithoutMerkleTree)
-            {
-                leaf = new byte[MerkleHash.Length];
-                _builder.LeafHashInto(leaf);
-            }
+            // The leaf is hashed later, beside the COPY (LeafHashing): the entry keeps its content until then.
+            var content = options.WithoutMerkleTree ? default : _contents.Add(_builder.RoomAndContent);
 
             position++;
-            entries.Add(new NewEntry(position, seq, reader.GetGuid(4), hash, prev, leaf));
+            entries.Add(new NewEntry(position, seq, reader.GetGuid(4), hash, prev, content));
             prev = hash;
             expected = seq + 1;
             seen = seq;
@@ -346,13 +409,18 @@ public sealed class EventChainer(
         return reader.GetFieldValue<DateTimeOffset>(2) - new DateTimeOffset(DateTime.SpecifyKind(appended, DateTimeKind.Utc));
     }
 
-    private async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<NewEntry> entries, CancellationToken ct)
+    /// <param name="leaves">Hashes the leaves beside this; null without the tree (the leaves are null).</param>
+    private async Task WriteAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, List<NewEntry> entries, LeafHashing? leaves, CancellationToken ct)
     {
         _ = transaction;
         await using var importer = await connection.BeginBinaryImportAsync(
             $"copy {database.Chain} (position, seq_id, event_id, entry_hash, prev_hash, leaf_hash) from stdin (format binary)", ct);
-        foreach (var entry in entries)
+        for (var i = 0; i < entries.Count; i++)
         {
+            var entry = entries[i];
+            if (leaves is not null)
+                await leaves.HashedAsync(i);
             await importer.StartRowAsync(ct);
             await importer.WriteAsync(entry.Position, NpgsqlDbType.Bigint, ct);
             await importer.WriteAsync(entry.Sequence, NpgsqlDbType.Bigint, ct);
@@ -374,7 +442,54 @@ public sealed class EventChainer(
         return await command.ExecuteScalarAsync(ct) is { } value and not DBNull ? (T)value : default!;
     }
 
-    private sealed record NewEntry(long Position, long Sequence, Guid EventId, byte[] Hash, byte[] Prev, byte[]? Leaf);
+    private sealed record NewEntry(long Position, long Sequence, Guid EventId, byte[] Hash, byte[] Prev, StepContents.Slice Content)
+    {
+        /// <summary>The Merkle leaf hash, once <see cref="LeafHashing"/> has computed it; null without the tree.</summary>
+        public byte[]? Leaf { get; set; }
+    }
+
+    /// <summary>
+    /// Hashes the leaves of a step's entries in order, and appends them to the tree, on a thread of its own; the COPY
+    /// waits for a row's leaf (a chunk at a time) only if it gets ahead.
+    /// </summary>
+    private sealed class LeafHashing(List<NewEntry> entries, StepContents contents)
+    {
+        private const int Chunk = 256;
+
+        private readonly TaskCompletionSource[] _chunks =
+            Enumerable.Range(0, (entries.Count + Chunk - 1) / Chunk).Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
+
+        /// <summary>Completes once entry <paramref name="index"/>'s leaf is hashed (or fails as the hashing did).</summary>
+        public Task HashedAsync(int index) => _chunks[index / Chunk].Task;
+
+        public void Run(CompactRange tree, Action<TreeNode, byte[]> keep)
+        {
+            var chunk = 0;
+            try
+            {
+                for (; chunk < _chunks.Length; chunk++)
+                {
+                    var end = Math.Min(entries.Count, (chunk + 1) * Chunk);
+                    for (var i = chunk * Chunk; i < end; i++)
+                    {
+                        var leaf = new byte[MerkleHash.Length];
+                        EntryEncoding.HashLeafInto(contents.Of(entries[i].Content), leaf);
+                        entries[i].Leaf = leaf;
+                    }
+
+                    _chunks[chunk].SetResult();
+                    for (var i = chunk * Chunk; i < end; i++)
+                        tree.Append(entries[i].Leaf!, keep, MerkleTreeStore.StoredFromLevel);
+                }
+            }
+            catch (Exception ex)
+            {
+                for (; chunk < _chunks.Length; chunk++)
+                    _chunks[chunk].TrySetException(ex);
+                throw;
+            }
+        }
+    }
 
     private sealed record LastCheckpoint(long Number, long Position, DateTimeOffset CreatedAt);
 }

@@ -15,7 +15,8 @@ public readonly record struct TreeNode(int Level, long Index)
 /// </summary>
 public sealed class CompactRange
 {
-    private readonly byte[]?[] _nodes = new byte[64][];
+    // One hash buffer per level, reused: the subtree of level i is present exactly when bit i of Size is set.
+    private readonly byte[][] _nodes = Enumerable.Range(0, 64).Select(_ => new byte[MerkleHash.Length]).ToArray();
 
     public long Size { get; private set; }
 
@@ -38,45 +39,64 @@ public sealed class CompactRange
             throw new ArgumentException($"A tree of {size} leaves has {nodes.Count} frontier nodes, not {frontier.Count}.", nameof(frontier));
         var range = new CompactRange { Size = size };
         for (var i = 0; i < nodes.Count; i++)
-            range._nodes[nodes[i].Level] = frontier[i];
+        {
+            if (frontier[i].Length != MerkleHash.Length)
+                throw new ArgumentException($"Frontier hash {i} has {frontier[i].Length} bytes, not {MerkleHash.Length}.", nameof(frontier));
+            frontier[i].CopyTo(range._nodes[nodes[i].Level], 0);
+        }
+
         return range;
     }
 
-    /// <summary>Appends one leaf hash; <paramref name="completed"/> hears of every complete subtree this finishes (the leaf included).</summary>
-    public void Append(byte[] leaf, Action<TreeNode, byte[]>? completed = null)
+    /// <summary>
+    /// Appends one leaf hash; <paramref name="completed"/> hears of every complete subtree this finishes (the leaf
+    /// included) from level <paramref name="reportFrom"/> up, each with a hash array of its own. Nothing else is allocated.
+    /// </summary>
+    public void Append(ReadOnlySpan<byte> leaf, Action<TreeNode, byte[]>? completed = null, int reportFrom = 0)
     {
-        ArgumentNullException.ThrowIfNull(leaf);
-        var hash = leaf;
+        if (leaf.Length != MerkleHash.Length)
+            throw new ArgumentException($"A leaf hash has {MerkleHash.Length} bytes, not {leaf.Length}.", nameof(leaf));
+        Span<byte> hash = stackalloc byte[MerkleHash.Length];
+        leaf.CopyTo(hash);
         var index = Size;
         var level = 0;
-        completed?.Invoke(new TreeNode(0, index), hash);
-        while (_nodes[level] is { } left)
+        if (completed is not null && reportFrom <= 0)
+            completed(new TreeNode(0, index), hash.ToArray());
+        while ((Size & (1L << level)) != 0)
         {
-            hash = MerkleHash.Node(left, hash);
-            _nodes[level] = null;
+            MerkleHash.NodeInto(_nodes[level], hash, hash);
             level++;
             index >>= 1;
-            completed?.Invoke(new TreeNode(level, index), hash);
+            if (completed is not null && level >= reportFrom)
+                completed(new TreeNode(level, index), hash.ToArray());
         }
 
-        _nodes[level] = hash;
+        hash.CopyTo(_nodes[level]);
         Size++;
     }
 
     /// <summary>The root hash of the tree so far (RFC 9162's MTH).</summary>
     public byte[] Root()
     {
-        byte[]? root = null;
+        if (Size == 0)
+            return (byte[])MerkleHash.Empty.Clone();
+        var root = new byte[MerkleHash.Length];
+        var first = true;
         for (var level = 0; level < 64; level++)
         {
-            if (_nodes[level] is { } node)
-                root = root is null ? node : MerkleHash.Node(node, root);
+            if ((Size & (1L << level)) == 0)
+                continue;
+            if (first)
+                _nodes[level].CopyTo(root, 0);
+            else
+                MerkleHash.NodeInto(_nodes[level], root, root);
+            first = false;
         }
 
-        return root ?? (byte[])MerkleHash.Empty.Clone();
+        return root;
     }
 
-    /// <summary>The frontier hashes, largest subtree first.</summary>
+    /// <summary>The frontier hashes, largest subtree first (copies).</summary>
     public IReadOnlyList<byte[]> Frontier() =>
-        FrontierOf(Size).Select(n => _nodes[n.Level]!).ToList();
+        FrontierOf(Size).Select(n => (byte[])_nodes[n.Level].Clone()).ToList();
 }

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Security.Cryptography;
+using Console.Workflows.Audit.Integrity.Hashing;
 
 namespace Console.Workflows.Audit.Integrity.Tree;
 
@@ -18,19 +19,22 @@ public static class MerkleHash
 
     public static byte[] Leaf(ReadOnlySpan<byte> content)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData([0x00]);
-        hash.AppendData(content);
-        return hash.GetHashAndReset();
+        var leaf = new byte[Length];
+        Sha256.Hash([0x00], content, [], leaf);
+        return leaf;
     }
 
     public static byte[] Node(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right)
     {
-        Span<byte> input = stackalloc byte[1 + (2 * Length)];
-        input[0] = 0x01;
-        left.CopyTo(input[1..]);
-        right.CopyTo(input[(1 + Length)..]);
-        return SHA256.HashData(input);
+        var node = new byte[Length];
+        NodeInto(left, right, node);
+        return node;
+    }
+
+    /// <summary>The inner node's hash into <paramref name="destination"/>, which may be <paramref name="left"/> or <paramref name="right"/>.</summary>
+    public static void NodeInto(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right, Span<byte> destination)
+    {
+        Sha256.Hash([0x01], left, right, destination);
     }
 
     /// <summary>The largest power of two strictly below <paramref name="n"/> (n at least 2): where RFC 9162 splits a tree.</summary>

@@ -7,7 +7,8 @@ namespace Console.Workflows.Audit.Integrity.Tree;
 /// The stored Merkle tree: leaf hashes in <c>audit_chain.leaf_hash</c> (leaf i is chain position i + 1) and every
 /// complete subtree from level <see cref="StoredFromLevel"/> up in <c>audit_tree(level, idx, hash)</c>. Any subtree a
 /// proof needs is then one stored row, or the hash of at most 2^StoredFromLevel leaves, so a proof costs two queries
-/// of O(log n) rows whatever the size of the log. The chain writer appends to both in the transaction that adds the entries.
+/// of O(log n) rows whatever the size of the log. The chain writer appends to both in the transaction that adds the entries (the subtrees in the round trip of
+/// the checkpoint, when one is due).
 /// </summary>
 public sealed class MerkleTreeStore(AuditDatabase database)
 {
@@ -74,22 +75,32 @@ public sealed class MerkleTreeStore(AuditDatabase database)
         return found;
     }
 
-    /// <summary>Appends stored subtrees (those at <see cref="StoredFromLevel"/> and above) with binary COPY.</summary>
-    public async Task WriteAsync(NpgsqlConnection connection, IReadOnlyList<(TreeNode Node, byte[] Hash)> nodes, CancellationToken ct)
+    /// <summary>Appends stored subtrees (those at <see cref="StoredFromLevel"/> and above).</summary>
+    public async Task WriteAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<(TreeNode Node, byte[] Hash)> nodes, CancellationToken ct)
     {
-        if (nodes.Count == 0)
+        if (Insert(database, nodes) is not { } insert)
             return;
-        await using var importer = await connection.BeginBinaryImportAsync(
-            $"copy {database.Tree} (level, idx, hash) from stdin (format binary)", ct);
-        foreach (var (node, hash) in nodes)
-        {
-            await importer.StartRowAsync(ct);
-            await importer.WriteAsync(node.Level, NpgsqlDbType.Integer, ct);
-            await importer.WriteAsync(node.Index, NpgsqlDbType.Bigint, ct);
-            await importer.WriteAsync(hash, NpgsqlDbType.Bytea, ct);
-        }
+        await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { insert } };
+        await batch.ExecuteNonQueryAsync(ct);
+    }
 
-        await importer.CompleteAsync(ct);
+    /// <summary>
+    /// The insert of <paramref name="nodes"/> (one statement, arrays as parameters), for a batch that also does other
+    /// work in the same round trip; null when there is nothing to insert.
+    /// </summary>
+    public static NpgsqlBatchCommand? Insert(AuditDatabase database, IReadOnlyList<(TreeNode Node, byte[] Hash)> nodes)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(nodes);
+        if (nodes.Count == 0)
+            return null;
+        var insert = new NpgsqlBatchCommand(
+            $"insert into {database.Tree} (level, idx, hash) select * from unnest(@levels, @indexes, @hashes)");
+        insert.Parameters.Add(new NpgsqlParameter("levels", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = nodes.Select(n => n.Node.Level).ToArray() });
+        insert.Parameters.Add(new NpgsqlParameter("indexes", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = nodes.Select(n => n.Node.Index).ToArray() });
+        insert.Parameters.Add(new NpgsqlParameter("hashes", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = nodes.Select(n => n.Hash).ToArray() });
+        return insert;
     }
 
     private static InvalidOperationException Lacks(string what) =>

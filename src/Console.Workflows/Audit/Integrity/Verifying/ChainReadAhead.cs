@@ -1,6 +1,4 @@
-using System.Threading.Channels;
 using Console.Workflows.Audit.Integrity.Chaining;
-using Npgsql;
 
 namespace Console.Workflows.Audit.Integrity.Verifying;
 
@@ -19,122 +17,58 @@ internal sealed class ChainRow
 }
 
 /// <summary>
-/// Reads the chain entries (seq_id, event_id, position, entry_hash, prev_hash, leaf_hash, in sequence order) on a thread of
-/// their own, in batches handed over through a small bounded queue, so that parsing them overlaps the walk that parses
-/// and hashes the events on the caller's thread. The rows are only copied: every check stays in the walk.
+/// The chain entries (seq_id, event_id, position, entry_hash, prev_hash, leaf_hash, in sequence order) by binary COPY on
+/// a thread of their own (<see cref="CopyReadAhead{TRow}"/>), so that parsing them overlaps the walk. The rows are only
+/// copied: every check stays in the walk.
 /// </summary>
-internal sealed class ChainReadAhead : IAsyncDisposable
+internal static class ChainReadAhead
 {
-    private const int BatchSize = 2048;
+    private const int Fields = 6;
 
-    private readonly Channel<(ChainRow[] Rows, int Count)> _full =
-        Channel.CreateBounded<(ChainRow[] Rows, int Count)>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
-    private readonly Channel<ChainRow[]> _free = Channel.CreateUnbounded<ChainRow[]>();
-    private readonly CancellationTokenSource _stop;
-    private readonly Task _reading;
-    private ChainRow[] _batch = [];
-    private int _index;
-    private int _count;
+    /// <param name="copy">The raw binary COPY of <see cref="CopySql"/> (or of a query of the same columns).</param>
+    public static CopyReadAhead<ChainRow> Open(Stream copy, CancellationToken ct) => new(copy, Fields, Parse, Malformed, ct);
 
-    public ChainReadAhead(NpgsqlDataReader reader, CancellationToken ct)
+    /// <summary>
+    /// A binary COPY of every chain entry: in sequence order (an index scan), or with <paramref name="storedOrder"/> in
+    /// the order the table stores them (a sequential scan, about a third of the server's work here), which is sequence
+    /// order as long as nobody moved a row, since one writer at a time appends entries in position order. The caller
+    /// must check that order (<see cref="ChainNotInSequenceOrderException"/>) and the connection must not synchronise
+    /// its scan with others (<c>synchronize_seqscans</c> off), which would start it mid-table.
+    /// </summary>
+    public static string CopySql(string chain, bool storedOrder = false) =>
+        $"copy (select c.seq_id, c.event_id, c.position, c.entry_hash, c.prev_hash, c.leaf_hash from {chain} c" +
+        (storedOrder ? "" : " order by c.seq_id") + ") to stdout (format binary)";
+
+    private static void Parse(CopyRow input, CopyBatch<ChainRow> batch)
     {
-        _stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        _reading = Task.Run(() => ReadAsync(reader, _stop.Token), _stop.Token);
+        input.Expect(0, 8, "seq_id", Malformed);
+        input.Expect(1, 16, "event_id", Malformed);
+        input.Expect(2, 8, "position", Malformed);
+        var row = batch.Add();
+        row.Sequence = input.Int64(0);
+        row.EventId = input.Uuid(1);
+        row.Position = input.Int64(2);
+        row.EntryWellFormed = Hash(input, 3, row.EntryHash);
+        row.PrevWellFormed = Hash(input, 4, row.PrevHash);
+        row.LeafStored = Hash(input, 5, row.LeafHash);
     }
 
-    /// <summary>The current row, valid until the next <see cref="ReadAsync(CancellationToken)"/>.</summary>
-    public ChainRow Current => _batch[_index];
-
-    public async ValueTask<bool> ReadAsync(CancellationToken ct)
+    private static bool Hash(CopyRow input, int field, byte[] into)
     {
-        if (++_index < _count)
-            return true;
-        if (_batch.Length > 0)
-            _free.Writer.TryWrite(_batch);
-        while (await _full.Reader.WaitToReadAsync(ct))
-        {
-            if (!_full.Reader.TryRead(out var next))
-                continue;
-            (_batch, _count) = next;
-            _index = 0;
-            if (_count > 0)
-                return true;
-        }
-
-        // The reader's failure (a broken connection, cancellation) surfaces here, not as a short chain.
-        await _reading;
-        return false;
-    }
-
-    private async Task ReadAsync(NpgsqlDataReader reader, CancellationToken ct)
-    {
-        try
-        {
-            var batch = NewBatch();
-            var filled = 0;
-            while (await reader.ReadAsync(ct))
-            {
-                var row = batch[filled++];
-                row.Sequence = reader.GetInt64(0);
-                row.EventId = reader.GetGuid(1);
-                row.Position = reader.GetInt64(2);
-                row.EntryWellFormed = ReadHash(reader, 3, row.EntryHash);
-                row.PrevWellFormed = ReadHash(reader, 4, row.PrevHash);
-                row.LeafStored = ReadHash(reader, 5, row.LeafHash);
-                if (filled < batch.Length)
-                    continue;
-                await _full.Writer.WriteAsync((batch, filled), ct);
-                batch = NewBatch();
-                filled = 0;
-            }
-
-            if (filled > 0)
-                await _full.Writer.WriteAsync((batch, filled), ct);
-
-            _full.Writer.Complete();
-        }
-        catch (Exception ex)
-        {
-            _full.Writer.TryComplete(ex);
-            throw;
-        }
-    }
-
-    /// <summary>A batch the walk has handed back, or a new one.</summary>
-    private ChainRow[] NewBatch()
-    {
-        if (_free.Reader.TryRead(out var batch))
-            return batch;
-        batch = new ChainRow[BatchSize];
-        for (var i = 0; i < batch.Length; i++)
-            batch[i] = new ChainRow();
-        return batch;
-    }
-
-    private static bool ReadHash(NpgsqlDataReader row, int ordinal, byte[] into)
-    {
-        if (row.IsDBNull(ordinal) || row.GetBytes(ordinal, 0, null, 0, 0) != EntryEncoding.HashLength)
+        if (input.Lengths[field] != EntryEncoding.HashLength)
         {
             Array.Clear(into);
             return false;
         }
 
-        row.GetBytes(ordinal, 0, into, 0, EntryEncoding.HashLength);
+        input.Field(field).CopyTo(into);
         return true;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        try
-        {
-            await _reading;
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or NpgsqlException or ChannelClosedException)
-        {
-            // Stopped early (a failure of the walk is already on its way); the reading failure adds nothing.
-        }
-
-        _stop.Dispose();
-    }
+    private static InvalidOperationException Malformed(string what) =>
+        new($"The chain entries could not be read for verification: {what}. Check that audit_chain has the columns the console creates.");
 }
+
+/// <summary>Chain entries read in stored order came out of sequence order (a row was updated, or the table rewritten): read them again ordered.</summary>
+internal sealed class ChainNotInSequenceOrderException(long sequence, long after)
+    : Exception($"Chain entry of seq {sequence} is stored after the entry of seq {after}.");

@@ -109,7 +109,32 @@ public sealed record VerificationReport(
     /// <summary>Documents decisions read that were rebuilt from their events and compared (see <see cref="DocumentVerifier"/>).</summary>
     public long DocumentsChecked { get; init; }
 
+    /// <summary>How long each stage of the run took, in order (what the bench prints to show where the time goes).</summary>
+    public IReadOnlyList<VerificationStage> Stages { get; init; } = [];
+
     public bool Intact => BreaksFound == 0;
 
     public IntegrityBreak? FirstBreak => Breaks.Count > 0 ? Breaks[0] : null;
+}
+
+/// <summary>One stage of a verification run and how long it took.</summary>
+public sealed record VerificationStage(string Name, TimeSpan Elapsed);
+
+/// <summary>Stages timed one after another on one stopwatch.</summary>
+internal sealed class Stages(System.Diagnostics.Stopwatch clock)
+{
+    private readonly List<VerificationStage> _ended = [];
+    private TimeSpan _last = clock.Elapsed;
+
+    public IReadOnlyList<VerificationStage> Ended => _ended;
+
+    /// <summary>A stage timed elsewhere.</summary>
+    public void Add(string name, TimeSpan spent) => _ended.Add(new VerificationStage(name, spent));
+
+    public void End(string name)
+    {
+        var now = clock.Elapsed;
+        _ended.Add(new VerificationStage(name, now - _last));
+        _last = now;
+    }
 }

@@ -45,7 +45,7 @@ public sealed class RoleMatrixPageTests : RequestPageTest
     {
         _world = RequestScenarios.WithUdmAndPartnerCloud(Inventory);
         Services.AddSingleton<ISnapshotLifecycleReader>(_snapshots);
-        Services.AddSingleton<ISnapshotCommands>(_snapshots);
+        CommandBus.SnapshotLifecycle = _snapshots;
     }
 
     public static TheoryData<ConsoleCommand, string> Forbidden()

@@ -1,3 +1,4 @@
+using Console.Testing.Workflows.Common;
 using Console.Workflows.Accounts;
 using Console.Workflows.Accounts.Migrating;
 using Console.Workflows.Common;
@@ -63,6 +64,6 @@ public sealed class MigrateLegacyUserDeciderTests
     {
         var refusal = MigrateLegacyUserDecider.Decide(Olga() with { PasswordHash = "" }, accountExists: false, Now).Refusal;
 
-        refusal.ShouldNotBeNull().Message.ShouldBe("The account olga needs a password.");
+        refusal.ShouldBeRefusal(RefusalKind.Invalid, "The account olga needs a password.");
     }
 }

@@ -1,4 +1,4 @@
-using Console.UnitTests.Infrastructure;
+using Console.Testing.Workflows.Common;
 using Console.UnitTests.Workflows.Requests;
 using Console.Workflows.Audit.Access;
 using Console.Workflows.Common;
@@ -30,7 +30,7 @@ public sealed class AccessRefusalsTests
 
         var decision = SubmitRequestDecider.Decide(command, Guid.NewGuid(), facts, Scenarios.Operator, Scenarios.Now);
 
-        decision.Refusal.ShouldNotBeNull().Kind.ShouldBe(RefusalKind.Invalid);
+        decision.Refusal.ShouldBeRefusal(RefusalKind.Invalid, "suci-deconcealment (SIDF) is Critical and needs trust level High or higher; Public Cloud offers Untrusted. A component may not move to a less trustworthy environment.");
         AccessRefusals.IsRecorded(decision.Refusal).ShouldBeTrue();
     }
 

@@ -89,6 +89,28 @@ public sealed class HistoryMapperTests
     }
 
     [Fact]
+    public void StepUp_History_SaysHowTheApproverAndTheRejectingPersonAuthenticated()
+    {
+        GivenTheInventory();
+        GivenAMigrationOfTheStoreToThePartner();
+
+        var approved = Read(new ApprovalGranted(Request, "arjun", "Arjun Approver", "NOC approvers", "digest", null, T0.AddMinutes(5))
+        {
+            AuthenticationMethod = Console.Workflows.Accounts.SteppingUp.StepUpMethods.Totp, AuthenticatedAt = T0.AddMinutes(5),
+        });
+        var rejected = Read(new RequestRejected(Request, "sam", "Sam Security", "Not now.", T0.AddMinutes(6))
+        {
+            AuthenticationMethod = Console.Workflows.Accounts.SteppingUp.StepUpMethods.FreshSignIn, AuthenticatedAt = T0.AddMinutes(2),
+        });
+
+        approved.Summary.ShouldBe($"Approved for NOC approvers (authenticated by authenticator code at {T0.AddMinutes(5).UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC).");
+        rejected.Summary.ShouldBe($"Rejected: Not now. (authenticated by fresh sign-in at {T0.AddMinutes(2).UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC)");
+        var enrolled = Read(new Console.Workflows.Accounts.SecondFactorEnrolled(Guid.NewGuid(), "arjun", ["h1", "h2"], 7, "arjun", T0));
+        (enrolled.Category, enrolled.ActorId).ShouldBe((HistoryCategory.Access, "arjun"));
+        enrolled.Summary.ShouldBe("arjun confirmed an authenticator app as second factor and received 2 recovery codes.");
+    }
+
+    [Fact]
     public void Map_ExecutionSteps_AreFiledUnderTheRequestAsTheWorkflowsOwn()
     {
         GivenTheInventory();
@@ -229,6 +251,29 @@ public sealed class HistoryMapperTests
             row.Summary.ShouldNotBeNullOrWhiteSpace(type.Name);
             row.Summary.ShouldNotContain("could not read", Case.Insensitive, type.Name);
         }
+    }
+
+    [Fact]
+    public void Map_EnrolmentEvents_SayWhoProposedApprovedRejectedAndRevokedWhichKey()
+    {
+        var enrolment = Guid.NewGuid();
+        var proposed = Read(new Console.Workflows.Attestation.EnrolmentProposed(PartnerDc, enrolment, "ak-1", "AAAA", "ak-ek", "BBBB", false,
+            [new Console.Workflows.Attestation.Measurement("sha256:7", new string('a', 64))], "From the vendor.", "adam", T0));
+        var approved = Read(new Console.Workflows.Attestation.EnrolmentApproved(PartnerDc, enrolment, "ak-1", "samir", T0.AddHours(1)));
+        var rejected = Read(new Console.Workflows.Attestation.EnrolmentRejected(PartnerDc, enrolment, "ak-2", "Unknown EK.", "sofia", T0.AddHours(2)));
+        var revoked = Read(new Console.Workflows.Attestation.AttestationKeyRevoked(PartnerDc, enrolment, "ak-1", "Host compromised.", "sofia", T0.AddHours(3)));
+
+        (proposed.ActorId, proposed.At, proposed.Category).ShouldBe(("adam", T0, HistoryCategory.Attestation));
+        proposed.Summary.ShouldContain("Attestation key ak-1 (EK ak-ek) and 1 reference value proposed for enrolment");
+        proposed.Details.ShouldNotBeNull().ShouldContain("sha256:7=" + new string('a', 64));
+        (approved.ActorId, approved.At).ShouldBe(("samir", T0.AddHours(1)));
+        approved.Summary.ShouldContain("Enrolment of attestation key ak-1");
+        approved.Summary.ShouldContain("approved");
+        rejected.Summary.ShouldEndWith("rejected: Unknown EK.");
+        revoked.ActorId.ShouldBe("sofia");
+        revoked.Summary.ShouldContain("Attestation key ak-1");
+        revoked.Summary.ShouldEndWith("revoked: Host compromised.");
+        proposed.EnvironmentIds.ShouldContain(PartnerDc);
     }
 
     [Theory]

@@ -1,3 +1,4 @@
+using Console.Testing.Workflows.Common;
 using Console.Workflows.Audit.Integrity;
 using Console.Workflows.Audit.Integrity.Acknowledging;
 using Console.Workflows.Audit.Integrity.Verifying;
@@ -29,7 +30,7 @@ public sealed class IntegrityDecisionTests
 
         (refusal is null).ShouldBe(allowed);
         if (!allowed)
-            refusal!.Kind.ShouldBe(RefusalKind.Forbidden);
+            refusal.ShouldBeRefusal(RefusalKind.Forbidden, CommandRoles.RefusalMessage(ConsoleCommand.VerifyIntegrity));
     }
 
     [Fact]
@@ -104,7 +105,7 @@ public sealed class IntegrityDecisionTests
 
         var decision = AcknowledgeIntegrityAlertDecider.Decide(new AcknowledgeIntegrityAlert(runId, "", 1), IntegrityStatus.Create(Failed(runId)) with { Version = 1 }, Auditor, Now);
 
-        decision.Refusal.ShouldNotBeNull().Kind.ShouldBe(RefusalKind.Forbidden);
+        decision.Refusal.ShouldBeRefusal(RefusalKind.Forbidden, CommandRoles.RefusalMessage(ConsoleCommand.AcknowledgeIntegrityAlert));
     }
 
     [Fact]
@@ -113,7 +114,7 @@ public sealed class IntegrityDecisionTests
         var decision = AcknowledgeIntegrityAlertDecider.Decide(new AcknowledgeIntegrityAlert(Guid.NewGuid(), "", 1),
             IntegrityStatus.Create(Verified(VerificationTrigger.Manual)) with { Version = 1 }, Officer, Now);
 
-        decision.Refusal.ShouldNotBeNull().Kind.ShouldBe(RefusalKind.Conflict);
+        decision.Refusal.ShouldBeRefusal(RefusalKind.Conflict, "There is no open integrity alert any more (acknowledged, or a later verification passed); reload.");
     }
 
     [Fact]
@@ -123,7 +124,7 @@ public sealed class IntegrityDecisionTests
 
         var decision = AcknowledgeIntegrityAlertDecider.Decide(new AcknowledgeIntegrityAlert(state.Recent[1].RunId, "", 2), state, Officer, Now);
 
-        decision.Refusal.ShouldNotBeNull().Message.ShouldContain("newer verification");
+        decision.Refusal.ShouldBeRefusal(RefusalKind.Conflict, "A newer verification replaced this alert; reload and look at it first.");
     }
 
     [Fact]
@@ -134,7 +135,7 @@ public sealed class IntegrityDecisionTests
 
         var decision = AcknowledgeIntegrityAlertDecider.Decide(new AcknowledgeIntegrityAlert(runId, "", 4), state, Officer, Now);
 
-        decision.Refusal.ShouldNotBeNull().Message.ShouldContain("Someone else acted first");
+        decision.Refusal.ShouldBeRefusal(RefusalKind.Conflict, "Someone else acted first; reload.");
     }
 
     [Fact]

@@ -128,6 +128,22 @@ public sealed class MerkleTreeTests
     }
 
     [Fact]
+    public void CompactRange_ReportingFromTheStoredLevel_ReportsOnlyThoseSubtrees_EachWithItsOwnHash()
+    {
+        var leaves = Leaves(100);
+        var range = new CompactRange();
+        var completed = new Dictionary<TreeNode, byte[]>();
+        foreach (var leaf in leaves)
+            range.Append(leaf, (node, hash) => completed.Add(node, hash), MerkleTreeStore.StoredFromLevel);
+
+        completed.Keys.ShouldBe([new TreeNode(4, 0), new TreeNode(4, 1), new TreeNode(5, 0), new TreeNode(4, 2), new TreeNode(4, 3),
+            new TreeNode(5, 1), new TreeNode(6, 0), new TreeNode(4, 4), new TreeNode(4, 5), new TreeNode(5, 2)]);
+        foreach (var (node, hash) in completed)
+            hash.ShouldBe(MerkleHash.Root(leaves[(int)node.FirstLeaf..(int)(node.FirstLeaf + node.Size)]), $"subtree {node}");
+        Should.Throw<ArgumentException>(() => range.Append(new byte[31]));
+    }
+
+    [Fact]
     public void Root_OfTheEmptyTree_IsTheHashOfNothing() =>
         MerkleHash.Root([]).ShouldBe(Convert.FromHexString("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"));
 

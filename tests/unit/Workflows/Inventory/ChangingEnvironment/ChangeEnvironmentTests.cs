@@ -3,7 +3,7 @@ using Console.Workflows.Inventory;
 using Console.Workflows.Inventory.ChangingEnvironment;
 using Shouldly;
 using Xunit;
-using static Console.UnitTests.Workflows.Inventory.Scenarios;
+using static Console.Testing.Workflows.Inventory.Scenarios;
 
 namespace Console.UnitTests.Workflows.Inventory.ChangingEnvironment;
 
@@ -41,17 +41,17 @@ public sealed class ChangeEnvironmentTests
     [Fact]
     public void ChangeEnvironment_WhenExpectedVersionIsStale_RefusesAsConflict() =>
         ChangeEnvironmentDecider.Decide(Unchanged(expectedVersion: 1), HighEnvironmentAtVersion2, false, Administrator, Now)
-            .Refusal.ShouldNotBeNull().Kind.ShouldBe(RefusalKind.Conflict);
+            .Refusal.ShouldBeRefusal(RefusalKind.Conflict, "Someone else changed this environment since you opened it. Reload it and apply your change again.");
 
     [Fact]
     public void ChangeEnvironment_WhenNotAdministrator_RefusesAsForbidden() =>
         ChangeEnvironmentDecider.Decide(Unchanged(), HighEnvironmentAtVersion2, false, Operator, Now)
-            .Refusal.ShouldNotBeNull().Kind.ShouldBe(RefusalKind.Forbidden);
+            .Refusal.ShouldBeRefusal(RefusalKind.Forbidden, CommandRoles.RefusalMessage(ConsoleCommand.ChangeEnvironment));
 
     [Fact]
     public void ChangeEnvironment_WhenItDoesNotExist_RefusesAsNotFound() =>
         ChangeEnvironmentDecider.Decide(Unchanged(), null, false, Administrator, Now)
-            .Refusal.ShouldNotBeNull().Kind.ShouldBe(RefusalKind.NotFound);
+            .Refusal.ShouldBeRefusal(RefusalKind.NotFound, "This environment does not exist (any more).");
 
     [Fact]
     public void ChangeEnvironment_WhenNameMissing_RefusesWithFieldMessage() =>

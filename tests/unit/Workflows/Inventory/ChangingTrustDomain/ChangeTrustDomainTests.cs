@@ -3,7 +3,7 @@ using Console.Workflows.Inventory;
 using Console.Workflows.Inventory.ChangingTrustDomain;
 using Shouldly;
 using Xunit;
-using static Console.UnitTests.Workflows.Inventory.Scenarios;
+using static Console.Testing.Workflows.Inventory.Scenarios;
 
 namespace Console.UnitTests.Workflows.Inventory.ChangingTrustDomain;
 
@@ -46,12 +46,12 @@ public sealed class ChangeTrustDomainTests
     [Fact]
     public void ChangeTrustDomain_WhenNotAdministrator_RefusesAsForbidden() =>
         ChangeTrustDomainDecider.Decide(Rename(), CoreDomainAtVersion1, false, Operator, Now)
-            .Refusal.ShouldNotBeNull().Kind.ShouldBe(RefusalKind.Forbidden);
+            .Refusal.ShouldBeRefusal(RefusalKind.Forbidden, CommandRoles.RefusalMessage(ConsoleCommand.ChangeTrustDomain));
 
     [Fact]
     public void ChangeTrustDomain_WhenItDoesNotExist_RefusesAsNotFound() =>
         ChangeTrustDomainDecider.Decide(Rename(), null, false, Administrator, Now)
-            .Refusal.ShouldNotBeNull().Kind.ShouldBe(RefusalKind.NotFound);
+            .Refusal.ShouldBeRefusal(RefusalKind.NotFound, "This trust domain does not exist (any more).");
 
     [Fact]
     public void ChangeTrustDomain_WhenNameTakenOrMissingOwner_RefusesWithFieldMessages()
@@ -59,8 +59,8 @@ public sealed class ChangeTrustDomainTests
         var command = Rename() with { OwnerGroup = "" };
 
         var refusal = ChangeTrustDomainDecider.Decide(command, CoreDomainAtVersion1, nameTaken: true, Administrator, Now)
-            .Refusal.ShouldNotBeNull();
+            .Refusal;
 
-        refusal.FieldErrors.Keys.Order().ShouldBe(["Name", "OwnerGroup"]);
+        refusal.ShouldBeFieldRefusal(("Name", "Another trust domain already has this name."), ("OwnerGroup", "Owner group is required."));
     }
 }

@@ -3,7 +3,7 @@ using Console.Workflows.Inventory;
 using Console.Workflows.Inventory.ChangingVnf;
 using Shouldly;
 using Xunit;
-using static Console.UnitTests.Workflows.Inventory.Scenarios;
+using static Console.Testing.Workflows.Inventory.Scenarios;
 
 namespace Console.UnitTests.Workflows.Inventory.ChangingVnf;
 
@@ -54,18 +54,19 @@ public sealed class ChangeVnfTests
     {
         var decision = Decide(ChangeVnf.From(AmfAtVersion3) with { ExpectedVersion = 2, Name = "amf-fra-09" });
 
-        decision.Refusal.ShouldNotBeNull().Kind.ShouldBe(RefusalKind.Conflict);
+        decision.Refusal.ShouldBeRefusal(RefusalKind.Conflict, "Someone else changed this VNF since you opened it. Reload it and apply your change again.");
         decision.Events.ShouldBeEmpty();
     }
 
     [Fact]
     public void ChangeVnf_WhenNotAdministrator_RefusesAsForbidden() =>
-        Decide(ChangeVnf.From(AmfAtVersion3), actor: Operator).Refusal.ShouldNotBeNull().Kind.ShouldBe(RefusalKind.Forbidden);
+        Decide(ChangeVnf.From(AmfAtVersion3), actor: Operator)
+            .Refusal.ShouldBeRefusal(RefusalKind.Forbidden, CommandRoles.RefusalMessage(ConsoleCommand.ChangeVnf));
 
     [Fact]
     public void ChangeVnf_WhenVnfDoesNotExist_RefusesAsNotFound() =>
         ChangeVnfDecider.Decide(ChangeVnf.From(AmfAtVersion3), null, KnownReferences(), Administrator, Now)
-            .Refusal.ShouldNotBeNull().Kind.ShouldBe(RefusalKind.NotFound);
+            .Refusal.ShouldBeRefusal(RefusalKind.NotFound, "This VNF does not exist (any more).");
 
     [Fact]
     public void ChangeVnf_WhenLastComponentRemoved_RefusesWithFieldMessage() =>
@@ -89,7 +90,7 @@ public sealed class ChangeVnfTests
             ],
         };
 
-        Decide(command).Refusal.ShouldNotBeNull().FieldErrors.Keys.ShouldBe(["Components[1].Id"]);
+        Decide(command).Refusal.ShouldBeFieldRefusal(("Components[1].Id", "The same component appears twice; reload the form."));
     }
 
     [Fact]

@@ -3,7 +3,7 @@ using Console.Workflows.Inventory;
 using Console.Workflows.Inventory.RegisteringEnvironment;
 using Shouldly;
 using Xunit;
-using static Console.UnitTests.Workflows.Inventory.Scenarios;
+using static Console.Testing.Workflows.Inventory.Scenarios;
 
 namespace Console.UnitTests.Workflows.Inventory.RegisteringEnvironment;
 
@@ -36,7 +36,7 @@ public sealed class RegisterEnvironmentTests
     [Fact]
     public void RegisterEnvironment_WhenNotAdministrator_RefusesAsForbidden() =>
         RegisterEnvironmentDecider.Decide(Valid, NewId, false, Operator, Now)
-            .Refusal.ShouldNotBeNull().Kind.ShouldBe(RefusalKind.Forbidden);
+            .Refusal.ShouldBeRefusal(RefusalKind.Forbidden, CommandRoles.RefusalMessage(ConsoleCommand.RegisterEnvironment));
 
     [Fact]
     public void RegisterEnvironment_WhenFieldsMissingOrUndefined_RefusesWithFieldMessages()

@@ -3,7 +3,7 @@ using Console.Workflows.Inventory;
 using Console.Workflows.Inventory.RegisteringTrustDomain;
 using Shouldly;
 using Xunit;
-using static Console.UnitTests.Workflows.Inventory.Scenarios;
+using static Console.Testing.Workflows.Inventory.Scenarios;
 
 namespace Console.UnitTests.Workflows.Inventory.RegisteringTrustDomain;
 
@@ -29,7 +29,7 @@ public sealed class RegisterTrustDomainTests
     {
         var decision = RegisterTrustDomainDecider.Decide(Valid, NewId, nameTaken: false, Operator, Now);
 
-        decision.Refusal.ShouldNotBeNull().Kind.ShouldBe(RefusalKind.Forbidden);
+        decision.Refusal.ShouldBeRefusal(RefusalKind.Forbidden, CommandRoles.RefusalMessage(ConsoleCommand.RegisterTrustDomain));
         decision.Events.ShouldBeEmpty();
     }
 

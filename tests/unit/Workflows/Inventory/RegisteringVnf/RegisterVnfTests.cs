@@ -3,7 +3,7 @@ using Console.Workflows.Inventory;
 using Console.Workflows.Inventory.RegisteringVnf;
 using Shouldly;
 using Xunit;
-using static Console.UnitTests.Workflows.Inventory.Scenarios;
+using static Console.Testing.Workflows.Inventory.Scenarios;
 
 namespace Console.UnitTests.Workflows.Inventory.RegisteringVnf;
 
@@ -36,7 +36,7 @@ public sealed class RegisterVnfTests
     [Fact]
     public void RegisterVnf_WhenNotAdministrator_RefusesAsForbidden() =>
         RegisterVnfDecider.Decide(Valid(), NewId, KnownReferences(), Operator, Now)
-            .Refusal.ShouldNotBeNull().Kind.ShouldBe(RefusalKind.Forbidden);
+            .Refusal.ShouldBeRefusal(RefusalKind.Forbidden, CommandRoles.RefusalMessage(ConsoleCommand.RegisterVnf));
 
     [Fact]
     public void RegisterVnf_WhenNameMissing_RefusesWithFieldMessage() =>

@@ -39,7 +39,7 @@ public sealed class RevisePolicyTests
     [Fact]
     public void Revise_ByNonAdministrator_IsForbidden() =>
         RevisePolicyDecider.Decide(new RevisePolicy(3, ShorterTimeout, "Because"), AtRevision(3), Approver, Now)
-            .Refusal.ShouldNotBeNull().Kind.ShouldBe(RefusalKind.Forbidden);
+            .Refusal.ShouldBeRefusal(RefusalKind.Forbidden, CommandRoles.RefusalMessage(ConsoleCommand.RevisePolicy));
 
     [Fact]
     public void Revise_WhenRevisionStale_IsAConflict()
@@ -56,12 +56,12 @@ public sealed class RevisePolicyTests
     [InlineData("   ")]
     public void Revise_WithoutReason_RefusesOnReason(string reason) =>
         RevisePolicyDecider.Decide(new RevisePolicy(3, ShorterTimeout, reason), AtRevision(3), Administrator, Now)
-            .Refusal.ShouldNotBeNull().FieldErrors.Keys.ShouldBe(["Reason"]);
+            .Refusal.ShouldBeFieldRefusal(("Reason", "Say why the policy changes."));
 
     [Fact]
     public void Revise_WithReasonOver500_RefusesOnReason() =>
         RevisePolicyDecider.Decide(new RevisePolicy(3, ShorterTimeout, new string('r', 501)), AtRevision(3), Administrator, Now)
-            .Refusal.ShouldNotBeNull().FieldErrors.Keys.ShouldBe(["Reason"]);
+            .Refusal.ShouldBeFieldRefusal(("Reason", "The reason must be at most 500 characters."));
 
     [Fact]
     public void Revise_WithInvalidDocument_ReturnsItsFieldErrorsAndNoEvent()
@@ -75,6 +75,7 @@ public sealed class RevisePolicyTests
         var decision = RevisePolicyDecider.Decide(new RevisePolicy(3, invalid, "Cheaper hosting"), AtRevision(3), Administrator, Now);
 
         decision.Events.ShouldBeEmpty();
-        decision.Refusal.ShouldNotBeNull().FieldErrors.Keys.ShouldContain("Sensitivities[3].RequiredTrustLevel");
+        decision.Refusal.ShouldBeFieldRefusal(
+            ("Sensitivities[3].RequiredTrustLevel", "Critical components need at least the trust level Sensitive ones need (Medium)."));
     }
 }

@@ -1,3 +1,4 @@
+using Console.Testing.Workflows.Common;
 using Console.Workflows.Common;
 using Console.Workflows.Requests;
 using Console.Workflows.Requests.Amending;
@@ -45,7 +46,7 @@ public sealed class AmendRequestTests
     {
         var state = WithPendingCriticalMigration();
 
-        AmendRequestDecider.Decide(AddDataApi(state), state, Facts(), Operator2, Now).Refusal!.Kind.ShouldBe(RefusalKind.Forbidden);
+        AmendRequestDecider.Decide(AddDataApi(state), state, Facts(), Operator2, Now).Refusal.ShouldBeRefusal(RefusalKind.Forbidden, "Only the person who raised this request may change it.");
     }
 
     [Fact]
@@ -54,7 +55,7 @@ public sealed class AmendRequestTests
         var state = WithPendingCriticalMigration();
 
         AmendRequestDecider.Decide(AddDataApi(state) with { ExpectedVersion = 0 }, state, Facts(), Operator, Now)
-            .Refusal!.Kind.ShouldBe(RefusalKind.Conflict);
+            .Refusal.ShouldBeRefusal(RefusalKind.Conflict, RequestGuards.ConflictMessage);
     }
 
     [Fact]
@@ -73,7 +74,7 @@ public sealed class AmendRequestTests
         var state = WithPendingCriticalMigration();
 
         AmendRequestDecider.Decide(AddDataApi(state) with { TargetEnvironmentId = MunichId }, state, Facts(), Operator, Now)
-            .Refusal!.Message.ShouldContain("Munich Regional Cluster offers Medium");
+            .Refusal.ShouldBeRefusalContaining(RefusalKind.Invalid, "Munich Regional Cluster offers Medium");
     }
 
     [Fact]

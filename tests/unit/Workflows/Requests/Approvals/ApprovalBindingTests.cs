@@ -25,7 +25,7 @@ public sealed class ApprovalBindingTests
         Accepted(AmendRequestDecider.Decide(command, state, Facts(), Operator, Now.AddMinutes(10)), state);
 
     private static Decision ApproveAsSeen(ChangeRequest state, Actor approver) =>
-        ApproveRequestDecider.Decide(new ApproveRequest(state.Id, state.Version, state.ContentDigest, null), state, approver, Now.AddMinutes(20));
+        ApproveRequestDecider.Decide(new ApproveRequest(state.Id, state.Version, state.ContentDigest, null), state, approver, Now.AddMinutes(20), global::Console.UnitTests.Workflows.Requests.Scenarios.SteppedUp);
 
     [Fact]
     public void ApprovalBinding_WithoutAmendment_TheThirdApproverCompletesTheQuorum() =>
@@ -93,7 +93,7 @@ public sealed class ApprovalBindingTests
         var after = Amend(before, Same(before) with { Justification = before.Justification + " Also retire rack 17." });
 
         var refusal = ApproveRequestDecider.Decide(
-            new ApproveRequest(after.Id, after.Version, before.ContentDigest, null), after, Approver2, Now.AddMinutes(20)).Refusal.ShouldNotBeNull();
+            new ApproveRequest(after.Id, after.Version, before.ContentDigest, null), after, Approver2, Now.AddMinutes(20), global::Console.UnitTests.Workflows.Requests.Scenarios.SteppedUp).Refusal.ShouldNotBeNull();
 
         refusal.Kind.ShouldBe(RefusalKind.Conflict);
         refusal.Message.ShouldBe("The request changed since you opened it. Reload it, review what is asked now, and approve again.");

@@ -1,3 +1,4 @@
+using Console.Testing.Workflows.Common;
 using Console.Workflows.Common;
 using Console.Workflows.Requests;
 using Console.Workflows.Requests.Approving;
@@ -19,7 +20,7 @@ public sealed class ApproveRequestTests
     {
         var state = WithPendingCriticalMigration();
 
-        var granted = ApproveRequestDecider.Decide(Approve(state, " fine "), state, Approver, Later)
+        var granted = ApproveRequestDecider.Decide(Approve(state, " fine "), state, Approver, Later, global::Console.UnitTests.Workflows.Requests.Scenarios.SteppedUp)
             .Events.ShouldHaveSingleItem().ShouldBeOfType<ApprovalGranted>();
 
         (granted.ApproverId, granted.Group, granted.ContentDigest, granted.Comment, granted.At)
@@ -32,7 +33,7 @@ public sealed class ApproveRequestTests
     {
         var state = ApprovedBy(WithPendingCriticalMigration(), Approver, Security);
 
-        var events = ApproveRequestDecider.Decide(Approve(state), state, Approver2, Later).Events;
+        var events = ApproveRequestDecider.Decide(Approve(state), state, Approver2, Later, global::Console.UnitTests.Workflows.Requests.Scenarios.SteppedUp).Events;
 
         events[0].ShouldBeOfType<ApprovalGranted>().Group.ShouldBe("Target domain owners");
         events[1].ShouldBe(new RequestApproved(state.Id, state.ContentDigest, "approver2", Later));
@@ -44,7 +45,7 @@ public sealed class ApproveRequestTests
     {
         var state = Submitted(MigrateSidfToDcA, by: Operator with { Roles = new HashSet<string> { Roles.NocOperator, Roles.NocApprover } });
 
-        var refusal = ApproveRequestDecider.Decide(Approve(state), state, Operator with { Roles = new HashSet<string> { Roles.NocApprover } }, Later)
+        var refusal = ApproveRequestDecider.Decide(Approve(state), state, Operator with { Roles = new HashSet<string> { Roles.NocApprover } }, Later, global::Console.UnitTests.Workflows.Requests.Scenarios.SteppedUp)
             .Refusal.ShouldNotBeNull();
 
         refusal.Kind.ShouldBe(RefusalKind.Forbidden);
@@ -56,7 +57,7 @@ public sealed class ApproveRequestTests
     {
         var state = ApprovedBy(WithPendingCriticalMigration(), Approver);
 
-        var refusal = ApproveRequestDecider.Decide(Approve(state) with { ExpectedVersion = 1 }, state, Security, Later).Refusal.ShouldNotBeNull();
+        var refusal = ApproveRequestDecider.Decide(Approve(state) with { ExpectedVersion = 1 }, state, Security, Later, global::Console.UnitTests.Workflows.Requests.Scenarios.SteppedUp).Refusal.ShouldNotBeNull();
 
         refusal.Kind.ShouldBe(RefusalKind.Conflict);
         refusal.Message.ShouldContain("Someone else acted first");
@@ -67,8 +68,23 @@ public sealed class ApproveRequestTests
     {
         var state = WithPendingCriticalMigration();
 
-        ApproveRequestDecider.Decide(Approve(state) with { ContentDigest = new string('0', 64) }, state, Approver, Later)
-            .Refusal!.Kind.ShouldBe(RefusalKind.Conflict);
+        ApproveRequestDecider.Decide(Approve(state) with { ContentDigest = new string('0', 64) }, state, Approver, Later, global::Console.UnitTests.Workflows.Requests.Scenarios.SteppedUp)
+            .Refusal.ShouldBeRefusal(RefusalKind.Conflict, "The request changed since you opened it. Reload it, review what is asked now, and approve again.");
+    }
+
+    [Fact]
+    public void Approve_OfContentAmendedSinceTheApproverOpenedIt_SaysTheContentChangedNotOnlyThatSomeoneActed()
+    {
+        var seen = WithPendingCriticalMigration();
+        var amended = Accepted(Console.Workflows.Requests.Amending.AmendRequestDecider.Decide(
+            new AmendRequest(seen.Id, seen.Version, seen.Content.ComponentIds, DcAId, seen.Justification + " Racks 14-17.", null),
+            seen, Facts(), Operator, Now.AddMinutes(10)), seen);
+
+        // The page sends both the version and the digest it showed; the amendment moved both.
+        var decision = ApproveRequestDecider.Decide(Approve(seen), amended, Approver, Later, SteppedUp);
+
+        decision.Refusal.ShouldBeRefusal(RefusalKind.Conflict, ApproveRequestDecider.ContentChangedMessage);
+        decision.Events.ShouldBeEmpty();
     }
 
     [Fact]
@@ -76,7 +92,7 @@ public sealed class ApproveRequestTests
     {
         var state = ApprovedBy(WithPendingCriticalMigration(), Approver);
 
-        ApproveRequestDecider.Decide(Approve(state), state, Approver, Later).Refusal!.Message.ShouldContain("already approved");
+        ApproveRequestDecider.Decide(Approve(state), state, Approver, Later, global::Console.UnitTests.Workflows.Requests.Scenarios.SteppedUp).Refusal.ShouldBeRefusal(RefusalKind.Invalid, "You have already approved this request; one person counts once.");
     }
 
     [Fact]
@@ -84,7 +100,7 @@ public sealed class ApproveRequestTests
     {
         var state = ApprovedBy(WithPendingCriticalMigration(), Approver, Approver2);
 
-        var refusal = ApproveRequestDecider.Decide(Approve(state), state, Approver3, Later).Refusal.ShouldNotBeNull();
+        var refusal = ApproveRequestDecider.Decide(Approve(state), state, Approver3, Later, global::Console.UnitTests.Workflows.Requests.Scenarios.SteppedUp).Refusal.ShouldNotBeNull();
 
         refusal.Kind.ShouldBe(RefusalKind.Forbidden);
         refusal.Message.ShouldBe("Your approval cannot fill any group this request still needs: it needs 1 security officer.");
@@ -95,7 +111,7 @@ public sealed class ApproveRequestTests
     {
         var state = WithPendingCriticalMigration();
 
-        ApproveRequestDecider.Decide(Approve(state), state, Approver, state.ExpiresAt).Refusal!.Message.ShouldContain("expired");
+        ApproveRequestDecider.Decide(Approve(state), state, Approver, state.ExpiresAt, global::Console.UnitTests.Workflows.Requests.Scenarios.SteppedUp).Refusal.ShouldBeRefusal(RefusalKind.Conflict, "This request has expired waiting for approval; it can no longer be approved.");
     }
 
     [Fact]
@@ -103,7 +119,7 @@ public sealed class ApproveRequestTests
     {
         var state = WithApprovedCriticalMigration();
 
-        var refusal = ApproveRequestDecider.Decide(Approve(state), state, Approver3, Later).Refusal.ShouldNotBeNull();
+        var refusal = ApproveRequestDecider.Decide(Approve(state), state, Approver3, Later, global::Console.UnitTests.Workflows.Requests.Scenarios.SteppedUp).Refusal.ShouldNotBeNull();
 
         (refusal.Kind, refusal.Message).ShouldBe((RefusalKind.Conflict, "This request is approved; it can no longer be approved."));
     }
@@ -114,6 +130,6 @@ public sealed class ApproveRequestTests
         var state = WithPendingCriticalMigration();
         var formerApprover = Approver with { Roles = new HashSet<string>(), Groups = new HashSet<string>() };
 
-        ApproveRequestDecider.Decide(Approve(state), state, formerApprover, Later).Refusal!.Kind.ShouldBe(RefusalKind.Forbidden);
+        ApproveRequestDecider.Decide(Approve(state), state, formerApprover, Later, global::Console.UnitTests.Workflows.Requests.Scenarios.SteppedUp).Refusal.ShouldBeRefusal(RefusalKind.Forbidden, CommandRoles.RefusalMessage(ConsoleCommand.ApproveRequest));
     }
 }

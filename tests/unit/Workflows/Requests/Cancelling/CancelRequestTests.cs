@@ -1,3 +1,4 @@
+using Console.Testing.Workflows.Common;
 using Console.Workflows.Common;
 using Console.Workflows.Requests;
 using Console.Workflows.Requests.Cancelling;
@@ -34,7 +35,7 @@ public sealed class CancelRequestTests
     {
         var state = WithPendingCriticalMigration();
 
-        CancelRequestDecider.Decide(Cancel(state), state, Operator2, Now).Refusal!.Kind.ShouldBe(RefusalKind.Forbidden);
+        CancelRequestDecider.Decide(Cancel(state), state, Operator2, Now).Refusal.ShouldBeRefusal(RefusalKind.Forbidden, "Only the person who raised this request or an administrator may cancel it.");
     }
 
     [Fact]
@@ -43,7 +44,7 @@ public sealed class CancelRequestTests
         var state = WithApprovedCriticalMigration();
         state = Accepted(ExecutionDecider.Start(state, 1, Now), state);
 
-        CancelRequestDecider.Decide(Cancel(state), state, Operator, Now).Refusal!.Kind.ShouldBe(RefusalKind.Conflict);
+        CancelRequestDecider.Decide(Cancel(state), state, Operator, Now).Refusal.ShouldBeRefusal(RefusalKind.Conflict, "This request is being carried out; only a request whose execution has not started can be cancelled.");
     }
 
     [Fact]
@@ -59,6 +60,6 @@ public sealed class CancelRequestTests
     {
         var state = WithPendingCriticalMigration();
 
-        CancelRequestDecider.Decide(Cancel(state) with { ExpectedVersion = 7 }, state, Operator, Now).Refusal!.Kind.ShouldBe(RefusalKind.Conflict);
+        CancelRequestDecider.Decide(Cancel(state) with { ExpectedVersion = 7 }, state, Operator, Now).Refusal.ShouldBeRefusal(RefusalKind.Conflict, RequestGuards.ConflictMessage);
     }
 }

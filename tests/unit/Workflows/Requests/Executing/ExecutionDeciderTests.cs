@@ -43,7 +43,7 @@ public sealed class ExecutionDeciderTests
     public void Start_WhenPendingOrRejected_EmitsNothing()
     {
         var pending = WithPendingCriticalMigration();
-        var rejected = Accepted(RejectRequestDecider.Decide(new RejectRequest(pending.Id, pending.Version, "No."), pending, Security, Now), pending);
+        var rejected = Accepted(RejectRequestDecider.Decide(new RejectRequest(pending.Id, pending.Version, "No."), pending, Security, Now, global::Console.UnitTests.Workflows.Requests.Scenarios.SteppedUp), pending);
 
         ExecutionDecider.Start(pending, 1, Now).Events.ShouldBeEmpty();
         ExecutionDecider.Start(rejected, 1, Now).Events.ShouldBeEmpty();

@@ -1,3 +1,4 @@
+using Console.Testing.Workflows.Common;
 using Console.Workflows.Common;
 using Console.Workflows.Requests;
 using Console.Workflows.Requests.Rejecting;
@@ -16,8 +17,11 @@ public sealed class RejectRequestTests
     {
         var state = WithPendingCriticalMigration();
 
-        RejectRequestDecider.Decide(Reject(state), state, Security, Now).Events
-            .ShouldBe([new RequestRejected(state.Id, "security", "security", "Not during the freeze.", Now)]);
+        RejectRequestDecider.Decide(Reject(state), state, Security, Now, global::Console.UnitTests.Workflows.Requests.Scenarios.SteppedUp).Events
+            .ShouldBe([new RequestRejected(state.Id, "security", "security", "Not during the freeze.", Now)
+            {
+                AuthenticationMethod = Console.Workflows.Accounts.SteppingUp.StepUpMethods.Totp, AuthenticatedAt = Now,
+            }]);
     }
 
     [Fact]
@@ -25,7 +29,7 @@ public sealed class RejectRequestTests
     {
         var state = ApprovedBy(WithPendingCriticalMigration(), Approver);
 
-        RejectRequestDecider.Decide(Reject(state), state, Approver, Now).Refusal.ShouldBeNull();
+        RejectRequestDecider.Decide(Reject(state), state, Approver, Now, global::Console.UnitTests.Workflows.Requests.Scenarios.SteppedUp).Refusal.ShouldBeNull();
     }
 
     [Fact]
@@ -33,7 +37,7 @@ public sealed class RejectRequestTests
     {
         var state = WithPendingCriticalMigration();
 
-        RejectRequestDecider.Decide(Reject(state), state, Operator, Now).Refusal!.Kind.ShouldBe(RefusalKind.Forbidden);
+        RejectRequestDecider.Decide(Reject(state), state, Operator, Now, global::Console.UnitTests.Workflows.Requests.Scenarios.SteppedUp).Refusal.ShouldBeRefusal(RefusalKind.Forbidden, CommandRoles.RefusalMessage(ConsoleCommand.RejectRequest));
     }
 
     [Fact]
@@ -41,7 +45,7 @@ public sealed class RejectRequestTests
     {
         var state = WithPendingCriticalMigration();
 
-        RejectRequestDecider.Decide(Reject(state), state, Auditor, Now).Refusal!.Kind.ShouldBe(RefusalKind.Forbidden);
+        RejectRequestDecider.Decide(Reject(state), state, Auditor, Now, global::Console.UnitTests.Workflows.Requests.Scenarios.SteppedUp).Refusal.ShouldBeRefusal(RefusalKind.Forbidden, CommandRoles.RefusalMessage(ConsoleCommand.RejectRequest));
     }
 
     [Theory]
@@ -51,7 +55,7 @@ public sealed class RejectRequestTests
     {
         var state = WithPendingCriticalMigration();
 
-        RejectRequestDecider.Decide(Reject(state, reason), state, Security, Now).Refusal!.FieldErrors.Keys.ShouldBe(["Reason"]);
+        RejectRequestDecider.Decide(Reject(state, reason), state, Security, Now, global::Console.UnitTests.Workflows.Requests.Scenarios.SteppedUp).Refusal!.FieldErrors.Keys.ShouldBe(["Reason"]);
     }
 
     [Fact]
@@ -59,7 +63,7 @@ public sealed class RejectRequestTests
     {
         var state = WithPendingCriticalMigration();
 
-        RejectRequestDecider.Decide(Reject(state, new string('r', 1001)), state, Security, Now).Refusal!.FieldErrors.Keys.ShouldBe(["Reason"]);
+        RejectRequestDecider.Decide(Reject(state, new string('r', 1001)), state, Security, Now, global::Console.UnitTests.Workflows.Requests.Scenarios.SteppedUp).Refusal!.FieldErrors.Keys.ShouldBe(["Reason"]);
     }
 
     [Fact]
@@ -67,7 +71,7 @@ public sealed class RejectRequestTests
     {
         var state = WithPendingCriticalMigration();
 
-        RejectRequestDecider.Decide(Reject(state) with { ExpectedVersion = 9 }, state, Security, Now).Refusal!.Kind.ShouldBe(RefusalKind.Conflict);
+        RejectRequestDecider.Decide(Reject(state) with { ExpectedVersion = 9 }, state, Security, Now, global::Console.UnitTests.Workflows.Requests.Scenarios.SteppedUp).Refusal.ShouldBeRefusal(RefusalKind.Conflict, RequestGuards.ConflictMessage);
     }
 
     [Fact]
@@ -75,7 +79,7 @@ public sealed class RejectRequestTests
     {
         var state = WithApprovedCriticalMigration();
 
-        var refusal = RejectRequestDecider.Decide(Reject(state), state, Security, Now).Refusal.ShouldNotBeNull();
+        var refusal = RejectRequestDecider.Decide(Reject(state), state, Security, Now, global::Console.UnitTests.Workflows.Requests.Scenarios.SteppedUp).Refusal.ShouldNotBeNull();
 
         (refusal.Kind, refusal.Message).ShouldBe((RefusalKind.Conflict, "This request is approved; it can no longer be rejected."));
     }

@@ -1,3 +1,4 @@
+using Console.Testing.Workflows.Common;
 using Console.Workflows.Common;
 using Console.Workflows.Policy;
 using Console.Workflows.Requests;
@@ -115,9 +116,8 @@ public sealed class RetryExecutionTests
     [Fact]
     public void Retry_WhenThePolicyAllowsOneAttempt_IsNeverAccepted()
     {
-        var refusal = Retry(WithFailedExecution(), Operator, max: 1).Refusal.ShouldNotBeNull();
-
-        refusal.Message.ShouldContain("the most the policy allows (1)");
+        Retry(WithFailedExecution(), Operator, max: 1).Refusal.ShouldBeRefusal(
+            RefusalKind.Conflict, "This request has been executed 1 times, the most the policy allows (1); raise a new request.");
     }
 
     [Fact]
@@ -125,7 +125,7 @@ public sealed class RetryExecutionTests
     {
         var state = WithApprovedCriticalMigration();
 
-        Retry(state, Operator).Refusal!.Kind.ShouldBe(RefusalKind.Conflict);
+        Retry(state, Operator).Refusal.ShouldBeRefusal(RefusalKind.Conflict, "This request is approved; only a failed execution can be retried.");
     }
 
     [Fact]
@@ -134,7 +134,7 @@ public sealed class RetryExecutionTests
         var state = WithFailedExecution();
         state = Accepted(Retry(state, Operator), state);
 
-        Retry(state, Approver).Refusal.ShouldNotBeNull().Message.ShouldBe("A retry has already been requested for this failure.");
+        Retry(state, Approver).Refusal.ShouldBeRefusal(RefusalKind.Conflict, "A retry has already been requested for this failure.");
     }
 
     [Fact]
@@ -142,7 +142,7 @@ public sealed class RetryExecutionTests
     {
         var state = WithFailedExecution();
 
-        RetryExecutionDecider.Decide(new RetryExecution(state.Id, 1, Why), state, Max, Operator, Now).Refusal!.Kind.ShouldBe(RefusalKind.Conflict);
+        RetryExecutionDecider.Decide(new RetryExecution(state.Id, 1, Why), state, Max, Operator, Now).Refusal.ShouldBeRefusal(RefusalKind.Conflict, RequestGuards.ConflictMessage);
     }
 
     [Theory]

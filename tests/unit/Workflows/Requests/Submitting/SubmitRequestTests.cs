@@ -1,3 +1,4 @@
+using Console.Testing.Workflows.Common;
 using Console.Workflows.Common;
 using Console.Workflows.Inventory;
 using Console.Workflows.Requests;
@@ -44,7 +45,8 @@ public sealed class SubmitRequestTests
 
     [Fact]
     public void Submit_ByNonOperator_IsForbidden() =>
-        Submit(MigrateSidfToDcA, actor: Approver).Refusal.ShouldNotBeNull().Kind.ShouldBe(RefusalKind.Forbidden);
+        Submit(MigrateSidfToDcA, actor: Approver)
+            .Refusal.ShouldBeRefusal(RefusalKind.Forbidden, CommandRoles.RefusalMessage(ConsoleCommand.SubmitMigration));
 
     [Fact]
     public void Submit_MigrationToLessTrustedEnvironment_IsRefusedNamingComponentSensitivityAndLevels()
@@ -66,7 +68,7 @@ public sealed class SubmitRequestTests
         };
 
         Submit(MigrateSidfToDcA with { ComponentIds = [SbiId], TargetEnvironmentId = MunichId }, Facts(policy: PolicyAt(3, strict)))
-            .Refusal.ShouldNotBeNull().Message.ShouldContain("sbi-gateway is Internal and needs trust level High");
+            .Refusal.ShouldBeRefusalContaining(RefusalKind.Invalid, "sbi-gateway is Internal and needs trust level High");
     }
 
     [Fact]
@@ -212,5 +214,5 @@ public sealed class SubmitRequestTests
 
     [Fact]
     public void Submit_ForAnotherVnfThanTheFacts_IsNotFound() =>
-        Submit(MigrateSidfToDcA with { VnfId = Guid.NewGuid() }, Facts()).Refusal!.Kind.ShouldBe(RefusalKind.NotFound);
+        Submit(MigrateSidfToDcA with { VnfId = Guid.NewGuid() }, Facts()).Refusal.ShouldBeRefusal(RefusalKind.NotFound, "This VNF does not exist (any more).");
 }

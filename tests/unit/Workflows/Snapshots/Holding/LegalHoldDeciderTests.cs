@@ -1,3 +1,4 @@
+using Console.Testing.Workflows.Common;
 using Console.Workflows.Common;
 using Console.Workflows.Inventory;
 using Console.Workflows.Snapshots;
@@ -52,8 +53,8 @@ public sealed class LegalHoldDeciderTests
         LegalHoldDecider.Decide(new ReleaseLegalHold(held.Id, held.Version, "Case closed"), held, Admin, Now)
             .Events.ShouldHaveSingleItem().ShouldBe(new LegalHoldReleased(held.Id, "Case closed", "ada", Now));
         LegalHoldDecider.Decide(new ReleaseLegalHold(snapshot.Id, snapshot.Version, "x"), snapshot, Security, Now)
-            .Refusal.ShouldNotBeNull().Message.ShouldBe("This snapshot is not under legal hold.");
+            .Refusal.ShouldBeRefusal(RefusalKind.Conflict, "This snapshot is not under legal hold.");
         LegalHoldDecider.Decide(new ReleaseLegalHold(held.Id, held.Version, "x"), held, Requester, Now)
-            .Refusal.ShouldNotBeNull().Kind.ShouldBe(RefusalKind.Forbidden);
+            .Refusal.ShouldBeRefusal(RefusalKind.Forbidden, CommandRoles.RefusalMessage(ConsoleCommand.ReleaseLegalHold));
     }
 }

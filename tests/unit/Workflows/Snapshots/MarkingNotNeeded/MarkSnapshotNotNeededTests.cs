@@ -1,3 +1,4 @@
+using Console.Testing.Workflows.Common;
 using Console.Workflows.Common;
 using Console.Workflows.Inventory;
 using Console.Workflows.Snapshots;
@@ -42,7 +43,7 @@ public sealed class MarkSnapshotNotNeededTests
         var snapshot = Available(Sensitivity.Public, sensitivity);
 
         MarkSnapshotNotNeededDecider.Decide(new MarkSnapshotNotNeeded(snapshot.Id, snapshot.Version, "done"), snapshot, Admin, Now)
-            .Refusal.ShouldNotBeNull().Message.ShouldBe(MarkSnapshotNotNeededDecider.NeedsApprovalMessage);
+            .Refusal.ShouldBeRefusal(RefusalKind.Invalid, MarkSnapshotNotNeededDecider.NeedsApprovalMessage);
     }
 
     [Fact]
@@ -52,6 +53,6 @@ public sealed class MarkSnapshotNotNeededTests
         var marked = snapshot.With(new SnapshotMarkedNotNeeded(snapshot.Id, "done", "olga", Completed.AddDays(1)));
 
         MarkSnapshotNotNeededDecider.Decide(new MarkSnapshotNotNeeded(marked.Id, marked.Version, "again"), marked, Requester, Now)
-            .Refusal.ShouldNotBeNull().Message.ShouldStartWith("This snapshot was already marked no longer needed");
+            .Refusal.ShouldBeRefusalContaining(RefusalKind.Conflict, "This snapshot was already marked no longer needed");
     }
 }

@@ -1,3 +1,4 @@
+using Console.Testing.Workflows.Common;
 using Console.Workflows.Common;
 using Console.Workflows.Inventory;
 using Console.Workflows.Snapshots;
@@ -47,7 +48,7 @@ public sealed class PinSnapshotTests
         var snapshot = Available(Sensitivity.Public);
 
         PinSnapshotDecider.Decide(new PinSnapshot(snapshot.Id, snapshot.Version - 1, "x", null), snapshot, Requester, Now)
-            .Refusal.ShouldNotBeNull().Kind.ShouldBe(RefusalKind.Conflict);
+            .Refusal.ShouldBeRefusal(RefusalKind.Conflict, SnapshotGuards.ConflictMessage);
     }
 
     [Fact]
@@ -56,9 +57,9 @@ public sealed class PinSnapshotTests
         var snapshot = Available(Sensitivity.Public);
 
         var refusal = PinSnapshotDecider.Decide(new PinSnapshot(snapshot.Id, snapshot.Version, "  ", Now.AddMinutes(-1)), snapshot, Requester, Now)
-            .Refusal.ShouldNotBeNull();
+            .Refusal;
 
-        refusal.FieldErrors.Keys.ShouldBe(["Reason", "Until"], ignoreOrder: true);
+        refusal.ShouldBeFieldRefusal(("Reason", "Say why."), ("Until", "Choose a time in the future, or leave it empty to keep it until released."));
         PinSnapshotDecider.Decide(new PinSnapshot(snapshot.Id, snapshot.Version, new string('x', 501), null), snapshot, Requester, Now)
             .Refusal.ShouldNotBeNull().FieldErrors["Reason"].ShouldBe(["The reason must be at most 500 characters."]);
     }
@@ -71,9 +72,9 @@ public sealed class PinSnapshotTests
         var deleted = started.With(new SnapshotDeleted(Guid.Empty, Guid.Empty, "expired", "sweep", Now));
 
         PinSnapshotDecider.Decide(new PinSnapshot(started.Id, started.Version, "keep", null), started, Requester, Now)
-            .Refusal.ShouldNotBeNull().Message.ShouldContain("Secure deletion of this snapshot began");
+            .Refusal.ShouldBeRefusalContaining(RefusalKind.Conflict, "Secure deletion of this snapshot began");
         PinSnapshotDecider.Decide(new PinSnapshot(deleted.Id, deleted.Version, "keep", null), deleted, Requester, Now)
-            .Refusal.ShouldNotBeNull().Message.ShouldContain("was deleted");
+            .Refusal.ShouldBeRefusal(RefusalKind.Conflict, "This snapshot was deleted; it can no longer be pinned.");
     }
 
     [Fact]
@@ -85,6 +86,6 @@ public sealed class PinSnapshotTests
         PinSnapshotDecider.Decide(new UnpinSnapshot(pinned.Id, pinned.Version, "Upgrade done"), pinned, OtherOperator, Now)
             .Events.ShouldHaveSingleItem().ShouldBe(new SnapshotUnpinned(pinned.Id, "Upgrade done", "otto", Now));
         PinSnapshotDecider.Decide(new UnpinSnapshot(snapshot.Id, snapshot.Version, "x"), snapshot, OtherOperator, Now)
-            .Refusal.ShouldNotBeNull().Message.ShouldBe("This snapshot is not pinned.");
+            .Refusal.ShouldBeRefusal(RefusalKind.Conflict, "This snapshot is not pinned.");
     }
 }

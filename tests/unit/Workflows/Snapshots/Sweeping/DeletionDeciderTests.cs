@@ -1,3 +1,4 @@
+using Console.Testing.Workflows.Common;
 using Console.Workflows.Common;
 using Console.Workflows.Inventory;
 using Console.Workflows.Keys;
@@ -61,8 +62,8 @@ public sealed class DeletionDeciderTests
         DeletionDecider.StartByRequest(fresh, request, "Deletion request", "system:execution", Completed.AddHours(1))
             .Events.ShouldHaveSingleItem().ShouldBeOfType<SnapshotDeletionStarted>().RequestId.ShouldBe(request);
         var refusal = DeletionDecider.StartByRequest(pinned, request, "Deletion request", "system:execution", Completed.AddHours(1))
-            .Refusal.ShouldNotBeNull();
-        refusal.Message.ShouldBe("Pinned by olga: Golden until released Release the hold or unpin the snapshot before deleting it.");
+            .Refusal;
+        refusal.ShouldBeRefusal(RefusalKind.Conflict, "Pinned by olga: Golden until released Release the hold or unpin the snapshot before deleting it.");
     }
 
     [Fact]
@@ -70,7 +71,8 @@ public sealed class DeletionDeciderTests
     {
         var deleted = Available(Sensitivity.Public).With(new SnapshotDeleted(Guid.Empty, Guid.Empty, "expired", "sweep", Expired));
 
-        DeletionDecider.StartByRequest(deleted, Guid.NewGuid(), "r", "x", Expired).Refusal.ShouldNotBeNull().Kind.ShouldBe(RefusalKind.NotFound);
+        DeletionDecider.StartByRequest(deleted, Guid.NewGuid(), "r", "x", Expired)
+            .Refusal.ShouldBeRefusal(RefusalKind.NotFound, $"The snapshot was already deleted at {Expired:yyyy-MM-dd HH:mm} UTC.");
     }
 
     [Fact]

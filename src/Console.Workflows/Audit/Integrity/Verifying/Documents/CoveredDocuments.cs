@@ -1,7 +1,9 @@
 using Console.Workflows.Accounts;
+using Console.Workflows.Alerts;
 using Console.Workflows.Attestation;
 using Console.Workflows.Continuity;
 using Console.Workflows.Inventory;
+using Console.Workflows.Notifications;
 using Console.Workflows.Policy;
 using Console.Workflows.Requests;
 using Console.Workflows.Snapshots;
@@ -19,6 +21,7 @@ public static class CoveredDocuments
     [
         new DocumentCheck<ApprovalPolicy>(),      // the policy in force: which approvals a request needs
         new DocumentCheck<UserAccount>(),         // users, roles, groups, disabled: who may sign in and act
+        new DocumentCheck<SecondFactor>(),        // second factors: enrolled, recovery codes left, last code used
         new DocumentCheck<ChangeRequest>(),       // requests: status, approvals, content digest
         new DocumentCheck<Vnf>(),                 // VNFs: components, sensitivity, placement
         new DocumentCheck<ExecutionEnvironment>(), // environments: trust level, attestation, operator domain
@@ -27,5 +30,7 @@ public static class CoveredDocuments
         new DocumentCheck<AttestationSubject>(),  // attestation keys and reference values
         new DocumentCheck<VnfContinuity>(),       // continuity: forks and sealed state
         new DocumentCheck<IntegrityStatus>(),     // the open integrity alert
+        new DocumentCheck<AlertHandling>(),       // fork and evidence alerts: acknowledged, assigned, closed
+        new DocumentCheck<NotificationProfile>(), // where a person is told: an edited address would divert their notices
     ];
 }

@@ -30,6 +30,7 @@ public sealed class IntegrityPageTests : BunitContext
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
         Services.AddSingleton<IIntegrityService>(_integrity);
+        Services.AddSingleton<IConsoleCommandBus>(_integrity);
         Services.AddSingleton(new IntegrityNotifications(NullLogger<IntegrityNotifications>.Instance));
         Services.AddScoped<CurrentActor>();
         RenderTree.Add<Console.UnitTests.Web.MudProviders>();
@@ -138,7 +139,8 @@ public sealed class IntegrityPageTests : BunitContext
     private static VerificationReport Report(params IntegrityBreak[] breaks) =>
         new(At, TimeSpan.FromSeconds(1), 1500, 1500, 1520, 2, 3, 3, breaks.Length, breaks);
 
-    private sealed class ScriptedIntegrity : IIntegrityService
+    /// <summary>The integrity capability as the pages see it: its reads, and the bus carrying its one command.</summary>
+    private sealed class ScriptedIntegrity : IIntegrityService, IConsoleCommandBus
     {
         public IntegrityStatus Status { get; set; } = IntegrityStatus.Empty;
 
@@ -163,9 +165,9 @@ public sealed class IntegrityPageTests : BunitContext
             return Task.FromResult(new VerificationOutcome(NextRefusal is null ? NextReport ?? Report() : null, NextRefusal));
         }
 
-        public Task<Outcome> AcknowledgeAsync(AcknowledgeIntegrityAlert command, Actor actor, CancellationToken ct = default)
+        public Task<Outcome> IssueAsync(IConsoleCommand command, Actor actor, CancellationToken ct = default)
         {
-            Acknowledged.Add(command);
+            Acknowledged.Add(command.ShouldBeOfType<AcknowledgeIntegrityAlert>());
             return Task.FromResult(Outcome.Done(IntegrityStatus.StreamId));
         }
 

@@ -165,4 +165,30 @@ public sealed class DashboardListsTests : DashboardPageTest
         cut.WaitForAssertion(() => DashboardReader.ComponentRequests[^1].ViolationsOnly.ShouldBeTrue());
         Navigation.Uri.ShouldEndWith($"/dashboards/violations?domain={DashboardFixtures.Core.Id}&env={DashboardFixtures.Edge.Id}");
     }
+
+    [Fact]
+    public void SnapshotList_OffersItsWholeListAsCsv_WithItsFilterAndOrder_AndSaysWhenTheFileIsCut()
+    {
+        DashboardReader.SnapshotPage = DashboardReader.SnapshotPage with { TotalCount = DashboardExports.MaxRows + 1 };
+        Navigation.NavigateTo("/dashboards/snapshots?show=age&age=OneToThreeDays&sensitivity=Critical&page=1");
+
+        var cut = Render<DashboardSnapshots>();
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=export-csv-limit]").TextContent.ShouldContain("first 50,000 of 50,001"));
+        cut.Find("[data-testid=export-csv]").GetAttribute("href")
+            .ShouldBe("/dashboards/export/snapshots.csv?show=age&age=OneToThreeDays&sensitivity=Critical");
+        cut.Find("[data-testid=export-csv]").HasAttribute("download").ShouldBeTrue();
+    }
+
+    [Fact]
+    public void ViolationsList_OffersItsListAsCsv()
+    {
+        Navigation.NavigateTo($"/dashboards/violations?domain={DashboardFixtures.Core.Id}&env={DashboardFixtures.Edge.Id}&all=true");
+
+        var cut = Render<DashboardViolations>();
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=export-csv]").GetAttribute("href")
+            .ShouldBe($"/dashboards/export/components.csv?domain={DashboardFixtures.Core.Id}&env={DashboardFixtures.Edge.Id}&all=true"));
+        cut.FindAll("[data-testid=export-csv-limit]").ShouldBeEmpty();
+    }
 }

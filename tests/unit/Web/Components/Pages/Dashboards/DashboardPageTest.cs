@@ -2,6 +2,7 @@ using Console.Workflows.Common;
 using Console.Workflows.Dashboards;
 using Console.Workflows.Dashboards.Figures;
 using Console.Workflows.Dashboards.Lists;
+using Console.Workflows.Dashboards.Trends;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -15,6 +16,7 @@ public abstract class DashboardPageTest : InventoryPageTest
         Services.AddSingleton<IDashboardFiguresReader>(DashboardReader);
         Services.AddSingleton<ISnapshotListReader>(DashboardReader);
         Services.AddSingleton<IComponentListReader>(DashboardReader);
+        Services.AddSingleton<ITrendReader>(DashboardReader);
         Services.AddSingleton(Options);
         Services.AddSingleton<TimeProvider>(Clock);
         SignInAs("mia.manager", Roles.Manager);

@@ -1,6 +1,7 @@
 using Bunit;
 using Console.Web.Components.Pages.Dashboards;
 using Console.Workflows.Dashboards;
+using Console.Workflows.Dashboards.Trends;
 using Shouldly;
 using Xunit;
 
@@ -149,5 +150,44 @@ public sealed class DashboardTests : DashboardPageTest
     {
         var element = cut.Find(selector);
         return (element.TagName == "A" ? element : element.QuerySelector("a") ?? element).GetAttribute("href")!;
+    }
+
+    [Fact]
+    public void Dashboard_Trends_ShowTheThirtyDays_SayWhatWasNotRecorded_AndOfferTheirCsv()
+    {
+        var today = TrendRules.Today(DashboardFixtures.Now);
+        DashboardReader.Trends = new TrendWindow(DashboardFixtures.Now, TrendRules.Window(DashboardFixtures.Now,
+        [
+            new TrendDay(today.AddDays(-3), 40, null, null, false),
+            new TrendDay(today.AddDays(-2), 42, null, null, false),
+            new TrendDay(today.AddDays(-1), 44, 1, 6, true, DashboardFixtures.Now.AddHours(-12)),
+            new TrendDay(today, 45, 0, 9, true, DashboardFixtures.Now),
+        ]));
+
+        var cut = Render<Dashboard>();
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=trends]"));
+        var rows = cut.FindAll("[data-testid=trend-table] tbody tr");
+        rows.Count.ShouldBe(30);
+        rows[0].GetAttribute("data-day").ShouldBe(today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), "newest first");
+        rows[0].QuerySelector("[data-field=pending]")!.TextContent.ShouldBe("9");
+        rows[2].QuerySelector("[data-field=available]")!.TextContent.ShouldBe("42");
+        rows[2].QuerySelector("[data-field=overdue]")!.TextContent.ShouldBe("not recorded");
+        rows[10].QuerySelector("[data-field=available]")!.TextContent.ShouldBe("not recorded");
+        cut.Find("[data-testid=trend-available-chart]");
+        cut.Find("[data-testid=trend-sampled-chart]");
+        cut.Find("[data-testid=trend-caption]").TextContent.ShouldContain("recorded since " + today.AddDays(-1).ToString("d MMM yyyy", System.Globalization.CultureInfo.InvariantCulture));
+        cut.Find("[data-testid=trends-export]").GetAttribute("href").ShouldBe(DashboardExports.TrendsPath);
+        cut.Find("[data-testid=trust-domains-export]").GetAttribute("href").ShouldBe(DashboardExports.TrustDomainsPath);
+    }
+
+    [Fact]
+    public void Dashboard_BeforeAnySample_SaysTheLineStartsOnceRecorded()
+    {
+        var cut = Render<Dashboard>();
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=trend-sampled-empty]").TextContent.ShouldContain("Not recorded yet"));
+        cut.Find("[data-testid=trend-available-empty]");
+        cut.FindAll("[data-testid=trend-sampled-chart]").ShouldBeEmpty();
     }
 }

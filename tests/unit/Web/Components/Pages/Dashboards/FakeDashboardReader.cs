@@ -1,6 +1,7 @@
 using Console.Workflows.Dashboards;
 using Console.Workflows.Dashboards.Figures;
 using Console.Workflows.Dashboards.Lists;
+using Console.Workflows.Dashboards.Trends;
 using Console.Workflows.Inventory;
 
 namespace Console.UnitTests.Web.Components.Pages.Dashboards;
@@ -9,8 +10,11 @@ namespace Console.UnitTests.Web.Components.Pages.Dashboards;
 /// Hands the pages whatever figures and pages a test sets, and records what they asked for. The figures' arithmetic is
 /// tested against PostgreSQL elsewhere; here only what the pages make of them counts.
 /// </summary>
-public sealed class FakeDashboardReader : IDashboardFiguresReader, ISnapshotListReader, IComponentListReader
+public sealed class FakeDashboardReader : IDashboardFiguresReader, ISnapshotListReader, IComponentListReader, ITrendReader
 {
+    /// <summary>Thirty days with nothing recorded, unless a test sets some.</summary>
+    public TrendWindow Trends { get; set; } = new(DashboardFixtures.Now, TrendRules.Window(DashboardFixtures.Now, []));
+
     public DashboardFigures Figures { get; set; } = DashboardFixtures.Figures();
 
     public SnapshotPage SnapshotPage { get; set; } = new(DashboardFixtures.Now, [], 0, 0, 25);
@@ -37,6 +41,9 @@ public sealed class FakeDashboardReader : IDashboardFiguresReader, ISnapshotList
         SnapshotRequests.Add(request);
         return Failure is { } failure ? Task.FromException<SnapshotPage>(failure) : Task.FromResult(SnapshotPage);
     }
+
+    public Task<TrendWindow> ReadAsync(CancellationToken ct = default) =>
+        Failure is { } failure ? Task.FromException<TrendWindow>(failure) : Task.FromResult(Trends);
 
     public Task<ComponentPage> ListComponentsAsync(ComponentListRequest request, CancellationToken ct = default)
     {

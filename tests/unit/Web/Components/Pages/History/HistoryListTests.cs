@@ -160,6 +160,27 @@ public sealed class HistoryListTests : HistoryPageTest
         cut.WaitForAssertion(() => History.LastQuery.Filter.ShouldBe(new HistoryFilter(Category: HistoryCategory.Access)));
     }
 
+    [Fact]
+    public void HistoryList_WhenNewRowsAreCommitted_ShowsThemWithoutAReloadKeepingTheFiltersAndThePage()
+    {
+        var amf = Inventory.Vnfs.First(v => v.Name == "amf-01");
+        var smf = Inventory.Vnfs.First(v => v.Name == "smf-01");
+        for (var i = 0; i < 60; i++)
+            History.Add("SignedIn", HistoryCategory.Access, Now.AddMinutes(-i - 10), $"Signed in {i}.", "olga", amf.Id, "amf-01");
+        Navigation.NavigateTo($"/history?vnf={amf.Id}&page=1");
+        var cut = Render<HistoryList>();
+        cut.WaitForAssertion(() => cut.Find("[data-testid=pager-info]").TextContent.ShouldContain("51–60 of 60"));
+
+        History.Add("SignedIn", HistoryCategory.Access, Now, "Signed in later.", "olga", amf.Id, "amf-01");
+        History.Add("SignedIn", HistoryCategory.Access, Now, "Signed in elsewhere.", "olga", smf.Id, "smf-01");
+        Live.Raise(History.Entries[^1].Seq);
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=pager-info]").TextContent.ShouldContain("51–61 of 61"));
+        History.LastQuery.ShouldBe(new HistoryQuery(new HistoryFilter(VnfId: amf.Id), HistorySortField.Time, Descending: true, Page: 1, PageSize: 50));
+        Navigation.Uri.ShouldEndWith($"/history?vnf={amf.Id}&page=1");
+        Rows(cut).ShouldAllBe(vnf => vnf == amf.Id.ToString());
+    }
+
     /// <summary>The VNF each shown row is about (empty for rows about no VNF).</summary>
     private static List<string> Rows(IRenderedComponent<HistoryList> cut) =>
         [.. cut.FindAll("[data-testid=history] td[data-vnf]").Select(td => td.GetAttribute("data-vnf") ?? "")];

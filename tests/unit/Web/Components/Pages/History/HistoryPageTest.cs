@@ -2,6 +2,7 @@ using Console.UnitTests.Web.Components.Pages.Inventory;
 using Console.Workflows.Audit.History;
 using Console.Workflows.Common;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Console.UnitTests.Web.Components.Pages.History;
 
@@ -13,11 +14,15 @@ public abstract class HistoryPageTest : InventoryPageTest
     protected HistoryPageTest()
     {
         Services.AddSingleton<IHistoryReader>(History);
+        Services.AddSingleton(Live);
         World = InventoryScenarios.WithThirtyVnfs(Inventory);
         SignInAs("aiko.auditor", Roles.Auditor);
     }
 
     protected FakeHistoryReader History { get; } = new();
+
+    /// <summary>The real notices the history's relay raises when the daemon commits rows (<c>Live.Raise(seq)</c>).</summary>
+    protected HistoryNotifications Live { get; } = new(NullLogger<HistoryNotifications>.Instance);
 
     protected InventoryScenarios.CoreAndEdge World { get; }
 }

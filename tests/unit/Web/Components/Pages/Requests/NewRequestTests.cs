@@ -23,7 +23,7 @@ public sealed class NewRequestTests : RequestPageTest
     public void NewRequest_WhenRefused_ShowsFieldErrorsAndChangesNothing()
     {
         Navigation.NavigateTo($"/requests/new?kind=Migration&vnf={_world.Udm.Id}&target={_world.PartnerCloud.Id}");
-        RequestCommands.RefuseNextWith(Refusal.ForFields(new Dictionary<string, string[]>
+        CommandBus.RefuseNextWith(Refusal.ForFields(new Dictionary<string, string[]>
         {
             ["TargetEnvironmentId"] = ["Partner Cloud West is in maintenance until Friday."],
             ["Justification"] = ["Name the change ticket."],
@@ -39,7 +39,7 @@ public sealed class NewRequestTests : RequestPageTest
         FieldText(cut, "justification").ShouldContain("Name the change ticket.");
         Navigation.Uri.ShouldContain("/requests/new?");
         Store.Requests.ShouldBeEmpty();
-        var command = (SubmitRequest)RequestCommands.Received.ShouldHaveSingleItem().Command;
+        var command = (SubmitRequest)CommandBus.Received.ShouldHaveSingleItem().Command;
         command.ShouldBe(new SubmitRequest(
             RequestKind.Migration, _world.Udm.Id, command.ComponentIds, _world.PartnerCloud.Id, null, "Move for the planned maintenance.", null));
         command.ComponentIds.ShouldBeEmpty(); // all components: the VNF as a whole
@@ -56,7 +56,7 @@ public sealed class NewRequestTests : RequestPageTest
         cut.Find("form").Submit();
 
         cut.WaitForAssertion(() => FieldText(cut, "justification").ShouldContain("Explain why in at least 10 characters."));
-        RequestCommands.Received.ShouldBeEmpty();
+        CommandBus.Received.ShouldBeEmpty();
     }
 
     [Fact]
@@ -114,7 +114,7 @@ public sealed class NewRequestTests : RequestPageTest
         Navigation.Uri.ShouldEndWith($"/requests/{request.Id}");
         request.Content.ComponentIds.ShouldBe([_world.Store.Id]);
         request.RequesterId.ShouldBe(Users.Operator);
-        var (command, _) = RequestCommands.Received.ShouldHaveSingleItem();
+        var (command, _) = CommandBus.Received.ShouldHaveSingleItem();
         ((SubmitRequest)command).ComponentIds.ShouldBe([_world.Store.Id]);
     }
 
@@ -132,8 +132,8 @@ public sealed class NewRequestTests : RequestPageTest
         cut.Find("textarea[data-testid=justification]").Input("Superseded by the weekly snapshot.");
         cut.Find("form").Submit();
 
-        cut.WaitForAssertion(() => RequestCommands.Received.Count.ShouldBe(1));
-        var command = (SubmitRequest)RequestCommands.Received[0].Command;
+        cut.WaitForAssertion(() => CommandBus.Received.Count.ShouldBe(1));
+        var command = (SubmitRequest)CommandBus.Received[0].Command;
         command.Kind.ShouldBe(RequestKind.SnapshotDeletion);
         command.SnapshotId.ShouldBe(snapshot.Id);
         command.TargetEnvironmentId.ShouldBeNull();
@@ -157,8 +157,8 @@ public sealed class NewRequestTests : RequestPageTest
         cut.Find("textarea[data-testid=justification]").Input("Configuration push corrupted the subscriber cache.");
         cut.Find("form").Submit();
 
-        cut.WaitForAssertion(() => RequestCommands.Received.Count.ShouldBe(1));
-        var command = (SubmitRequest)RequestCommands.Received[0].Command;
+        cut.WaitForAssertion(() => CommandBus.Received.Count.ShouldBe(1));
+        var command = (SubmitRequest)CommandBus.Received[0].Command;
         (command.Kind, command.SnapshotId, command.TargetEnvironmentId).ShouldBe((RequestKind.Restore, (Guid?)snapshot.Id, (Guid?)null));
         command.ComponentIds.ShouldBeEmpty();
     }
@@ -174,8 +174,8 @@ public sealed class NewRequestTests : RequestPageTest
         cut.Find("textarea[data-testid=justification]").Input("Memory leak in the SBI stack, restart needed.");
         cut.Find("form").Submit();
 
-        cut.WaitForAssertion(() => RequestCommands.Received.Count.ShouldBe(1));
-        var command = (SubmitRequest)RequestCommands.Received[0].Command;
+        cut.WaitForAssertion(() => CommandBus.Received.Count.ShouldBe(1));
+        var command = (SubmitRequest)CommandBus.Received[0].Command;
         (command.Kind, command.ComponentIds.Count, command.SnapshotId).ShouldBe((RequestKind.Restart, 0, (Guid?)null));
     }
 

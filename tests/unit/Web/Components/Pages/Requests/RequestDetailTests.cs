@@ -21,7 +21,7 @@ public sealed class RequestDetailTests : RequestPageTest
 
         var cut = Render<RequestDetail>(p => p.Add(x => x.Id, request.Id));
 
-        cut.WaitForAssertion(() => cut.Find("[data-testid=request-status]").TextContent.Trim().ShouldBe("PendingApproval"));
+        cut.WaitForAssertion(() => cut.Find("[data-testid=request-status]").TextContent.Trim().ShouldBe("Pending approval"));
         cut.Find("h1").TextContent.ShouldBe("Migration of udm-1");
         cut.Find("[data-testid=target]").TextContent.ShouldBe("Partner Cloud West");
         Step(cut, "submitted").GetAttribute("data-state").ShouldBe("Done");
@@ -57,16 +57,21 @@ public sealed class RequestDetailTests : RequestPageTest
     {
         var request = RequestScenarios.WithPendingCriticalMigration(Store, _world, Now.AddHours(-1));
         SignInAsApprover();
-        var cut = Render<RequestDetail>(p => p.Add(x => x.Id, request.Id));
+        var cut = RenderWithDialogs<RequestDetail>(p => p.Add(x => x.Id, request.Id));
         cut.WaitForAssertion(() => cut.Find("[data-testid=group-to-fill]").TextContent.ShouldBe("NOC approvers"));
 
         cut.Find("input[data-testid=approve-comment]").Change("Checked the window with the partner.");
         cut.Find("button[data-testid=approve]").Click();
+        // Critical work: the page asks for the authenticator code before it sends anything.
+        cut.WaitForAssertion(() => cut.Find("[data-testid=step-up-dialog]"));
+        cut.Find("input[data-testid=step-up-code]").Input("654321");
+        cut.Find("button[data-testid=step-up-confirm]").Click();
 
         cut.WaitForAssertion(() => cut.Find("[data-group='NOC approvers']").GetAttribute("data-satisfied").ShouldBe("true"));
-        RequestCommands.Received.ShouldHaveSingleItem().Command.ShouldBe(
-            new ApproveRequest(request.Id, 1, request.ContentDigest, "Checked the window with the partner."));
+        CommandBus.Received.ShouldHaveSingleItem().Command.ShouldBe(
+            new ApproveRequest(request.Id, 1, request.ContentDigest, "Checked the window with the partner.") { StepUpCode = "654321" });
         cut.Find("[data-group='NOC approvers']").TextContent.ShouldContain("approved by anna.approver");
+        cut.Find("[data-group='NOC approvers']").TextContent.ShouldContain("authenticator code at");
         // Having approved, the person fills no further slot.
         cut.FindAll("[data-testid=approve]").ShouldBeEmpty();
     }
@@ -76,7 +81,7 @@ public sealed class RequestDetailTests : RequestPageTest
     {
         var request = RequestScenarios.WithPendingCriticalMigration(Store, _world, Now.AddHours(-1));
         SignInAsApprover();
-        var cut = Render<RequestDetail>(p => p.Add(x => x.Id, request.Id));
+        var cut = RenderWithDialogs<RequestDetail>(p => p.Add(x => x.Id, request.Id));
         cut.WaitForAssertion(() => cut.Find("button[data-testid=approve]"));
 
         // A second approver's approval is committed before its change notification reaches this page: the page is stale.
@@ -84,6 +89,9 @@ public sealed class RequestDetailTests : RequestPageTest
             "Ben Approver", Now, "Approved for NOC approvers");
         var readsBefore = RequestReader.DetailReads;
         cut.Find("button[data-testid=approve]").Click();
+        cut.WaitForAssertion(() => cut.Find("input[data-testid=step-up-code]"));
+        cut.Find("input[data-testid=step-up-code]").Input("111111");
+        cut.Find("button[data-testid=step-up-confirm]").Click();
 
         cut.WaitForAssertion(() => cut.Find("[data-testid=action-refusal]").TextContent.ShouldContain("Someone else acted first"));
         RequestReader.DetailReads.ShouldBeGreaterThan(readsBefore);
@@ -97,7 +105,7 @@ public sealed class RequestDetailTests : RequestPageTest
         var request = RequestScenarios.WithPendingSnapshot(Store, _world, Now.AddHours(-3));
         SignInAsRequester();
         var cut = RenderWithDialogs<RequestDetail>(p => p.Add(x => x.Id, request.Id));
-        cut.WaitForAssertion(() => cut.Find("[data-testid=request-status]").TextContent.Trim().ShouldBe("PendingApproval"));
+        cut.WaitForAssertion(() => cut.Find("[data-testid=request-status]").TextContent.Trim().ShouldBe("Pending approval"));
         cut.FindAll("[data-testid=retry]").ShouldBeEmpty();
 
         FailExecution(request.Id, "The environment is not attested: TPM quote invalid.");
@@ -113,12 +121,12 @@ public sealed class RequestDetailTests : RequestPageTest
         cut.WaitForAssertion(() => cut.Find("button[data-testid=retry-confirm]"));
         cut.Find("button[data-testid=retry-confirm]").Click();
         cut.WaitForAssertion(() => cut.Markup.ShouldContain("Say why it should run again"));
-        RequestCommands.Received.ShouldBeEmpty();
+        CommandBus.Received.ShouldBeEmpty();
 
         cut.Find("textarea[data-testid=retry-reason]").Input("The TPM was re-provisioned.");
         cut.Find("button[data-testid=retry-confirm]").Click();
 
-        cut.WaitForAssertion(() => RequestCommands.Received.ShouldHaveSingleItem().Command
+        cut.WaitForAssertion(() => CommandBus.Received.ShouldHaveSingleItem().Command
             .ShouldBe(new RetryExecution(request.Id, version, "The TPM was re-provisioned.")));
         cut.WaitForAssertion(() => Step(cut, "execution").TextContent.ShouldContain("A retry was requested"));
     }
@@ -129,7 +137,7 @@ public sealed class RequestDetailTests : RequestPageTest
         var request = RequestScenarios.WithPendingSnapshot(Store, _world, Now.AddHours(-1));
         SignInAsSecurityOfficer();
         var cut = Render<RequestDetail>(p => p.Add(x => x.Id, request.Id));
-        cut.WaitForAssertion(() => cut.Find("[data-testid=request-status]").TextContent.Trim().ShouldBe("PendingApproval"));
+        cut.WaitForAssertion(() => cut.Find("[data-testid=request-status]").TextContent.Trim().ShouldBe("Pending approval"));
         cut.FindAll("[data-testid=updated-hint]").ShouldBeEmpty();
 
         Store.Append(request.Id, new RequestRejected(request.Id, Users.Approver, "Anna Approver", "Not in the freeze week.", Now),
@@ -184,13 +192,16 @@ public sealed class RequestDetailTests : RequestPageTest
         dialogs.Find("button[data-testid=reject-confirm]").Click();
 
         dialogs.WaitForAssertion(() => dialogs.Markup.ShouldContain("Give a reason for the rejection."));
-        RequestCommands.Received.ShouldBeEmpty();
+        CommandBus.Received.ShouldBeEmpty();
 
         dialogs.Find("textarea[data-testid=reject-reason]").Input("Overlaps with the core freeze.");
         dialogs.Find("button[data-testid=reject-confirm]").Click();
+        dialogs.WaitForAssertion(() => dialogs.Find("input[data-testid=step-up-code]"));
+        dialogs.Find("input[data-testid=step-up-code]").Input("123456");
+        dialogs.Find("button[data-testid=step-up-confirm]").Click();
 
         cut.WaitForAssertion(() => cut.Find("[data-testid=request-status]").TextContent.Trim().ShouldBe("Rejected"));
-        RequestCommands.Received.ShouldHaveSingleItem().Command.ShouldBe(new RejectRequest(request.Id, 1, "Overlaps with the core freeze."));
+        CommandBus.Received.ShouldHaveSingleItem().Command.ShouldBe(new RejectRequest(request.Id, 1, "Overlaps with the core freeze.") { StepUpCode = "123456" });
     }
 
     [Fact]

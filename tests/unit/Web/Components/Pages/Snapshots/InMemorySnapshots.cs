@@ -13,10 +13,10 @@ using Console.Workflows.Snapshots.Viewing;
 namespace Console.UnitTests.Web.Components.Pages.Snapshots;
 
 /// <summary>
-/// Snapshots in memory behind the page's reader and command ports, applying the real retention rules and deciders, so
-/// the page sees what the workflow would decide. Restore checks are set per snapshot by the test.
+/// Snapshots in memory behind the page's reader (its commands arrive through FakeCommandBus), applying the real
+/// retention rules and deciders, so the page sees what the workflow would decide. Restore checks are set per snapshot by the test.
 /// </summary>
-public sealed class InMemorySnapshots(DateTimeOffset now) : ISnapshotLifecycleReader, ISnapshotCommands
+public sealed class InMemorySnapshots(DateTimeOffset now) : ISnapshotLifecycleReader
 {
     private readonly Dictionary<Guid, (Snapshot Snapshot, List<SnapshotHistoryEntry> History)> _snapshots = [];
 

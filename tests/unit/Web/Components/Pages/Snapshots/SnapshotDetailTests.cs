@@ -28,7 +28,7 @@ public sealed class SnapshotDetailTests : RequestPageTest
         _snapshots.Domains[Core] = "Operator Core";
         _snapshots.Domains[Partner] = "Partner Cloud";
         Services.AddSingleton<ISnapshotLifecycleReader>(_snapshots);
-        Services.AddSingleton<ISnapshotCommands>(_snapshots);
+        CommandBus.SnapshotLifecycle = _snapshots;
     }
 
     private Snapshot PublicSnapshot(DateTimeOffset at) => _snapshots.Add(InMemorySnapshots.Protected(
@@ -129,6 +129,35 @@ public sealed class SnapshotDetailTests : RequestPageTest
         cut.WaitForAssertion(() => cut.Find("[data-testid=request-deletion]"));
         cut.Find("[data-testid=request-deletion]").GetAttribute("href")
             .ShouldBe($"/requests/new?kind=SnapshotDeletion&vnf={_world.Udm.Id}&snapshot={snapshot.Id}");
+        cut.FindAll("[data-testid=not-needed-action]").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void SnapshotDetail_AnOperator_MayRequestARollBackToASnapshotWithAStateEpoch()
+    {
+        var snapshot = PublicSnapshot(Now.AddDays(-1));
+        SignInAsRequester();
+
+        var cut = Render<SnapshotDetail>(p => p.Add(x => x.Id, snapshot.Id));
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=request-restore]"));
+        cut.Find("[data-testid=request-restore]").GetAttribute("href")
+            .ShouldBe($"/requests/new?kind=Restore&vnf={_world.Udm.Id}&snapshot={snapshot.Id}");
+    }
+
+    [Fact]
+    public void SnapshotDetail_AnAdministrator_IsNotOfferedRequestsOnlyOperatorsMayRaise()
+    {
+        var snapshot = _snapshots.Add(InMemorySnapshots.Protected(_world.Udm.Id, "udm-1", Users.Operator, Now.AddDays(-1),
+            ("subscriber-store", Sensitivity.Sensitive, Core)));
+        SignInAsAdministrator();
+
+        var cut = Render<SnapshotDetail>(p => p.Add(x => x.Id, snapshot.Id));
+
+        cut.WaitForAssertion(() => cut.Find("button[data-testid=pin]"));
+        cut.Find("button[data-testid=place-hold]");
+        cut.FindAll("[data-testid=request-deletion]").ShouldBeEmpty();
+        cut.FindAll("[data-testid=request-restore]").ShouldBeEmpty();
         cut.FindAll("[data-testid=not-needed-action]").ShouldBeEmpty();
     }
 

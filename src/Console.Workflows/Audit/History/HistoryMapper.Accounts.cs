@@ -1,0 +1,55 @@
+using Console.Workflows.Accounts;
+
+namespace Console.Workflows.Audit.History;
+
+public static partial class HistoryMapper
+{
+    /// <summary>Reads a person's second-factor events (enrolment, use, removal); false for anything else.</summary>
+    private static bool ReadSecondFactorEvent(object data, Row row)
+    {
+        switch (data)
+        {
+            case SecondFactorEnrolmentStarted e:
+                row.By(e.By, null, e.At);
+                row.Summary = $"{e.UserName} began enrolling an authenticator app (not in use until confirmed with a code).";
+                break;
+
+            case SecondFactorEnrolled e:
+                row.By(e.By, null, e.At);
+                row.Summary = $"{e.UserName} confirmed an authenticator app as second factor and received {e.RecoveryCodeHashes.Count} recovery codes.";
+                break;
+
+            case SecondFactorCodeUsed e:
+                row.By(e.By, null, e.At);
+                row.Summary = $"{e.UserName} proved a fresh authentication with an authenticator code for {e.UsedFor}.";
+                break;
+
+            case SecondFactorCodeRefused e:
+                row.By(e.By, null, e.At);
+                row.Summary = $"A wrong second-factor code was given for {e.UserName}'s account, for {e.UsedFor}; refused and counted.";
+                break;
+
+            case SecondFactorReset e:
+                row.By(e.By, null, e.At);
+                row.Summary = $"{e.UserName}'s second factor was reset by an administrator (approved by a security officer): {e.Reason}";
+                row.Details = e.Reason;
+                break;
+
+            case RecoveryCodeUsed e:
+                row.By(e.By, null, e.At);
+                row.Summary = $"{e.UserName} used a recovery code for {e.UsedFor}; {e.Remaining} left.";
+                break;
+
+            case SecondFactorRemoved e:
+                row.By(e.By, null, e.At);
+                row.Summary = $"{e.UserName} removed their authenticator app: {e.Reason}";
+                row.Details = e.Reason;
+                break;
+
+            default:
+                return false;
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,107 @@
+using Console.Workflows.Attestation;
+using Console.Workflows.Audit.Integrity;
+using Console.Workflows.Continuity;
+using Console.Workflows.Notifications.ChoosingChannels;
+using Console.Workflows.Notifications.Delivering;
+using Console.Workflows.Notifications.Planning;
+using Console.Workflows.Notifications.Relaying;
+using Console.Workflows.Requests;
+using JasperFx.Events;
+using JasperFx.Events.Projections;
+using Marten;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Wolverine;
+using Wolverine.Marten;
+
+namespace Console.Workflows.Notifications;
+
+/// <summary>
+/// Notifications in one place: profiles and notices in Marten, the relay from the event store, the handlers, the
+/// delivery queue with its retries and the recurring overdue check.
+/// </summary>
+public static class NotificationsRegistration
+{
+    public const string Queue = "notifications";
+    public const string OverdueSchedule = "notifications-overdue-check";
+
+    internal static readonly Type[] Handlers = [typeof(ChooseNotificationChannelsHandler), typeof(NotifyHandler), typeof(DeliverNoticeHandler)];
+
+    public static StoreOptions AddNotifications(this StoreOptions opts)
+    {
+        ArgumentNullException.ThrowIfNull(opts);
+        opts.Projections.Snapshot<NotificationProfile>(SnapshotLifecycle.Inline);
+        opts.Schema.For<NotificationProfile>().DocumentAlias("notification_profile");
+        opts.Schema.For<Notice>().DocumentAlias("notice").Index(x => x.RecipientId).Index(x => x.At);
+        opts.Schema.For<OverdueNoticeState>().DocumentAlias("overdue_notice_state");
+        return opts;
+    }
+
+    /// <summary>
+    /// A durable subscription of the projection daemon: what people are told of is relayed from committed events, so a
+    /// notice is never sent for a change that rolled back, and one committed while no node ran is still sent later. It
+    /// starts from the present, so a new installation does not tell anyone of its whole past.
+    /// </summary>
+    public static MartenServiceCollectionExtensions.MartenConfigurationExpression RelayEventsToNotifications(
+        this MartenServiceCollectionExtensions.MartenConfigurationExpression marten)
+    {
+        ArgumentNullException.ThrowIfNull(marten);
+        marten.PublishEventsToWolverine("notifications", relay =>
+        {
+            relay.Options.SubscribeFromPresent();
+            relay.PublishEvent<RequestSubmitted>((e, bus) => Request(bus, e, RequestMoment.Submitted));
+            relay.PublishEvent<RequestAmended>((e, bus) => Request(bus, e, RequestMoment.Amended));
+            relay.PublishEvent<RequestApproved>((e, bus) => Request(bus, e, RequestMoment.Approved));
+            relay.PublishEvent<RequestRejected>((e, bus) => Request(bus, e, RequestMoment.Rejected));
+            relay.PublishEvent<ExecutionCompleted>((e, bus) => Request(bus, e, RequestMoment.Completed));
+            relay.PublishEvent<ExecutionFailed>((e, bus) => Request(bus, e, RequestMoment.Failed));
+            relay.PublishEvent<ForkDetected>((e, bus) => bus.PublishAsync(new NotifyAlert(
+                "fork or roll-back detected", e.Data.Detail, "/security/alerts", e.Id.ToString("N"))));
+            relay.PublishEvent<Continuity.Reconciling.HostDriftDetected>((e, bus) => bus.PublishAsync(new NotifyAlert(
+                $"host {e.Data.Host} differs from the inventory", e.Data.Detail, "/security/alerts", e.Id.ToString("N"))));
+            relay.PublishEvent<InstanceInterrupted>((e, bus) => e.Data.Interruption != LifecycleInterruption.Crash
+                ? ValueTask.CompletedTask
+                : bus.PublishAsync(new NotifyAlert("a VNF instance crashed", $"Instance {e.Data.InstanceId:D} of VNF {e.Data.VnfId:D} ended without the console ending it ({e.Data.By}).",
+                    "/security/alerts", e.Id.ToString("N"))));
+            relay.PublishEvent<EvidenceVerified>((e, bus) => e.Data.Accepted
+                ? ValueTask.CompletedTask
+                : bus.PublishAsync(new NotifyAlert(
+                    $"attestation evidence refused ({e.Data.Refusal})", e.Data.Detail, "/security/alerts", e.Id.ToString("N"))));
+            relay.PublishEvent<IntegrityVerificationFailed>((e, bus) => bus.PublishAsync(new NotifyAlert(
+                "the audit log failed verification",
+                $"{e.Data.BreaksFound} break(s) found; the first: {e.Data.FirstBreak.Kind} at position {e.Data.FirstBreak.Position}.",
+                "/audit/integrity", e.Id.ToString("N"))));
+        });
+        return marten;
+    }
+
+    private static ValueTask Request<T>(IMessageBus bus, IEvent<T> e, RequestMoment moment) where T : notnull =>
+        bus.PublishAsync(new NotifyRequest(e.StreamId, moment, RequestDescriptions.Of(e.Data!), e.Id.ToString("N")));
+
+    public static IServiceCollection AddNotificationServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = NotificationOptions.From(configuration);
+        services.AddSingleton(options);
+        services.AddSingleton<IWolverineExtension, NotificationsWolverine>();
+        services.AddScoped<INotificationReader, MartenNotificationReader>();
+        return services;
+    }
+}
+
+/// <summary>The handlers, the delivery queue (durable, parallel, apart from commands) and the overdue schedule.</summary>
+internal sealed class NotificationsWolverine(NotificationOptions options) : IWolverineExtension
+{
+    public void Configure(WolverineOptions opts)
+    {
+        foreach (var handler in NotificationsRegistration.Handlers)
+            opts.Discovery.IncludeType(handler);
+        opts.PublishMessage<DeliverNotice>().ToLocalQueue(NotificationsRegistration.Queue);
+        opts.PublishMessage<NotifyRequest>().ToLocalQueue(NotificationsRegistration.Queue);
+        opts.PublishMessage<NotifyAlert>().ToLocalQueue(NotificationsRegistration.Queue);
+        opts.PublishMessage<EscalateRequest>().ToLocalQueue(NotificationsRegistration.Queue);
+        opts.PublishMessage<CheckOverdueSnapshots>().ToLocalQueue(NotificationsRegistration.Queue);
+        opts.LocalQueue(NotificationsRegistration.Queue).MaximumParallelMessages(4);
+        opts.Policies.Add(new DeliveryFailurePolicy(options));
+        opts.Schedules.ScheduleRecurring(NotificationsRegistration.OverdueSchedule, options.OverdueCheckCron, o => new CheckOverdueSnapshots(o));
+    }
+}

@@ -1,0 +1,66 @@
+using Console.IntegrationTests.Infrastructure;
+using Console.Workflows.Common;
+using Console.Workflows.Inventory;
+using Console.Workflows.Requests;
+using Console.Workflows.Requests.Executing;
+using Marten;
+using Shouldly;
+using Xunit;
+
+namespace Console.IntegrationTests.Workflows.Runtime;
+
+/// <summary>
+/// An execution whose adapter keeps throwing something unexpected (a defect, not a reported failure) is retried and
+/// then recorded as failed on the request, where the operator can see it and retry, instead of dying in a dead-letter
+/// table while the request says "Executing" for ever.
+/// </summary>
+public sealed class ExecutionGiveUpTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Execute_WhenTheAdapterKeepsThrowing_RecordsExecutionFailedAfterTheLastRetry_AndARetryCanComplete()
+    {
+        await using var host = await WorkflowHost.StartAsync(database, new Dictionary<string, string?>
+        {
+            ["Workflow:ExecutionRetryCooldowns:0"] = "00:00:00.100",
+            ["Workflow:ExecutionScheduledRetries:0"] = "00:00:00.500",
+            ["Nfv:Simulator:DefectOperations"] = "Migration",
+        });
+        var s = await RuntimeScenario.CreateAsync(host.Store);
+        var submitted = await host.With<IConsoleCommandBus, Outcome>(c => c.IssueAsync(s.Migration(s.DcB, s.N2), s.Operator));
+        submitted.Succeeded.ShouldBeTrue(submitted.Refusal?.Message);
+        var id = submitted.Id;
+        var pending = (await host.With<IRequestReader, RequestDetails?>(r => r.GetAsync(id))).ShouldNotBeNull().Request;
+        var approved = await host.With<IConsoleCommandBus, Outcome>(c => c.IssueAsync(
+            new ApproveRequest(id, pending.Version, pending.ContentDigest, null), host.SignedIn(RuntimeScenario.Approver(1))));
+        approved.Succeeded.ShouldBeTrue(approved.Refusal?.Message);
+
+        var failed = await Eventually.Until(
+            () => host.With<IRequestReader, RequestDetails?>(r => r.GetAsync(id)),
+            d => d?.Request.Status == RequestStatus.Failed,
+            "the request to be recorded as failed once the retries ran out",
+            TimeSpan.FromSeconds(60));
+
+        failed!.Request.Outcome.ShouldNotBeNull().ShouldContain("Simulated defect");
+        await using (var query = host.Store.QuerySession())
+        {
+            var events = (await query.Events.FetchStreamAsync(id, token: Ct)).Select(e => e.Data).ToList();
+            var failure = events.OfType<ExecutionFailed>().ShouldHaveSingleItem();
+            failure.Reason.ShouldContain("given up");
+            // Delivered more than once: the first attempt, a quick retry and a scheduled one, each attested afresh.
+            events.OfType<TargetAttestationChecked>().Count().ShouldBeGreaterThanOrEqualTo(3);
+            var vnf = (await query.LoadAsync<Vnf>(s.Vnf, Ct)).ShouldNotBeNull();
+            vnf.PlacementOf(vnf.Components.Single(c => c.Id == s.N2)).ShouldBe(s.DcA);
+        }
+
+        host.Set("Nfv:Simulator:DefectOperations", "");
+        var retried = await host.With<IConsoleCommandBus, Outcome>(c => c.IssueAsync(new RetryExecution(id, failed.Request.Version, "The defect was fixed."), s.Operator));
+        retried.Succeeded.ShouldBeTrue(retried.Refusal?.Message);
+        await Eventually.Until(
+            () => host.With<IRequestReader, RequestDetails?>(r => r.GetAsync(id)),
+            d => d?.Request.Status == RequestStatus.Completed,
+            "the retried execution to complete",
+            TimeSpan.FromSeconds(60));
+    }
+}

@@ -1,0 +1,33 @@
+using Console.Workflows.Requests;
+using Microsoft.Extensions.Configuration;
+using Shouldly;
+using Xunit;
+
+namespace Console.UnitTests.Workflows.Requests;
+
+public sealed class RequestWorkflowOptionsTests
+{
+    private static RequestWorkflowOptions From(params (string Key, string Value)[] settings) =>
+        RequestWorkflowOptions.From(new ConfigurationBuilder()
+            .AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value)))
+            .Build());
+
+    // The crash campaign found a killed node's executions waiting 80 to 90 s with Wolverine's one-minute default.
+    [Fact]
+    public void Defaults_AKilledNodesStoredMessages_MayBeTakenOverWithinTheThirtySecondResumeTarget()
+    {
+        var options = From();
+
+        options.WorstCaseTakeOver.ShouldBeLessThanOrEqualTo(TimeSpan.FromSeconds(30));
+        options.DeadNodeAfter.ShouldBeGreaterThanOrEqualTo(3 * options.NodeHealthCheckInterval);
+    }
+
+    [Fact]
+    public void From_DeadNodeAfterShorterThanThreeHealthChecks_IsRefusedAtStartWithTheReason()
+    {
+        var refused = Should.Throw<InvalidOperationException>(() =>
+            From(("Workflow:NodeHealthCheckInterval", "00:00:05"), ("Workflow:DeadNodeAfter", "00:00:10")));
+
+        refused.Message.ShouldContain("Workflow:DeadNodeAfter (00:00:10) must be at least three NodeHealthCheckIntervals (00:00:05)");
+    }
+}
