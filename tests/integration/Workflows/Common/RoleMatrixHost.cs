@@ -37,6 +37,7 @@ using Console.Workflows.Snapshots;
 using Console.Workflows.Snapshots.Holding;
 using Console.Workflows.Snapshots.MarkingNotNeeded;
 using Console.Workflows.Snapshots.Pinning;
+using Console.Workflows.Snapshots.Retention;
 using Marten;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
@@ -160,10 +161,16 @@ public sealed class RoleMatrixHost : IAsyncLifetime
                 new ExecutionFailed(Failed, 1, "VIM unreachable", "system:execution", Long));
 
             Snapshot = Guid.NewGuid();
+            var taken = new SnapshotTaken(Snapshot, s.ProbeVnf, $"probe-{s.Suffix}",
+                [new SnapshotComponent(s.Probe, "health-probe", Sensitivity.Public, s.CoreDomain)], Guid.NewGuid(), s.Edge,
+                $"sim://matrix/{Snapshot:N}", "sha256:00", 1024, s.Operator.UserId, [], "system:execution", Long);
+            // With its retention under the policy in force: without it, the re-assignment that the policy's creation
+            // triggers in the background gives the snapshot its first expiry whenever it runs, which moved the
+            // snapshot's version under a probe (CI saw MarkSnapshotNotNeeded "change something" that way).
+            var policy = (await session.LoadAsync<ApprovalPolicy>(ApprovalPolicy.StreamId))!;
             session.Events.StartStream<Snapshot>(Snapshot,
-                new SnapshotTaken(Snapshot, s.ProbeVnf, $"probe-{s.Suffix}",
-                    [new SnapshotComponent(s.Probe, "health-probe", Sensitivity.Public, s.CoreDomain)], Guid.NewGuid(), s.Edge,
-                    $"sim://matrix/{Snapshot:N}", "sha256:00", 1024, s.Operator.UserId, [], "system:execution", Long),
+                taken,
+                RetentionRules.Assign(taken, policy, "system:execution", Long),
                 new SnapshotPinned(Snapshot, "Kept for the audit.", null, s.Operator.UserId, Long),
                 new LegalHoldPlaced(Snapshot, "Litigation", null, s.Security.UserId, Long));
 
