@@ -50,6 +50,26 @@ public sealed class QemuMachine : IAsyncDisposable
     /// </summary>
     public static async Task<QemuMachine> StartAsync(QemuHost host, string name, LabGuest guest, bool incoming, CancellationToken ct)
     {
+        var (process, socket, serial) = Launch(host, name, guest, incoming);
+        try
+        {
+            var monitor = await ConnectAsync(socket, process, ct);
+            return new QemuMachine(name, host, process, monitor, serial);
+        }
+        catch
+        {
+            Kill(process);
+            process.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The QEMU process alone, its monitor not yet opened: what <see cref="StartAsync"/> connects to, and what someone
+    /// with a shell on the host would start behind the console's back (the fork tests do).
+    /// </summary>
+    internal static (Process Process, string Socket, string SerialLog) Launch(QemuHost host, string name, LabGuest guest, bool incoming)
+    {
         ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(guest);
         QemuHost.CheckName(name);
@@ -78,17 +98,7 @@ public sealed class QemuMachine : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"{guest.Qemu} did not start");
-        try
-        {
-            var monitor = await ConnectAsync(socket, process, ct);
-            return new QemuMachine(name, host, process, monitor, serial);
-        }
-        catch
-        {
-            Kill(process);
-            process.Dispose();
-            throw;
-        }
+        return (process, socket, serial);
     }
 
     private static async Task<QmpConnection> ConnectAsync(string socket, Process process, CancellationToken ct)
