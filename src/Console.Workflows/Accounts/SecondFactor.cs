@@ -22,6 +22,14 @@ public sealed record SecondFactorCodeUsed(Guid FactorId, string UserName, long T
 /// </summary>
 public sealed record SecondFactorCodeRefused(Guid FactorId, string UserName, string UsedFor, string By, DateTimeOffset At);
 
+/// <summary>
+/// The wrong code that locked the account's authenticator codes: <paramref name="WrongCodes"/> within the window, so
+/// codes are refused unchecked until <paramref name="Until"/>. Raised with that code's <see cref="SecondFactorCodeRefused"/>,
+/// with a security alert: someone may be guessing with the person's session.
+/// </summary>
+public sealed record SecondFactorLockedOut(
+    Guid FactorId, string UserName, int WrongCodes, DateTimeOffset Until, string UsedFor, string By, DateTimeOffset At);
+
 /// <summary>A one-time recovery code stood in for the authenticator; it can never be used again.</summary>
 public sealed record RecoveryCodeUsed(Guid FactorId, string UserName, string CodeHash, int Remaining, string UsedFor, string By, DateTimeOffset At);
 
@@ -83,6 +91,9 @@ public sealed record SecondFactor(
 
     public SecondFactor Apply(SecondFactorCodeRefused e) =>
         this with { RecentRefusals = [.. RecentRefusals.Append(e.At).TakeLast(SteppingUp.StepUpRules.MaxWrongCodes)] };
+
+    // The lock itself is read from the counted refusals (StepUpRules.LockedUntil); this event only reports it.
+    public SecondFactor Apply(SecondFactorLockedOut e) => this;
 
     public SecondFactor Apply(SecondFactorReset e) =>
         this with { Status = SecondFactorStatus.Removed, SecretDigest = "", RecoveryCodeHashes = [], RecentRefusals = [], ChangedAt = e.At };

@@ -72,6 +72,9 @@ public enum SecurityAlertKind
 
     /// <summary>The lease holder's machine ended without the console ending it.</summary>
     InstanceCrashed = 3,
+
+    /// <summary>Wrong second-factor codes locked an account's authenticator codes (<see cref="Accounts.SecondFactorLockedOut"/>).</summary>
+    SecondFactorLockedOut = 4,
 }
 
 /// <param name="State">Only alerts whose handling stands here (open: neither acknowledged nor closed).</param>

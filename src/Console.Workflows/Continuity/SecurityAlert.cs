@@ -36,6 +36,18 @@ public sealed record SecurityAlert(
         return new(e.DriftId, SecurityAlertKind.HostDrift, e.VnfId, e.DriftId, null, e.Kind.ToString(), e.Detail, e.At);
     }
 
+    /// <summary>One alert per lock: the rule raises the lock only with the code that sets it.</summary>
+    public static SecurityAlert From(Accounts.SecondFactorLockedOut e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var by = e.By == e.UserName ? $"by {e.UserName}'s own session" : $"by {e.By}";
+        return new(Guid.NewGuid(), SecurityAlertKind.SecondFactorLockedOut, null, e.FactorId, null, "WrongSecondFactorCodes",
+            $"{e.WrongCodes} wrong second-factor codes for {e.UserName} within {Accounts.SteppingUp.StepUpRules.WrongCodeWindow.TotalMinutes:0} minutes, "
+            + $"the last {by} for {e.UsedFor}: authenticator codes are refused until {e.Until.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC (recovery codes still work). "
+            + $"Ask {e.UserName} whether the codes were theirs; if not, someone holds their session: disable the account or reset its factor.",
+            e.At);
+    }
+
     public static SecurityAlert Crashed(InstanceInterrupted e, string detail)
     {
         ArgumentNullException.ThrowIfNull(e);

@@ -67,6 +67,10 @@ public static class NotificationsRegistration
                 ? ValueTask.CompletedTask
                 : bus.PublishAsync(new NotifyAlert(
                     $"attestation evidence refused ({e.Data.Refusal})", e.Data.Detail, "/security/alerts", e.Id.ToString("N"))));
+            relay.PublishEvent<Accounts.SecondFactorLockedOut>((e, bus) => bus.PublishAsync(new NotifyAlert(
+                $"second-factor codes of {e.Data.UserName} locked after {e.Data.WrongCodes} wrong codes",
+                $"Authenticator codes of {e.Data.UserName} are refused until {e.Data.Until.UtcDateTime:HH:mm:ss} UTC; the last wrong code was given by {e.Data.By} for {e.Data.UsedFor}.",
+                "/security/alerts", e.Id.ToString("N"))));
             relay.PublishEvent<IntegrityVerificationFailed>((e, bus) => bus.PublishAsync(new NotifyAlert(
                 "the audit log failed verification",
                 $"{e.Data.BreaksFound} break(s) found; the first: {e.Data.FirstBreak.Kind} at position {e.Data.FirstBreak.Position}.",

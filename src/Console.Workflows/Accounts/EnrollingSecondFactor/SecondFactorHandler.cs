@@ -51,8 +51,8 @@ public static class SecondFactorHandler
         var decision = SecondFactorDecider.Remove(message.Command, account, stream?.Aggregate, proof, message.Actor, now);
         if (!decision.Refused)
             session.Delete<SecondFactorSecret>(stream!.Id);
-        else if (proof.Counted is { } wrong)
-            stream!.AppendOne(wrong); // counted with the refusal, as at approval
+        else
+            SecondFactorLockouts.Record(session, stream!, proof); // counted with the refusal, as at approval
         return Append(stream, decision);
     }
 

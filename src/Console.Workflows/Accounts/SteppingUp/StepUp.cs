@@ -75,12 +75,19 @@ public sealed record StepUpVerdict(ApproverAuthentication? Authentication, IRead
 {
     public SecondFactorCodeRefused? Counted { get; init; }
 
+    /// <summary>Set when <see cref="Counted"/> is the wrong code that locks the authenticator's codes.</summary>
+    public SecondFactorLockedOut? LockedOut { get; init; }
+
+    /// <summary>What a refused proof records on the factor's stream with the refusal: the counted code and any lock it set.</summary>
+    public IReadOnlyList<object> RefusalEvents => [.. new object?[] { Counted, LockedOut }.OfType<object>()];
+
     public static StepUpVerdict Accept(ApproverAuthentication authentication, params IEnumerable<object> events) =>
         new(authentication, [.. events], null);
 
     public static StepUpVerdict Refuse(string message) => new(null, [], Refusal.Because(message, RefusalKind.Forbidden));
 
-    public static StepUpVerdict RefuseCounted(string message, SecondFactorCodeRefused counted) => Refuse(message) with { Counted = counted };
+    public static StepUpVerdict RefuseCounted(string message, SecondFactorCodeRefused counted, SecondFactorLockedOut? lockedOut) =>
+        Refuse(message) with { Counted = counted, LockedOut = lockedOut };
 }
 
 /// <summary>
@@ -162,6 +169,12 @@ public static class StepUpRules
                 "This needs a fresh authentication: enter the current code of your authenticator app (or an unused recovery code). Nothing was changed.");
 
         SecondFactorCodeRefused Wrong() => new(factor.Id, factor.UserName, usedFor, actor.UserId, now);
+        // The lock this wrong code sets (the factor with it counted, judged at the same moment), once: a wrong recovery
+        // code while codes are locked is counted but reports no new lock.
+        SecondFactorLockedOut? Locks(SecondFactorCodeRefused wrong) =>
+            LockedUntil(factor, now) is null && LockedUntil(factor.Apply(wrong), now) is { } until
+                ? new SecondFactorLockedOut(factor.Id, factor.UserName, MaxWrongCodes, until, usedFor, actor.UserId, now)
+                : null;
         if (TotpCodes.LooksLikeCode(code))
         {
             if (LockedUntil(factor, now) is { } until)
@@ -178,7 +191,7 @@ public static class StepUpRules
                     "That code was already used: each code works once. Wait for the next code of your authenticator app (at most 30 seconds) and enter it. Nothing was changed."),
                 _ => StepUpVerdict.RefuseCounted(
                     "That code is not the current one of your authenticator app. Check the app's clock and enter the code it shows now. "
-                    + Counting(factor, now), Wrong()),
+                    + Counting(factor, now), Wrong(), Locks(Wrong())),
             };
         }
 
@@ -186,7 +199,8 @@ public static class StepUpRules
             return StepUpVerdict.Accept(new ApproverAuthentication(StepUpMethods.RecoveryCode, now),
                 new RecoveryCodeUsed(factor.Id, factor.UserName, hash, factor.RecoveryCodeHashes.Count - 1, usedFor, actor.UserId, now));
         return StepUpVerdict.RefuseCounted(
-            "That is neither a code of your authenticator app (6 digits) nor one of your unused recovery codes. " + Counting(factor, now), Wrong());
+            "That is neither a code of your authenticator app (6 digits) nor one of your unused recovery codes. " + Counting(factor, now),
+            Wrong(), Locks(Wrong()));
     }
 
     /// <summary>What a wrong code's refusal adds: how many more may be wrong before codes are refused.</summary>

@@ -33,8 +33,7 @@ public sealed class StepUpCheck(SecondFactorSecrets secrets, StepUpOptions optio
             secret = secrets.Unprotect(await session.LoadAsync<SecondFactorSecret>(factor.Id, ct));
         var verdict = StepUpRules.WithSecondFactor(stream.Aggregate, secret, code, $"request/{request.Id}", actor, now);
         // A wrong code is counted whatever the decision: it commits with the refusal (the handler's transaction).
-        if (verdict.Counted is { } wrong)
-            stream.AppendOne(wrong);
+        SecondFactorLockouts.Record(session, stream, verdict);
         return new StepUpResult(verdict, stream);
     }
 }

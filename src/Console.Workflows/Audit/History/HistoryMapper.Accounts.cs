@@ -29,6 +29,11 @@ public static partial class HistoryMapper
                 row.Summary = $"A wrong second-factor code was given for {e.UserName}'s account, for {e.UsedFor}; refused and counted.";
                 break;
 
+            case SecondFactorLockedOut e:
+                row.By(e.By, null, e.At);
+                row.Summary = $"{e.UserName}'s authenticator codes were locked until {e.Until.UtcDateTime:HH:mm:ss} UTC after {e.WrongCodes} wrong codes (the last for {e.UsedFor}); security officers were alerted.";
+                break;
+
             case SecondFactorReset e:
                 row.By(e.By, null, e.At);
                 row.Summary = $"{e.UserName}'s second factor was reset by an administrator (approved by a security officer): {e.Reason}";

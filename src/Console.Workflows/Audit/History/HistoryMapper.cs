@@ -76,7 +76,7 @@ public static partial class HistoryMapper
         AttestationKeyRevoked e => [e.SubjectId],
         SignedIn or PolicyRevised => [],
         Accounts.SecondFactorEnrolmentStarted or Accounts.SecondFactorEnrolled or Accounts.SecondFactorCodeUsed
-            or Accounts.RecoveryCodeUsed or Accounts.SecondFactorRemoved or Accounts.SecondFactorCodeRefused
+            or Accounts.RecoveryCodeUsed or Accounts.SecondFactorRemoved or Accounts.SecondFactorCodeRefused or Accounts.SecondFactorLockedOut
             or Accounts.SecondFactorReset => [],
         _ => GenericIds(Payload(data)),
     };

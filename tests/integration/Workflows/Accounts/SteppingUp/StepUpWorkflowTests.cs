@@ -5,6 +5,7 @@ using Console.Workflows.Accounts.EnrollingSecondFactor;
 using Console.Workflows.Accounts.SteppingUp;
 using Console.Workflows.Audit.Access;
 using Console.Workflows.Common;
+using Console.Workflows.Continuity;
 using Console.Workflows.Requests;
 using Marten;
 using Npgsql;
@@ -140,6 +141,16 @@ public sealed class StepUpWorkflowTests(WorkflowFixture fixture) : IClassFixture
             factor.RecentRefusals.Count.ShouldBe(StepUpRules.MaxWrongCodes);
             var counted = await session.Events.QueryRawEventDataOnly<SecondFactorCodeRefused>().Where(e => e.UserName == person.UserId).ToListAsync(Ct);
             counted.Select(e => e.UsedFor).ShouldBe([.. Enumerable.Repeat($"request/{id}", 4), "second-factor removal"], ignoreOrder: true);
+
+            // The lock is reported once, with the code that set it, and security officers get an alert naming the account.
+            var locked = (await session.Events.QueryRawEventDataOnly<SecondFactorLockedOut>().Where(e => e.UserName == person.UserId).ToListAsync(Ct))
+                .ShouldHaveSingleItem();
+            locked.UsedFor.ShouldBe("second-factor removal");
+            locked.WrongCodes.ShouldBe(StepUpRules.MaxWrongCodes);
+            var alert = (await session.Query<SecurityAlert>().Where(a => a.SubjectId == factor.Id).ToListAsync(Ct)).ShouldHaveSingleItem();
+            alert.Kind.ShouldBe(SecurityAlertKind.SecondFactorLockedOut);
+            alert.VnfId.ShouldBeNull();
+            alert.Detail.ShouldStartWith($"5 wrong second-factor codes for {person.UserId} within 15 minutes");
         }
 
         // A recovery code still proves the person, and a right proof clears the count.

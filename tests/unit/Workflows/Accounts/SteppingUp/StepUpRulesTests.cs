@@ -89,6 +89,12 @@ public sealed class StepUpRulesTests
             refused.Refusal.ShouldNotBeNull().Message.ShouldStartWith("That code is not the current one of your authenticator app.");
             refused.Events.ShouldBeEmpty();
             refused.Counted.ShouldBe(new SecondFactorCodeRefused(factor.Id, "approver", "request/1", Approver.UserId, at));
+            if (i < StepUpRules.MaxWrongCodes - 1)
+                refused.LockedOut.ShouldBeNull($"wrong code {i + 1} sets no lock");
+            else
+                refused.LockedOut.ShouldBe(new SecondFactorLockedOut(
+                    factor.Id, "approver", StepUpRules.MaxWrongCodes, Now.AddMinutes(15), "request/1", Approver.UserId, at), "the fifth reports the lock it sets");
+            refused.RefusalEvents.Count.ShouldBe(i < StepUpRules.MaxWrongCodes - 1 ? 1 : 2);
             factor = Counted(factor, refused);
         }
 
@@ -101,6 +107,11 @@ public sealed class StepUpRulesTests
             + "Use one of your recovery codes, or wait. If the wrong codes were not yours, tell your security team. Nothing was changed.");
         locked.Counted.ShouldBeNull("a refusal while locked does not prolong the lock");
         locked.Events.ShouldBeEmpty();
+
+        // A wrong recovery code while locked is counted (it is checked), but the lock is reported once.
+        var wrongRecovery = Prove(factor, "AAAA-BBBB-CCCC-DDDD", Now.AddMinutes(9));
+        wrongRecovery.Counted.ShouldNotBeNull();
+        wrongRecovery.LockedOut.ShouldBeNull("the lock was already reported");
 
         // A recovery code still proves the person; the right code works again once the window has passed.
         Prove(factor, Codes[0], Now.AddMinutes(9)).Authentication.ShouldNotBeNull().Method.ShouldBe(StepUpMethods.RecoveryCode);
