@@ -14,8 +14,15 @@ public sealed record SecondFactorView(bool HasBuiltInAccount, SecondFactorStatus
     /// <summary>Whether an administrator could reset it: an authenticator enrolled or its enrolment begun.</summary>
     public bool CanBeReset => Status is SecondFactorStatus.Enrolled or SecondFactorStatus.Pending;
 
-    internal static SecondFactorView Of(SecondFactor? factor) =>
-        new(true, factor?.Status, factor?.RecoveryCodeHashes.Count ?? 0, factor?.ChangedAt) { Version = factor?.Version ?? 0 };
+    /// <summary>Until when wrong guesses lock the authenticator's codes (<see cref="StepUpRules.LockedUntil"/>); null: not locked.</summary>
+    public DateTimeOffset? CodesLockedUntil { get; init; }
+
+    internal static SecondFactorView Of(SecondFactor? factor, DateTimeOffset now) =>
+        new(true, factor?.Status, factor?.RecoveryCodeHashes.Count ?? 0, factor?.ChangedAt)
+        {
+            Version = factor?.Version ?? 0,
+            CodesLockedUntil = factor is null ? null : StepUpRules.LockedUntil(factor, now),
+        };
 }
 
 public interface ISecondFactorReader
@@ -26,7 +33,7 @@ public interface ISecondFactorReader
     Task<IReadOnlyDictionary<string, SecondFactorView>> ByUserNameAsync(CancellationToken ct = default);
 }
 
-internal sealed class MartenSecondFactorReader(IDocumentStore store) : ISecondFactorReader
+internal sealed class MartenSecondFactorReader(IDocumentStore store, TimeProvider time) : ISecondFactorReader
 {
     public async Task<SecondFactorView> ForAsync(Actor actor, CancellationToken ct = default)
     {
@@ -34,7 +41,7 @@ internal sealed class MartenSecondFactorReader(IDocumentStore store) : ISecondFa
         await using var session = store.QuerySession();
         if (await session.LoadAsync<UserAccount>(UserAccount.IdFor(actor.UserId), ct) is not { } account)
             return new SecondFactorView(false, null, 0, null);
-        return SecondFactorView.Of(await session.LoadAsync<SecondFactor>(SecondFactor.IdFor(account.UserName), ct));
+        return SecondFactorView.Of(await session.LoadAsync<SecondFactor>(SecondFactor.IdFor(account.UserName), ct), time.GetUtcNow());
     }
 
     public async Task<IReadOnlyDictionary<string, SecondFactorView>> ByUserNameAsync(CancellationToken ct = default)
@@ -42,6 +49,7 @@ internal sealed class MartenSecondFactorReader(IDocumentStore store) : ISecondFa
         await using var session = store.QuerySession();
         // One per built-in account at most: the list is as long as the user list the page shows anyway.
         var factors = await session.Query<SecondFactor>().ToListAsync(ct);
-        return factors.ToDictionary(f => f.UserName, SecondFactorView.Of, StringComparer.Ordinal);
+        var now = time.GetUtcNow();
+        return factors.ToDictionary(f => f.UserName, f => SecondFactorView.Of(f, now), StringComparer.Ordinal);
     }
 }

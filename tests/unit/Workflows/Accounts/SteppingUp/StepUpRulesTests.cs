@@ -113,6 +113,10 @@ public sealed class StepUpRulesTests
         wrongRecovery.Counted.ShouldNotBeNull();
         wrongRecovery.LockedOut.ShouldBeNull("the lock was already reported");
 
+        // The profile and the users page show the lock while it lasts.
+        SecondFactorView.Of(factor, Now.AddMinutes(9)).CodesLockedUntil.ShouldBe(Now.AddMinutes(15));
+        SecondFactorView.Of(factor, Now.AddMinutes(15)).CodesLockedUntil.ShouldBeNull();
+
         // A recovery code still proves the person; the right code works again once the window has passed.
         Prove(factor, Codes[0], Now.AddMinutes(9)).Authentication.ShouldNotBeNull().Method.ShouldBe(StepUpMethods.RecoveryCode);
         StepUpRules.LockedUntil(factor, Now.AddMinutes(15)).ShouldBeNull();

@@ -39,7 +39,7 @@ public sealed class UsersPageTests : BunitContext, IAsyncLifetime
         Services.AddSingleton(new ConsoleOptions());
         Services.AddSingleton<IConsoleCommandBus>(new AccountChanges(_database.Store, TimeProvider.System));
         Services.AddScoped<CurrentActor>();
-        Services.AddScoped<ISecondFactorReader>(_ => new MartenSecondFactorReader(_database.Store));
+        Services.AddScoped<ISecondFactorReader>(_ => new MartenSecondFactorReader(_database.Store, TimeProvider.System));
         Services.AddMudServices();
         JSInterop.Mode = JSRuntimeMode.Loose;
         DefaultWaitTimeout = TimeSpan.FromSeconds(5);
