@@ -19,7 +19,7 @@ public static class AlertHandlingHandler
             .Where(a => a.Roles.Contains(Roles.SecurityOfficer)).Select(a => a.UserName).ToHashSet(StringComparer.Ordinal);
         var stream = await session.Events.FetchForWriting<AlertHandling>(message.AlertId, ct);
         var decision = AlertHandlingDecider.Decide(
-            message.Command, stream.Aggregate, new AlertFacts(alert?.Kind, officers), message.Actor, time.GetUtcNow());
+            message.Command, stream.Aggregate, new AlertFacts(alert?.Kind, officers) { SubjectId = alert?.SubjectId }, message.Actor, time.GetUtcNow());
         if (decision.Refusal is { } refusal)
             return Outcome.Refused(refusal);
         stream.AppendMany(decision.Events);

@@ -32,7 +32,11 @@ public sealed record AlertCommandBy(IConsoleCommand Command, Guid AlertId, Actor
 }
 
 /// <summary>What the decider needs to know besides the handling stream: the alert itself and who may be assigned.</summary>
-public sealed record AlertFacts(SecurityAlertKind? Kind, IReadOnlySet<string> SecurityOfficers);
+public sealed record AlertFacts(SecurityAlertKind? Kind, IReadOnlySet<string> SecurityOfficers)
+{
+    /// <summary>What the alert is about (<see cref="SecurityAlert.SubjectId"/>): for a lock-out, the person's factor stream.</summary>
+    public Guid? SubjectId { get; init; }
+}
 
 /// <summary>
 /// The one decider of alert handling: role, the alert exists, the version the person saw, the state, the input.
@@ -41,6 +45,9 @@ public sealed record AlertFacts(SecurityAlertKind? Kind, IReadOnlySet<string> Se
 public static class AlertHandlingDecider
 {
     public const int TextMaxLength = 500;
+
+    public const string AboutYouMessage =
+        "This alert is about your own account's second factor: another security officer must handle it (if someone else holds your session, it must not be able to close it). Nothing was changed.";
 
     public static ConsoleCommand CommandOf(IConsoleCommand command) => command switch
     {
@@ -70,6 +77,15 @@ public static class AlertHandlingDecider
             return Refusal.Because(new AlertCommandBy(command, alertId, actor).ConflictMessage, RefusalKind.Conflict);
         if (state?.State == AlertState.Closed)
             return Refusal.Because($"This alert was closed by {state.ClosedBy}: {state.CloseReason}", RefusalKind.Conflict);
+        // A lock-out alert may mean someone else holds the person's session: that session must not be able to make it
+        // go away, so the person it is about neither handles it nor is given it.
+        if (kind == SecurityAlertKind.SecondFactorLockedOut && facts.SubjectId is { } factor)
+        {
+            if (factor == Accounts.SecondFactor.IdFor(actor.UserId))
+                return Refusal.Because(AboutYouMessage, RefusalKind.Forbidden);
+            if (command is AssignAlert given && factor == Accounts.SecondFactor.IdFor((given.Assignee ?? "").Trim()))
+                return Field(nameof(AssignAlert.Assignee), "This alert is about that person's own account: assign it to another security officer.");
+        }
 
         switch (command)
         {
