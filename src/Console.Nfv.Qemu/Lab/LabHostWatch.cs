@@ -13,8 +13,9 @@ namespace Console.Nfv.Qemu.Lab;
 
 /// <summary>
 /// Liveness from the hosts themselves: every <see cref="LabOptions.WatchSeconds"/> the watch lists the QEMU processes
-/// whose monitor lives in a lab host's folder. A machine the console started is its instance: one that ended without
-/// the console ending it is reported as a crash of that instance (recorded and alerted); a machine of
+/// whose monitor lives in a lab host's folder. A machine the console started (a VNF's own or a component's) is its
+/// instance: one that ended without the console ending it is reported as a crash of that instance (recorded and
+/// alerted); a machine of
 /// a VNF the console did not start (a second copy, a VM started from a copied snapshot) heartbeats as an instance of
 /// its own, which the continuity decider judges a fork: recorded, alerted, and fenced (its process ended).
 /// </summary>
@@ -64,31 +65,36 @@ public sealed class LabHostWatch(
     }
 
     /// <summary>
-    /// A VNF's machine whose process ended without the console ending it (the console empties or refills a slot before
-    /// it ends a machine): reported as a crash of the instance it ran, with an alert, and the slot emptied so it is
-    /// reported once. A component's own machine that ends is not reported yet.
+    /// A machine of a VNF, its own or one of its components' (each on a machine of its own), whose process ended
+    /// without the console ending it (the console empties or refills a slot before it ends a machine): reported as a
+    /// crash of the instance it ran, with an alert, and the slot emptied so it is reported once.
     /// </summary>
     private async Task CrashesAsync(CancellationToken ct)
     {
-        foreach (var slot in fleet.Slots)
+        var ended = fleet.Slots.Where(s => s.Machine is { HasExited: true }).ToList();
+        if (ended.Count == 0)
+            return;
+        await using var query = store.QuerySession();
+        var vnfs = await query.Query<Vnf>().ToListAsync(ct);
+        foreach (var slot in ended)
         {
-            if (slot.Machine is not { HasExited: true } gone || fleet.TryLock(slot.Key) is not { } hold)
+            if (slot.VnfIn(vnfs) is not { } vnf || slot.Machine is not { HasExited: true } gone || fleet.TryLock(vnf.Id) is not { } hold)
                 continue;
             using (hold)
             {
                 if (slot.Machine != gone)
                     continue;
-                await using var query = store.QuerySession();
-                var state = await query.LoadAsync<VnfContinuity>(VnfContinuity.StreamIdFor(slot.Key), ct);
+                var state = await query.LoadAsync<VnfContinuity>(VnfContinuity.StreamIdFor(vnf.Id), ct);
                 if (state is null)
                     continue;
-                var what = $"Machine '{gone.Name}' (process {gone.ProcessId}) on lab host {gone.Host.Name}";
+                var of = vnf.Components.FirstOrDefault(c => c.Id == slot.Key) is { } component ? $" of component {component.Name}" : "";
+                var what = $"Machine '{gone.Name}'{of} (process {gone.ProcessId}) on lab host {gone.Host.Name}";
                 await slot.ReplaceAsync(null, ct);
                 var instance = slot.InstanceId ?? state.CurrentLease?.InstanceId;
-                logger.LogWarning("Lab: machine {Name} of VNF {VnfId} on {Host} ended without the console ending it", gone.Name, slot.Key, gone.Host.Name);
+                logger.LogWarning("Lab: machine {Name}{Of} of VNF {VnfId} on {Host} ended without the console ending it", gone.Name, of, vnf.Id, gone.Host.Name);
                 if (instance is null)
                     continue;
-                var refusal = await continuity.ReportCrashAsync(slot.Key, instance.Value,
+                var refusal = await continuity.ReportCrashAsync(vnf.Id, instance.Value,
                     $"{what} ended without the console ending it; instance {instance:D} no longer runs.",
                     $"lab host {gone.Host.Name}", ct);
                 if (refusal is not null)
