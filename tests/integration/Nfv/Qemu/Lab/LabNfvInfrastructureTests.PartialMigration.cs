@@ -12,8 +12,8 @@ using Xunit;
 
 namespace Console.IntegrationTests.Nfv.Qemu.Lab;
 
-// A component on a machine of its own: moved over TLS with the steps of a whole-VNF move, and reported when its
-// machine dies behind the console's back.
+// A component on a machine of its own: moved over TLS with the steps of a whole-VNF move, reported when its machine
+// dies behind the console's back, and fenced as a fork of its VNF when someone starts a copy of it.
 public sealed partial class LabNfvInfrastructureTests
 {
     [Fact]
@@ -75,6 +75,38 @@ public sealed partial class LabNfvInfrastructureTests
         Fleet.Slot(moved.Component).Machine.ShouldBeNull();
         // The VNF's own machine was not touched.
         (await moved.VnfMachine.StatusAsync(Ct)).ShouldBe("running");
+    }
+
+    [Fact]
+    public async Task Lab_ForkDetected_ACopyOfAComponentsMachineStartedBehindTheConsole_IsFencedAndAlertedAsAForkOfItsVnf()
+    {
+        var moved = await ComponentMovedAsync();
+        var labA = Fleet.Hosts.Single(h => h.Host.Name == "lab-a").Host;
+        var holder = (await Load<VnfContinuity>(VnfContinuity.StreamIdFor(moved.Vnf))).CurrentLease.ShouldNotBeNull().InstanceId;
+
+        // An insider on lab-a starts a copy of the moved component's machine under its name, where it ran before the move.
+        var copy = await QemuMachine.StartAsync(labA, $"m{moved.Component:N}"[..21] + "-copy0002", Fleet.Guest, incoming: false, Ct);
+        try
+        {
+            await Eventually.Until(() => Task.FromResult(copy.HasExited), exited => exited, "the component's copy to be fenced", TimeSpan.FromSeconds(10));
+
+            var fork = (await EventsOf(VnfContinuity.StreamIdFor(moved.Vnf))).OfType<ForkDetected>().ShouldHaveSingleItem();
+            fork.EnvironmentId.ShouldBe(lab.LabA);
+            fork.Detail.ShouldBe($"A second live instance beside the lease holder {holder:D}: a fork.");
+            await using (var query = Host.Store.QuerySession())
+            {
+                var alert = (await query.Query<SecurityAlert>().Where(a => a.VnfId == moved.Vnf && a.Kind == SecurityAlertKind.ForkDetected).ToListAsync(Ct))
+                    .ShouldHaveSingleItem();
+                alert.SubjectId.ShouldBe(fork.InstanceId);
+            }
+
+            (await moved.VnfMachine.StatusAsync(Ct)).ShouldBe("running");
+            (await Load<VnfContinuity>(VnfContinuity.StreamIdFor(moved.Vnf))).CurrentLease.ShouldNotBeNull().InstanceId.ShouldBe(holder);
+        }
+        finally
+        {
+            await copy.DisposeAsync();
+        }
     }
 
     private sealed record ComponentMoved(
