@@ -99,7 +99,11 @@ public sealed record SimulatedSubjectKeys(
 /// <summary>State sealed at a source for one migration: ECDH (P-256) to the target's sealing key, then AES-256-GCM.</summary>
 public sealed record SimulatedSealedState(
     Guid Id, Guid VnfId, Guid SourceInstanceId, long Epoch, Guid TargetEnvironmentId, string SealedToKeyId,
-    byte[] EphemeralPublicKey, byte[] Nonce, byte[] Ciphertext, byte[] Tag, string Digest, DateTimeOffset SealedAt);
+    byte[] EphemeralPublicKey, byte[] Nonce, byte[] Ciphertext, byte[] Tag, string Digest, DateTimeOffset SealedAt)
+{
+    /// <summary>The components whose state a partial move sealed; empty: the whole VNF's.</summary>
+    public IReadOnlyList<Guid> ComponentIds { get; init; } = [];
+}
 
 /// <summary>A lifecycle operation carried out on an instance, keyed by the caller's operation id (idempotency).</summary>
 public sealed record SimulatedLifecycleOperation(Guid Id, Guid InstanceId, LifecycleOperation Operation, DateTimeOffset At);

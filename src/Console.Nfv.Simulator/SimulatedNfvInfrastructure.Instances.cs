@@ -165,7 +165,8 @@ public sealed partial class SimulatedNfvInfrastructure
         }
 
         await Task.Delay(OperationDelay(options.CurrentValue) / 2, time, ct);
-        var state = Encoding.UTF8.GetBytes($"simulated persistent state of VNF {order.VnfId:D} at epoch {order.Epoch.ToString(CultureInfo.InvariantCulture)}");
+        var of = order.ComponentIds.Count > 0 ? $"components {string.Join(',', order.ComponentIds)} of VNF" : "VNF";
+        var state = Encoding.UTF8.GetBytes($"simulated persistent state of {of} {order.VnfId:D} at epoch {order.Epoch.ToString(CultureInfo.InvariantCulture)}");
         using var ephemeral = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
         using var target = ECDiffieHellman.Create();
         target.ImportSubjectPublicKeyInfo(Convert.FromBase64String(order.TargetSealingKey), out _);
@@ -180,7 +181,10 @@ public sealed partial class SimulatedNfvInfrastructure
         var digest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData([.. nonce, .. ciphertext, .. tag]));
         var sealedToKeyId = SealingKeyId(order.TargetSealingKey);
         var sealedState = new SimulatedSealedState(order.OperationId, order.VnfId, order.SourceInstanceId, order.Epoch, order.TargetEnvironmentId,
-            sealedToKeyId, ephemeral.PublicKey.ExportSubjectPublicKeyInfo(), nonce, ciphertext, tag, digest, time.GetUtcNow());
+            sealedToKeyId, ephemeral.PublicKey.ExportSubjectPublicKeyInfo(), nonce, ciphertext, tag, digest, time.GetUtcNow())
+        {
+            ComponentIds = [.. order.ComponentIds],
+        };
         try
         {
             await using var session = store.LightweightSession();
@@ -244,9 +248,13 @@ public sealed partial class SimulatedNfvInfrastructure
             throw new InfrastructureException("The target could not unseal the state: it does not hold the key the state was sealed to.", ex);
         }
 
+        // After a partial move the VNF runs on where it ran, as the new instance; only the moved components left.
         var now = time.GetUtcNow();
-        var instance = new SimulatedInstance(order.TargetInstanceId, order.VnfId, order.TargetEnvironmentId, order.NewEpoch,
-            InstanceRunState.Running, false, now, $"migration {order.OperationId:D}");
+        var (runsIn, origin) = sealedState.ComponentIds.Count > 0
+            ? (source.EnvironmentId, $"migration {order.OperationId:D} of {sealedState.ComponentIds.Count} component(s)")
+            : (order.TargetEnvironmentId, $"migration {order.OperationId:D}");
+        var instance = new SimulatedInstance(order.TargetInstanceId, order.VnfId, runsIn, order.NewEpoch,
+            InstanceRunState.Running, false, now, origin);
         await using (var session = store.LightweightSession())
         {
             session.Insert(instance);

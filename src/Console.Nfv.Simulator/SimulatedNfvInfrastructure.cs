@@ -69,6 +69,10 @@ public sealed partial class SimulatedNfvInfrastructure(
         var startedAt = time.GetUtcNow();
         var source = await EnvironmentAsync(order.SourceEnvironmentId, ct);
         var target = await EnvironmentAsync(order.TargetEnvironmentId, ct);
+        var channel = await TransferChannelAsync(source.Id, target.Id, ct);
+        if (!channel.Encrypted)
+            throw new InfrastructureException(
+                $"The migration from {source.Name} to {target.Name} was refused before any state moved: {channel.Description}.");
         await JournalStartAsync(order.OperationId, SimulatedOperationKind.Migration, order.VnfId, settings, ct);
         await Task.Delay(OperationDelay(settings), time, ct);
         ThrowIfDefective(settings, SimulatedOperationKind.Migration);

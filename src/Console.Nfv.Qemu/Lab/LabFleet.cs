@@ -183,6 +183,22 @@ public sealed class LabSlot(Guid key)
     /// <summary>The console's instance this machine runs as; null until the infrastructure told it.</summary>
     public Guid? InstanceId { get; set; }
 
+    /// <summary>The VNF of <paramref name="inventory"/> this machine runs: the one it is keyed by, or the one holding the component it is keyed by.</summary>
+    public Vnf? VnfIn(IEnumerable<Vnf> inventory)
+    {
+        ArgumentNullException.ThrowIfNull(inventory);
+        Vnf? holding = null;
+        foreach (var vnf in inventory)
+        {
+            if (vnf.Id == Key)
+                return vnf;
+            if (holding is null && vnf.Components.Any(c => c.Id == Key))
+                holding = vnf;
+        }
+
+        return holding;
+    }
+
     /// <summary>Puts <paramref name="machine"/> in the slot; the machine it held before is ended.</summary>
     public async Task ReplaceAsync(QemuMachine? machine, CancellationToken ct)
     {

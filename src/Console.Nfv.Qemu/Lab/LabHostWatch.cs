@@ -13,10 +13,11 @@ namespace Console.Nfv.Qemu.Lab;
 
 /// <summary>
 /// Liveness from the hosts themselves: every <see cref="LabOptions.WatchSeconds"/> the watch lists the QEMU processes
-/// whose monitor lives in a lab host's folder. A machine the console started is its instance: one that ended without
-/// the console ending it is reported as a crash of that instance (recorded and alerted); a machine of
-/// a VNF the console did not start (a second copy, a VM started from a copied snapshot) heartbeats as an instance of
-/// its own, which the continuity decider judges a fork: recorded, alerted, and fenced (its process ended).
+/// whose monitor lives in a lab host's folder. A machine the console started (a VNF's own or a component's) is its
+/// instance: one that ended without the console ending it is reported as a crash of that instance (recorded and
+/// alerted); a machine of a VNF or of one of its components that the console did not start (a second copy, a VM
+/// started from a copied snapshot) heartbeats as an instance of its own, which the continuity decider judges a fork:
+/// recorded, alerted, and fenced (its process ended).
 /// </summary>
 public sealed class LabHostWatch(
     LabFleet fleet, IContinuityService continuity, IDocumentStore store, IOptions<LabOptions> options,
@@ -38,13 +39,10 @@ public sealed class LabHostWatch(
         await using var query = store.QuerySession();
         var environments = await query.Query<ExecutionEnvironment>().ToListAsync(ct);
         var slots = fleet.Slots.ToDictionary(s => s.Key.ToString("N")[..20], s => s);
+        IReadOnlyList<Vnf>? vnfs = null;
         foreach (var machine in machines)
         {
             if (machine.Name.Length < 21 || !slots.TryGetValue(machine.Name[1..21], out var slot))
-                continue;
-            var environment = environments.FirstOrDefault(e => fleet.HostOf(e) == machine.Host);
-            var state = await query.LoadAsync<VnfContinuity>(VnfContinuity.StreamIdFor(slot.Key), ct);
-            if (environment is null || state is null)
                 continue;
             var own = fleet.Started(machine.Name) && (slot.Machine is not { HasExited: false } mine || mine.Name != machine.Name || mine.ProcessId == machine.ProcessId);
             // The console's own machines are not heartbeated yet: mid-migration or mid-restore the slot's instance id
@@ -52,43 +50,55 @@ public sealed class LabHostWatch(
             if (own)
                 continue;
 
+            // A copy of a component's own machine is a copy of its VNF's state, as one of the VNF's machine is.
+            vnfs ??= await query.Query<Vnf>().ToListAsync(ct);
+            var environment = environments.FirstOrDefault(e => fleet.HostOf(e) == machine.Host);
+            if (slot.VnfIn(vnfs) is not { } vnf || environment is null
+                || await query.LoadAsync<VnfContinuity>(VnfContinuity.StreamIdFor(vnf.Id), ct) is not { } state)
+                continue;
+
             // Not the console's: an instance of its own, named by host and process so each round reports the same one.
             var foreign = ForeignInstanceId(machine);
             fleet.Foreign[foreign] = machine.ProcessId;
             logger.LogWarning("Lab: machine {Name} (process {Pid}) on {Host} runs VNF {VnfId} but the console did not start it",
-                machine.Name, machine.ProcessId, machine.Host.Name, slot.Key);
-            var outcome = await continuity.HeartbeatAsync(new InstanceHeartbeat(foreign, slot.Key, environment.Id, state.Epoch), ct);
+                machine.Name, machine.ProcessId, machine.Host.Name, vnf.Id);
+            var outcome = await continuity.HeartbeatAsync(new InstanceHeartbeat(foreign, vnf.Id, environment.Id, state.Epoch), ct);
             if (outcome.Verdict != HeartbeatVerdict.ForkDetected)
                 fleet.Foreign.TryRemove(foreign, out _);
         }
     }
 
     /// <summary>
-    /// A VNF's machine whose process ended without the console ending it (the console empties or refills a slot before
-    /// it ends a machine): reported as a crash of the instance it ran, with an alert, and the slot emptied so it is
-    /// reported once. A component's own machine that ends is not reported yet.
+    /// A machine of a VNF, its own or one of its components' (each on a machine of its own), whose process ended
+    /// without the console ending it (the console empties or refills a slot before it ends a machine): reported as a
+    /// crash of the instance it ran, with an alert, and the slot emptied so it is reported once.
     /// </summary>
     private async Task CrashesAsync(CancellationToken ct)
     {
-        foreach (var slot in fleet.Slots)
+        var ended = fleet.Slots.Where(s => s.Machine is { HasExited: true }).ToList();
+        if (ended.Count == 0)
+            return;
+        await using var query = store.QuerySession();
+        var vnfs = await query.Query<Vnf>().ToListAsync(ct);
+        foreach (var slot in ended)
         {
-            if (slot.Machine is not { HasExited: true } gone || fleet.TryLock(slot.Key) is not { } hold)
+            if (slot.VnfIn(vnfs) is not { } vnf || slot.Machine is not { HasExited: true } gone || fleet.TryLock(vnf.Id) is not { } hold)
                 continue;
             using (hold)
             {
                 if (slot.Machine != gone)
                     continue;
-                await using var query = store.QuerySession();
-                var state = await query.LoadAsync<VnfContinuity>(VnfContinuity.StreamIdFor(slot.Key), ct);
+                var state = await query.LoadAsync<VnfContinuity>(VnfContinuity.StreamIdFor(vnf.Id), ct);
                 if (state is null)
                     continue;
-                var what = $"Machine '{gone.Name}' (process {gone.ProcessId}) on lab host {gone.Host.Name}";
+                var of = vnf.Components.FirstOrDefault(c => c.Id == slot.Key) is { } component ? $" of component {component.Name}" : "";
+                var what = $"Machine '{gone.Name}'{of} (process {gone.ProcessId}) on lab host {gone.Host.Name}";
                 await slot.ReplaceAsync(null, ct);
                 var instance = slot.InstanceId ?? state.CurrentLease?.InstanceId;
-                logger.LogWarning("Lab: machine {Name} of VNF {VnfId} on {Host} ended without the console ending it", gone.Name, slot.Key, gone.Host.Name);
+                logger.LogWarning("Lab: machine {Name}{Of} of VNF {VnfId} on {Host} ended without the console ending it", gone.Name, of, vnf.Id, gone.Host.Name);
                 if (instance is null)
                     continue;
-                var refusal = await continuity.ReportCrashAsync(slot.Key, instance.Value,
+                var refusal = await continuity.ReportCrashAsync(vnf.Id, instance.Value,
                     $"{what} ended without the console ending it; instance {instance:D} no longer runs.",
                     $"lab host {gone.Host.Name}", ct);
                 if (refusal is not null)

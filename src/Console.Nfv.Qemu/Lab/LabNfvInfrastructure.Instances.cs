@@ -36,11 +36,16 @@ public sealed partial class LabNfvInfrastructure
         return initial;
     }
 
-    /// <summary>The simulator unseals and records the new instance; the machine that migrated is that instance now.</summary>
+    /// <summary>
+    /// The simulator unseals and records the new instance; the VNF's machines are that instance now: after a whole
+    /// move the machines that migrated, after a partial one also the machines that stayed.
+    /// </summary>
     public async Task<VnfInstance> UnsealAsync(UnsealOrder order, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(order);
         var instance = await simulator.UnsealAsync(order, ct);
-        fleet.Slot(order.VnfId).InstanceId = instance.InstanceId;
+        foreach (var slot in await SlotsOfAsync(order.VnfId, ct))
+            slot.InstanceId = instance.InstanceId;
         return instance;
     }
 
@@ -56,15 +61,23 @@ public sealed partial class LabNfvInfrastructure
             return fenced;
         }
 
+        var slots = await SlotsOfAsync(order.VnfId, ct);
         using var _ = await fleet.LockAsync(order.VnfId, ct);
-        var slot = fleet.Slot(order.VnfId);
-        if (slot.InstanceId == order.InstanceId && slot.Machine is not null)
+        foreach (var slot in slots.Where(s => s.InstanceId == order.InstanceId && s.Machine is not null))
         {
-            logger.LogWarning("Lab: ending machine {Machine} of fenced instance {InstanceId}: {Reason}", slot.Machine.Name, order.InstanceId, order.Reason);
+            logger.LogWarning("Lab: ending machine {Machine} of fenced instance {InstanceId}: {Reason}", slot.Machine!.Name, order.InstanceId, order.Reason);
             await slot.ReplaceAsync(null, ct);
         }
 
         return fenced;
+    }
+
+    /// <summary>The slots the lab keeps for the VNF's machines: its own and those of its components on machines of their own.</summary>
+    private async Task<IReadOnlyList<LabSlot>> SlotsOfAsync(Guid vnfId, CancellationToken ct)
+    {
+        await using var query = store.QuerySession();
+        var keys = ((await query.LoadAsync<Vnf>(vnfId, ct))?.Components ?? []).Select(c => c.Id).Append(vnfId).ToHashSet();
+        return [.. fleet.Slots.Where(s => keys.Contains(s.Key))];
     }
 
     /// <summary>

@@ -152,11 +152,12 @@ public sealed partial class LabNfvInfrastructure
                 CryptographicOperations.ZeroMemory(dataKey.Key);
             }
 
-            var slot = fleet.Slot(file.MachineKey);
-            await slot.ReplaceAsync(machine, ct);
-            if (file.WholeVnf)
-                slot.InstanceId = order.InstanceId;
+            await fleet.Slot(file.MachineKey).ReplaceAsync(machine, ct);
         }
+
+        // The VNF runs as the restored instance now, on every machine of it (the old instance is fenced next).
+        foreach (var slot in await SlotsOfAsync(order.VnfId, ct))
+            slot.InstanceId = order.InstanceId;
 
         var instance = new SimulatedInstance(order.InstanceId, order.VnfId, environment.Id, order.NewEpoch, InstanceRunState.Running, false,
             time.GetUtcNow(), $"restore of snapshot {order.SnapshotId:D} in the lab");

@@ -41,18 +41,11 @@ public sealed partial class LabNfvInfrastructure(
     public Task<IReadOnlyList<VnfInstance>> InstancesAsync(Guid vnfId, CancellationToken ct) => simulator.InstancesAsync(vnfId, ct);
 
     /// <summary>The VNF's machines running now on the lab's hosts: its own and each component's on its own.</summary>
-    public async Task<IReadOnlyList<MachinePlacement>> MachinesAsync(Guid vnfId, CancellationToken ct)
-    {
-        await using var query = store.QuerySession();
-        if (await query.LoadAsync<Vnf>(vnfId, ct) is not { } vnf)
-            return [];
-        var components = vnf.Components.Select(c => c.Id).ToHashSet();
-        return [.. fleet.Slots
-            .Where(s => s.Key == vnf.Id || components.Contains(s.Key))
+    public async Task<IReadOnlyList<MachinePlacement>> MachinesAsync(Guid vnfId, CancellationToken ct) =>
+        [.. (await SlotsOfAsync(vnfId, ct))
             .Select(s => (s.Key, Machine: s.Machine))
             .Where(s => s.Machine is { HasExited: false })
-            .Select(s => new MachinePlacement(s.Key == vnf.Id ? null : s.Key, s.Machine!.Host.Name, s.Machine.Name))];
-    }
+            .Select(s => new MachinePlacement(s.Key == vnfId ? null : s.Key, s.Machine!.Host.Name, s.Machine.Name))];
 
     public Task<SealReceipt> SealStateAsync(SealOrder order, CancellationToken ct) => simulator.SealStateAsync(order, ct);
 

@@ -52,8 +52,7 @@ public sealed class LabReconciliation(
             {
                 if (slot.Machine is not { HasExited: false } machine)
                     continue;
-                var vnf = vnfs.FirstOrDefault(v => v.Id == slot.Key) ?? vnfs.FirstOrDefault(v => v.Components.Any(c => c.Id == slot.Key));
-                if (vnf is null)
+                if (slot.VnfIn(vnfs) is not { } vnf)
                     continue;
                 if (!held.TryGetValue(vnf.Id, out var hold))
                     held[vnf.Id] = hold = fleet.TryLock(vnf.Id);

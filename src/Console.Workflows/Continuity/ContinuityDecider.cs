@@ -1,4 +1,5 @@
 using Console.Workflows.Common;
+using Console.Workflows.Nfv;
 
 namespace Console.Workflows.Continuity;
 
@@ -16,9 +17,50 @@ public static class ContinuityDecider
             ? Refusal.Because("This VNF's state continuity is already established; a new instance comes only through migration or restore.", RefusalKind.Conflict)
             : Decision.Emit(new ContinuityEstablished(vnfId, instanceId, environmentId, 1, By, now));
 
-    /// <summary>Seals the state at the source under the current epoch; only the valid, attested lease holder can be sealed.</summary>
+    /// <summary>
+    /// What a migration checks before any byte of state is sealed or moved, for the whole VNF and for selected
+    /// components alike: the channel the state would travel over is encrypted, and the target's sealing key is the one
+    /// whose digest its just-accepted quote carried. Null when both hold.
+    /// </summary>
+    public static Refusal? BeforeSealing(TransferChannel channel, string? quotedSealingDigest, string targetSealingKey)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        if (!channel.Encrypted)
+            return Refusal.Because(
+                $"The infrastructure reports the transfer channel as unencrypted ({channel.Description}); the VNF's state never travels in the clear. Restore the encrypted channel, then retry.");
+        if (quotedSealingDigest is null || !string.Equals(quotedSealingDigest, SealingMeasurement.DigestOf(targetSealingKey), StringComparison.OrdinalIgnoreCase))
+            return Refusal.Because("The target's sealing key is not the one its accepted attestation evidence measured; the state is not sealed to it.");
+        return null;
+    }
+
+    /// <summary>
+    /// Records the state the infrastructure sealed for a migration, if the VNF is still where it was when sealing
+    /// began: the same holder on the same epoch (another migration or a restore did not come first) and, for a whole
+    /// move, still in the environment the request moves it from. A partial move leaves the instance where it runs; only
+    /// its components' state moves, so the holder's environment is not the components' source.
+    /// </summary>
+    public static Decision SealForMigration(VnfContinuity state, MigrationSealing sealing, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(sealing);
+        if (state.CurrentLease is not { } holder)
+            return Refusal.Because("No instance holds a valid lease any more.", RefusalKind.Conflict);
+        if (sealing.ComponentIds.Count == 0 && holder.EnvironmentId != sealing.SourceEnvironmentId)
+            return Refusal.Because(
+                "The VNF's live instance no longer runs in the environment this request moves it from (another migration or a restore came first); submit a new request.",
+                RefusalKind.Conflict);
+        if (state.Epoch != sealing.Epoch || holder.InstanceId != sealing.SourceInstanceId)
+            return Refusal.Because($"The state was sealed at epoch {sealing.Epoch}, but the VNF moved on to epoch {state.Epoch} meanwhile.", RefusalKind.Conflict);
+        return Seal(state, sealing.OperationId, sealing.TargetEnvironmentId, sealing.SealedDigest, sealing.SealedToKeyId, now, sealing.ComponentIds);
+    }
+
+    /// <summary>
+    /// Seals the state at the source under the current epoch; only the valid, attested lease holder can be sealed.
+    /// <paramref name="componentIds"/> names the components a partial move seals (none: the whole VNF).
+    /// </summary>
     public static Decision Seal(
-        VnfContinuity state, Guid operationId, Guid targetEnvironmentId, string sealedDigest, string sealedToKeyId, DateTimeOffset now)
+        VnfContinuity state, Guid operationId, Guid targetEnvironmentId, string sealedDigest, string sealedToKeyId, DateTimeOffset now,
+        IReadOnlyList<Guid>? componentIds = null)
     {
         ArgumentNullException.ThrowIfNull(state);
         if (state.Sealed is { } inFlight)
@@ -30,7 +72,8 @@ public static class ContinuityDecider
         if (state.AwaitingReattestation)
             return Refusal.Because("The running instance was interrupted and is not re-attested yet; its state is not sealed.", RefusalKind.Invalid);
         return Decision.Emit(new StateSealed(
-            state.VnfId, operationId, state.Epoch, lease.InstanceId, targetEnvironmentId, sealedDigest, sealedToKeyId, By, now));
+            state.VnfId, operationId, state.Epoch, lease.InstanceId, targetEnvironmentId, sealedDigest, sealedToKeyId, By, now,
+            componentIds is { Count: > 0 } ? [.. componentIds] : null));
     }
 
     /// <summary>
@@ -49,7 +92,8 @@ public static class ContinuityDecider
         if (state.Fenced.Contains(targetInstanceId) || state.Leases.Any(l => l.InstanceId == targetInstanceId))
             return Refusal.Because("The target instance held a lease before or was fenced; a migration starts a fresh instance.", RefusalKind.Invalid);
         return Decision.Emit(new MigrationCommitted(
-            state.VnfId, operationId, state.Epoch, state.Epoch + 1, seal.SourceInstanceId, targetInstanceId, seal.TargetEnvironmentId, By, now));
+            state.VnfId, operationId, state.Epoch, state.Epoch + 1, seal.SourceInstanceId, targetInstanceId, seal.TargetEnvironmentId, By, now,
+            seal.Partial ? seal.ComponentIds : null));
     }
 
     public static Decision Abort(VnfContinuity state, Guid operationId, string reason, DateTimeOffset now)
@@ -131,3 +175,11 @@ public static class ContinuityDecider
             state.VnfId, instanceId, environmentId, epoch, state.Epoch, holder?.InstanceId, detail, By, now));
     }
 }
+
+/// <summary>
+/// The state the infrastructure sealed for a migration: of which holder, environment and epoch, to which target and key,
+/// and which components (none: the whole VNF).
+/// </summary>
+public sealed record MigrationSealing(
+    Guid OperationId, Guid SourceInstanceId, Guid SourceEnvironmentId, long Epoch, Guid TargetEnvironmentId, string SealedDigest,
+    string SealedToKeyId, IReadOnlyList<Guid> ComponentIds);

@@ -10,17 +10,20 @@ public sealed record ContinuityEstablished(Guid VnfId, Guid InstanceId, Guid Env
 /// A migration sealed the state at the source under the current epoch, encrypted to a key only the attested target
 /// holds (<paramref name="SealedToKeyId"/>). The source keeps its lease until the target commits.
 /// </summary>
+/// <param name="ComponentIds">The components whose state a partial move sealed; null or empty: the whole VNF's.</param>
 public sealed record StateSealed(
     Guid VnfId, Guid OperationId, long Epoch, Guid SourceInstanceId, Guid TargetEnvironmentId, string SealedDigest,
-    string SealedToKeyId, string By, DateTimeOffset At);
+    string SealedToKeyId, string By, DateTimeOffset At, IReadOnlyList<Guid>? ComponentIds = null);
 
 /// <summary>
 /// The target unsealed the state of the still-current epoch: in one step the epoch advances, the source's lease is
-/// revoked (fenced) and the target's granted, so at no moment do two instances hold a valid lease.
+/// revoked (fenced) and the target's granted, so at no moment do two instances hold a valid lease. After a partial
+/// move (<paramref name="ComponentIds"/>) the VNF runs on as the new instance where it ran, its moved components in
+/// <paramref name="TargetEnvironmentId"/>; the source instance, with the moved components' old copies, is fenced.
 /// </summary>
 public sealed record MigrationCommitted(
     Guid VnfId, Guid OperationId, long FromEpoch, long NewEpoch, Guid SourceInstanceId, Guid TargetInstanceId,
-    Guid TargetEnvironmentId, string By, DateTimeOffset At);
+    Guid TargetEnvironmentId, string By, DateTimeOffset At, IReadOnlyList<Guid>? ComponentIds = null);
 
 /// <summary>A sealed migration was abandoned; the source still holds its lease and the epoch did not move.</summary>
 public sealed record MigrationAborted(Guid VnfId, Guid OperationId, long Epoch, string Reason, string By, DateTimeOffset At);

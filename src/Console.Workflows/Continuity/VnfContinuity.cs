@@ -12,7 +12,12 @@ public sealed record Lease(Guid InstanceId, Guid EnvironmentId, long Epoch, Date
 public sealed record TrustRelationship(Guid SubjectVnfId, string Purpose, string DeclaredBy, DateTimeOffset DeclaredAt);
 
 /// <summary>The migration in flight: sealed at the source, not yet committed at the target.</summary>
-public sealed record SealedState(Guid OperationId, long Epoch, Guid SourceInstanceId, Guid TargetEnvironmentId, string Digest);
+/// <param name="ComponentIds">The components a partial move sealed; empty for the whole VNF.</param>
+public sealed record SealedState(
+    Guid OperationId, long Epoch, Guid SourceInstanceId, Guid TargetEnvironmentId, string Digest, IReadOnlyList<Guid> ComponentIds)
+{
+    public bool Partial => ComponentIds.Count > 0;
+}
 
 /// <summary>
 /// One VNF's state continuity, rebuilt from its stream: the current epoch, every lease ever granted (so a fenced copy is
@@ -45,12 +50,13 @@ public sealed record VnfContinuity(
         StreamIdFor(e.VnfId), e.VnfId, e.Epoch, [new Lease(e.InstanceId, e.EnvironmentId, e.Epoch, e.At, false)], null, false, [e.Epoch], []);
 
     public VnfContinuity Apply(StateSealed e) =>
-        this with { Sealed = new SealedState(e.OperationId, e.Epoch, e.SourceInstanceId, e.TargetEnvironmentId, e.SealedDigest) };
+        this with { Sealed = new SealedState(e.OperationId, e.Epoch, e.SourceInstanceId, e.TargetEnvironmentId, e.SealedDigest, e.ComponentIds ?? []) };
 
     public VnfContinuity Apply(MigrationCommitted e) => this with
     {
         Epoch = e.NewEpoch,
-        Leases = [.. RevokeAll(), new Lease(e.TargetInstanceId, e.TargetEnvironmentId, e.NewEpoch, e.At, false)],
+        // After a partial move the VNF's instance runs where the source instance ran; only its moved components left.
+        Leases = [.. RevokeAll(), new Lease(e.TargetInstanceId, LeaseEnvironmentAfter(e), e.NewEpoch, e.At, false)],
         Sealed = null,
         Fenced = FenceHolder(),
         // The target was attested before it could unseal.
@@ -84,6 +90,9 @@ public sealed record VnfContinuity(
     {
         Verifies = [.. Verifies.Where(r => r.SubjectVnfId != e.SubjectVnfId), new TrustRelationship(e.SubjectVnfId, e.Purpose, e.By, e.At)],
     };
+
+    private Guid LeaseEnvironmentAfter(MigrationCommitted e) =>
+        e.ComponentIds is { Count: > 0 } && CurrentLease is { } source ? source.EnvironmentId : e.TargetEnvironmentId;
 
     /// <summary>The holder whose lease a migration or restore revokes is fenced: it never runs on this state again.</summary>
     private IReadOnlyList<Guid> FenceHolder() =>

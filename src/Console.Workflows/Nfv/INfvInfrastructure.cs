@@ -46,14 +46,16 @@ public interface INfvInfrastructure
     Task<IReadOnlyList<MachinePlacement>> MachinesAsync(Guid vnfId, CancellationToken ct);
 
     /// <summary>
-    /// Seals the source instance's persistent state under its epoch, encrypted to the target's sealing key: only the
-    /// target environment holding the matching private key can unseal it.
+    /// Seals the source instance's persistent state under its epoch (for a partial move, the state of the components
+    /// it names), encrypted to the target's sealing key: only the target environment holding the matching private key
+    /// can unseal it.
     /// </summary>
     Task<SealReceipt> SealStateAsync(SealOrder order, CancellationToken ct);
 
     /// <summary>
     /// Unseals the state at the target and starts the new instance there on the next epoch, only if the sealed epoch
-    /// is the one the console says is current; the source hands over (stops) at this moment.
+    /// is the one the console says is current; the source hands over (stops) at this moment. After a partial move the
+    /// new instance is the VNF running where the source instance ran, with its moved components in the target.
     /// </summary>
     Task<VnfInstance> UnsealAsync(UnsealOrder order, CancellationToken ct);
 
@@ -68,6 +70,10 @@ public interface INfvInfrastructure
 
     Task<SnapshotArtefact> TakeSnapshotAsync(SnapshotOrder order, CancellationToken ct);
 
+    /// <summary>
+    /// Moves the VNF's state between environments: all of it, or the selected components' (<see cref="MigrationOrder.ComponentIds"/>).
+    /// Refuses, before any byte of state moves, when the channel between the two is not encrypted.
+    /// </summary>
     Task<MigrationReceipt> MigrateAsync(MigrationOrder order, CancellationToken ct);
 
     Task<DeletionReceipt> DeleteSnapshotAsync(SnapshotDeletionOrder order, CancellationToken ct);

@@ -31,8 +31,12 @@ public static class SealingMeasurement
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Convert.FromBase64String(subjectPublicKeyInfoBase64)));
 }
 
+/// <param name="ComponentIds">
+/// The components whose state a partial move seals (each may run in a machine of its own); empty: the whole VNF's.
+/// </param>
 public sealed record SealOrder(
-    Guid OperationId, Guid VnfId, Guid SourceInstanceId, long Epoch, Guid TargetEnvironmentId, string TargetSealingKey);
+    Guid OperationId, Guid VnfId, Guid SourceInstanceId, long Epoch, Guid TargetEnvironmentId, string TargetSealingKey,
+    IReadOnlyList<Guid> ComponentIds);
 
 /// <param name="Digest">SHA-256 of the sealed blob as it travels.</param>
 /// <param name="SealedToKeyId">The id of the target's sealing key the state is encrypted to.</param>

@@ -18,13 +18,15 @@ public static partial class HistoryMapper
 
             case StateSealed e:
                 row.By(e.By, null, e.At).ConcerningVnf(book, e.VnfId).ConcerningEnvironment(book, e.TargetEnvironmentId);
-                row.Summary = $"State of {VnfName(book, e.VnfId)} sealed under epoch {e.Epoch} for migration to {book.NameOf(e.TargetEnvironmentId) ?? "another environment"}, encrypted to key {e.SealedToKeyId}.";
+                row.Summary = $"State of {Moved(book, e.VnfId, e.ComponentIds)} sealed under epoch {e.Epoch} for migration to {book.NameOf(e.TargetEnvironmentId) ?? "another environment"}, encrypted to key {e.SealedToKeyId}.";
                 row.Details = $"Sealed state digest {e.SealedDigest}; source instance {e.SourceInstanceId:D}; migration {e.OperationId:D}.";
                 break;
 
             case MigrationCommitted e:
                 row.By(e.By, null, e.At).ConcerningVnf(book, e.VnfId).ConcerningEnvironment(book, e.TargetEnvironmentId);
-                row.Summary = $"Migration of {VnfName(book, e.VnfId)} committed: epoch {e.FromEpoch} → {e.NewEpoch}; instance {Short(e.TargetInstanceId)} holds the lease, instance {Short(e.SourceInstanceId)} is fenced.";
+                row.Summary = e.ComponentIds is { Count: > 0 }
+                    ? $"Migration of {Moved(book, e.VnfId, e.ComponentIds)} to {book.NameOf(e.TargetEnvironmentId) ?? "another environment"} committed: epoch {e.FromEpoch} → {e.NewEpoch}; instance {Short(e.TargetInstanceId)} holds the lease, instance {Short(e.SourceInstanceId)} is fenced with the moved components' old copies."
+                    : $"Migration of {VnfName(book, e.VnfId)} committed: epoch {e.FromEpoch} → {e.NewEpoch}; instance {Short(e.TargetInstanceId)} holds the lease, instance {Short(e.SourceInstanceId)} is fenced.";
                 break;
 
             case MigrationAborted e:
@@ -95,5 +97,15 @@ public static partial class HistoryMapper
         }
 
         return true;
+    }
+
+    /// <summary>What a migration moved: the VNF, or its components by name ("components n2, nas of amf-1").</summary>
+    private static string Moved(HistorySubjectBook book, Guid vnfId, IReadOnlyList<Guid>? componentIds)
+    {
+        if (componentIds is not { Count: > 0 })
+            return VnfName(book, vnfId);
+        var known = book.Find(vnfId, HistorySubjectKind.Vnf)?.Components ?? [];
+        var names = componentIds.Select(id => known.FirstOrDefault(c => c.Id == id)?.Name ?? Short(id));
+        return $"{(componentIds.Count == 1 ? "component" : "components")} {string.Join(", ", names)} of {VnfName(book, vnfId)}";
     }
 }

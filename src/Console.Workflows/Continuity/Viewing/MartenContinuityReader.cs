@@ -110,11 +110,11 @@ public sealed class MartenContinuityReader(IQuerySession session) : IContinuityR
                 return new(0, nameof(ContinuityEstablished), epoch, $"Continuity established: instance {Short(e.InstanceId)} holds the lease of epoch {e.Epoch}.",
                     e.InstanceId, e.EnvironmentId, null, e.By, e.At);
             case StateSealed e:
-                return new(0, nameof(StateSealed), epoch, $"State of epoch {e.Epoch} sealed at instance {Short(e.SourceInstanceId)} for migration, encrypted to key {e.SealedToKeyId}.",
+                return new(0, nameof(StateSealed), epoch, $"State of epoch {e.Epoch}{OfComponents(e.ComponentIds)} sealed at instance {Short(e.SourceInstanceId)} for migration, encrypted to key {e.SealedToKeyId}.",
                     e.SourceInstanceId, e.TargetEnvironmentId, null, e.By, e.At);
             case MigrationCommitted e:
                 epochs.Add(epoch = e.NewEpoch);
-                return new(0, nameof(MigrationCommitted), epoch, $"Migrated: epoch {e.FromEpoch} → {e.NewEpoch}; instance {Short(e.TargetInstanceId)} holds the lease, {Short(e.SourceInstanceId)} is fenced.",
+                return new(0, nameof(MigrationCommitted), epoch, $"Migrated{OfComponents(e.ComponentIds)}: epoch {e.FromEpoch} → {e.NewEpoch}; instance {Short(e.TargetInstanceId)} holds the lease, {Short(e.SourceInstanceId)} is fenced.",
                     e.TargetInstanceId, e.TargetEnvironmentId, null, e.By, e.At);
             case MigrationAborted e:
                 return new(0, nameof(MigrationAborted), epoch, $"Migration abandoned at epoch {e.Epoch}: {e.Reason}", null, null, null, e.By, e.At);
@@ -147,4 +147,12 @@ public sealed class MartenContinuityReader(IQuerySession session) : IContinuityR
     }
 
     private static string Short(Guid id) => id.ToString("D")[..8];
+
+    /// <summary>" (2 components)" for a partial move; nothing for the whole VNF.</summary>
+    private static string OfComponents(IReadOnlyList<Guid>? componentIds) => componentIds switch
+    {
+        { Count: 1 } => " (1 component)",
+        { Count: > 1 } => $" ({componentIds.Count} components)",
+        _ => "",
+    };
 }

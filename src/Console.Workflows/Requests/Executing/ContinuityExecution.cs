@@ -25,10 +25,13 @@ internal static class ContinuityExecution
     /// Seal at the source under the current epoch (to the sealing key the target's accepted quote measured), transfer
     /// over an encrypted channel, unseal at the target only on the current epoch, attest the new instance, then commit
     /// (epoch + 1, source lease revoked, target's granted) and fence the source. Any failure after sealing aborts.
+    /// A partial move (<paramref name="movedComponents"/> not empty) takes the same steps for the state of those
+    /// components: the VNF then runs on as the new instance where it ran, and the source instance is fenced with the
+    /// moved components' old copies.
     /// </summary>
     public static async Task<(string Detail, MigrationMeasurement? Measured)> MigrateAsync(
         INfvInfrastructure infrastructure, ContinuityServices services, ChangeRequest request, Guid operationId,
-        AttestationOutcome targetAttestation, CancellationToken ct)
+        AttestationOutcome targetAttestation, IReadOnlyList<Guid> movedComponents, CancellationToken ct)
     {
         var content = request.Content;
         var vnfId = content.VnfId;
@@ -42,32 +45,28 @@ internal static class ContinuityExecution
             // Resumed after the commit: make sure the source's fencing, the step after it, happened.
             if (state.Leases.LastOrDefault(l => l.Revoked && l.InstanceId != targetInstance) is { } handedOver)
                 await infrastructure.FenceAsync(new FenceOrder(vnfId, handedOver.InstanceId, $"Migrated to instance {targetInstance:D}; its lease was revoked."), ct);
-            return ($"instance {Short(targetInstance)} holds epoch {state.Epoch} in the target (the migration had committed before this attempt resumed)", null);
+            return ($"instance {Short(targetInstance)} holds epoch {state.Epoch} (the migration had committed before this attempt resumed)", null);
         }
         if (state.CurrentLease is not { } lease)
             throw new ExecutionRefusedException("No instance holds a valid lease on this VNF's state (fenced or never established); it cannot be migrated.");
+        if (state.Sealed is { } left && ExecutionDecider.IsEarlierAttempt(request, left.OperationId, operationId))
+        {
+            // An attempt given up after an unexpected error ended without aborting its seal; the source still holds the lease.
+            await services.Continuity.DecideAsync(vnfId, s => ContinuityDecider.Abort(
+                s, left.OperationId, "An earlier attempt of this request ended without committing; the next attempt seals afresh.", services.Time.GetUtcNow()), ct);
+        }
 
+        // Refused before anything is sealed or moved: a channel in the clear, or a key the target's accepted quote did not carry.
         var channel = await infrastructure.TransferChannelAsync(content.SourceEnvironmentId, target, ct);
-        if (!channel.Encrypted)
-            throw new ExecutionRefusedException(
-                $"The infrastructure reports the transfer channel as unencrypted ({channel.Description}); the VNF's state never travels in the clear. Restore the encrypted channel, then retry.");
-
-        // Bound to the attestation: only the key whose digest the target's accepted quote carried is sealed to.
         var sealingKey = await infrastructure.SealingKeyAsync(target, ct);
-        var quoted = targetAttestation.AcceptedMeasurement(SealingMeasurement.Register);
-        if (quoted is null || !string.Equals(quoted, SealingMeasurement.DigestOf(sealingKey), StringComparison.OrdinalIgnoreCase))
-            throw new ExecutionRefusedException("The target's sealing key is not the one its accepted attestation evidence measured; the state is not sealed to it.");
+        if (ContinuityDecider.BeforeSealing(channel, targetAttestation.AcceptedMeasurement(SealingMeasurement.Register), sealingKey) is { } unsafeMove)
+            throw new ExecutionRefusedException(unsafeMove.Message);
 
         var receipt = await infrastructure.SealStateAsync(
-            new SealOrder(operationId, vnfId, lease.InstanceId, state.Epoch, target, sealingKey), ct);
-        var sealRefusal = await services.Continuity.DecideAsync(vnfId, s =>
-            s.CurrentLease is not { } holder ? Common.Refusal.Because("No instance holds a valid lease any more.", Common.RefusalKind.Conflict)
-            : holder.EnvironmentId != content.SourceEnvironmentId ? Common.Refusal.Because(
-                "The VNF's live instance no longer runs in the environment this request moves it from (another migration or a restore came first); submit a new request.",
-                Common.RefusalKind.Conflict)
-            : s.Epoch != receipt.Epoch || holder.InstanceId != lease.InstanceId ? Common.Refusal.Because(
-                $"The state was sealed at epoch {receipt.Epoch}, but the VNF moved on to epoch {s.Epoch} meanwhile.", Common.RefusalKind.Conflict)
-            : ContinuityDecider.Seal(s, operationId, target, receipt.Digest, receipt.SealedToKeyId, services.Time.GetUtcNow()), ct);
+            new SealOrder(operationId, vnfId, lease.InstanceId, state.Epoch, target, sealingKey, movedComponents), ct);
+        var sealing = new MigrationSealing(operationId, lease.InstanceId, content.SourceEnvironmentId, receipt.Epoch, target,
+            receipt.Digest, receipt.SealedToKeyId, movedComponents);
+        var sealRefusal = await services.Continuity.DecideAsync(vnfId, s => ContinuityDecider.SealForMigration(s, sealing, services.Time.GetUtcNow()), ct);
         if (sealRefusal is not null)
             throw new ExecutionRefusedException("The state was not sealed: " + sealRefusal.Message);
 
@@ -103,8 +102,11 @@ internal static class ContinuityExecution
         }
 
         await infrastructure.FenceAsync(new FenceOrder(vnfId, lease.InstanceId, $"Migrated to instance {targetInstance:D}; its lease was revoked."), ct);
-        return ($"{detail}; the state of epoch {receipt.Epoch} was sealed to {receipt.SealedToKeyId} and sent over {channel.Description}; "
-            + $"instance {Short(targetInstance)} unsealed it, was attested and holds epoch {receipt.Epoch + 1}; the source instance {Short(lease.InstanceId)} is fenced", measured);
+        var (what, copies) = movedComponents.Count > 0
+            ? ($"the state of {movedComponents.Count} component(s) at epoch {receipt.Epoch}", " with the moved components' old copies")
+            : ($"the state of epoch {receipt.Epoch}", "");
+        return ($"{detail}; {what} was sealed to {receipt.SealedToKeyId} and sent over {channel.Description}; "
+            + $"instance {Short(targetInstance)} unsealed it, was attested and holds epoch {receipt.Epoch + 1}; the source instance {Short(lease.InstanceId)} is fenced{copies}", measured);
     }
 
     /// <summary>

@@ -75,6 +75,16 @@ public static class ExecutionDecider
     public static Guid OperationId(Guid requestId, int attempt) =>
         NameBasedGuid.From($"vnf-console/operation/{requestId:D}/{attempt.ToString(CultureInfo.InvariantCulture)}");
 
+    /// <summary>
+    /// Whether <paramref name="operationId"/> is another attempt of this request than the <paramref name="current"/>
+    /// one: attempts run one after the other, so it is an earlier one, and over.
+    /// </summary>
+    public static bool IsEarlierAttempt(ChangeRequest state, Guid operationId, Guid current)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return operationId != current && Enumerable.Range(1, state.ExecutionAttempts).Any(a => OperationId(state.Id, a) == operationId);
+    }
+
     /// <summary>The id of the instance a migration or restore starts (one per operation, so a resumed attempt finds it).</summary>
     public static Guid InstanceIdFor(Guid operationId) => NameBasedGuid.From($"vnf-console/instance/{operationId:D}");
 

@@ -23,7 +23,7 @@ namespace Console.IntegrationTests.Workflows.Continuity;
 /// evidence refused for each reason, migrations through sealed epochs (one winner of two), restore onto a new epoch,
 /// and a restart that interrupts and re-attests before trust relationships come back.
 /// </summary>
-public sealed class ContinuityIntegrationTests(WorkflowFixture fixture) : IClassFixture<WorkflowFixture>
+public sealed partial class ContinuityIntegrationTests(WorkflowFixture fixture) : IClassFixture<WorkflowFixture>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

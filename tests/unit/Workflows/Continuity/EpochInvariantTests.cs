@@ -7,7 +7,7 @@ using Xunit;
 namespace Console.UnitTests.Workflows.Continuity;
 
 /// <summary>
-/// Random sequences of migrate, snapshot, restore, pause, restart, crash, rogue starts and heartbeats against a
+/// Random sequences of migrate (the whole VNF or a component), snapshot, restore, pause, restart, crash, rogue starts and heartbeats against a
 /// simulated set of running instances, folded through the continuity decisions as the event store would. After every
 /// step: never two valid leases, epochs only grow, a restore never reuses an epoch, and every copy that runs on a
 /// stale epoch or beside the lease holder is detected and fenced.
@@ -17,6 +17,7 @@ public sealed class EpochInvariantTests
     private static readonly DateTimeOffset T0 = new(2026, 11, 27, 8, 0, 0, TimeSpan.Zero);
     private static readonly Guid VnfId = Guid.Parse("7a3c2f10-0000-4000-8000-0000000000a1");
     private static readonly Guid[] Environments = [Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid()];
+    private static readonly Guid Component = Guid.Parse("7a3c2f10-0000-4000-8000-0000000000c1");
 
     private sealed class Script(byte[]? bytes)
     {
@@ -83,17 +84,24 @@ public sealed class EpochInvariantTests
             string what;
             switch (op)
             {
-                case 0: // migrate; the source process is NOT stopped: only fencing makes it harmless
+                case 0: // migrate the whole VNF or a component; the source process is NOT stopped: only fencing makes it harmless
                 {
                     var operation = Guid.NewGuid();
                     var target = s.Pick(Environments);
                     var sealedAt = w.State.Epoch;
-                    what = "migrate";
-                    if (w.Apply(ContinuityDecider.Seal(w.State, operation, target, "digest", "target-key", w.Now)).Refused)
+                    IReadOnlyList<Guid>? components = s.Pick(2) == 0 ? [Component] : null;
+                    var runsIn = components is null ? target : w.State.CurrentLease?.EnvironmentId ?? target;
+                    what = components is null ? "migrate" : "migrate a component";
+                    if (w.Apply(ContinuityDecider.Seal(w.State, operation, target, "digest", "target-key", w.Now, components)).Refused)
                         break;
                     var instance = Guid.NewGuid();
                     if (!w.Apply(ContinuityDecider.Commit(w.State, operation, instance, sealedAt, w.Now)).Refused)
-                        w.Alive.Add(new Running(instance, target, w.State.Epoch));
+                    {
+                        // A partial move leaves the VNF's instance where it ran.
+                        w.State.CurrentLease.ShouldNotBeNull().EnvironmentId.ShouldBe(runsIn);
+                        w.Alive.Add(new Running(instance, runsIn, w.State.Epoch));
+                    }
+
                     break;
                 }
 

@@ -79,15 +79,18 @@ public sealed class LabConsoleFixture : WorkflowFixture, IAsyncLifetime
         await session.SaveChangesAsync(TestContext.Current.CancellationToken);
     }
 
-    /// <summary>A VNF of one component (one trust domain) in Lab A.</summary>
-    public async Task<Guid> VnfAsync(string name)
+    /// <summary>A VNF in Lab A of the components named (one, amf-core, when none is named), all of one trust domain.</summary>
+    public async Task<Guid> VnfAsync(string name, params string[] components)
     {
         var vnf = Guid.NewGuid();
         const string by = "test:setup";
         await using var session = Host.Store.LightweightSession();
         session.Events.StartStream<Vnf>(vnf,
-            new VnfRegistered(vnf, $"{name}-{vnf.ToString("N")[..6]}", VnfType.AMF, "Open5GS", "2.7.2", LabA, by, Long),
-            new VnfComponentAdded(vnf, Guid.NewGuid(), "amf-core", Sensitivity.Internal, Domain, by, Long));
+            [
+                new VnfRegistered(vnf, $"{name}-{vnf.ToString("N")[..6]}", VnfType.AMF, "Open5GS", "2.7.2", LabA, by, Long),
+                .. (components.Length == 0 ? ["amf-core"] : components)
+                    .Select(c => new VnfComponentAdded(vnf, Guid.NewGuid(), c, Sensitivity.Internal, Domain, by, Long)),
+            ]);
         await session.SaveChangesAsync(TestContext.Current.CancellationToken);
         return vnf;
     }

@@ -143,6 +143,27 @@ public sealed class HistoryMapperTests
     }
 
     [Fact]
+    public void Map_PartialMigrationSealedAndCommitted_NamesTheMovedComponentsAndTheFencedOldCopies()
+    {
+        GivenTheInventory();
+        var (operation, source, target) = (Guid.NewGuid(), NameBasedGuid.From("instance:1"), NameBasedGuid.From("instance:2"));
+
+        var sealedRow = Read(new Console.Workflows.Continuity.StateSealed(
+            Amf, operation, 1, source, PartnerDc, "sha256:d", "sk-partner", "system:continuity", T0, [Store]));
+        var committed = Read(new Console.Workflows.Continuity.MigrationCommitted(
+            Amf, operation, 1, 2, source, target, PartnerDc, "system:continuity", T0, [Store]));
+        var whole = Read(new Console.Workflows.Continuity.MigrationCommitted(
+            Amf, Guid.NewGuid(), 2, 3, target, source, PartnerDc, "system:continuity", T0));
+
+        sealedRow.Summary.ShouldBe("State of component store of amf-1 sealed under epoch 1 for migration to Partner DC, encrypted to key sk-partner.");
+        committed.Summary.ShouldBe(
+            $"Migration of component store of amf-1 to Partner DC committed: epoch 1 → 2; instance {Short(target)} holds the lease, instance {Short(source)} is fenced with the moved components' old copies.");
+        whole.Summary.ShouldStartWith("Migration of amf-1 committed: epoch 2 → 3;");
+
+        static string Short(Guid id) => id.ToString("D")[..8];
+    }
+
+    [Fact]
     public void Map_ComponentAddedInAnotherDomain_AddsThatDomainToTheVnfsLaterEvents()
     {
         GivenTheInventory();

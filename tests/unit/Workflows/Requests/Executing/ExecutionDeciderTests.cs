@@ -140,6 +140,20 @@ public sealed class ExecutionDeciderTests
     }
 
     [Fact]
+    public void IsEarlierAttempt_OnTheSecondAttempt_IsTheFirstOnly_NeverItselfNorAnotherRequestsOperation()
+    {
+        var state = Retrying.RetryExecutionTests.WithFailedExecution();
+        state = Accepted(RetryExecutionDecider.Decide(new RetryExecution(state.Id, state.Version, "The VIM is back."), state, 3, Operator, Now), state);
+        state = Accepted(ExecutionDecider.Start(state, 2, Now), state);
+        var (first, second) = (ExecutionDecider.OperationId(state.Id, 1), ExecutionDecider.OperationId(state.Id, 2));
+
+        ExecutionDecider.IsEarlierAttempt(state, first, second).ShouldBeTrue();
+        ExecutionDecider.IsEarlierAttempt(state, second, second).ShouldBeFalse();
+        ExecutionDecider.IsEarlierAttempt(state, ExecutionDecider.OperationId(Guid.NewGuid(), 1), second).ShouldBeFalse();
+        ExecutionDecider.IsEarlierAttempt(state, ExecutionDecider.OperationId(state.Id, 3), second).ShouldBeFalse("there is no third attempt yet");
+    }
+
+    [Fact]
     public void MigrationEvent_ForSomeComponents_IsComponentsMoved_ForAll_IsVnfMoved()
     {
         var state = WithApprovedCriticalMigration();
