@@ -95,6 +95,7 @@ public abstract partial class ConsoleTest(ConsoleApp app, Browser browser) : IAs
         {
             await Assertions.Expect(page.GetByTestId("group-to-fill")).ToBeVisibleAsync();
             await approve.ClickAsync();
+            await ConfirmApprovalAsync(page);
             await GiveStepUpCodeIfAskedAsync(page, userName, "approve");
             await page.WaitForFunctionAsync(
                 "() => document.querySelector('[data-testid=action-refusal]') || !document.querySelector('[data-testid=approve]')",
@@ -107,6 +108,28 @@ public abstract partial class ConsoleTest(ConsoleApp app, Browser browser) : IAs
         }
 
         await Assertions.Expect(approve).ToHaveCountAsync(0);
+    }
+
+    /// <summary>Approving asks to confirm the content digest the page shows (its start, in the "Your part" panel).</summary>
+    protected static async Task ConfirmApprovalAsync(IPage page)
+    {
+        await ExpectConfirmationOfTheShownDigestAsync(page);
+        await page.GetByTestId("approve-confirm").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("approve-dialog")).ToHaveCountAsync(0);
+    }
+
+    /// <summary>The request page's approval dialog opens naming the digest whose start the page shows.</summary>
+    protected static async Task ExpectConfirmationOfTheShownDigestAsync(IPage page)
+    {
+        var shown = (await page.GetByTestId("actions").Locator("code").InnerTextAsync()).TrimEnd('…');
+        try
+        {
+            await Assertions.Expect(page.GetByTestId("approve-digest")).ToHaveTextAsync(new Regex("^" + Regex.Escape(shown)));
+        }
+        catch (PlaywrightException e)
+        {
+            throw new Shouldly.ShouldAssertException($"No confirmation naming the digest {shown}… came; the page shows: {await WhatThePageShowsAsync(page)}", e);
+        }
     }
 
     /// <summary>

@@ -24,6 +24,10 @@ public static class RequestText
         _ => kind.ToString(),
     };
 
+    /// <summary>What a request is about, in a sentence for a dialog: "Migration of udm-1, requested by Olivia Operator."</summary>
+    public static string Subject(RequestKind kind, string vnfName, string requesterName) =>
+        $"{Kind(kind)} of {vnfName}, requested by {requesterName}.";
+
     /// <summary>A status as people read it ("Pending approval"); the API and the page's data-status keep the enum name.</summary>
     public static string Status(RequestStatus status) => StatusWords.Of(status);
 

@@ -62,8 +62,11 @@ public sealed class RequestDetailTests : RequestPageTest
 
         cut.Find("input[data-testid=approve-comment]").Change("Checked the window with the partner.");
         cut.Find("button[data-testid=approve]").Click();
-        // Critical work: the page asks for the authenticator code before it sends anything.
+        // First the confirmation naming the digest, then (Critical work) the authenticator code, before anything is sent.
+        cut.WaitForAssertion(() => cut.Find("[data-testid=approve-digest]").TextContent.ShouldBe(request.ContentDigest));
+        cut.Find("button[data-testid=approve-confirm]").Click();
         cut.WaitForAssertion(() => cut.Find("[data-testid=step-up-dialog]"));
+        CommandBus.Received.ShouldBeEmpty("nothing is sent before the code is given");
         cut.Find("input[data-testid=step-up-code]").Input("654321");
         cut.Find("button[data-testid=step-up-confirm]").Click();
 
@@ -74,6 +77,27 @@ public sealed class RequestDetailTests : RequestPageTest
         cut.Find("[data-group='NOC approvers']").TextContent.ShouldContain("authenticator code at");
         // Having approved, the person fills no further slot.
         cut.FindAll("[data-testid=approve]").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void RequestDetail_Approve_AsksToConfirmNamingTheDigestAndWhatItSetsInMotion_GoingBackSendsNothing()
+    {
+        var request = RequestScenarios.WithPendingCriticalMigration(Store, _world, Now.AddHours(-1));
+        SignInAsApprover();
+        var cut = RenderWithDialogs<RequestDetail>(p => p.Add(x => x.Id, request.Id));
+        cut.WaitForAssertion(() => cut.Find("button[data-testid=approve]"));
+
+        cut.Find("button[data-testid=approve]").Click();
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=approve-digest]").TextContent.ShouldBe(request.ContentDigest));
+        cut.Find("[data-testid=approve-subject]").TextContent.ShouldBe("Migration of udm-1, requested by Olivia Operator.");
+        cut.Find("[data-testid=approve-effect]").TextContent.ShouldBe(
+            $"Your approval fills NOC approvers; 1 security officer and 1 member of {RequestScenarios.PartnerOwners} still needed before the migration can start.");
+        cut.Find("button[data-testid=approve-back]").Click();
+        cut.WaitForAssertion(() => cut.FindAll("[data-testid=approve-dialog]").ShouldBeEmpty());
+        CommandBus.Received.ShouldBeEmpty();
+        cut.FindAll("[data-testid=step-up-dialog]").ShouldBeEmpty();
+        cut.Find("button[data-testid=approve]").ShouldNotBeNull();
     }
 
     [Fact]
@@ -89,6 +113,8 @@ public sealed class RequestDetailTests : RequestPageTest
             "Ben Approver", Now, "Approved for NOC approvers");
         var readsBefore = RequestReader.DetailReads;
         cut.Find("button[data-testid=approve]").Click();
+        cut.WaitForAssertion(() => cut.Find("button[data-testid=approve-confirm]"));
+        cut.Find("button[data-testid=approve-confirm]").Click();
         cut.WaitForAssertion(() => cut.Find("input[data-testid=step-up-code]"));
         cut.Find("input[data-testid=step-up-code]").Input("111111");
         cut.Find("button[data-testid=step-up-confirm]").Click();
