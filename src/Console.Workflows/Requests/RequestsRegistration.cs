@@ -69,6 +69,15 @@ public sealed class RequestWorkflowOptions
     public int ExecutionParallelism { get; set; } = 16;
 
     /// <summary>
+    /// How long one delivery of an execution may run before it is cancelled and retried like any unexpected failure (the
+    /// same attempt resumes; the infrastructure's operation id keeps the operation itself once), and recorded as failed
+    /// when the retries run out. Wolverine's own limit for every handler, one minute, is shorter than a real snapshot or
+    /// migration: a delivery past it was cancelled in the middle of its operation, and as a cancellation looks like the
+    /// node stopping, nothing retried it and the request stayed "Executing".
+    /// </summary>
+    public TimeSpan ExecutionTimeout { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
     /// How often stored scheduled messages are polled (request expiry, and executions handed over through the schedule);
     /// they arrive up to this late.
     /// </summary>
@@ -102,6 +111,9 @@ public sealed class RequestWorkflowOptions
         if (options.ExecutionParallelism < 1)
             throw new InvalidOperationException(
                 $"{Section}:{nameof(ExecutionParallelism)} is {options.ExecutionParallelism}; it must be at least 1 or no approved request would ever run.");
+        if (options.ExecutionTimeout <= TimeSpan.Zero)
+            throw new InvalidOperationException(
+                $"{Section}:{nameof(ExecutionTimeout)} is {options.ExecutionTimeout}; it must be positive, or no execution could run at all.");
         if (options.NodeHealthCheckInterval <= TimeSpan.Zero || options.DeadNodeAfter < 3 * options.NodeHealthCheckInterval)
             throw new InvalidOperationException(
                 $"{Section}:{nameof(DeadNodeAfter)} ({options.DeadNodeAfter}) must be at least three {nameof(NodeHealthCheckInterval)}s "

@@ -29,10 +29,15 @@ public abstract partial class ConsoleTest(ConsoleApp app, Browser browser) : IAs
         GC.SuppressFinalize(this);
     }
 
-    protected async Task<IPage> NewPageAsync()
+    protected Task<IPage> NewPageAsync() => NewPageAsync(App.BaseUrl);
+
+    /// <summary>A page in a context of its own at <paramref name="baseUrl"/>, holding these cookies (a load balancer's node cookie).</summary>
+    protected async Task<IPage> NewPageAsync(string baseUrl, params Cookie[] cookies)
     {
-        var context = await browser.Instance.NewContextAsync(new BrowserNewContextOptions { BaseURL = App.BaseUrl });
+        var context = await browser.Instance.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUrl });
         context.SetDefaultTimeout((float)Patience.TotalMilliseconds);
+        if (cookies.Length > 0)
+            await context.AddCookiesAsync(cookies);
         // People may sign in at the same moment (Task.WhenAll): their contexts are kept from several threads.
         lock (_contexts)
             _contexts.Add(context);
@@ -40,10 +45,13 @@ public abstract partial class ConsoleTest(ConsoleApp app, Browser browser) : IAs
     }
 
     /// <summary>Opens the console as this person would: the console sends them to the provider's sign-in page.</summary>
-    protected async Task<IPage> SignInAsync(string userName, string path = "/")
+    protected async Task<IPage> SignInAsync(string userName, string path = "/") => await SignInAsync(await NewPageAsync(), userName, path);
+
+    /// <summary>As <see cref="SignInAsync(string, string)"/>, on a page already opened (e.g. of another installation).</summary>
+    protected static async Task<IPage> SignInAsync(IPage page, string userName, string path)
     {
+        ArgumentNullException.ThrowIfNull(page);
         var account = TestEnvironment.Account(userName);
-        var page = await NewPageAsync();
         await page.GotoAsync(path);
         await page.WaitForURLAsync(new Regex("/account/login"));
         await FillSignInFormAsync(page, account.UserName, account.Password);

@@ -5,9 +5,13 @@ namespace Console.E2ETests.Infrastructure;
 /// <summary>Ids of the demo inventory, read from the console's own database (the seed gives names, not ids).</summary>
 public static class SeededInventory
 {
-    public static async Task<(Guid Id, IReadOnlyDictionary<string, Guid> Components)> VnfAsync(ConsoleApp app, string name)
+    public static Task<(Guid Id, IReadOnlyDictionary<string, Guid> Components)> VnfAsync(ConsoleApp app, string name) =>
+        VnfAsync(app.ConnectionString, name);
+
+    /// <summary>As <see cref="VnfAsync(ConsoleApp, string)"/>, in the database of this connection string (another installation's).</summary>
+    public static async Task<(Guid Id, IReadOnlyDictionary<string, Guid> Components)> VnfAsync(string connectionString, string name)
     {
-        await using var conn = new NpgsqlConnection(app.ConnectionString);
+        await using var conn = new NpgsqlConnection(connectionString);
         await conn.OpenAsync();
         await using var command = new NpgsqlCommand(
             "select v.id, c->>'Name', (c->>'Id')::uuid from mt_doc_vnf v, jsonb_array_elements(v.data->'Components') c " +

@@ -3,7 +3,10 @@ using Console.Workflows.Attestation.Verifying;
 using Console.Workflows.Common;
 using Console.Workflows.Nfv;
 using Marten;
+using Marten.Services;
+using Marten.Storage;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace Console.Workflows.Continuity.Tracking;
 
@@ -78,22 +81,35 @@ public sealed class ContinuityService(
             return null;
 
         var decision = ContinuityDecider.Establish(null, vnfId, instance.InstanceId, instance.EnvironmentId, time.GetUtcNow());
-        if (!decision.Refused)
-        {
-            try
-            {
-                await using var session = store.LightweightSession();
-                session.Events.StartStream<VnfContinuity>(VnfContinuity.StreamIdFor(vnfId), decision.Events);
-                await session.SaveChangesAsync(ct);
-                logger.LogInformation("Continuity of VNF {VnfId} established: instance {InstanceId}, epoch 1", vnfId, instance.InstanceId);
-            }
-            catch (Exception ex) when (IsCollision(ex))
-            {
-                // Established at the same moment by another caller.
-            }
-        }
+        if (!decision.Refused && await StartStreamOnceAsync(VnfContinuity.StreamIdFor(vnfId), decision.Events, ct))
+            logger.LogInformation("Continuity of VNF {VnfId} established: instance {InstanceId}, epoch 1", vnfId, instance.InstanceId);
 
         return await LoadAsync(vnfId, ct);
+    }
+
+    /// <summary>
+    /// Starts the stream unless it exists. The first executions of one VNF (sixteen run at once on a node, and other
+    /// nodes run theirs) all find it missing at the same moment: they take turns on a transaction-scoped advisory lock
+    /// named after the stream, and each looks again once it holds the lock, so only the first starts it. Racing to the
+    /// insert instead made the losers fail on the stream's primary key (an error in the log, and an attempt retried).
+    /// </summary>
+    private async Task<bool> StartStreamOnceAsync(Guid streamId, IReadOnlyList<object> events, CancellationToken ct)
+    {
+        await using var connection = store.Storage.Database.CreateConnection(ConnectionUsage.ReadWrite);
+        await connection.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using (var take = new NpgsqlCommand("select pg_advisory_xact_lock(@key)", connection, transaction))
+        {
+            take.Parameters.AddWithValue("key", BitConverter.ToInt64(streamId.ToByteArray(), 0));
+            await take.ExecuteNonQueryAsync(ct);
+        }
+
+        await using var session = store.LightweightSession(SessionOptions.ForTransaction(transaction, shouldAutoCommit: true));
+        if (await session.Events.FetchStreamStateAsync(streamId, ct) is not null)
+            return false;
+        session.Events.StartStream<VnfContinuity>(streamId, events);
+        await session.SaveChangesAsync(ct);
+        return true;
     }
 
     public async Task<HeartbeatOutcome> HeartbeatAsync(InstanceHeartbeat heartbeat, CancellationToken ct)
@@ -205,5 +221,4 @@ public sealed class ContinuityService(
         ex is JasperFx.ConcurrencyException or JasperFx.Events.EventStreamUnexpectedMaxEventIdException
         || (ex.InnerException is { } inner && IsConcurrency(inner));
 
-    private static bool IsCollision(Exception ex) => Concurrency.LostRace(ex);
 }

@@ -34,6 +34,9 @@ public static class ExecuteRequestHandler
         // recorded on the request, where an operator sees it and can retry; it does not vanish into a dead-letter
         // table with the request stuck in "Executing". A cancellation means this node is going down; the stored
         // message outlives it.
+        // Wolverine cancels every handler after one minute unless told otherwise; an execution waits on the
+        // infrastructure for as long as an operation takes. Running out of this time is a failure like the others below.
+        chain.ExecutionTimeoutInSeconds = (int)Math.Ceiling(options.ExecutionTimeout.TotalSeconds);
         chain.OnException(ex => ex is not OperationCanceledException, "unexpected failure")
             .RetryWithCooldown([.. options.RetryCooldowns])
             .Then.ScheduleRetry([.. options.ScheduledRetries])
@@ -56,10 +59,39 @@ public static class ExecuteRequestHandler
         await lifecycle.CompleteAsync();
     }
 
-    public static Task Handle(ExecuteRequest message, ExecutionPipeline pipeline, IMessageContext bus, CancellationToken ct)
+    public static async Task Handle(
+        ExecuteRequest message, ExecutionPipeline pipeline, IMessageContext bus, IWolverineRuntime runtime, RequestWorkflowOptions options,
+        CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
-        return pipeline.RunAsync(message, bus, ct);
+        ArgumentNullException.ThrowIfNull(runtime);
+        ArgumentNullException.ThrowIfNull(options);
+        try
+        {
+            await pipeline.RunAsync(message, bus, ct);
+        }
+        catch (OperationCanceledException ex) when (ct.IsCancellationRequested && !runtime.Cancellation.IsCancellationRequested)
+        {
+            // Cancelled by the time limit, not because the node stops: retried like any other failure.
+            throw new ExecutionTimedOutException(
+                $"The execution did not finish within {options.ExecutionTimeout} (Workflow:ExecutionTimeout).", ex);
+        }
+    }
+}
+
+/// <summary>One delivery of an execution ran longer than <see cref="RequestWorkflowOptions.ExecutionTimeout"/>.</summary>
+internal sealed class ExecutionTimedOutException : Exception
+{
+    public ExecutionTimedOutException(string message) : base(message)
+    {
+    }
+
+    public ExecutionTimedOutException()
+    {
+    }
+
+    public ExecutionTimedOutException(string message, Exception inner) : base(message, inner)
+    {
     }
 }
 

@@ -1,9 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Net.Sockets;
-using System.Text.Json;
 using Console.IntegrationTests.Infrastructure;
 using Console.IntegrationTests.Workflows.Keys.Hsm;
 using Console.Nfv.Simulator;
@@ -26,7 +20,7 @@ public sealed class NodeKillTests : IAsyncLifetime
 {
     private readonly PostgresDatabase _database = new();
     private readonly string _keys = Path.Combine(Path.GetTempPath(), "console-node-kill-tests-" + Guid.NewGuid().ToString("N"));
-    private Process? _nodeA;
+    private ConsoleNodeProcess? _nodeA;
     private WebApplicationFactory<Program>? _nodeB;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -37,17 +31,14 @@ public sealed class NodeKillTests : IAsyncLifetime
     public async Task TwoNodes_KillMidExecution_NodeBCompletesTheExecutionExactlyOnce()
     {
         ProvisionTrustDomainTokens();
-        var baseAddress = await StartNodeAAsync();
-        using var browser = new HttpClient { BaseAddress = new Uri(baseAddress) };
-        var id = await SubmitAndApproveAsync(browser);
+        var id = await SubmitAndApproveAsync(await StartNodeAAsync());
 
         // A has begun the snapshot on the infrastructure (its simulator journals the start, after a quote that takes a
         // quarter of the operation time) and is now in the middle of a minute-long operation.
         await Eventually.Until(() => JournalAsync(), j => j.Any(e => e.Node == "node-a" && e.Phase == SimulatedOperationPhase.Started),
             "node A to start the snapshot", TimeSpan.FromMinutes(2));
         (await JournalAsync()).ShouldNotContain(e => e.Phase == SimulatedOperationPhase.Performed, "node A finished before it could be killed");
-        _nodeA!.Kill();
-        await _nodeA.WaitForExitAsync(Ct);
+        await _nodeA!.KillAsync(Ct);
 
         _nodeB = ConsoleWebApp.Node(_database, _keys, NodeSettings("node-b", operationMs: 200));
         _ = _nodeB.Server;
@@ -73,7 +64,7 @@ public sealed class NodeKillTests : IAsyncLifetime
     /// process (node B's) had loaded the module earlier: SoftHSM lists tokens once per process, so B made a twin token
     /// and ended the execution as Failed ("holds no KEK for data key"), as in the CI run of 2026-12-04 (docs/keys-and-hsm.md).
     /// </summary>
-    private static void ProvisionTrustDomainTokens()
+    internal static void ProvisionTrustDomainTokens()
     {
         if (!string.Equals(Environment.GetEnvironmentVariable("Keys__Provider"), "Pkcs11", StringComparison.OrdinalIgnoreCase))
             return;
@@ -88,39 +79,9 @@ public sealed class NodeKillTests : IAsyncLifetime
 
     private async Task<string> StartNodeAAsync()
     {
-        var port = FreePort();
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-            ? "Release" : "Debug";
-        var dll = Path.Combine(TestRepository.Root, "src", "Console.Web", "bin", configuration, "net10.0", "Console.Web.dll");
-        File.Exists(dll).ShouldBeTrue($"the console's build is missing at {dll}");
-        var start = new ProcessStartInfo("dotnet", [dll]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var (key, value) in ConsoleWebApp.NodeSettings(_database, _keys).Concat(NodeSettings("node-a", operationMs: 60_000)))
-            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Embedded";
-        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
-        _nodeA = Process.Start(start)!;
-        // Drained so a full pipe never blocks the node.
-        _nodeA.OutputDataReceived += (_, _) => { };
-        _nodeA.ErrorDataReceived += (_, _) => { };
-        _nodeA.BeginOutputReadLine();
-        _nodeA.BeginErrorReadLine();
-
-        using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        await Eventually.Until(async () =>
-        {
-            _nodeA.HasExited.ShouldBeFalse("node A exited while starting");
-            try
-            {
-                using var health = await probe.GetAsync($"http://127.0.0.1:{port}/health", Ct);
-                return health.IsSuccessStatusCode;
-            }
-            catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !Ct.IsCancellationRequested))
-            {
-                // Not listening yet, or too busy starting to answer within the probe's timeout.
-                return false;
-            }
-        }, up => up, "node A to answer /health", TimeSpan.FromMinutes(3));
-        return $"http://127.0.0.1:{port}";
+        _nodeA = await ConsoleNodeProcess.StartAsync(
+            ConsoleWebApp.NodeSettings(_database, _keys).Concat(NodeSettings("node-a", operationMs: 60_000)), Ct);
+        return _nodeA.BaseAddress;
     }
 
     private IEnumerable<(string Key, string Value)> NodeSettings(string name, int operationMs) =>
@@ -132,72 +93,26 @@ public sealed class NodeKillTests : IAsyncLifetime
     ];
 
     /// <summary>A snapshot of a Sensitive component through A's API: submitted by the operator, approved by two approvers.</summary>
-    private static async Task<Guid> SubmitAndApproveAsync(HttpClient browser)
+    private static async Task<Guid> SubmitAndApproveAsync(string baseAddress)
     {
-        var vnf = InventorySeed.VnfId("amf-fra-01");
-        var component = InventorySeed.ComponentId("amf-fra-01", "ue-context-store");
-        var tokens = new Dictionary<string, string>();
-        foreach (var (user, password) in new[] { ("operator", "Operator!2026"), ("approver", "Approver!2026"), ("approver2", "Approver2#2026") })
-        {
-            // A browser of each person's own (cookies).
-            using var own = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() })
-                { BaseAddress = browser.BaseAddress };
-            tokens[user] = await SignInFlow.AccessTokenAsync(own, user, password);
-        }
-
-        using var submit = new HttpRequestMessage(HttpMethod.Post, "/api/requests")
-        {
-            Content = JsonContent.Create(new { kind = "Snapshot", vnfId = vnf, componentIds = new[] { component }, justification = "Node kill test." }),
-        };
-        submit.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens["operator"]);
-        using var created = await browser.SendAsync(submit, Ct);
-        created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync(Ct));
-        var id = (await created.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
-
+        using var api = await NodeRequestApi.SignInAsync(baseAddress,
+            ("operator", "Operator!2026"), ("approver", "Approver!2026"), ("approver2", "Approver2#2026"));
+        var id = await api.SubmitSnapshotAsync(
+            InventorySeed.VnfId("amf-fra-01"), InventorySeed.ComponentId("amf-fra-01", "ue-context-store"), "Node kill test.", Ct);
+        // A Sensitive component: each approver steps up with their demo authenticator's current code.
         foreach (var approver in new[] { "approver", "approver2" })
-        {
-            using var read = new HttpRequestMessage(HttpMethod.Get, $"/api/requests/{id}");
-            read.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens[approver]);
-            using var details = await browser.SendAsync(read, Ct);
-            var digest = (await details.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("request").GetProperty("contentDigest").GetString();
-            using var approve = new HttpRequestMessage(HttpMethod.Post, $"/api/requests/{id}/approve")
-            {
-                // A Sensitive component: each approver steps up with their demo authenticator's current code.
-                Content = JsonContent.Create(new { contentDigest = digest, stepUpCode = DemoAuthenticators.Code(approver) }),
-            };
-            approve.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens[approver]);
-            approve.Headers.IfMatch.Add(details.Headers.ETag!);
-            using var approved = await browser.SendAsync(approve, Ct);
-            approved.StatusCode.ShouldBe(HttpStatusCode.Accepted, await approved.Content.ReadAsStringAsync(Ct));
-        }
-
+            await api.ApproveAsync(id, approver, DemoAuthenticators.Code(approver), Ct);
         return id;
     }
 
-    private async Task<IReadOnlyList<SimulatedOperationLogEntry>> JournalAsync()
-    {
-        await using var query = _database.Store.QuerySession();
-        return await query.Query<SimulatedOperationLogEntry>().ToListAsync(Ct);
-    }
+    private Task<IReadOnlyList<SimulatedOperationLogEntry>> JournalAsync() => NodeRequestApi.JournalAsync(_database, Ct);
 
-    private async Task<ChangeRequest?> RequestAsync(Guid id)
-    {
-        await using var query = _database.Store.QuerySession();
-        return await query.LoadAsync<ChangeRequest>(id, Ct);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private Task<ChangeRequest?> RequestAsync(Guid id) => NodeRequestApi.RequestAsync(_database, id, Ct);
 
     public async ValueTask DisposeAsync()
     {
-        if (_nodeA is { HasExited: false })
-            _nodeA.Kill();
-        _nodeA?.Dispose();
+        if (_nodeA is not null)
+            await _nodeA.DisposeAsync();
         if (_nodeB is not null)
             await _nodeB.DisposeAsync();
         await _database.DisposeAsync();

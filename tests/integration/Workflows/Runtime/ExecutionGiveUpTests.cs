@@ -28,13 +28,7 @@ public sealed class ExecutionGiveUpTests(PostgresDatabase database) : IClassFixt
             ["Nfv:Simulator:DefectOperations"] = "Migration",
         });
         var s = await RuntimeScenario.CreateAsync(host.Store);
-        var submitted = await host.With<IConsoleCommandBus, Outcome>(c => c.IssueAsync(s.Migration(s.DcB, s.N2), s.Operator));
-        submitted.Succeeded.ShouldBeTrue(submitted.Refusal?.Message);
-        var id = submitted.Id;
-        var pending = (await host.With<IRequestReader, RequestDetails?>(r => r.GetAsync(id))).ShouldNotBeNull().Request;
-        var approved = await host.With<IConsoleCommandBus, Outcome>(c => c.IssueAsync(
-            new ApproveRequest(id, pending.Version, pending.ContentDigest, null), host.SignedIn(RuntimeScenario.Approver(1))));
-        approved.Succeeded.ShouldBeTrue(approved.Refusal?.Message);
+        var id = await SubmitAndApproveAsync(host, s, s.Migration(s.DcB, s.N2));
 
         var failed = await Eventually.Until(
             () => host.With<IRequestReader, RequestDetails?>(r => r.GetAsync(id)),
@@ -62,5 +56,44 @@ public sealed class ExecutionGiveUpTests(PostgresDatabase database) : IClassFixt
             d => d?.Request.Status == RequestStatus.Completed,
             "the retried execution to complete",
             TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
+    public async Task Execute_WhenEachDeliveryOutlastsTheExecutionTimeout_IsRetriedAndThenRecordedAsFailedWithTheLimit_NotLeftExecuting()
+    {
+        await using var host = await WorkflowHost.StartAsync(database, new Dictionary<string, string?>
+        {
+            // The operation takes 4 s; a delivery may run 2 s (Wolverine's own limit, one minute, is what the default lifts).
+            ["Workflow:ExecutionTimeout"] = "00:00:02",
+            ["Nfv:Simulator:DelayMilliseconds"] = "4000",
+            ["Workflow:ExecutionRetryCooldowns:0"] = "00:00:00.100",
+            ["Workflow:ExecutionScheduledRetries:0"] = "00:00:00.500",
+        });
+        var s = await RuntimeScenario.CreateAsync(host.Store);
+        var id = await SubmitAndApproveAsync(host, s, s.Snapshot(s.N2));
+
+        var failed = await Eventually.Until(
+            () => host.With<IRequestReader, RequestDetails?>(r => r.GetAsync(id)),
+            d => d?.Request.Status == RequestStatus.Failed,
+            "the request to be recorded as failed once every delivery ran out of time",
+            TimeSpan.FromSeconds(60));
+
+        failed!.Request.Outcome.ShouldNotBeNull().ShouldContain("did not finish within 00:00:02 (Workflow:ExecutionTimeout)");
+        await using var query = host.Store.QuerySession();
+        var events = (await query.Events.FetchStreamAsync(id, token: Ct)).Select(e => e.Data).ToList();
+        events.OfType<ExecutionStarted>().Count().ShouldBe(1, "each delivery resumed the one attempt");
+        events.OfType<TargetAttestationChecked>().Count().ShouldBeGreaterThanOrEqualTo(3);
+    }
+
+    /// <summary>The operator submits; one approver approves; returns the request's id.</summary>
+    private static async Task<Guid> SubmitAndApproveAsync(WorkflowHost host, RuntimeScenario s, SubmitRequest submit)
+    {
+        var submitted = await host.With<IConsoleCommandBus, Outcome>(c => c.IssueAsync(submit, s.Operator));
+        submitted.Succeeded.ShouldBeTrue(submitted.Refusal?.Message);
+        var pending = (await host.With<IRequestReader, RequestDetails?>(r => r.GetAsync(submitted.Id))).ShouldNotBeNull().Request;
+        var approved = await host.With<IConsoleCommandBus, Outcome>(c => c.IssueAsync(
+            new ApproveRequest(submitted.Id, pending.Version, pending.ContentDigest, null), host.SignedIn(RuntimeScenario.Approver(1))));
+        approved.Succeeded.ShouldBeTrue(approved.Refusal?.Message);
+        return submitted.Id;
     }
 }

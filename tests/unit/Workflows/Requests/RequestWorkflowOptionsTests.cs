@@ -30,4 +30,19 @@ public sealed class RequestWorkflowOptionsTests
 
         refused.Message.ShouldContain("Workflow:DeadNodeAfter (00:00:10) must be at least three NodeHealthCheckIntervals (00:00:05)");
     }
+
+    // Wolverine cancels any handler after a minute unless told otherwise; a real snapshot or migration takes longer.
+    [Fact]
+    public void Defaults_AnExecutionMayRunLongerThanWolverinesOneMinuteHandlerLimit()
+    {
+        From().ExecutionTimeout.ShouldBeGreaterThanOrEqualTo(TimeSpan.FromMinutes(30));
+    }
+
+    [Fact]
+    public void From_ExecutionTimeoutZero_IsRefusedAtStartWithTheReason()
+    {
+        var refused = Should.Throw<InvalidOperationException>(() => From(("Workflow:ExecutionTimeout", "00:00:00")));
+
+        refused.Message.ShouldBe("Workflow:ExecutionTimeout is 00:00:00; it must be positive, or no execution could run at all.");
+    }
 }

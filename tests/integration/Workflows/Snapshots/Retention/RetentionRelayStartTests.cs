@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Console.IntegrationTests.Infrastructure;
 using Console.Workflows.Policy;
 using Console.Workflows.Snapshots;
@@ -39,7 +38,7 @@ public sealed class RetentionRelayStartTests : IAsyncLifetime
         snapshot.RetentionPolicyRevision.ShouldBe(1);
         await ReviseWhileNoNodeRunsAsync(publicMaxAge: TimeSpan.FromDays(10));
 
-        var log = new CapturedErrors();
+        var log = new CapturedLog();
         await using var next = await WorkflowHost.StartAsync(_database, Settings, services: s => s.AddSingleton<ILoggerProvider>(log));
 
         var reassigned = await Eventually.Until(async () =>
@@ -91,30 +90,5 @@ public sealed class RetentionRelayStartTests : IAsyncLifetime
         await _database.DisposeAsync();
         if (Directory.Exists(_keys))
             Directory.Delete(_keys, recursive: true);
-    }
-
-    /// <summary>Every exception any logger of the host was handed.</summary>
-    private sealed class CapturedErrors : ILoggerProvider
-    {
-        public ConcurrentQueue<Exception> Exceptions { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => new Logger(this);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(CapturedErrors owner) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                if (exception is not null)
-                    owner.Exceptions.Enqueue(exception);
-            }
-        }
     }
 }
