@@ -25,18 +25,18 @@ public static partial class AxeReport
                 page.Key.Page,
                 Guids().Replace(page.Key.Path, "{id}"),
                 page.Key.Role,
-                string.Join(' ', page.Select(f => $"{f.Width}:{f.Violations.Count}")),
-                string.Join(' ', page.Select(f => $"{f.Width}:{(f.Overflow is null ? "fits" : "scrolls")}"))));
+                string.Join(' ', page.Select(f => $"{f.View}:{f.Violations.Count}")),
+                string.Join(' ', page.Where(f => !f.Dark).Select(f => $"{f.Width}:{(f.Overflow is null ? "fits" : "scrolls")}"))));
         File.WriteAllLines(Path.Combine(roles, Safe(run) + ".tsv"), rows);
 
         var table = new StringBuilder()
             .AppendLine("# axe-core 4.14 (Deque.AxeCore.Playwright): serious and critical violations per page and role")
             .AppendLine()
-            .AppendLine("Written by `scripts/test --e2e-only --filter-method '*Axe_*'` (tests/e2e/Accessibility). Counts are per width")
-            .AppendLine("(1280 px desktop for every role; 390 px phone the first time the run meets a page); \"fits\" means neither the page nor a\n"
-                + "table on it scrolls sideways.")
+            .AppendLine("Written by `scripts/test --e2e-only --filter-method '*Axe_*'` (tests/e2e/Accessibility). Counts are per view")
+            .AppendLine("(1280 px desktop for every role; 390 px phone the first time the run meets a page; the dark theme at 1280 px on every\n"
+                + "page with the top bar); \"fits\" means neither the page nor a table on it scrolls sideways (light theme).")
             .AppendLine()
-            .AppendLine("| page | path | role | serious/critical (1280 px, 390 px) | width |")
+            .AppendLine("| page | path | role | serious/critical per view | width |")
             .AppendLine("|---|---|---|---|---|");
         var all = Directory.GetFiles(roles, "*.tsv").Order(StringComparer.Ordinal)
             .SelectMany(File.ReadLines)
@@ -45,7 +45,7 @@ public static partial class AxeReport
             .OrderBy(cells => cells[1], StringComparer.Ordinal).ThenBy(cells => cells[2], StringComparer.Ordinal);
         foreach (var cells in all)
         {
-            var counts = cells[3].Split(' ').Select(c => c[(c.IndexOf(':') + 1)..]);
+            var counts = cells[3].Split(' ').Select(c => $"{c[..c.IndexOf(':')]}: {c[(c.IndexOf(':') + 1)..]}");
             var widths = cells[4].Split(' ').Select(c => c[(c.IndexOf(':') + 1)..]).Distinct().ToList();
             table.AppendLine($"| {cells[0]} | `{cells[1]}` | {cells[2]} | {string.Join(", ", counts)} | {(widths is ["fits"] ? "fits" : string.Join(", ", cells[4].Split(' ')))} |");
         }
