@@ -217,7 +217,10 @@ public static class RequestsRegistration
 
         services.AddSingleton<ExecutionPipeline>();
         if (options.DurabilityMode == DurabilityMode.Balanced)
+        {
             services.AddHostedService<ExecutionHandlerWarmup>();
+            services.AddHostedService<ReleasedExecutionRecovery>();
+        }
         services.AddSingleton<RequestNotifications>();
         services.AddSingleton<IRequestNotifications>(sp => sp.GetRequiredService<RequestNotifications>());
         services.AddSingleton<RequestChangeRelay>();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Console.Workflows.Common;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Wolverine.Runtime;
@@ -17,21 +18,7 @@ public sealed class ExecutionHandlerWarmup(IWolverineRuntime runtime, IHostAppli
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-        await using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
-        {
-            try
-            {
-                await started.Task;
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-
-        if (runtime is not WolverineRuntime wolverine)
+        if (!await HostStart.WaitAsync(lifetime, stoppingToken) || runtime is not WolverineRuntime wolverine)
             return;
         // The compilation is synchronous and CPU-bound: off the thread that started the host.
         var clock = Stopwatch.StartNew();

@@ -1,0 +1,86 @@
+using Console.Workflows.Common;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Wolverine.Persistence.Durability;
+using Wolverine.RDBMS;
+using Wolverine.Runtime;
+using Wolverine.Util;
+
+namespace Console.Workflows.Requests.Executing;
+
+/// <summary>
+/// Takes over the executions of a dead node that Wolverine released but no node recovers. When Wolverine ejects a dead
+/// node it releases that node's stored messages (owner 0), and only the durability agent recovers released messages;
+/// the leader assigns that agent to one node. When the dead node was the one running the agent and a restarted node
+/// joined before the dead one was ejected, the leader moved the agent by first stopping it on the dead node, which
+/// could not confirm, so no node ran it and the released executions waited until some later change of the cluster
+/// (<c>NodeTakeOverTests</c>: more than 40 s; the crash campaign: eight minutes, docs/cluster.md). Every node therefore
+/// looks, once per health check interval, for released executions it saw released on its previous look as well, and
+/// recovers them with Wolverine's own command, which claims each row only while it is still released: a row the
+/// durability agent or another node takes first is not taken twice.
+/// </summary>
+public sealed class ReleasedExecutionRecovery(
+    IWolverineRuntime runtime, RequestWorkflowOptions options, IHostApplicationLifetime lifetime, ILogger<ReleasedExecutionRecovery> logger)
+    : BackgroundService
+{
+    private static readonly string MessageType = typeof(ExecuteRequest).ToMessageTypeName();
+
+    private HashSet<Guid> _releasedBefore = [];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!await HostStart.WaitAsync(lifetime, stoppingToken))
+            return;
+        try
+        {
+            using var timer = new PeriodicTimer(options.NodeHealthCheckInterval);
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    await LookAsync(stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    logger.LogWarning(ex, "Looking for released executions failed; trying again at the next interval");
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task LookAsync(CancellationToken ct)
+    {
+        if (runtime.Storage is not IMessageDatabase database)
+            return;
+
+        var released = new Dictionary<Guid, string>();
+        await using (var command = ((NpgsqlDataSource)database.DataSource).CreateCommand(
+            $"select id, received_at from {database.SchemaName}.{DatabaseConstants.IncomingTable} " +
+            "where status = 'Incoming' and owner_id = 0 and message_type = @type"))
+        {
+            command.Parameters.AddWithValue("type", MessageType);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+                released[reader.GetGuid(0)] = reader.GetString(1);
+        }
+
+        // Only what stayed released for a whole interval: the durability agent normally takes a released row within a second.
+        var waiting = released.Where(r => _releasedBefore.Contains(r.Key)).ToList();
+        _releasedBefore = [.. released.Keys];
+        foreach (var destination in waiting.GroupBy(r => r.Value))
+        {
+            var address = new Uri(destination.Key);
+            if (runtime.Endpoints.FindListenerCircuit(address) is not { } circuit)
+                continue;
+            logger.LogWarning(
+                "{Count} execution(s) released from a dead node were not recovered within {Interval}; this node recovers them",
+                destination.Count(), options.NodeHealthCheckInterval);
+            await new RecoverIncomingMessagesCommand(database, new IncomingCount(address, destination.Count()), circuit,
+                runtime.DurabilitySettings, logger).ExecuteAsync(runtime, ct);
+        }
+    }
+}
