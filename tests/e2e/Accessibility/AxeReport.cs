@@ -33,8 +33,8 @@ public static partial class AxeReport
             .AppendLine("# axe-core 4.14 (Deque.AxeCore.Playwright): serious and critical violations per page and role")
             .AppendLine()
             .AppendLine("Written by `scripts/test --e2e-only --filter-method '*Axe_*'` (tests/e2e/Accessibility). Counts are per view")
-            .AppendLine("(1280 px desktop for every role; 390 px phone the first time the run meets a page; the dark theme at 1280 px on every\n"
-                + "page with the top bar); \"fits\" means neither the page nor a table on it scrolls sideways (light theme).")
+            .AppendLine("(1280 px desktop for every role; 390 px phone the first time the run meets a page; the dark theme at 1280 px the first\n"
+                + "time the run meets a page with the top bar); \"fits\" means neither the page nor a table on it scrolls sideways (light theme).")
             .AppendLine()
             .AppendLine("| page | path | role | serious/critical per view | width |")
             .AppendLine("|---|---|---|---|---|");
