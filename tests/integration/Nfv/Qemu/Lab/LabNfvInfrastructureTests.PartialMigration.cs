@@ -84,8 +84,9 @@ public sealed partial class LabNfvInfrastructureTests
         var labA = Fleet.Hosts.Single(h => h.Host.Name == "lab-a").Host;
         var holder = (await Load<VnfContinuity>(VnfContinuity.StreamIdFor(moved.Vnf))).CurrentLease.ShouldNotBeNull().InstanceId;
 
-        // An insider on lab-a starts a copy of the moved component's machine under its name, where it ran before the move.
-        var copy = await QemuMachine.StartAsync(labA, $"m{moved.Component:N}"[..21] + "-copy0002", Fleet.Guest, incoming: false, Ct);
+        // An insider on lab-a starts a copy of the moved component's machine under its name, where it ran before the move:
+        // a bare process, as in the VNF's fork test (the watch may fence it before a monitor handshake would finish).
+        var (copy, _, _) = QemuMachine.Launch(labA, $"m{moved.Component:N}"[..21] + "-copy0002", Fleet.Guest, incoming: false);
         try
         {
             await Eventually.Until(() => Task.FromResult(copy.HasExited), exited => exited, "the component's copy to be fenced", TimeSpan.FromSeconds(10));
@@ -105,7 +106,9 @@ public sealed partial class LabNfvInfrastructureTests
         }
         finally
         {
-            await copy.DisposeAsync();
+            if (!copy.HasExited)
+                copy.Kill();
+            copy.Dispose();
         }
     }
 
