@@ -129,11 +129,62 @@ public sealed partial class LabNfvInfrastructure
             }
 
             slot.InstanceId = order.InstanceId;
+            await ComponentsFollowAsync(order, ct);
         }
 
         await RecordAsync(new LabOperation(order.OperationId, "Lifecycle", order.VnfId, instance.EnvironmentId, null,
             $"{order.Operation} of instance {order.InstanceId:D} on {host.Name}", time.GetUtcNow()), null, ct);
         return instance;
+    }
+
+    /// <summary>
+    /// The VNF's components running apart, each on a machine of its own (on its own host after a partial move), are
+    /// part of the instance: they pause, resume, stop, start and restart with it. A component machine the operation
+    /// finds ended boots afresh on a start, resume or restart; a stop leaves its slot empty so a start boots it again.
+    /// Called under the VNF's lock.
+    /// </summary>
+    private async Task ComponentsFollowAsync(LifecycleOrder order, CancellationToken ct)
+    {
+        await using var query = store.QuerySession();
+        if (await query.LoadAsync<Vnf>(order.VnfId, ct) is not { } vnf)
+            return;
+        foreach (var component in vnf.Components)
+        {
+            if (fleet.Slots.FirstOrDefault(s => s.Key == component.Id) is not { } slot)
+                continue; // runs inside the VNF's own machine
+            var (environment, host) = await HostAsync(vnf.PlacementOf(component), ct);
+            var machine = slot.Machine is { HasExited: false } running ? running : null;
+            try
+            {
+                switch (order.Operation)
+                {
+                    case LifecycleOperation.Pause:
+                        if (machine is not null)
+                            await machine.PauseAsync(ct);
+                        break;
+                    case LifecycleOperation.Resume when machine is not null:
+                        await machine.ResumeAsync(ct);
+                        break;
+                    case LifecycleOperation.Stop:
+                        await slot.ReplaceAsync(null, ct);
+                        break;
+                    case LifecycleOperation.Restart when machine is not null:
+                        await machine.ResetAsync(ct);
+                        break;
+                    default:
+                        await slot.ReplaceAsync(null, ct);
+                        await fleet.BootAsync(slot, host, $"{order.Operation} of instance {order.InstanceId:D} (component {component.Name})", ct);
+                        break;
+                }
+            }
+            catch (QmpException ex)
+            {
+                throw new InfrastructureException(
+                    $"The {order.Operation} of component {component.Name}'s machine on {host.Name} ({environment.Name}) failed: {ex.Message} Retry the request; the recorded state may be ahead of the machine until it succeeds.", ex);
+            }
+
+            slot.InstanceId = order.InstanceId;
+        }
     }
 
     private async Task<VnfInstance> InstanceAsync(Guid vnfId, Guid instanceId, CancellationToken ct) =>

@@ -112,6 +112,38 @@ public sealed partial class LabNfvInfrastructureTests
         }
     }
 
+    [Fact]
+    public async Task Lab_Lifecycle_AComponentOnAMachineOfItsOwn_PausesStopsAndStartsWithItsVnf()
+    {
+        var vnf = await lab.VnfAsync("parts", "amf-core", "amf-n2");
+        var vnfMachine = await RunningMachineAsync(vnf);
+        var component = (await Load<Vnf>(vnf)).Components.Single(c => c.Name == "amf-n2").Id;
+        var componentMachine = await Fleet.BootAsync(Fleet.Slot(component), vnfMachine.Host, "the test's component running apart", Ct);
+        await Eventually.Until(() => Task.FromResult(componentMachine.LastCounter()), c => c >= 2, "the component's machine to count", TimeSpan.FromSeconds(90));
+
+        var pause = await SubmitApprovedAsync(new SubmitRequest(RequestKind.Pause, vnf, [], null, null, "Pause the whole function.", null));
+        await WaitFor(pause, RequestStatus.Completed);
+        (await vnfMachine.StatusAsync(Ct)).ShouldBe("paused");
+        (await componentMachine.StatusAsync(Ct)).ShouldBe("paused", "a component apart is part of the instance");
+
+        var stop = await SubmitApprovedAsync(new SubmitRequest(RequestKind.Stop, vnf, [], null, null, "Stop for the night.", null));
+        await WaitFor(stop, RequestStatus.Completed);
+        componentMachine.HasExited.ShouldBeTrue("a stopped VNF leaves no component running");
+        Fleet.Slot(component).Machine.ShouldBeNull();
+
+        var start = await SubmitApprovedAsync(new SubmitRequest(RequestKind.Start, vnf, [], null, null, "Back to service.", null));
+        await WaitFor(start, RequestStatus.Completed);
+        var started = Fleet.Slot(component).Machine.ShouldNotBeNull("the start boots the component's machine again");
+        (await FirstCounterAsync(started, "the restarted component to count")).ShouldBe(1);
+        // Both machines are the one instance the start was for, so a fence of it ends both.
+        Fleet.Slot(component).InstanceId.ShouldNotBeNull().ShouldBe(Fleet.Slot(vnf).InstanceId!.Value);
+        await using var query = Host.Store.QuerySession();
+        (await query.Query<SecurityAlert>()
+                .Where(a => a.VnfId == vnf && (a.Kind == SecurityAlertKind.InstanceCrashed || a.Kind == SecurityAlertKind.ForkDetected))
+                .ToListAsync(Ct))
+            .ShouldBeEmpty("the console's own stop and start are neither a crash nor a fork");
+    }
+
     private sealed record ComponentMoved(
         Guid Vnf, Guid Component, Guid RequestId, Guid SourceInstance, QemuMachine VnfMachine, QemuMachine? VnfMachineAfter,
         QemuMachine Source, QemuMachine Target, string TargetStatus, long BeforeMove, long FirstOnTarget, TimeSpan? Downtime,
