@@ -12,7 +12,7 @@
 #        swtpm.sh status <purpose> [environment...]
 # State: /var/tmp/vnf-console-<checkout id>/tpm-<purpose>/<environment>/ (CONSOLE_TPM_BASE moves the parent), beside
 # the PostgreSQL clusters, never inside a data folder. Each TPM listens on 127.0.0.1 on its own pair of ports (the TPM
-# command port and swtpm's control port); the pair is fixed per checkout, purpose and environment name, so a restart
+# command port and swtpm's control port, below the ephemeral range); the pair is fixed per checkout, purpose and environment name, so a restart
 # keeps the TCTI. The console gets per environment (names: letters, digits, - and _):
 #   Attestation__Tpm__Environments__<env>__Tcti         swtpm:host=127.0.0.1,port=N   (a host's TPM: device:/dev/tpmrm0)
 #   Attestation__Tpm__Environments__<env>__AkHandle     the AK's persistent handle (0x81010002)
@@ -53,11 +53,13 @@ install_tools() {
   command -v swtpm_setup >/dev/null && command -v tpm2_quote >/dev/null || { echo "installed, but swtpm_setup or tpm2_quote is missing" >&2; exit 1; }
 }
 
-# The port pair of one environment: fixed for (checkout, purpose, name), in 30000-59998, even.
+# The port pair of one environment: fixed for (checkout, purpose, name), even, in 20000-32765: below Linux's ephemeral
+# range (32768-60999), where an outgoing connection of any process could hold the port (CI once saw "Address already
+# in use" from a swtpm whose port was inside that range).
 port_of() {
   local n
   n=$(printf '%s|%s|%s' "$checkout_id" "$purpose" "$1" | cksum | cut -d' ' -f1)
-  echo $((30000 + (n % 14999) * 2))
+  echo $((20000 + (n % 6383) * 2))
 }
 
 pid_of() {   # prints the pid of the environment's running swtpm, or fails
@@ -91,12 +93,22 @@ ensure_one() {
       || { cat "$dir/setup.log" >&2; echo "swtpm_setup failed for $env" >&2; return 1; }
     rm -f "$dir/ak.pub.pem" "$dir/ek.pub.pem"
   fi
+  local running
+  # A TPM still running on another port (started before the port rule changed) is stopped: its TCTI would be wrong.
+  if running=$(pid_of "$env") && ! tr '\0' ' ' <"/proc/$running/cmdline" | grep -q "type=tcp,port=$port,"; then
+    kill "$running"
+    for _ in $(seq 1 50); do kill -0 "$running" 2>/dev/null || break; sleep 0.1; done
+    rm -f "$dir/swtpm.pid"
+  fi
   if ! pid_of "$env" >/dev/null; then
     # --daemon changes to /: the state folder must be absolute (a relative one puts the TPM in failure mode). The
-    # daemon must not inherit the lock (fd 9), or it holds it for as long as it runs.
+    # daemon must not inherit the lock (fd 9), or it holds it for as long as it runs. swtpm writes why it could not
+    # start (a port in use, say) to its log only: show it.
+    : >"$dir/swtpm.log"
     swtpm socket --tpm2 --daemon --tpmstate "dir=$dir/state" \
       --server "type=tcp,port=$port,bindaddr=127.0.0.1" --ctrl "type=tcp,port=$((port + 1)),bindaddr=127.0.0.1" \
-      --flags not-need-init,startup-clear --pid "file=$dir/swtpm.pid" --log "file=$dir/swtpm.log,level=1" 9>&-
+      --flags not-need-init,startup-clear --pid "file=$dir/swtpm.pid" --log "file=$dir/swtpm.log,level=1" 9>&- \
+      || { cat "$dir/swtpm.log" >&2; echo "swtpm of $env did not start on 127.0.0.1:$port" >&2; return 1; }
     wait_for_port
     flush
     # A TPM that was stopped without TPM2_Shutdown counts that as a failed authorisation; a few such stops put it in

@@ -28,8 +28,11 @@ public sealed class TwoNodesLiveUpdateTests(ConsoleApp app, Browser browser, Two
         var approvalOnB = operatorPage.Locator("[data-testid=journal] [data-event=ApprovalGranted]");
         await Assertions.Expect(approvalOnB).ToHaveCountAsync(0);
 
-        var clicked = Stopwatch.StartNew();
+        // Approving asks to confirm the content digest; the approval is the click that confirms it.
         await approverPage.GetByTestId("approve").ClickAsync();
+        await ExpectConfirmationOfTheShownDigestAsync(approverPage);
+        var clicked = Stopwatch.StartNew();
+        await approverPage.GetByTestId("approve-confirm").ClickAsync();
         // Node A has committed the approval when its own page shows it.
         await Assertions.Expect(approverPage.Locator("[data-testid=journal] [data-event=ApprovalGranted]")).ToHaveCountAsync(1);
         var committedOnA = clicked.Elapsed;

@@ -52,7 +52,7 @@ public static class SecondFactorHandler
         if (!decision.Refused)
             session.Delete<SecondFactorSecret>(stream!.Id);
         else
-            SecondFactorLockouts.Record(session, stream!, proof); // counted with the refusal, as at approval
+            SecondFactorLockouts.Record(session, stream, proof); // counted with the refusal, as at approval
         return Append(stream, decision);
     }
 

@@ -11,13 +11,15 @@ namespace Console.Workflows.Accounts.SteppingUp;
 /// </summary>
 internal static class SecondFactorLockouts
 {
-    public static void Record(IDocumentSession session, IEventStream<SecondFactor> stream, StepUpVerdict verdict)
+    /// <param name="stream">The person's factor stream; null for a person without a built-in account, whose proof
+    /// was never a code and so leaves nothing to record.</param>
+    public static void Record(IDocumentSession session, IEventStream<SecondFactor>? stream, StepUpVerdict verdict)
     {
         ArgumentNullException.ThrowIfNull(session);
-        ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(verdict);
-        if (verdict.RefusalEvents.Count > 0)
-            stream.AppendMany(verdict.RefusalEvents);
+        if (stream is null || verdict.RefusalEvents.Count == 0)
+            return;
+        stream.AppendMany(verdict.RefusalEvents);
         if (verdict.LockedOut is { } lockedOut)
             session.Store(SecurityAlert.From(lockedOut));
     }
