@@ -44,7 +44,7 @@ public sealed class NodeTakeOverTests : IAsyncLifetime
     /// often the one restarted after the previous kill). Who takes what over is Wolverine's choice (the durability agent
     /// may run on B or on the restarted node); the test asks only that every interrupted operation starts again in time.
     /// </summary>
-    [Fact(Skip = "Timing-sensitive on a loaded 2-core machine: it passed once with the fix and failed in the first clean-clone CI after the merge (2026-12-04 22:24: one interrupted operation had not started again within the 60 s it allows; docs/cluster.md). ReleasedExecutionRecoveryTests checks the fix deterministically; remove the Skip to run it by hand, on an idle machine.")]
+    [Fact(Skip = "Failed in the first clean-clone CI after the merge (2026-12-04 22:24), not for time: node B took over the three interrupted executions and ended them within half a second without starting their operations; cause not found yet, the failure dump lacks the requests' status and B's log (docs/cluster.md). ReleasedExecutionRecoveryTests checks the recovery fix deterministically; remove the Skip to run it by hand.")]
     public async Task TwoNodes_KillANodeHoldingSeveralExecutions_ThenTheNodeStartedInItsPlace_EveryInterruptedOperationResumesWithinTheTarget()
     {
         NodeKillTests.ProvisionTrustDomainTokens();
