@@ -97,38 +97,7 @@ public sealed partial class LabNfvInfrastructure
         var (environment, host) = await HostAsync(instance.EnvironmentId, ct);
         using (await fleet.LockAsync(order.VnfId, ct))
         {
-            var slot = fleet.Slot(order.VnfId);
-            var machine = slot.Machine is { HasExited: false } running ? running : null;
-            try
-            {
-                switch (order.Operation)
-                {
-                    case LifecycleOperation.Pause:
-                        await (machine ?? await fleet.BootAsync(slot, host, "not running before its pause", ct)).PauseAsync(ct);
-                        break;
-                    case LifecycleOperation.Resume when machine is not null:
-                        await machine.ResumeAsync(ct);
-                        break;
-                    case LifecycleOperation.Stop:
-                        await slot.ReplaceAsync(null, ct);
-                        break;
-                    case LifecycleOperation.Restart when machine is not null:
-                        await machine.ResetAsync(ct);
-                        break;
-                    default:
-                        // Start, or a resume or restart of a machine that no longer runs: it boots afresh.
-                        await slot.ReplaceAsync(null, ct);
-                        await fleet.BootAsync(slot, host, $"{order.Operation} of instance {order.InstanceId:D}", ct);
-                        break;
-                }
-            }
-            catch (QmpException ex)
-            {
-                throw new InfrastructureException(
-                    $"The {order.Operation} of VNF {order.VnfId:D}'s machine on {host.Name} ({environment.Name}) failed: {ex.Message} Retry the request; the recorded state may be ahead of the machine until it succeeds.", ex);
-            }
-
-            slot.InstanceId = order.InstanceId;
+            await OperateAsync(fleet.Slot(order.VnfId), environment, host, order, $"VNF {order.VnfId:D}'s machine", bootToPause: true, ct);
             await ComponentsFollowAsync(order, ct);
         }
 
@@ -153,39 +122,56 @@ public sealed partial class LabNfvInfrastructure
             if (fleet.Slots.FirstOrDefault(s => s.Key == component.Id) is not { } slot)
                 continue; // runs inside the VNF's own machine
             var (environment, host) = await HostAsync(vnf.PlacementOf(component), ct);
-            var machine = slot.Machine is { HasExited: false } running ? running : null;
-            try
-            {
-                switch (order.Operation)
-                {
-                    case LifecycleOperation.Pause:
-                        if (machine is not null)
-                            await machine.PauseAsync(ct);
-                        break;
-                    case LifecycleOperation.Resume when machine is not null:
-                        await machine.ResumeAsync(ct);
-                        break;
-                    case LifecycleOperation.Stop:
-                        await slot.ReplaceAsync(null, ct);
-                        break;
-                    case LifecycleOperation.Restart when machine is not null:
-                        await machine.ResetAsync(ct);
-                        break;
-                    default:
-                        await slot.ReplaceAsync(null, ct);
-                        await fleet.BootAsync(slot, host, $"{order.Operation} of instance {order.InstanceId:D} (component {component.Name})", ct);
-                        break;
-                }
-            }
-            catch (QmpException ex)
-            {
-                throw new InfrastructureException(
-                    $"The {order.Operation} of component {component.Name}'s machine on {host.Name} ({environment.Name}) failed: {ex.Message} Retry the request; the recorded state may be ahead of the machine until it succeeds.", ex);
-            }
-
-            slot.InstanceId = order.InstanceId;
+            await OperateAsync(slot, environment, host, order, $"component {component.Name}'s machine", bootToPause: false, ct);
         }
     }
+
+    /// <summary>
+    /// One machine of the instance does the operation (QMP stop, cont, system_reset, quit, or a fresh boot) and is
+    /// labelled as the instance. <paramref name="bootToPause"/>: a pause boots a machine that does not run (the VNF's own,
+    /// which the instance needs); a component machine that does not run is left as it is.
+    /// </summary>
+    private async Task OperateAsync(
+        LabSlot slot, ExecutionEnvironment environment, QemuHost host, LifecycleOrder order, string what, bool bootToPause, CancellationToken ct)
+    {
+        var machine = slot.Machine is { HasExited: false } running ? running : null;
+        try
+        {
+            switch (order.Operation)
+            {
+                case LifecycleOperation.Pause when machine is not null:
+                    await machine.PauseAsync(ct);
+                    break;
+                case LifecycleOperation.Pause when bootToPause:
+                    await (await fleet.BootAsync(slot, host, "not running before its pause", ct)).PauseAsync(ct);
+                    break;
+                case LifecycleOperation.Pause:
+                    break;
+                case LifecycleOperation.Resume when machine is not null:
+                    await machine.ResumeAsync(ct);
+                    break;
+                case LifecycleOperation.Stop:
+                    await slot.ReplaceAsync(null, ct);
+                    break;
+                case LifecycleOperation.Restart when machine is not null:
+                    await machine.ResetAsync(ct);
+                    break;
+                default:
+                    // Start, or a resume or restart of a machine that no longer runs: it boots afresh.
+                    await slot.ReplaceAsync(null, ct);
+                    await fleet.BootAsync(slot, host, $"{order.Operation} of instance {order.InstanceId:D} ({what})", ct);
+                    break;
+            }
+        }
+        catch (QmpException ex)
+        {
+            throw new InfrastructureException(
+                $"The {order.Operation} of {what} on {host.Name} ({environment.Name}) failed: {ex.Message} Retry the request; the recorded state may be ahead of the machine until it succeeds.", ex);
+        }
+
+        slot.InstanceId = order.InstanceId;
+    }
+
 
     private async Task<VnfInstance> InstanceAsync(Guid vnfId, Guid instanceId, CancellationToken ct) =>
         (await simulator.InstancesAsync(vnfId, ct)).FirstOrDefault(i => i.InstanceId == instanceId)
