@@ -4,6 +4,7 @@ using Console.Workflows.Alerts;
 using Console.Workflows.Alerts.Handling;
 using Console.Workflows.Common;
 using Console.Workflows.Continuity;
+using Console.Testing.Workflows.Common;
 using Marten;
 using Shouldly;
 using Xunit;
@@ -50,6 +51,27 @@ public sealed class AlertHandlingTests(WorkflowFixture fixture) : IClassFixture<
     }
 
     private Task<long> OpenCount() => Host.With<IAlertReader, long>(r => r.OpenCountAsync());
+
+    [Fact]
+    public async Task AlertAck_LockOutAlert_ThePersonItIsAboutCannotCloseIt_AnotherOfficerCan()
+    {
+        var (_, first, second) = await WithOpenForkAlertAsync();
+        // The first officer's codes were locked by wrong guesses: the alert is about their own account.
+        var lockedOut = new SecondFactorLockedOut(SecondFactor.IdFor(first.UserId), first.UserId, 5, Long.AddMinutes(15), "request/x", first.UserId, Long);
+        var alert = SecurityAlert.From(lockedOut);
+        await using (var session = Host.Store.LightweightSession())
+        {
+            session.Store(alert);
+            await session.SaveChangesAsync(Ct);
+        }
+
+        (await Issue(new CloseAlert(alert.Id, 0, "It was me."), first)).Refusal
+            .ShouldBeRefusal(RefusalKind.Forbidden, AlertHandlingDecider.AboutYouMessage);
+        (await EventsOf(alert.Id)).ShouldBeEmpty("the refusal changed nothing");
+
+        (await Issue(new CloseAlert(alert.Id, 0, "Confirmed by phone: the officer mistyped."), second)).Succeeded.ShouldBeTrue();
+        (await EventsOf(alert.Id)).OfType<AlertClosed>().ShouldHaveSingleItem().By.ShouldBe(second.UserId);
+    }
 
     [Fact]
     public async Task AlertAck_ForkAlert_IsAcknowledgedAssignedAndClosedWithWhoAndWhen_AndLeavesTheOpenCount()
