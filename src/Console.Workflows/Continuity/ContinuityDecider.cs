@@ -51,16 +51,18 @@ public static class ContinuityDecider
                 RefusalKind.Conflict);
         if (state.Epoch != sealing.Epoch || holder.InstanceId != sealing.SourceInstanceId)
             return Refusal.Because($"The state was sealed at epoch {sealing.Epoch}, but the VNF moved on to epoch {state.Epoch} meanwhile.", RefusalKind.Conflict);
-        return Seal(state, sealing.OperationId, sealing.TargetEnvironmentId, sealing.SealedDigest, sealing.SealedToKeyId, now, sealing.ComponentIds);
+        return Seal(state, sealing.OperationId, sealing.TargetEnvironmentId, sealing.SealedDigest, sealing.SealedToKeyId, now, sealing.ComponentIds,
+            sealing.TargetInstanceId);
     }
 
     /// <summary>
     /// Seals the state at the source under the current epoch; only the valid, attested lease holder can be sealed.
-    /// <paramref name="componentIds"/> names the components a partial move seals (none: the whole VNF).
+    /// <paramref name="componentIds"/> names the components a partial move seals (none: the whole VNF);
+    /// <paramref name="targetInstanceId"/> the fresh instance that is to unseal it.
     /// </summary>
     public static Decision Seal(
         VnfContinuity state, Guid operationId, Guid targetEnvironmentId, string sealedDigest, string sealedToKeyId, DateTimeOffset now,
-        IReadOnlyList<Guid>? componentIds = null)
+        IReadOnlyList<Guid>? componentIds = null, Guid? targetInstanceId = null)
     {
         ArgumentNullException.ThrowIfNull(state);
         if (state.Sealed is { } inFlight)
@@ -73,7 +75,7 @@ public static class ContinuityDecider
             return Refusal.Because("The running instance was interrupted and is not re-attested yet; its state is not sealed.", RefusalKind.Invalid);
         return Decision.Emit(new StateSealed(
             state.VnfId, operationId, state.Epoch, lease.InstanceId, targetEnvironmentId, sealedDigest, sealedToKeyId, By, now,
-            componentIds is { Count: > 0 } ? [.. componentIds] : null));
+            componentIds is { Count: > 0 } ? [.. componentIds] : null, targetInstanceId));
     }
 
     /// <summary>
@@ -156,13 +158,18 @@ public static class ContinuityDecider
 
     /// <summary>
     /// An instance reports it is alive on an epoch. The lease holder on the current epoch is fine; anything else (a
-    /// second live copy, a fenced copy, a stale epoch) is a fork or roll-back attempt: detected and fenced.
+    /// second live copy, a fenced copy, a stale epoch) is a fork or roll-back attempt: detected and fenced. One exception:
+    /// the fresh instance a migration in flight sealed the state to has unsealed it and speaks on the next epoch before
+    /// the commit grants its lease; it is not trusted yet (it holds no lease), but it is no fork either. If the
+    /// migration aborts instead, its next heartbeat claims an epoch never issued and is fenced.
     /// </summary>
     public static Decision Heartbeat(VnfContinuity state, Guid instanceId, Guid environmentId, long epoch, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(state);
         var holder = state.CurrentLease;
         if (holder is not null && holder.InstanceId == instanceId && epoch == state.Epoch && !state.Fenced.Contains(instanceId))
+            return Decision.Emit();
+        if (IsUnsealedTargetAwaitingCommit(state, instanceId, epoch))
             return Decision.Emit();
 
         var stale = $"It runs on the state of epoch {epoch}, but the VNF is at epoch {state.Epoch}: a stale copy (roll-back).";
@@ -174,12 +181,20 @@ public static class ContinuityDecider
         return Decision.Emit(new ForkDetected(
             state.VnfId, instanceId, environmentId, epoch, state.Epoch, holder?.InstanceId, detail, By, now));
     }
+
+    private static bool IsUnsealedTargetAwaitingCommit(VnfContinuity state, Guid instanceId, long epoch) =>
+        state.Sealed is { TargetInstanceId: { } target } seal
+        && target == instanceId
+        && seal.Epoch == state.Epoch
+        && epoch == state.Epoch + 1
+        && !state.Fenced.Contains(instanceId)
+        && state.Leases.All(l => l.InstanceId != instanceId);
 }
 
 /// <summary>
 /// The state the infrastructure sealed for a migration: of which holder, environment and epoch, to which target and key,
-/// and which components (none: the whole VNF).
+/// which components (none: the whole VNF), and which fresh instance is to unseal it.
 /// </summary>
 public sealed record MigrationSealing(
     Guid OperationId, Guid SourceInstanceId, Guid SourceEnvironmentId, long Epoch, Guid TargetEnvironmentId, string SealedDigest,
-    string SealedToKeyId, IReadOnlyList<Guid> ComponentIds);
+    string SealedToKeyId, IReadOnlyList<Guid> ComponentIds, Guid? TargetInstanceId = null);

@@ -11,9 +11,13 @@ public sealed record ContinuityEstablished(Guid VnfId, Guid InstanceId, Guid Env
 /// holds (<paramref name="SealedToKeyId"/>). The source keeps its lease until the target commits.
 /// </summary>
 /// <param name="ComponentIds">The components whose state a partial move sealed; null or empty: the whole VNF's.</param>
+/// <param name="TargetInstanceId">
+/// The fresh instance that is to unseal the state (null in events written before it was recorded): it may speak on the
+/// next epoch before the commit grants its lease, and is not mistaken for a fork meanwhile.
+/// </param>
 public sealed record StateSealed(
     Guid VnfId, Guid OperationId, long Epoch, Guid SourceInstanceId, Guid TargetEnvironmentId, string SealedDigest,
-    string SealedToKeyId, string By, DateTimeOffset At, IReadOnlyList<Guid>? ComponentIds = null);
+    string SealedToKeyId, string By, DateTimeOffset At, IReadOnlyList<Guid>? ComponentIds = null, Guid? TargetInstanceId = null);
 
 /// <summary>
 /// The target unsealed the state of the still-current epoch: in one step the epoch advances, the source's lease is

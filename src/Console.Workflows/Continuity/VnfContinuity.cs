@@ -13,8 +13,10 @@ public sealed record TrustRelationship(Guid SubjectVnfId, string Purpose, string
 
 /// <summary>The migration in flight: sealed at the source, not yet committed at the target.</summary>
 /// <param name="ComponentIds">The components a partial move sealed; empty for the whole VNF.</param>
+/// <param name="TargetInstanceId">The fresh instance that is to unseal the state, when the seal named it.</param>
 public sealed record SealedState(
-    Guid OperationId, long Epoch, Guid SourceInstanceId, Guid TargetEnvironmentId, string Digest, IReadOnlyList<Guid> ComponentIds)
+    Guid OperationId, long Epoch, Guid SourceInstanceId, Guid TargetEnvironmentId, string Digest, IReadOnlyList<Guid> ComponentIds,
+    Guid? TargetInstanceId = null)
 {
     public bool Partial => ComponentIds.Count > 0;
 }
@@ -50,7 +52,7 @@ public sealed record VnfContinuity(
         StreamIdFor(e.VnfId), e.VnfId, e.Epoch, [new Lease(e.InstanceId, e.EnvironmentId, e.Epoch, e.At, false)], null, false, [e.Epoch], []);
 
     public VnfContinuity Apply(StateSealed e) =>
-        this with { Sealed = new SealedState(e.OperationId, e.Epoch, e.SourceInstanceId, e.TargetEnvironmentId, e.SealedDigest, e.ComponentIds ?? []) };
+        this with { Sealed = new SealedState(e.OperationId, e.Epoch, e.SourceInstanceId, e.TargetEnvironmentId, e.SealedDigest, e.ComponentIds ?? [], e.TargetInstanceId) };
 
     public VnfContinuity Apply(MigrationCommitted e) => this with
     {

@@ -65,7 +65,7 @@ internal static class ContinuityExecution
         var receipt = await infrastructure.SealStateAsync(
             new SealOrder(operationId, vnfId, lease.InstanceId, state.Epoch, target, sealingKey, movedComponents), ct);
         var sealing = new MigrationSealing(operationId, lease.InstanceId, content.SourceEnvironmentId, receipt.Epoch, target,
-            receipt.Digest, receipt.SealedToKeyId, movedComponents);
+            receipt.Digest, receipt.SealedToKeyId, movedComponents, targetInstance);
         var sealRefusal = await services.Continuity.DecideAsync(vnfId, s => ContinuityDecider.SealForMigration(s, sealing, services.Time.GetUtcNow()), ct);
         if (sealRefusal is not null)
             throw new ExecutionRefusedException("The state was not sealed: " + sealRefusal.Message);

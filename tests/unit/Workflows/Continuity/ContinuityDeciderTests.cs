@@ -147,6 +147,45 @@ public sealed class ContinuityDeciderTests
             .ShouldBeRefusal(RefusalKind.Conflict, "The sealed state is of epoch 0, the VNF is at epoch 1: unsealing it would bring back an old state.");
     }
 
+    [Fact]
+    public void Heartbeat_OfTheUnsealedTargetBeforeItsCommit_IsNoFork_AndTheCommitStillGrantsItTheLease()
+    {
+        var sealedToIt = SealedWholeTo(NewInstance);
+
+        ContinuityDecider.Heartbeat(sealedToIt, NewInstance, Target, 2, Now).Events.ShouldBeEmpty();
+
+        sealedToIt.CurrentLease.ShouldNotBeNull().InstanceId.ShouldBe(Source);
+        Committed(sealedToIt).CurrentLease.ShouldNotBeNull().InstanceId.ShouldBe(NewInstance);
+    }
+
+    [Fact]
+    public void Heartbeat_OnTheNextEpochWhileSealed_OfAnotherInstanceOrForASealNamingNone_ForkDetected()
+    {
+        var stranger = Guid.Parse("4f0c2a71-0000-4000-8000-0000000000a9");
+
+        ContinuityDecider.Heartbeat(SealedWholeTo(NewInstance), stranger, Target, 2, Now).Events.ShouldHaveSingleItem().ShouldBeOfType<ForkDetected>()
+            .Detail.ShouldBe("It claims epoch 2, which the console never issued.");
+        ContinuityDecider.Heartbeat(SealedWholeTo(null), NewInstance, Target, 2, Now).Events.ShouldHaveSingleItem().ShouldBeOfType<ForkDetected>();
+        ContinuityDecider.Heartbeat(SealedWholeTo(NewInstance), NewInstance, Target, 3, Now).Events.ShouldHaveSingleItem().ShouldBeOfType<ForkDetected>();
+    }
+
+    [Fact]
+    public void Heartbeat_OfTheUnsealedTargetAfterItsMigrationAborted_ForkDetected()
+    {
+        var sealedToIt = SealedWholeTo(NewInstance);
+        var aborted = sealedToIt.Apply((MigrationAborted)ContinuityDecider.Abort(sealedToIt, Operation, "attestation refused", Now).Events.Single());
+
+        ContinuityDecider.Heartbeat(aborted, NewInstance, Target, 2, Now).Events.ShouldHaveSingleItem().ShouldBeOfType<ForkDetected>()
+            .Detail.ShouldBe("It claims epoch 2, which the console never issued.");
+    }
+
+    private static VnfContinuity SealedWholeTo(Guid? targetInstance)
+    {
+        var state = Established();
+        var sealing = Sealing() with { TargetInstanceId = targetInstance };
+        return state.Apply((StateSealed)ContinuityDecider.SealForMigration(state, sealing, Now).Events.Single());
+    }
+
     private static VnfContinuity Committed(VnfContinuity sealedState) =>
         sealedState.Apply((MigrationCommitted)ContinuityDecider.Commit(sealedState, Operation, NewInstance, 1, Now).Events.Single());
 }
