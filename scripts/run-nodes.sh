@@ -67,36 +67,9 @@ for n in $(seq 1 "$nodes"); do
 done
 
 config="$folder/haproxy.cfg"
-{
-  cat <<CFG
-global
-    maxconn 2000
-
-defaults
-    mode http
-    option forwardfor
-    timeout connect 5s
-    timeout client 60s
-    timeout server 60s
-    # Blazor circuits are WebSockets: they stay open while the page is.
-    timeout tunnel 1h
-
-frontend console
-    bind 127.0.0.1:$port
-    default_backend nodes
-
-backend nodes
-    balance roundrobin
-    # A circuit lives in one node's memory: the cookie keeps a browser on the node that holds it (while it is up).
-    cookie VNFNODE insert indirect nocache httponly
-    option httpchk GET /health
-    http-check expect status 200
-    default-server inter 2s fall 2 rise 2
-CFG
-  for n in $(seq 1 "$nodes"); do
-    echo "    server node$n 127.0.0.1:$((port + n)) check cookie node$n"
-  done
-} >"$config"
+addresses=()
+for n in $(seq 1 "$nodes"); do addresses+=("127.0.0.1:$((port + n))"); done
+bash infra/haproxy/local.sh "$port" "${addresses[@]}" >"$config"
 haproxy -c -q -f "$config"
 
 echo "haproxy on http://127.0.0.1:$port in front of $nodes nodes (config: $config). Ctrl-C stops everything."

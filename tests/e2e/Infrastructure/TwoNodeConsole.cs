@@ -12,6 +12,7 @@ namespace Console.E2ETests.Infrastructure;
 /// </summary>
 public sealed class TwoNodeConsole : IAsyncLifetime
 {
+    // As infra/haproxy/local.sh names them.
     public const string ServedByHeader = "X-Console-Node";
     public const string NodeCookie = "VNFNODE";
 
@@ -50,7 +51,7 @@ public sealed class TwoNodeConsole : IAsyncLifetime
         foreach (var _ in NodeNumbers)
             _nodes.Add(await ConsoleProcess.StartAsync(ConsoleProcess.FreePort(), settings));
 
-        await File.WriteAllTextAsync(_haproxyConfig, Configuration(port));
+        await File.WriteAllTextAsync(_haproxyConfig, await ConfigurationAsync(port));
         _haproxy = Process.Start(new ProcessStartInfo(haproxy, ["-db", "-f", _haproxyConfig])
         {
             RedirectStandardOutput = true,
@@ -88,37 +89,21 @@ public sealed class TwoNodeConsole : IAsyncLifetime
         }
     }
 
-    /// <summary>The configuration scripts/run-nodes.sh writes, with the answering node named in a header.</summary>
-    private string Configuration(int port)
+    /// <summary>The configuration scripts/run --nodes writes: the same script, infra/haproxy/local.sh, prints it.</summary>
+    private async Task<string> ConfigurationAsync(int port)
     {
-        var config = new StringBuilder($$"""
-            global
-                maxconn 2000
-
-            defaults
-                mode http
-                option forwardfor
-                timeout connect 5s
-                timeout client 60s
-                timeout server 60s
-                timeout tunnel 1h
-
-            frontend console
-                bind 127.0.0.1:{{port}}
-                default_backend nodes
-
-            backend nodes
-                balance roundrobin
-                cookie {{NodeCookie}} insert indirect nocache httponly
-                option httpchk GET /health
-                http-check expect status 200
-                default-server inter 2s fall 2 rise 2
-                http-response set-header {{ServedByHeader}} %s
-
-            """);
-        for (var i = 0; i < _nodes.Count; i++)
-            config.Append($"    server {NodeName(i + 1)} {new Uri(_nodes[i].BaseUrl).Authority} check cookie {NodeName(i + 1)}\n");
-        return config.ToString();
+        var script = new ProcessStartInfo("bash", [Path.Combine(TestRepository.Root, "infra", "haproxy", "local.sh"), port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            .. _nodes.Select(n => new Uri(n.BaseUrl).Authority)])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        using var process = Process.Start(script) ?? throw new InvalidOperationException("bash did not start");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return process.ExitCode == 0 ? await output : throw new InvalidOperationException($"infra/haproxy/local.sh failed: {errors}");
     }
 
     private void Keep(string? line)

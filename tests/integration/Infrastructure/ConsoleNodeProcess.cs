@@ -12,7 +12,7 @@ namespace Console.IntegrationTests.Infrastructure;
 /// </summary>
 public sealed class ConsoleNodeProcess : IAsyncDisposable
 {
-    private const int LogLines = 400;
+    private const int LogLines = 2000;
     private readonly Process _process;
     private readonly Queue<string> _log = new();
 

@@ -5,7 +5,6 @@ using Console.Nfv.Simulator;
 using Console.Workflows.Inventory.Seeding;
 using Console.Workflows.Requests;
 using Marten;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Npgsql;
 using Shouldly;
 using Xunit;
@@ -32,9 +31,10 @@ public sealed class NodeTakeOverTests : IAsyncLifetime
     private string _lastObserved = "";
     private readonly List<string> _resumes = [];
     private readonly List<(Guid Operation, DateTimeOffset KilledAt)> _interrupted = [];
-    private WebApplicationFactory<Program>? _nodeB;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public static bool RunByHand => Environment.GetEnvironmentVariable("CONSOLE_RUN_TAKEOVER") == "1";
 
     public ValueTask InitializeAsync() => _database.InitializeAsync();
 
@@ -44,14 +44,15 @@ public sealed class NodeTakeOverTests : IAsyncLifetime
     /// often the one restarted after the previous kill). Who takes what over is Wolverine's choice (the durability agent
     /// may run on B or on the restarted node); the test asks only that every interrupted operation starts again in time.
     /// </summary>
-    [Fact(Skip = "Failed in the first clean-clone CI after the merge (2026-12-04 22:24), not for time: node B took over the three interrupted executions and ended them within half a second without starting their operations; cause not found yet, the failure dump lacks the requests' status and B's log (docs/cluster.md). ReleasedExecutionRecoveryTests checks the recovery fix deterministically; remove the Skip to run it by hand.")]
+    [Fact(Skip = "Run by hand (CONSOLE_RUN_TAKEOVER=1): its first clean-clone CI run (2026-12-04 22:24) failed with node B ending the three taken-over executions within half a second without starting their operations; docs/cluster.md has what is known. ReleasedExecutionRecoveryTests checks the recovery fix deterministically in every CI.",
+        SkipUnless = nameof(RunByHand))]
     public async Task TwoNodes_KillANodeHoldingSeveralExecutions_ThenTheNodeStartedInItsPlace_EveryInterruptedOperationResumesWithinTheTarget()
     {
         NodeKillTests.ProvisionTrustDomainTokens();
         var nodeA = await StartProcessAsync("node-a", operationMs: 45_000);
-        // B runs before the kills, as the campaign's surviving node does; its own operations are quick.
-        _nodeB = ConsoleWebApp.Node(_database, _keys, NodeSettings("node-b", operationMs: 300));
-        _ = _nodeB.Server;
+        // B runs before the kills, as the campaign's surviving node does; its own operations are quick. A process too,
+        // so that its log is there to read when something it took over goes wrong.
+        await StartProcessAsync("node-b", operationMs: 300);
         using var watching = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var watcher = WatchWolverineAsync(watching.Token);
         try
@@ -75,7 +76,8 @@ public sealed class NodeTakeOverTests : IAsyncLifetime
         {
             await watching.CancelAsync();
             await watcher;
-            throw new TimeoutException($"{ex.Message}\n--- Wolverine's tables ---\n{Observed()}\n--- the last node process's log ---\n{_processes[^1].Log}", ex);
+            throw new TimeoutException(
+                $"{ex.Message}\n--- the requests ---\n{await RequestsInWordsAsync()}\n--- Wolverine's tables ---\n{Observed()}\n{NodeLogs()}", ex);
         }
 
         await watching.CancelAsync();
@@ -217,6 +219,27 @@ public sealed class NodeTakeOverTests : IAsyncLifetime
             return _observed.ToString();
     }
 
+    /// <summary>Each request's status, attempts and outcome (a failure's reason), and its events in order.</summary>
+    private async Task<string> RequestsInWordsAsync()
+    {
+        var text = new StringBuilder();
+        await using var query = _database.Store.QuerySession();
+        foreach (var request in await query.Query<ChangeRequest>().ToListAsync(CancellationToken.None))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{request.Id} {request.Status} attempts {request.ExecutionAttempts}: {request.Outcome}\n");
+            foreach (var e in await query.Events.FetchStreamAsync(request.Id, token: CancellationToken.None))
+                text.Append(CultureInfo.InvariantCulture, $"  {e.Timestamp:HH:mm:ss.fff} {e.Data}\n");
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>What every node process said at warning level or above, and about resuming or recovering executions.</summary>
+    private string NodeLogs() => string.Join('\n', _processes.Select((p, i) =>
+        $"--- node process {i + 1}'s log (warnings, errors, resumes) ---\n" + string.Join('\n', p.Log.Split('\n')
+            .Where(l => l.Contains(" WRN]", StringComparison.Ordinal) || l.Contains(" ERR]", StringComparison.Ordinal)
+                || l.Contains("Resum", StringComparison.Ordinal) || l.Contains("ecover", StringComparison.Ordinal)))));
+
     private Task<IReadOnlyList<SimulatedOperationLogEntry>> JournalAsync() => NodeRequestApi.JournalAsync(_database, Ct);
 
     private async Task<IReadOnlyList<Guid>> AllRequestsAsync()
@@ -231,8 +254,6 @@ public sealed class NodeTakeOverTests : IAsyncLifetime
     {
         foreach (var process in _processes)
             await process.DisposeAsync();
-        if (_nodeB is not null)
-            await _nodeB.DisposeAsync();
         await _database.DisposeAsync();
         try
         {
