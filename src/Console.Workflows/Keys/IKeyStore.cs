@@ -82,4 +82,13 @@ public sealed class KeyUnavailableException : Exception
     public KeyUnavailableException()
     {
     }
+
+    /// <summary>
+    /// A key that should be there was not found this time, and a later try may find it (SoftHSM2 before 2.7.0 now and
+    /// then misses a key another process made; see docs/keys-and-hsm.md). An execution leaves such a failure to its
+    /// retries instead of recording the request as failed at once.
+    /// </summary>
+    public bool MayPassOnRetry { get; private init; }
+
+    public static KeyUnavailableException Transient(string message) => new(message) { MayPassOnRetry = true };
 }

@@ -48,16 +48,9 @@ internal sealed class Pkcs11Token(ISlot slot, string label, Func<string> pin, in
     private static int _secondGoes;
 
     /// <summary>A search that found nothing where a key should be: worth a second go on a library that needs turns.</summary>
-    public static bool IsMiss(Exception ex) => ex is KeyUnavailableException { Data: var data } && data.Contains(MissMarker);
+    public static bool IsMiss(Exception ex) => ex is KeyUnavailableException { MayPassOnRetry: true };
 
-    public static KeyUnavailableException Miss(string message)
-    {
-        var miss = new KeyUnavailableException(message);
-        miss.Data[MissMarker] = true;
-        return miss;
-    }
-
-    private const string MissMarker = "pkcs11-search-miss";
+    public static KeyUnavailableException Miss(string message) => KeyUnavailableException.Transient(message);
 
     public async Task<T> UseAsync<T>(Func<ISession, T> act, CancellationToken ct)
     {

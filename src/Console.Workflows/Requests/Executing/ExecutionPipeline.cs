@@ -74,8 +74,11 @@ public sealed class ExecutionPipeline
                 new ExecutionRun(request, attempt, ExecutionDecider.OperationId(request.Id, attempt), vnf, attested), ct);
             await CompleteAsync(request, attempt, operated, ct);
         }
-        catch (Exception ex) when (ex is InfrastructureException or KeyUnavailableException or ExecutionRefusedException)
+        catch (Exception ex) when (ex is InfrastructureException or KeyUnavailableException { MayPassOnRetry: false } or ExecutionRefusedException)
         {
+            // A key search that missed (KeyUnavailableException.MayPassOnRetry) is not final: it goes to the handler's
+            // retries, the same attempt resumed (a node that took over an execution may not see at once a key the
+            // dead node made), and is recorded as failed only when they are spent.
             _logger.LogWarning("Request {RequestId} attempt {Attempt} failed in the infrastructure: {Reason}", request.Id, attempt, ex.Message);
             await FailAsync(_store, request.Id, attempt, ex.Message, _time, ct);
         }

@@ -1,9 +1,12 @@
 using Console.IntegrationTests.Infrastructure;
 using Console.Workflows.Common;
 using Console.Workflows.Inventory;
+using Console.Workflows.Keys;
 using Console.Workflows.Requests;
 using Console.Workflows.Requests.Executing;
 using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Shouldly;
 using Xunit;
 
@@ -83,6 +86,78 @@ public sealed class ExecutionGiveUpTests(PostgresDatabase database) : IClassFixt
         var events = (await query.Events.FetchStreamAsync(id, token: Ct)).Select(e => e.Data).ToList();
         events.OfType<ExecutionStarted>().Count().ShouldBe(1, "each delivery resumed the one attempt");
         events.OfType<TargetAttestationChecked>().Count().ShouldBeGreaterThanOrEqualTo(3);
+    }
+
+    /// <summary>
+    /// A key search that misses once (SoftHSM2 before 2.7.0 now and then misses a key another node made, as on a node
+    /// that took over an execution) goes to the retries and the snapshot completes; a key that is not there is final
+    /// at once, with its reason, as before.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Execute_WhenTheKeyStoreRefusesOnce_ATransientMissIsRetriedAndCompletes_AMissingKeyFailsAtOnce(bool transient)
+    {
+        var keys = new RefusesOnce(transient);
+        await using var host = await WorkflowHost.StartAsync(database, new Dictionary<string, string?>
+        {
+            ["Workflow:ExecutionRetryCooldowns:0"] = "00:00:00.100",
+            ["Workflow:ExecutionScheduledRetries:0"] = "00:00:00.500",
+        }, services: services => services.AddSingleton<IKeyEncryptionKeys>(sp => keys.Around(new LocalKeyEncryptionKeys(
+            sp.GetRequiredService<KeyStoreOptions>(), sp.GetRequiredService<ILogger<LocalKeyEncryptionKeys>>()))));
+        var s = await RuntimeScenario.CreateAsync(host.Store);
+        var id = await SubmitAndApproveAsync(host, s, s.Snapshot(s.N2));
+
+        var ended = await Eventually.Until(
+            () => host.With<IRequestReader, RequestDetails?>(r => r.GetAsync(id)),
+            d => d?.Request.Status is RequestStatus.Completed or RequestStatus.Failed,
+            "the snapshot request to end",
+            TimeSpan.FromSeconds(60));
+
+        keys.Refused.ShouldBe(1);
+        await using var query = host.Store.QuerySession();
+        var events = (await query.Events.FetchStreamAsync(id, token: Ct)).Select(e => e.Data).ToList();
+        events.OfType<ExecutionStarted>().Count().ShouldBe(1, "one attempt, resumed by the retry");
+        if (transient)
+        {
+            ended!.Request.Status.ShouldBe(RequestStatus.Completed, ended.Request.Outcome);
+            events.OfType<ExecutionFailed>().ShouldBeEmpty();
+            events.OfType<TargetAttestationChecked>().Count().ShouldBe(2, "the first delivery and its retry, each attested afresh");
+        }
+        else
+        {
+            ended!.Request.Status.ShouldBe(RequestStatus.Failed);
+            events.OfType<ExecutionFailed>().ShouldHaveSingleItem().Reason.ShouldBe(RefusesOnce.Reason);
+            events.OfType<TargetAttestationChecked>().Count().ShouldBe(1, "a missing key is not retried");
+        }
+    }
+
+    /// <summary>The key-encryption keys, refusing the first wrap (the first data key of the first snapshot).</summary>
+    private sealed class RefusesOnce(bool transient)
+    {
+        public const string Reason = "Test: the token holds no KEK for this data key.";
+        private int _wraps;
+
+        /// <summary>How many wraps were refused: the first only.</summary>
+        public int Refused => Math.Min(Volatile.Read(ref _wraps), 1);
+
+        public IKeyEncryptionKeys Around(IKeyEncryptionKeys inner) => new Keys(this, inner);
+
+        private KeyUnavailableException? Refusal() =>
+            Interlocked.Increment(ref _wraps) != 1 ? null
+            : transient ? KeyUnavailableException.Transient(Reason) : new KeyUnavailableException(Reason);
+
+        private sealed class Keys(RefusesOnce owner, IKeyEncryptionKeys inner) : IKeyEncryptionKeys
+        {
+            public Task<WrappedKey> WrapAsync(Guid trustDomainId, string keyId, ReadOnlyMemory<byte> dataKey, CancellationToken ct = default) =>
+                owner.Refusal() is { } refusal ? throw refusal : inner.WrapAsync(trustDomainId, keyId, dataKey, ct);
+
+            public Task<byte[]> UnwrapAsync(Guid trustDomainId, string keyId, WrappedKey wrapped, CancellationToken ct = default) =>
+                inner.UnwrapAsync(trustDomainId, keyId, wrapped, ct);
+
+            public Task<KekDestruction> DestroyAsync(Guid trustDomainId, string keyId, CancellationToken ct = default) =>
+                inner.DestroyAsync(trustDomainId, keyId, ct);
+        }
     }
 
     /// <summary>The operator submits; one approver approves; returns the request's id.</summary>
