@@ -1,3 +1,4 @@
+using Console.Workflows.Alerts.Raising;
 using Console.Workflows.Attestation;
 using Console.Workflows.Attestation.Verifying;
 using Console.Workflows.Common;
@@ -128,7 +129,7 @@ public sealed class ContinuityService(
                     return new HeartbeatOutcome(HeartbeatVerdict.Valid, $"Lease holder on epoch {state.Epoch}.");
 
                 stream.AppendMany(decision.Events);
-                session.Store(SecurityAlert.From(fork));
+                session.Raise(SecurityAlerts.Of(fork));
                 await session.SaveChangesAsync(ct);
                 logger.LogWarning("Fork detected on VNF {VnfId}: instance {InstanceId}: {Detail}", heartbeat.VnfId, heartbeat.InstanceId, fork.Detail);
                 await infrastructure.FenceAsync(new FenceOrder(heartbeat.VnfId, heartbeat.InstanceId, fork.Detail), ct);
@@ -151,7 +152,7 @@ public sealed class ContinuityService(
             (session, events) =>
             {
                 foreach (var crash in events.OfType<InstanceInterrupted>())
-                    session.Store(SecurityAlert.Crashed(crash, detail));
+                    session.Raise(SecurityAlerts.Crashed(crash, detail));
             }, ct);
         if (refusal is null)
             logger.LogWarning("Instance {InstanceId} of VNF {VnfId} crashed: {Detail}", instanceId, vnfId, detail);
