@@ -2,7 +2,6 @@ using Console.Workflows.Audit.Integrity.Verifying.Documents;
 using Console.Workflows.Common;
 using Console.Workflows.Continuity;
 using Marten;
-using Marten.Storage;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -37,41 +36,34 @@ public sealed class AlertUpgrade(IDocumentStore store, TimeProvider time, ILogge
     /// <returns>How many alerts were recorded; null when the upgrade had been made already (here or by another node).</returns>
     public async Task<int?> RunAsync(CancellationToken ct)
     {
-        await using var session = store.LightweightSession();
-        if (await session.Events.FetchStreamStateAsync(StreamId, ct) is not null)
-            return null;
-        var ids = await UnrecordedIdsAsync(ct);
-        IReadOnlyList<SecurityAlert> rows = ids.Count == 0 ? [] : await session.LoadManyAsync<SecurityAlert>(ct, ids);
-        var (raised, upgrade) = Record(rows, time.GetUtcNow());
-        // Appended, not started: a handled alert's stream exists already (its handling), as does a drift's.
-        foreach (var e in raised)
-            session.Events.Append(e.AlertId, e);
-        session.Events.StartStream(StreamId, upgrade);
-        try
+        // Nodes starting together take turns: the first makes the upgrade, the others find it made.
+        var recorded = await StreamTurn.TakeAsync(store, StreamId, async (session, transaction) =>
         {
+            if (await session.Events.FetchStreamStateAsync(StreamId, ct) is not null)
+                return (int?)null;
+            var ids = await UnrecordedIdsAsync(transaction, ct);
+            IReadOnlyList<SecurityAlert> rows = ids.Count == 0 ? [] : await session.LoadManyAsync<SecurityAlert>(ct, ids);
+            var (raised, upgrade) = Record(rows, time.GetUtcNow());
+            // Appended, not started: a handled alert's stream exists already (its handling), as does a drift's.
+            foreach (var e in raised)
+                session.Events.Append(e.AlertId, e);
+            session.Events.StartStream(StreamId, upgrade);
             await session.SaveChangesAsync(ct);
-        }
-        catch (Exception ex) when (Concurrency.LostRace(ex))
-        {
-            // Another node started at the same moment and made the upgrade.
-            return null;
-        }
-
-        logger.LogInformation(
-            "Security alerts are events from now on: {Count} alert(s) stored before were recorded as raised by {By}", raised.Count, By);
-        return raised.Count;
+            return raised.Count;
+        }, ct);
+        if (recorded is { } count)
+            logger.LogInformation("Security alerts are events from now on: {Count} alert(s) stored before were recorded as raised by {By}", count, By);
+        return recorded;
     }
 
-    private async Task<IReadOnlyList<Guid>> UnrecordedIdsAsync(CancellationToken ct)
+    private async Task<IReadOnlyList<Guid>> UnrecordedIdsAsync(NpgsqlTransaction transaction, CancellationToken ct)
     {
         var table = store.Options.Schema.For<SecurityAlert>();
         var events = $"{store.Options.Events.DatabaseSchemaName}.mt_events";
-        await using var connection = store.Storage.Database.CreateConnection(ConnectionUsage.Read);
-        await connection.OpenAsync(ct);
         await using var command = new NpgsqlCommand(
             $"select d.id from {table} d where not exists " +
             $"(select 1 from {events} e where e.stream_id = d.id and e.mt_dotnet_type = @raised) order by d.id",
-            connection);
+            transaction.Connection, transaction);
         command.Parameters.AddWithValue("raised", DocumentCheck<SecurityAlert>.DotNetTypeName(typeof(SecurityAlertRaised)));
         await using var reader = await command.ExecuteReaderAsync(ct);
         var ids = new List<Guid>();

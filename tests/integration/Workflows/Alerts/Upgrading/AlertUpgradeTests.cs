@@ -91,6 +91,18 @@ public sealed class AlertUpgradeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Upgrade_TwoNodesStartingTogether_OneRecordsTheAlerts_TheOtherFindsThemRecorded()
+    {
+        var results = await Task.WhenAll(Upgrade().RunAsync(Ct), Upgrade().RunAsync(Ct));
+
+        results.ShouldBe([3, null], ignoreOrder: true);
+        await using var query = _log.Store.QuerySession();
+        foreach (var alert in new[] { _untouched, _acknowledged, _drifted })
+            (await query.Events.FetchStreamAsync(alert.Id, token: Ct)).Count(e => e.Data is SecurityAlertRaised).ShouldBe(1);
+        (await query.Events.FetchStreamAsync(AlertUpgrade.StreamId, token: Ct)).ShouldHaveSingleItem();
+    }
+
+    [Fact]
     public async Task Upgrade_Made_ARowInsertedAfterIt_IsNotTakenForAnOldOne_AfterAnyRestart()
     {
         (await Upgrade().RunAsync(Ct)).ShouldBe(3);
