@@ -1,5 +1,6 @@
 using Console.Nfv.Simulator;
 using Console.Web.Identity;
+using Console.Workflows.Alerts.Upgrading;
 using Console.Workflows.Attestation.Enrolling;
 using Console.Workflows.Dashboards;
 using Console.Workflows.Dashboards.Seeding;
@@ -31,6 +32,9 @@ public static class StartupTasks
             // Before the demo seed, which seeds only an empty directory: a database with console_user rows keeps its people.
             await app.Services.GetRequiredService<LegacyUserMigration>().MigrateAsync(ct);
         }
+
+        // A database older than event-sourced alerts gets an event for each alert it stored, once.
+        await app.Services.GetRequiredService<AlertUpgrade>().RunAsync(ct);
 
         // A database older than the dashboards gets their tables built from its events once.
         foreach (var rebuilt in await app.Services.EnsureDashboardProjectionsAsync(ct))

@@ -1,6 +1,4 @@
-using Console.Workflows.Attestation;
 using Console.Workflows.Common;
-using Console.Workflows.Continuity;
 using Marten;
 using Marten.Services;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,9 +22,8 @@ internal sealed class AlertChangeListener(AlertNotifications notifications) : Do
     public override Task AfterCommitAsync(IDocumentSession session, IChangeSet commit, CancellationToken token)
     {
         ArgumentNullException.ThrowIfNull(commit);
-        if (commit.GetEvents().Any(e => e.Data is AlertAcknowledged or AlertAssigned or AlertClosed or ForkDetected
-                or Continuity.Reconciling.HostDriftDetected or InstanceInterrupted { Interruption: LifecycleInterruption.Crash }
-                or EvidenceVerified { Accepted: false }))
+        // Every kind of alert, a second-factor lock-out included, is raised by its SecurityAlertRaised.
+        if (commit.GetEvents().Any(e => e.Data is SecurityAlertRaised or AlertAcknowledged or AlertAssigned or AlertClosed))
             notifications.Raise();
         return Task.CompletedTask;
     }

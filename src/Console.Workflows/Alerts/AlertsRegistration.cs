@@ -1,4 +1,5 @@
 using Console.Workflows.Alerts.Handling;
+using Console.Workflows.Alerts.Upgrading;
 using JasperFx.Events.Projections;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,6 +21,7 @@ public static class AlertsRegistration
     {
         services.AddSingleton<IWolverineExtension, AlertHandlingWolverine>();
         services.AddScoped<IAlertReader, MartenAlertReader>();
+        services.AddSingleton<AlertUpgrade>();
         services.AddSingleton<AlertNotifications>();
         services.AddSingleton<IConfigureMarten, AlertNotificationsConfiguration>();
         return services;

@@ -9,7 +9,7 @@ public interface IAlertReader
     /// <summary>Fork and refused-evidence alerts nobody has closed.</summary>
     Task<long> OpenCountAsync(CancellationToken ct = default);
 
-    /// <summary>The handling of these alerts (those never touched are absent: open, unassigned).</summary>
+    /// <summary>The handling of these alerts (one without a stream, from before alerts were events, is absent: open, unassigned).</summary>
     Task<IReadOnlyDictionary<Guid, AlertHandling>> HandlingAsync(IReadOnlyCollection<Guid> alertIds, CancellationToken ct = default);
 }
 

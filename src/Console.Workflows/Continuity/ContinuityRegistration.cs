@@ -20,6 +20,8 @@ public static class ContinuityRegistration
         ArgumentNullException.ThrowIfNull(opts);
         opts.Projections.Snapshot<VnfContinuity>(SnapshotLifecycle.Inline);
         opts.Schema.For<VnfContinuity>().Index(x => x.VnfId);
+        // The alert is its SecurityAlertRaised's snapshot, so verification covers it; its stream also holds its handling.
+        opts.Projections.Snapshot<SecurityAlert>(SnapshotLifecycle.Inline);
         opts.Schema.For<SecurityAlert>().DocumentAlias("security_alert").Index(x => x.At).Index(x => x.VnfId);
         foreach (var type in new[]
                  {

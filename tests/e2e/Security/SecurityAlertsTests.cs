@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Console.E2ETests.Infrastructure;
 using Console.Workflows;
+using Console.Workflows.Alerts.Raising;
 using Console.Workflows.Continuity;
 using JasperFx;
 using Marten;
@@ -81,7 +82,7 @@ public sealed class SecurityAlertsTests(ConsoleApp app, Browser browser) : Conso
 
     /// <summary>
     /// What the continuity service records when a fenced copy of the VNF reports in: the fork on the VNF's continuity
-    /// stream and the alert beside it (an instance no one runs, so the VNF itself is not disturbed).
+    /// stream and the alert raised beside it (an instance no one runs, so the VNF itself is not disturbed).
     /// </summary>
     private async Task RaiseForkAlertAsync(Guid vnfId)
     {
@@ -96,7 +97,7 @@ public sealed class SecurityAlertsTests(ConsoleApp app, Browser browser) : Conso
             "A second instance of the VNF reported in on an old epoch.", "system:continuity", DateTimeOffset.UtcNow);
         if (state is not null)
             session.Events.Append(VnfContinuity.StreamIdFor(vnfId), fork);
-        session.Store(SecurityAlert.From(fork));
+        session.Raise(SecurityAlerts.Of(fork));
         await session.SaveChangesAsync();
     }
 }

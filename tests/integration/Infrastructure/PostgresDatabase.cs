@@ -78,6 +78,16 @@ public sealed class PostgresDatabase : IAsyncLifetime
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>
+    /// As a database administrator, inserts into document table <paramref name="table"/> a copy of the row
+    /// <paramref name="copyOf"/> under the id <paramref name="forged"/> (in the row and in its JSON), its JSON first
+    /// given by <paramref name="data"/> (an SQL expression over the copied row's <c>data</c>): a forged document.
+    /// </summary>
+    public Task InsertDocumentCopyAsync(string table, Guid copyOf, Guid forged, string data = "data") =>
+        AsAdministratorAsync(
+            $"insert into {table} (id, data, mt_dotnet_type, mt_version) select '{forged}', jsonb_set({data}, '{{Id}}', '\"{forged}\"'), " +
+            $"mt_dotnet_type, mt_version from {table} where id = '{copyOf}'");
+
     private string OnThisDatabase(string connectionString) =>
         new NpgsqlConnectionStringBuilder(connectionString) { Database = DatabaseName }.ConnectionString;
 

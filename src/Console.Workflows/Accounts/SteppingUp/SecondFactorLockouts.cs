@@ -1,4 +1,4 @@
-using Console.Workflows.Continuity;
+using Console.Workflows.Alerts.Raising;
 using JasperFx.Events;
 using Marten;
 
@@ -21,6 +21,6 @@ internal static class SecondFactorLockouts
             return;
         stream.AppendMany(verdict.RefusalEvents);
         if (verdict.LockedOut is { } lockedOut)
-            session.Store(SecurityAlert.From(lockedOut));
+            session.Raise(SecurityAlerts.Of(lockedOut));
     }
 }

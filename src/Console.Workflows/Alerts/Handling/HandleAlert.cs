@@ -3,7 +3,10 @@ using Console.Workflows.Continuity;
 
 namespace Console.Workflows.Alerts.Handling;
 
-/// <summary>Take note of alert <paramref name="AlertId"/>, its handling seen at <paramref name="ExpectedVersion"/> (0: untouched).</summary>
+/// <summary>
+/// Take note of alert <paramref name="AlertId"/>, its stream seen at <paramref name="ExpectedVersion"/> (1: just raised;
+/// 0: an alert without a stream, stored before alerts were events).
+/// </summary>
 public sealed record AcknowledgeAlert(Guid AlertId, int ExpectedVersion, string? Note) : IConsoleCommand
 {
     public ICommandBy By(Actor actor) => new AlertCommandBy(this, AlertId, actor);

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Console.Workflows.Alerts.Raising;
 using Console.Workflows.Attestation.Enrolling;
 using Console.Workflows.Common;
 using Console.Workflows.Continuity;
@@ -65,7 +66,7 @@ public sealed class AttestationService(
             var stream = await session.Events.FetchForExclusiveWriting<AttestationSubject>(subjectId, ct);
             stream.AppendOne(verified);
             if (!verdict.Accepted)
-                session.Store(SecurityAlert.From(verified, kind, vnfId));
+                session.Raise(SecurityAlerts.Of(verified, kind, vnfId));
             await session.SaveChangesAsync(ct);
             return true;
         }, ct);

@@ -74,7 +74,8 @@ public static partial class HistoryMapper
         EnrolmentApproved e => [e.SubjectId],
         EnrolmentRejected e => [e.SubjectId],
         AttestationKeyRevoked e => [e.SubjectId],
-        SignedIn or PolicyRevised => [],
+        Alerts.SecurityAlertRaised e => [.. Ids(e.VnfId), e.SubjectId],
+        SignedIn or PolicyRevised or Alerts.SecurityAlertsRecordedAtUpgrade => [],
         Accounts.SecondFactorEnrolmentStarted or Accounts.SecondFactorEnrolled or Accounts.SecondFactorCodeUsed
             or Accounts.RecoveryCodeUsed or Accounts.SecondFactorRemoved or Accounts.SecondFactorCodeRefused or Accounts.SecondFactorLockedOut
             or Accounts.SecondFactorReset => [],
@@ -148,7 +149,7 @@ public static partial class HistoryMapper
     {
         if (!ReadRequestEvent(data, row, book) && !ReadSnapshotEvent(data, row, book) && !ReadInventoryEvent(data, row, book)
             && !ReadContinuityEvent(data, row, book) && !ReadEnrolmentEvent(data, row, book) && !ReadPolicyOrAccessEvent(data, row, book)
-            && !ReadAlertOrNotificationEvent(data, row) && !ReadSecondFactorEvent(data, row))
+            && !ReadAlertOrNotificationEvent(data, row, book) && !ReadSecondFactorEvent(data, row))
             ReadUnknown(data, row, book);
     }
 

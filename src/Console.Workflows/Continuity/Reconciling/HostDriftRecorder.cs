@@ -1,3 +1,4 @@
+using Console.Workflows.Alerts.Raising;
 using Console.Workflows.Common;
 using Marten;
 using Microsoft.Extensions.Logging;
@@ -24,8 +25,8 @@ public sealed class HostDriftRecorder(IDocumentStore store, TimeProvider time, I
             if (await session.Events.FetchStreamStateAsync(difference.DriftId, ct) is not null)
                 continue;
             var drift = difference.ToEvent(By, time.GetUtcNow());
-            session.Events.StartStream(drift.DriftId, drift);
-            session.Store(SecurityAlert.From(drift));
+            // The alert shares the difference's stream (its id is the difference's): started once, so it alerts once.
+            session.Events.StartStream(drift.DriftId, drift, SecurityAlerts.Of(drift));
             try
             {
                 await session.SaveChangesAsync(ct);

@@ -1,12 +1,10 @@
+using Console.Workflows.Alerts.Raising;
 using Console.Workflows.Attestation;
 using Console.Workflows.Attestation.Verifying;
 using Console.Workflows.Common;
 using Console.Workflows.Nfv;
 using Marten;
-using Marten.Services;
-using Marten.Storage;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace Console.Workflows.Continuity.Tracking;
 
@@ -90,27 +88,19 @@ public sealed class ContinuityService(
     /// <summary>
     /// Starts the stream unless it exists. The first executions of one VNF (sixteen run at once on a node, and other
     /// nodes run theirs) all find it missing at the same moment: they take turns on a transaction-scoped advisory lock
-    /// named after the stream, and each looks again once it holds the lock, so only the first starts it. Racing to the
-    /// insert instead made the losers fail on the stream's primary key (an error in the log, and an attempt retried).
+    /// named after the stream (<see cref="StreamTurn"/>), and each looks again once it holds the lock, so only the first
+    /// starts it. Racing to the insert instead made the losers fail on the stream's primary key (an error in the log, and
+    /// an attempt retried).
     /// </summary>
-    private async Task<bool> StartStreamOnceAsync(Guid streamId, IReadOnlyList<object> events, CancellationToken ct)
-    {
-        await using var connection = store.Storage.Database.CreateConnection(ConnectionUsage.ReadWrite);
-        await connection.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        await using (var take = new NpgsqlCommand("select pg_advisory_xact_lock(@key)", connection, transaction))
+    private Task<bool> StartStreamOnceAsync(Guid streamId, IReadOnlyList<object> events, CancellationToken ct) =>
+        StreamTurn.TakeAsync(store, streamId, async (session, _) =>
         {
-            take.Parameters.AddWithValue("key", BitConverter.ToInt64(streamId.ToByteArray(), 0));
-            await take.ExecuteNonQueryAsync(ct);
-        }
-
-        await using var session = store.LightweightSession(SessionOptions.ForTransaction(transaction, shouldAutoCommit: true));
-        if (await session.Events.FetchStreamStateAsync(streamId, ct) is not null)
-            return false;
-        session.Events.StartStream<VnfContinuity>(streamId, events);
-        await session.SaveChangesAsync(ct);
-        return true;
-    }
+            if (await session.Events.FetchStreamStateAsync(streamId, ct) is not null)
+                return false;
+            session.Events.StartStream<VnfContinuity>(streamId, events);
+            await session.SaveChangesAsync(ct);
+            return true;
+        }, ct);
 
     public async Task<HeartbeatOutcome> HeartbeatAsync(InstanceHeartbeat heartbeat, CancellationToken ct)
     {
@@ -128,7 +118,7 @@ public sealed class ContinuityService(
                     return new HeartbeatOutcome(HeartbeatVerdict.Valid, $"Lease holder on epoch {state.Epoch}.");
 
                 stream.AppendMany(decision.Events);
-                session.Store(SecurityAlert.From(fork));
+                session.Raise(SecurityAlerts.Of(fork));
                 await session.SaveChangesAsync(ct);
                 logger.LogWarning("Fork detected on VNF {VnfId}: instance {InstanceId}: {Detail}", heartbeat.VnfId, heartbeat.InstanceId, fork.Detail);
                 await infrastructure.FenceAsync(new FenceOrder(heartbeat.VnfId, heartbeat.InstanceId, fork.Detail), ct);
@@ -151,7 +141,7 @@ public sealed class ContinuityService(
             (session, events) =>
             {
                 foreach (var crash in events.OfType<InstanceInterrupted>())
-                    session.Store(SecurityAlert.Crashed(crash, detail));
+                    session.Raise(SecurityAlerts.Crashed(crash, detail));
             }, ct);
         if (refusal is null)
             logger.LogWarning("Instance {InstanceId} of VNF {VnfId} crashed: {Detail}", instanceId, vnfId, detail);

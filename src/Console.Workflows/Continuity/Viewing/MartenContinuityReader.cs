@@ -68,7 +68,7 @@ public sealed class MartenContinuityReader(IQuerySession session) : IContinuityR
             alerts = alerts.Where(a => a.VnfId == vnfId);
         if (query.State is { } state)
         {
-            // Handling documents exist only for alerts someone touched, so "open" is every alert not moved on.
+            // "Open" is every alert not moved on, an alert without a handling document (stored before alerts were events) too.
             var handled = session.Query<AlertHandling>();
             var ids = (state == AlertState.Open
                 ? await handled.Where(h => h.State != AlertState.Open).Select(h => h.Id).ToListAsync(ct)

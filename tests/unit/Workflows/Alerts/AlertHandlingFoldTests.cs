@@ -36,4 +36,26 @@ public sealed class AlertHandlingFoldTests
         handling.AcknowledgedAt.ShouldBeNull();
         handling.AssignedTo.ShouldBe("sofia");
     }
+
+    [Fact]
+    public void AlertAck_Raised_IsOpenAndUntouchedFromTheRaiseOn()
+    {
+        var handling = AlertHandling.Create(Raised(At));
+
+        (handling.Id, handling.Kind, handling.State, handling.LastChangedAt).ShouldBe((Alert, SecurityAlertKind.HostDrift, AlertState.Open, At));
+        handling.AssignedTo.ShouldBeNull();
+        handling.AcknowledgedAt.ShouldBeNull();
+        handling.ClosedAt.ShouldBeNull();
+    }
+
+    [Fact]
+    public void AlertAck_RaiseRecordedAtTheUpgradeAfterTheHandling_ChangesNothingOfIt()
+    {
+        var acknowledged = AlertHandling.Create(new AlertAcknowledged(Alert, SecurityAlertKind.HostDrift, "Looking.", "sam", "Samir", At.AddMinutes(5)));
+
+        acknowledged.Apply(Raised(At)).ShouldBe(acknowledged);
+    }
+
+    private static SecurityAlertRaised Raised(DateTimeOffset at) =>
+        new(Alert, SecurityAlertKind.HostDrift, null, Alert, null, "UnknownMachine", "A machine the console did not start.", "system:reconciliation", at);
 }

@@ -3,6 +3,7 @@ using Console.Nfv.Qemu;
 using Console.Nfv.Qemu.Lab;
 using Console.Nfv.Qemu.Qmp;
 using Console.Testing;
+using Console.Workflows.Alerts;
 using Console.Workflows.Continuity;
 using Console.Workflows.Continuity.Reconciling;
 using Console.Workflows.Continuity.Tracking;
@@ -65,7 +66,7 @@ public sealed partial class LabNfvInfrastructureTests
             afterMigration.Single(x => x.Kind == HostDriftKind.RunStateDiffers && x.VnfId == vnf).Detail
                 .ShouldEndWith($"machine '{machine.Name}' on host lab-a is postmigrate, but its instance is recorded as running.");
 
-            // Each difference is one alert for security officers, and one event of the history, however many rounds see it.
+            // Each difference is one alert for security officers, and one drift in the history, however many rounds see it.
             await using var query = Host.Store.QuerySession();
             var alerts = await query.Query<SecurityAlert>().Where(a => a.Kind == SecurityAlertKind.HostDrift).ToListAsync(Ct);
             foreach (var drift in new[] { file, transfer, stranger })
@@ -73,7 +74,9 @@ public sealed partial class LabNfvInfrastructureTests
                 var alert = alerts.Where(a => a.Id == drift.DriftId).ShouldHaveSingleItem();
                 alert.Detail.ShouldBe(drift.Detail);
                 alert.Reason.ShouldBe(drift.Kind.ToString());
-                (await query.Events.FetchStreamAsync(drift.DriftId, token: Ct)).ShouldHaveSingleItem();
+                // The difference's stream: the drift, and the raise of its alert (the alert's id is the difference's).
+                (await query.Events.FetchStreamAsync(drift.DriftId, token: Ct)).Select(e => e.Data.GetType())
+                    .ShouldBe([typeof(HostDriftDetected), typeof(SecurityAlertRaised)]);
             }
 
             (await Host.Services.GetRequiredService<LabReconciliation>().RoundAsync(Ct)).ShouldBeEmpty("a difference already recorded is not recorded again");

@@ -227,6 +227,28 @@ public sealed class HistoryMapperTests
     }
 
     [Fact]
+    public void Map_SecurityAlertRaised_SaysWhichAlertWasRaisedAboutWhichVnf_OrThatTheUpgradeRecordedAnOldOne()
+    {
+        GivenTheInventory();
+        var alert = Guid.NewGuid();
+        var raised = Read(new Console.Workflows.Alerts.SecurityAlertRaised(alert, Console.Workflows.Continuity.SecurityAlertKind.ForkDetected, Amf,
+            Guid.NewGuid(), Console.Workflows.Attestation.AttestedSubjectKind.VnfInstance, "StaleEpoch", "A copy reported epoch 2.", "system:continuity", T0));
+        var recorded = Read(new Console.Workflows.Alerts.SecurityAlertRaised(alert, Console.Workflows.Continuity.SecurityAlertKind.EvidenceRefused, null,
+            PartnerDc, Console.Workflows.Attestation.AttestedSubjectKind.Environment, null, "The quote's signature does not verify.",
+            Console.Workflows.Alerts.Upgrading.AlertUpgrade.By, T0.AddHours(1)));
+        var upgrade = Read(new Console.Workflows.Alerts.SecurityAlertsRecordedAtUpgrade(2, Console.Workflows.Alerts.Upgrading.AlertUpgrade.By, T0.AddDays(1)));
+
+        (raised.Category, raised.ActorId, raised.At, raised.VnfName).ShouldBe((HistoryCategory.Integrity, "system:continuity", T0, "amf-1"));
+        raised.Summary.ShouldBe($"Fork detected alert {alert:D} raised (StaleEpoch): A copy reported epoch 2.");
+        recorded.Summary.ShouldBe(
+            $"Evidence refused alert {alert:D} of 2026-03-02 11:00:00 UTC recorded at the upgrade (it was stored before alerts were events): The quote's signature does not verify.");
+        recorded.EnvironmentIds.ShouldBe([PartnerDc]);
+        recorded.TrustDomainIds.ShouldContain(Partner);
+        (upgrade.Category, upgrade.At).ShouldBe((HistoryCategory.Integrity, T0.AddDays(1)));
+        upgrade.Summary.ShouldStartWith("Security alerts became events: 2 alerts stored before recorded at the upgrade");
+    }
+
+    [Fact]
     public void Map_SignedIn_SaysThroughWhichProviderWithWhichRolesFromWhere()
     {
         var row = Read(new SignedIn("aiko", "Aiko Auditor", [Roles.Auditor], "the built-in provider", "10.0.0.7", T0));

@@ -30,7 +30,8 @@ public static class CoveredDocuments
         new DocumentCheck<AttestationSubject>(),  // attestation keys and reference values
         new DocumentCheck<VnfContinuity>(),       // continuity: forks and sealed state
         new DocumentCheck<IntegrityStatus>(),     // the open integrity alert
-        new DocumentCheck<AlertHandling>(),       // fork and evidence alerts: acknowledged, assigned, closed
+        new DocumentCheck<SecurityAlert>(),       // security alerts raised: a deleted one would leave the officers' queue
+        new DocumentCheck<AlertHandling>(),       // security alerts: acknowledged, assigned, closed
         new DocumentCheck<NotificationProfile>(), // where a person is told: an edited address would divert their notices
     ];
 }

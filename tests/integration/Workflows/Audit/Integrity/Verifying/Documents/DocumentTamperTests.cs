@@ -2,8 +2,12 @@ using Console.IntegrationTests.Infrastructure;
 using Console.IntegrationTests.Workflows.Runtime;
 using Console.Workflows.Accounts;
 using Console.Workflows.Accounts.Creating;
+using Console.Workflows.Alerts;
+using Console.Workflows.Alerts.Raising;
 using Console.Workflows.Audit.Integrity.Verifying;
 using Console.Workflows.Common;
+using Console.Workflows.Continuity;
+using Console.Workflows.Continuity.Reconciling;
 using Console.Workflows.Inventory;
 using Console.Workflows.Policy;
 using Console.Workflows.Policy.Seeding;
@@ -22,6 +26,8 @@ public sealed class DocumentTamperTests : IAsyncLifetime
     private readonly PostgresDatabase _database = new();
     private AuditLog _log = null!;
     private RuntimeScenario _world = null!;
+    private SecurityAlertRaised _fork = null!;
+    private SecurityAlertRaised _drift = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -45,10 +51,38 @@ public sealed class DocumentTamperTests : IAsyncLifetime
             new ChangeAccountRoles("olga", 1, [Roles.NocOperator, Roles.Auditor], "Covers the audit rota"), Admin, Ct);
         changed.Succeeded.ShouldBeTrue(changed.Refusal?.Message);
 
+        // Two security alerts: a fork alert an officer acknowledged (the alert and its handling are two snapshots of
+        // one stream) and a drift alert (its raise shares the stream of the difference it reports).
+        var now = DateTimeOffset.UtcNow;
+        _fork = SecurityAlerts.Of(new ForkDetected(
+            _world.Vnf, Guid.NewGuid(), _world.DcB, 1, 2, Guid.NewGuid(), "A second instance reported in.", ContinuityDecider.By, now));
+        var drift = new HostDriftDetected(
+            Guid.NewGuid(), HostDriftKind.UnknownMachine, null, _world.Edge, "host-7", "vm-x", "A machine the console did not start.", HostDriftRecorder.By, now);
+        _drift = SecurityAlerts.Of(drift);
+        await using (var session = _log.Store.LightweightSession())
+        {
+            session.Raise(_fork);
+            session.Events.StartStream(drift.DriftId, drift, _drift);
+            await session.SaveChangesAsync(Ct);
+            session.Events.Append(_fork.AlertId, new AlertAcknowledged(_fork.AlertId, _fork.Kind, "Looking.", "samir", "Samir Security", now));
+            await session.SaveChangesAsync(Ct);
+        }
+
         await _log.ChainAllAsync();
     }
 
     private string Table<T>() => ((IDocumentStore)_log.Store).Options.Schema.For<T>();
+
+    /// <summary>Verifies, expecting one break only: of <paramref name="kind"/>, in document <typeparamref name="T"/> <paramref name="id"/>.</summary>
+    private async Task<IntegrityBreak> SingleBreakAsync<T>(IntegrityBreakKind kind, Guid id)
+    {
+        var report = await _log.VerifyAsync();
+
+        report.Intact.ShouldBeFalse();
+        var found = report.Breaks.ShouldHaveSingleItem();
+        (found.Kind, found.Document, found.StreamId).ShouldBe((kind, (string?)typeof(T).Name, (Guid?)id));
+        return found;
+    }
 
 
     [Fact]
@@ -58,8 +92,37 @@ public sealed class DocumentTamperTests : IAsyncLifetime
 
         report.Breaks.ShouldBeEmpty();
         report.Intact.ShouldBeTrue();
-        // The policy, the account, two trust domains, four environments and two VNFs at least.
-        report.DocumentsChecked.ShouldBeGreaterThanOrEqualTo(10);
+        // The policy, the account, two trust domains, four environments, two VNFs, two alerts and their handling at least.
+        report.DocumentsChecked.ShouldBeGreaterThanOrEqualTo(14);
+    }
+
+    [Fact]
+    public async Task DocumentTamper_SecurityAlertDeletedFromTheTable_IsReportedMissing()
+    {
+        // An unhandled alert gone from the officers' queue.
+        await _database.AsAdministratorAsync($"delete from {Table<SecurityAlert>()} where id = '{_drift.AlertId}'");
+
+        await SingleBreakAsync<SecurityAlert>(IntegrityBreakKind.DocumentMissing, _drift.AlertId);
+    }
+
+    [Fact]
+    public async Task DocumentTamper_SecurityAlertDetailEdited_IsReportedWithItsField()
+    {
+        await _database.AsAdministratorAsync(
+            $"update {Table<SecurityAlert>()} set data = jsonb_set(data, '{{Detail}}', '\"Heartbeat clock skew, nothing to see.\"') where id = '{_fork.AlertId}'");
+
+        var found = await SingleBreakAsync<SecurityAlert>(IntegrityBreakKind.DocumentChanged, _fork.AlertId);
+
+        found.Fields.ShouldBe(["Detail"]);
+    }
+
+    [Fact]
+    public async Task DocumentTamper_SecurityAlertInsertedWithoutEvents_IsReported()
+    {
+        var forged = Guid.NewGuid();
+        await _database.InsertDocumentCopyAsync(Table<SecurityAlert>(), _fork.AlertId, forged);
+
+        await SingleBreakAsync<SecurityAlert>(IntegrityBreakKind.DocumentWithoutEvents, forged);
     }
 
     [Fact]
@@ -118,17 +181,9 @@ public sealed class DocumentTamperTests : IAsyncLifetime
     public async Task DocumentTamper_DocumentInsertedWithoutEvents_IsReported()
     {
         var forged = Guid.NewGuid();
-        var table = Table<TrustDomain>();
-        await _database.AsAdministratorAsync(
-            $"insert into {table} (id, data, mt_dotnet_type, mt_version) select '{forged}', jsonb_set(jsonb_set(data, '{{Id}}', '\"{forged}\"'), '{{Name}}', '\"Forged\"'), " +
-            $"mt_dotnet_type, mt_version from {table} where id = '{_world.PartnerDomain}'");
+        await _database.InsertDocumentCopyAsync(Table<TrustDomain>(), _world.PartnerDomain, forged, "jsonb_set(data, '{Name}', '\"Forged\"')");
 
-        var report = await _log.VerifyAsync();
-
-        var found = report.Breaks.ShouldHaveSingleItem();
-        found.Kind.ShouldBe(IntegrityBreakKind.DocumentWithoutEvents);
-        found.Document.ShouldBe(nameof(TrustDomain));
-        found.StreamId.ShouldBe(forged);
+        await SingleBreakAsync<TrustDomain>(IntegrityBreakKind.DocumentWithoutEvents, forged);
     }
 
     [Fact]
@@ -136,12 +191,7 @@ public sealed class DocumentTamperTests : IAsyncLifetime
     {
         await _database.AsAdministratorAsync($"delete from {Table<ExecutionEnvironment>()} where id = '{_world.DcB}'");
 
-        var report = await _log.VerifyAsync();
-
-        var found = report.Breaks.ShouldHaveSingleItem();
-        found.Kind.ShouldBe(IntegrityBreakKind.DocumentMissing);
-        found.Document.ShouldBe(nameof(ExecutionEnvironment));
-        found.StreamId.ShouldBe(_world.DcB);
+        await SingleBreakAsync<ExecutionEnvironment>(IntegrityBreakKind.DocumentMissing, _world.DcB);
     }
 
     [Fact]
