@@ -1,63 +1,67 @@
 using System.Text.Json;
 using Console.Workflows.Accounts;
 using Console.Workflows.Accounts.Migrating;
+using Console.Workflows.Common;
 using Marten;
-using Marten.Storage;
 using Npgsql;
 
 namespace Console.Web.Identity;
 
 /// <summary>
 /// Databases from before event-sourced accounts keep their people in console_user documents, which nothing reads any
-/// more. At start-up each such row without an account stream becomes one (<see cref="MigrateLegacyUserDecider"/>), with
-/// its password hash in the account's credential, so those people still sign in and the log covers their roles. The
-/// old rows are left as they were (the runtime role may not drop the table); a second start migrates nothing.
+/// more. At the first start on a database each such row without an account stream becomes one
+/// (<see cref="MigrateLegacyUserDecider"/>), with its password hash in the account's credential, so those people still
+/// sign in and the log covers their roles. The migration is recorded (<see cref="LegacyAccountsMigrated"/>, also on a
+/// database that has no such rows) and never runs again: a console_user row a database owner inserts later grants
+/// nothing at the next restart. The old rows are left as they were (the runtime role may not drop the table).
 /// </summary>
 public sealed class LegacyUserMigration(IDocumentStore store, TimeProvider time, ILogger<LegacyUserMigration> logger)
 {
     public const string LegacyTable = "mt_doc_console_user";
 
-    /// <returns>How many accounts were created.</returns>
-    public async Task<int> MigrateAsync(CancellationToken ct)
+    /// <returns>How many accounts were created; null when the migration had been made already (here or by another node).</returns>
+    public async Task<int?> MigrateAsync(CancellationToken ct)
     {
-        var legacy = await ReadLegacyUsersAsync(ct);
-        if (legacy.Count == 0)
-            return 0;
-
-        var migrated = 0;
-        await using var session = store.LightweightSession();
-        var now = time.GetUtcNow();
-        foreach (var user in legacy)
+        // Nodes starting together take turns: the first migrates, the others find it done.
+        var migrated = await StreamTurn.TakeAsync(store, MigrateLegacyUserDecider.StreamId, async (session, transaction) =>
         {
-            var id = UserAccount.IdFor(user.UserName);
-            // The stream decides, not the document: an account whose document was deleted is not created a second time.
-            var exists = await session.Events.FetchStreamStateAsync(id, ct) is not null;
-            var decision = MigrateLegacyUserDecider.Decide(user, exists, now);
-            if (decision.Refusal is { } refusal)
+            if (await session.Events.FetchStreamStateAsync(MigrateLegacyUserDecider.StreamId, ct) is not null)
+                return (int?)null;
+            var now = time.GetUtcNow();
+            var created = 0;
+            foreach (var user in await ReadLegacyUsersAsync(transaction, ct))
             {
-                logger.LogWarning("console_user row {UserName} not migrated: {Reason}", user.UserName, refusal.Message);
-                continue;
+                var id = UserAccount.IdFor(user.UserName);
+                // The stream decides, not the document: an account whose document was deleted is not created a second time.
+                var exists = await session.Events.FetchStreamStateAsync(id, ct) is not null;
+                var decision = MigrateLegacyUserDecider.Decide(user, exists, now);
+                if (decision.Refusal is { } refusal)
+                {
+                    logger.LogWarning("console_user row {UserName} not migrated: {Reason}", user.UserName, refusal.Message);
+                    continue;
+                }
+
+                if (decision.Events.Count == 0)
+                    continue;
+                session.Events.StartStream<UserAccount>(id, decision.Events);
+                session.Store(new AccountCredential { Id = id, PasswordHash = user.PasswordHash, LastSignInAt = user.LastSignInAt });
+                created++;
             }
 
-            if (decision.Events.Count == 0)
-                continue;
-            session.Events.StartStream<UserAccount>(id, decision.Events);
-            session.Store(new AccountCredential { Id = id, PasswordHash = user.PasswordHash, LastSignInAt = user.LastSignInAt });
-            migrated++;
-        }
-
-        await session.SaveChangesAsync(ct);
-        if (migrated > 0)
-            logger.LogInformation("Migrated {Count} console_user rows into account streams", migrated);
+            session.Events.StartStream(MigrateLegacyUserDecider.StreamId, new LegacyAccountsMigrated(created, MigrateLegacyUserDecider.By, now));
+            await session.SaveChangesAsync(ct);
+            return created;
+        }, ct);
+        if (migrated is > 0)
+            logger.LogInformation("Migrated {Count} console_user rows into account streams; such rows are not read again", migrated);
         return migrated;
     }
 
-    private async Task<List<LegacyUser>> ReadLegacyUsersAsync(CancellationToken ct)
+    private async Task<List<LegacyUser>> ReadLegacyUsersAsync(NpgsqlTransaction transaction, CancellationToken ct)
     {
         var table = $"{store.Options.DatabaseSchemaName}.{LegacyTable}";
-        await using var connection = store.Storage.Database.CreateConnection(ConnectionUsage.Read);
-        await connection.OpenAsync(ct);
-        await using (var exists = new NpgsqlCommand("select to_regclass(@table) is not null", connection))
+        var connection = transaction.Connection!;
+        await using (var exists = new NpgsqlCommand("select to_regclass(@table) is not null", connection, transaction))
         {
             exists.Parameters.AddWithValue("table", table);
             if (await exists.ExecuteScalarAsync(ct) is not true)
@@ -65,7 +69,7 @@ public sealed class LegacyUserMigration(IDocumentStore store, TimeProvider time,
         }
 
         var users = new List<LegacyUser>();
-        await using var command = new NpgsqlCommand($"select data::text from {table} order by id", connection);
+        await using var command = new NpgsqlCommand($"select data::text from {table} order by id", connection, transaction);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {

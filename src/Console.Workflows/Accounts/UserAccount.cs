@@ -13,6 +13,12 @@ public sealed record AccountCreated(
     Guid AccountId, string UserName, string DisplayName, IReadOnlyList<string> Roles, IReadOnlyList<string> Groups,
     string PasswordDigest, string By, DateTimeOffset At);
 
+/// <summary>
+/// The console made accounts of a database's console_user rows, once (<c>LegacyUserMigration</c>, at the first start
+/// on a database): from then on such a row is never read again, so one inserted later by hand grants nothing.
+/// </summary>
+public sealed record LegacyAccountsMigrated(int Accounts, string By, DateTimeOffset At);
+
 /// <summary>An administrator replaced an account's roles.</summary>
 public sealed record AccountRolesChanged(
     Guid AccountId, string UserName, IReadOnlyList<string> Roles, IReadOnlyList<string> PreviousRoles, string Reason, string By, DateTimeOffset At);

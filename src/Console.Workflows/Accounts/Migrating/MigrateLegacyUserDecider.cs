@@ -15,13 +15,16 @@ public sealed record LegacyUser(
 /// <summary>
 /// Turns a legacy console_user row into an account stream at start-up: the account is created as the row last stood
 /// (its known roles, its groups, its password hash pinned by digest), and disabled again if the row was, both by the
-/// console itself (<see cref="By"/>). An account whose stream exists is left alone, so the migration runs at every
-/// start and changes nothing the second time.
+/// console itself (<see cref="By"/>). An account whose stream exists is left alone. The migration runs once per
+/// database, recorded by <see cref="LegacyAccountsMigrated"/> on <see cref="StreamId"/>.
 /// </summary>
 public static class MigrateLegacyUserDecider
 {
     /// <summary>Who migrates: the console itself, at start-up.</summary>
     public const string By = "system:migrated-console-user";
+
+    /// <summary>The stream that records that the migration was made.</summary>
+    public static readonly Guid StreamId = NameBasedGuid.From("vnf-console:accounts:legacy-console-users-migrated");
 
     public const string DisabledReason = "Migrated: the console_user row was disabled before accounts became event streams.";
 

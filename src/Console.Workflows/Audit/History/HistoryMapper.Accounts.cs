@@ -4,11 +4,16 @@ namespace Console.Workflows.Audit.History;
 
 public static partial class HistoryMapper
 {
-    /// <summary>Reads a person's second-factor events (enrolment, use, removal); false for anything else.</summary>
+    /// <summary>Reads a person's second-factor events (enrolment, use, removal) and the accounts' migration; false for anything else.</summary>
     private static bool ReadSecondFactorEvent(object data, Row row)
     {
         switch (data)
         {
+            case LegacyAccountsMigrated e:
+                row.By(e.By, null, e.At);
+                row.Summary = $"Accounts became event streams: {e.Accounts} account(s) made from the database's console_user rows; such rows are not read again.";
+                break;
+
             case SecondFactorEnrolmentStarted e:
                 row.By(e.By, null, e.At);
                 row.Summary = $"{e.UserName} began enrolling an authenticator app (not in use until confirmed with a code).";

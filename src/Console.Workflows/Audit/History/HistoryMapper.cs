@@ -78,7 +78,7 @@ public static partial class HistoryMapper
         SignedIn or PolicyRevised or Alerts.SecurityAlertsRecordedAtUpgrade => [],
         Accounts.SecondFactorEnrolmentStarted or Accounts.SecondFactorEnrolled or Accounts.SecondFactorCodeUsed
             or Accounts.RecoveryCodeUsed or Accounts.SecondFactorRemoved or Accounts.SecondFactorCodeRefused or Accounts.SecondFactorLockedOut
-            or Accounts.SecondFactorReset => [],
+            or Accounts.SecondFactorReset or Accounts.LegacyAccountsMigrated => [],
         _ => GenericIds(Payload(data)),
     };
 

@@ -88,7 +88,7 @@ public sealed class LegacyUserMigrationTests : IAsyncLifetime
         (await _migration.MigrateAsync(Ct)).ShouldBe(2);
         _time.Advance(TimeSpan.FromMinutes(5));
 
-        (await _migration.MigrateAsync(Ct)).ShouldBe(0);
+        (await _migration.MigrateAsync(Ct)).ShouldBeNull("the migration is made once per database");
 
         await using var session = _database.Store.QuerySession();
         (await session.Events.FetchStreamAsync(UserAccount.IdFor("olga"), token: Ct)).Count.ShouldBe(1);
@@ -102,6 +102,41 @@ public sealed class LegacyUserMigrationTests : IAsyncLifetime
         {
             File.Delete(file);
         }
+    }
+
+    /// <summary>
+    /// The insider's way in: a database owner adds a console_user row with a powerful role after the migration was made
+    /// and restarts the console. The row is never read again: no account, no sign-in, and the log says when the
+    /// migration was made and how many accounts it made.
+    /// </summary>
+    [Fact]
+    public async Task Migrate_ARowInsertedAfterTheMigration_IsNeverMadeAnAccount_HoweverOftenTheConsoleRestarts()
+    {
+        (await _migration.MigrateAsync(Ct)).ShouldBe(2);
+        await using (var owner = new NpgsqlConnection(_database.OwnerConnectionString))
+        {
+            await owner.OpenAsync(Ct);
+            await using var insert = new NpgsqlCommand(
+                $"insert into {_database.Store.Options.DatabaseSchemaName}.{LegacyUserMigration.LegacyTable} (id, data) values ('mallory', @mallory::jsonb)", owner);
+            insert.Parameters.AddWithValue("mallory", JsonSerializer.Serialize(new
+            {
+                Id = "mallory", DisplayName = "Mallory", Roles = new[] { Roles.Administrator, Roles.SecurityOfficer },
+                Groups = Array.Empty<string>(), PasswordHash = new PasswordHasher<UserAccount>().HashPassword(null!, "Mallory#2026"), Disabled = false,
+            }));
+            await insert.ExecuteNonQueryAsync(Ct);
+        }
+
+        _time.Advance(TimeSpan.FromMinutes(5));
+        (await _migration.MigrateAsync(Ct)).ShouldBeNull();
+        (await _migration.MigrateAsync(Ct)).ShouldBeNull();
+
+        (await _directory.FindAsync("mallory", Ct)).ShouldBeNull();
+        (await _directory.VerifyAsync("mallory", "Mallory#2026", Ct)).ShouldBeNull();
+        await using var session = _database.Store.QuerySession();
+        (await session.Events.FetchStreamStateAsync(UserAccount.IdFor("mallory"), Ct)).ShouldBeNull();
+        var recorded = (await session.Events.FetchStreamAsync(MigrateLegacyUserDecider.StreamId, token: Ct))
+            .ShouldHaveSingleItem().Data.ShouldBeOfType<LegacyAccountsMigrated>();
+        (recorded.Accounts, recorded.By, recorded.At).ShouldBe((2, MigrateLegacyUserDecider.By, Start));
     }
 
     [Fact]
