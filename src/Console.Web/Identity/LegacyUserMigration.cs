@@ -23,10 +23,8 @@ public sealed class LegacyUserMigration(IDocumentStore store, TimeProvider time,
     public async Task<int?> MigrateAsync(CancellationToken ct)
     {
         // Nodes starting together take turns: the first migrates, the others find it done.
-        var migrated = await StreamTurn.TakeAsync(store, MigrateLegacyUserDecider.StreamId, async (session, transaction) =>
+        var migrated = await StreamTurn.FirstAsync(store, MigrateLegacyUserDecider.StreamId, async (session, transaction) =>
         {
-            if (await session.Events.FetchStreamStateAsync(MigrateLegacyUserDecider.StreamId, ct) is not null)
-                return (int?)null;
             var now = time.GetUtcNow();
             var created = 0;
             foreach (var user in await ReadLegacyUsersAsync(transaction, ct))

@@ -30,4 +30,16 @@ public static class StreamTurn
         await using var session = store.LightweightSession(SessionOptions.ForTransaction(transaction, shouldAutoCommit: true));
         return await work(session, transaction);
     }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in its turn only if <paramref name="streamId"/> does not exist yet; the work starts
+    /// that stream and saves. Null when the stream exists (started before, here or by another node).
+    /// </summary>
+    public static Task<T?> FirstAsync<T>(
+        IDocumentStore store, Guid streamId, Func<IDocumentSession, NpgsqlTransaction, Task<T>> work, CancellationToken ct) where T : struct
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        return TakeAsync(store, streamId, async (session, transaction) =>
+            await session.Events.FetchStreamStateAsync(streamId, ct) is not null ? (T?)null : await work(session, transaction), ct);
+    }
 }

@@ -37,10 +37,8 @@ public sealed class AlertUpgrade(IDocumentStore store, TimeProvider time, ILogge
     public async Task<int?> RunAsync(CancellationToken ct)
     {
         // Nodes starting together take turns: the first makes the upgrade, the others find it made.
-        var recorded = await StreamTurn.TakeAsync(store, StreamId, async (session, transaction) =>
+        var recorded = await StreamTurn.FirstAsync(store, StreamId, async (session, transaction) =>
         {
-            if (await session.Events.FetchStreamStateAsync(StreamId, ct) is not null)
-                return (int?)null;
             var ids = await UnrecordedIdsAsync(transaction, ct);
             IReadOnlyList<SecurityAlert> rows = ids.Count == 0 ? [] : await session.LoadManyAsync<SecurityAlert>(ct, ids);
             var (raised, upgrade) = Record(rows, time.GetUtcNow());

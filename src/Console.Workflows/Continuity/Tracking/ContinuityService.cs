@@ -92,15 +92,13 @@ public sealed class ContinuityService(
     /// starts it. Racing to the insert instead made the losers fail on the stream's primary key (an error in the log, and
     /// an attempt retried).
     /// </summary>
-    private Task<bool> StartStreamOnceAsync(Guid streamId, IReadOnlyList<object> events, CancellationToken ct) =>
-        StreamTurn.TakeAsync(store, streamId, async (session, _) =>
+    private async Task<bool> StartStreamOnceAsync(Guid streamId, IReadOnlyList<object> events, CancellationToken ct) =>
+        await StreamTurn.FirstAsync(store, streamId, async (session, _) =>
         {
-            if (await session.Events.FetchStreamStateAsync(streamId, ct) is not null)
-                return false;
             session.Events.StartStream<VnfContinuity>(streamId, events);
             await session.SaveChangesAsync(ct);
             return true;
-        }, ct);
+        }, ct) is true;
 
     public async Task<HeartbeatOutcome> HeartbeatAsync(InstanceHeartbeat heartbeat, CancellationToken ct)
     {
