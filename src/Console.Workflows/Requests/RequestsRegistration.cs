@@ -53,6 +53,23 @@ public sealed class RequestWorkflowOptions
     public TimeSpan DeadNodeAfter { get; set; } = TimeSpan.FromSeconds(12);
 
     /// <summary>
+    /// Eject a node as soon as its database session has ended and it stays silent for <see cref="DeadSessionGrace"/>
+    /// (<see cref="Executing.NodeLiveness"/>): a killed process's work moves within seconds instead of after
+    /// <see cref="DeadNodeAfter"/>. Off, only the missed heartbeats count.
+    /// </summary>
+    public bool EjectOnLostSession { get; set; } = true;
+
+    /// <summary>How often each node looks at the other nodes' liveness locks.</summary>
+    public TimeSpan LivenessCheckInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long a node whose session ended must stay silent (no heartbeat, no new session) before it is ejected. Longer
+    /// than <see cref="NodeHealthCheckInterval"/>, so that a live node that only lost its lock's connection is heard from
+    /// (a heartbeat) or has its lock back first.
+    /// </summary>
+    public TimeSpan DeadSessionGrace { get; set; } = TimeSpan.FromSeconds(4);
+
+    /// <summary>
     /// The longest a killed node's stored messages can wait before another node may run them: stale, then seen stale
     /// on two health checks, then the next sweep of orphaned messages (every 5 s).
     /// </summary>
@@ -118,6 +135,10 @@ public sealed class RequestWorkflowOptions
             throw new InvalidOperationException(
                 $"{Section}:{nameof(DeadNodeAfter)} ({options.DeadNodeAfter}) must be at least three {nameof(NodeHealthCheckInterval)}s "
                 + $"({options.NodeHealthCheckInterval}), or a node that misses one check is taken for dead while it still works.");
+        if (options.LivenessCheckInterval <= TimeSpan.Zero || options.DeadSessionGrace <= options.NodeHealthCheckInterval)
+            throw new InvalidOperationException(
+                $"{Section}:{nameof(DeadSessionGrace)} ({options.DeadSessionGrace}) must be longer than {nameof(NodeHealthCheckInterval)} "
+                + $"({options.NodeHealthCheckInterval}) and {nameof(LivenessCheckInterval)} positive, or a live node that only lost its lock's connection could be taken for dead.");
         return options;
     }
 }
@@ -219,7 +240,10 @@ public static class RequestsRegistration
         if (options.DurabilityMode == DurabilityMode.Balanced)
         {
             services.AddHostedService<ExecutionHandlerWarmup>();
-            services.AddHostedService<ReleasedExecutionRecovery>();
+            services.AddSingleton<ReleasedExecutionRecovery>();
+            services.AddHostedService(sp => sp.GetRequiredService<ReleasedExecutionRecovery>());
+            if (options.EjectOnLostSession)
+                services.AddHostedService<NodeLivenessWatch>();
         }
         services.AddSingleton<RequestNotifications>();
         services.AddSingleton<IRequestNotifications>(sp => sp.GetRequiredService<RequestNotifications>());

@@ -18,7 +18,8 @@ namespace Console.Workflows.Requests.Executing;
 /// (<c>NodeTakeOverTests</c>: more than 40 s; the crash campaign: eight minutes, docs/cluster.md). Every node therefore
 /// looks, once per health check interval, for released executions it saw released on its previous look as well, and
 /// recovers them with Wolverine's own command, which claims each row only while it is still released: a row the
-/// durability agent or another node takes first is not taken twice.
+/// durability agent or another node takes first is not taken twice. <see cref="NodeLivenessWatch"/> asks for a look
+/// at once, without the wait, right after it ejected a node whose session ended.
 /// </summary>
 public sealed class ReleasedExecutionRecovery(
     IWolverineRuntime runtime, RequestWorkflowOptions options, IHostApplicationLifetime lifetime, ILogger<ReleasedExecutionRecovery> logger)
@@ -39,7 +40,7 @@ public sealed class ReleasedExecutionRecovery(
             {
                 try
                 {
-                    await LookAsync(stoppingToken);
+                    await LookAsync(afterEjection: false, stoppingToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -52,7 +53,10 @@ public sealed class ReleasedExecutionRecovery(
         }
     }
 
-    private async Task LookAsync(CancellationToken ct)
+    /// <summary>Recovers every execution released now, as the node that just ejected their dead owner.</summary>
+    public Task RecoverReleasedNowAsync(CancellationToken ct) => LookAsync(afterEjection: true, ct);
+
+    private async Task LookAsync(bool afterEjection, CancellationToken ct)
     {
         if (runtime.Storage is not IMessageDatabase database)
             return;
@@ -68,17 +72,22 @@ public sealed class ReleasedExecutionRecovery(
                 released[reader.GetGuid(0)] = reader.GetString(1);
         }
 
-        // Only what stayed released for a whole interval: the durability agent normally takes a released row within a second.
-        var waiting = released.Where(r => _releasedBefore.Contains(r.Key)).ToList();
-        _releasedBefore = [.. released.Keys];
+        // On the periodic look, only what stayed released for a whole interval: the durability agent normally takes a
+        // released row within a second. Right after an ejection this node does not wait for it.
+        var waiting = afterEjection ? [.. released] : released.Where(r => _releasedBefore.Contains(r.Key)).ToList();
+        if (!afterEjection)
+            _releasedBefore = [.. released.Keys];
         foreach (var destination in waiting.GroupBy(r => r.Value))
         {
             var address = new Uri(destination.Key);
             if (runtime.Endpoints.FindListenerCircuit(address) is not { } circuit)
                 continue;
-            logger.LogWarning(
-                "{Count} execution(s) released from a dead node were not recovered within {Interval}; this node recovers them",
-                destination.Count(), options.NodeHealthCheckInterval);
+            if (afterEjection)
+                logger.LogWarning("{Count} execution(s) released from the node just ejected; this node recovers them", destination.Count());
+            else
+                logger.LogWarning(
+                    "{Count} execution(s) released from a dead node were not recovered within {Interval}; this node recovers them",
+                    destination.Count(), options.NodeHealthCheckInterval);
             await new RecoverIncomingMessagesCommand(database, new IncomingCount(address, destination.Count()), circuit,
                 runtime.DurabilitySettings, logger).ExecuteAsync(runtime, ct);
         }

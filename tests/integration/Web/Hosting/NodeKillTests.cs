@@ -4,8 +4,11 @@ using Console.Nfv.Simulator;
 using Console.Workflows.Inventory.Seeding;
 using Console.Workflows.Keys.Hsm;
 using Console.Workflows.Requests;
+using Console.Workflows.Requests.Executing;
 using Marten;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Shouldly;
 using Xunit;
 
@@ -56,6 +59,35 @@ public sealed class NodeKillTests : IAsyncLifetime
             .ShouldBe([(operation, "node-b")], "the snapshot was taken once, by node B");
         (await query.Events.QueryRawEventDataOnly<Console.Workflows.Snapshots.SnapshotTaken>().Where(t => t.RequestId == id).CountAsync(Ct))
             .ShouldBe(1);
+    }
+
+    /// <summary>
+    /// The same kill with node B running beside A all along and both nodes' heartbeat timeout ten minutes away: the only
+    /// thing that can move A's execution to B within the test's wait is B seeing A's database session end
+    /// (<see cref="NodeLivenessWatch"/>). With <c>Workflow:EjectOnLostSession</c> off this test times out.
+    /// </summary>
+    [Fact]
+    public async Task TwoNodes_KillMidExecution_WithTheHeartbeatTimeoutFarAway_NodeBTakesOverWhenNodeAsSessionEnds()
+    {
+        ProvisionTrustDomainTokens();
+        (string, string)[] patient = [("Workflow:DeadNodeAfter", "00:10:00")];
+        _nodeA = await ConsoleNodeProcess.StartAsync(
+            ConsoleWebApp.NodeSettings(_database, _keys).Concat(NodeSettings("node-a", operationMs: 60_000)).Concat(patient), Ct);
+        var id = await SubmitAndApproveAsync(_nodeA.BaseAddress);
+        await Eventually.Until(() => JournalAsync(), j => j.Any(e => e.Node == "node-a" && e.Phase == SimulatedOperationPhase.Started),
+            "node A to start the snapshot", TimeSpan.FromMinutes(2));
+
+        _nodeB = ConsoleWebApp.Node(_database, _keys, NodeSettings("node-b", operationMs: 200).Concat(patient));
+        var watch = _nodeB.Services.GetServices<IHostedService>().OfType<NodeLivenessWatch>().Single();
+        await Eventually.Until(() => Task.FromResult(watch.NodesSeenHeld.Count), seen => seen == 1,
+            "node B to see node A holding its liveness lock", TimeSpan.FromMinutes(1));
+        (await JournalAsync()).ShouldNotContain(e => e.Phase == SimulatedOperationPhase.Performed, "node A finished before it could be killed");
+        await _nodeA.KillAsync(Ct);
+
+        var request = await Eventually.Until(() => RequestAsync(id), r => r?.Status is RequestStatus.Completed or RequestStatus.Failed,
+            "node B to finish the execution node A was killed in, before any heartbeat timeout", TimeSpan.FromMinutes(2));
+        request!.Status.ShouldBe(RequestStatus.Completed);
+        (await JournalAsync()).Where(e => e.Phase == SimulatedOperationPhase.Performed).Select(e => e.Node).ShouldBe(["node-b"]);
     }
 
     /// <summary>
