@@ -31,6 +31,25 @@ public sealed class RequestWorkflowOptionsTests
         refused.Message.ShouldContain("Workflow:DeadNodeAfter (00:00:10) must be at least three NodeHealthCheckIntervals (00:00:05)");
     }
 
+    [Fact]
+    public void Defaults_AKilledProcessIsFoundByItsEndedSession_WithAGraceLongerThanAHealthCheck()
+    {
+        var options = From();
+
+        options.EjectOnLostSession.ShouldBeTrue();
+        options.DeadSessionGrace.ShouldBeGreaterThan(options.NodeHealthCheckInterval);
+        (options.DeadSessionGrace + options.LivenessCheckInterval).ShouldBeLessThan(options.DeadNodeAfter);
+    }
+
+    [Fact]
+    public void From_DeadSessionGraceNoLongerThanAHealthCheck_IsRefusedAtStartWithTheReason()
+    {
+        var refused = Should.Throw<InvalidOperationException>(() =>
+            From(("Workflow:NodeHealthCheckInterval", "00:00:03"), ("Workflow:DeadSessionGrace", "00:00:03")));
+
+        refused.Message.ShouldContain("Workflow:DeadSessionGrace (00:00:03) must be longer than NodeHealthCheckInterval (00:00:03)");
+    }
+
     // Wolverine cancels any handler after a minute unless told otherwise; a real snapshot or migration takes longer.
     [Fact]
     public void Defaults_AnExecutionMayRunLongerThanWolverinesOneMinuteHandlerLimit()
