@@ -2,9 +2,11 @@ using Console.Nfv.Qemu.Lab;
 using Console.Nfv.Simulator;
 using Console.Web.Identity;
 using Console.Workflows;
+using Console.Workflows.Audit.Integrity.Schema;
 using Console.Workflows.Database;
 using JasperFx;
 using Marten;
+using Npgsql;
 
 namespace Console.Web.Hosting;
 
@@ -56,7 +58,11 @@ public static class ConsoleDatabase
     {
         ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(store);
-        if (console.OwnerConnectionString is null)
-            await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        if (console.OwnerConnectionString is not null)
+            return;
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        await using var connection = new NpgsqlConnection(console.ConnectionString);
+        await connection.OpenAsync();
+        await TreeLevelMigration.ApplyAsync(connection, store.Options.Events.DatabaseSchemaName);
     }
 }

@@ -49,6 +49,7 @@ public static class OwnerMigration
 
         await using var owner = new NpgsqlConnection(migrationConnection);
         await owner.OpenAsync(ct);
+        await Audit.Integrity.Schema.TreeLevelMigration.ApplyAsync(owner, store.Options.Events.DatabaseSchemaName, ct);
         await RuntimeGrants.ApplyAsync(owner, runtimeRole, store.Options.Events.DatabaseSchemaName, ct);
     }
 }

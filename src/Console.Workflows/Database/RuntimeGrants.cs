@@ -48,6 +48,11 @@ public static class RuntimeGrants
             sql.Add($"grant select, insert on {table} to {role}");
         }
 
+        // The record of the stored tree's level is the owner's alone (Audit/Integrity/Schema/TreeLevelMigration).
+        var layout = $"{Quote(eventSchema)}.{Quote(Audit.Integrity.Schema.TreeLevelMigration.TableName)}";
+        sql.Add($"revoke all on {layout} from {role}, public");
+        sql.Add($"grant select on {layout} to {role}");
+
         // The chain writer fills in Merkle leaves of entries written before the tree existed; nothing else changes an entry.
         sql.Add($"grant update (leaf_hash) on {Quote(eventSchema)}.audit_chain to {role}");
 

@@ -77,6 +77,8 @@ public sealed class LeastPrivilegeTests : IAsyncLifetime
     [InlineData("truncate audit_tree", "permission denied for table audit_tree")]
     [InlineData("delete from audit_checkpoint", "permission denied for table audit_checkpoint")]
     [InlineData("update audit_checkpoint set signature = '\\x00' where number = 1", "permission denied for table audit_checkpoint")]
+    [InlineData("delete from audit_tree_layout", "permission denied for table audit_tree_layout")]
+    [InlineData("insert into audit_tree_layout values (4, now(), 0)", "permission denied for table audit_tree_layout")]
     public async Task LeastPrivilege_RuntimeRole_CannotTruncateDeleteOrUpdateEventsOrTheChain(string sql, string message)
     {
         var events = await _log.ScalarAsync<long>("select count(*) from mt_events");

@@ -40,7 +40,6 @@ public sealed class EventChainer(
     private readonly Dictionary<long, GapSighting> _gaps = [];
     private readonly EntryBuilder _builder = new();
     private readonly List<(TreeNode, byte[])> _nodes = [];
-    private readonly StepContents _contents = new();
     private Action<TreeNode, byte[]>? _keepNode;
     private long _highestWritten;
 
@@ -58,7 +57,6 @@ public sealed class EventChainer(
     public async Task<ChainStep> StepAsync(CancellationToken ct = default)
     {
         _sections.Start();
-        await WitnessedAsync();
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         if (!await ScalarAsync<bool>(connection, transaction, $"select pg_try_advisory_xact_lock({WriterLock})", ct))
@@ -83,32 +81,24 @@ public sealed class EventChainer(
             return new ChainStep(true, filled, head, null, false, false);
         }
 
-        var (entries, waiting) = await ReadNewEntriesAsync(connection, transaction, head, ct);
-        _sections.End("events read, entries and leaves hashed");
-        CompactRange? tree = null;
-        if (entries.Count > 0 && options.WithoutMerkleTree)
+        _nodes.Clear();
+        var tree = options.WithoutMerkleTree ? null : await RangeAtAsync(connection, transaction, head, ct);
+        var (entries, waiting) = await ReadNewEntriesAsync(connection, transaction, head, tree, ct);
+        _sections.End(tree is null ? "events read, entries hashed" : "events read, entries, leaves and inner nodes hashed");
+        if (entries.Count > 0)
         {
-            await WriteAsync(connection, transaction, entries, null, ct);
+            await WriteAsync(connection, transaction, entries, ct);
             _sections.End("entries written (COPY)");
         }
-        else if (entries.Count > 0)
-        {
-            tree = await RangeAtAsync(connection, transaction, head, ct);
-            _nodes.Clear();
-            // The leaves and the tree's inner nodes are hashed on a second thread while the entries go out by COPY, each
-            // row once its leaf is there: the tree's hashing overlaps the writing instead of adding to it.
-            var leaves = new LeafHashing(entries, _contents);
-            var hashing = Task.Run(() => leaves.Run(tree, _keepNode ??= (node, hash) => Keep(_nodes, node, hash)), CancellationToken.None);
-            await Task.WhenAll(hashing, WriteAsync(connection, transaction, entries, leaves, ct));
-            _sections.End("entries written (COPY), leaves and inner nodes hashed beside it");
-        }
+
+        // The last step's head went to the witness file while this one read and hashed; it is there before this step
+        // commits, so heads reach the file in order and the file trails the database by at most one step.
+        await WitnessedAsync();
 
         var newHead = entries.Count > 0 ? new ChainHead(entries[^1].Position, entries[^1].Sequence, entries[^1].Hash) : head;
         Checkpoint? checkpoint = null;
         if (CheckpointDue(newHead, lastCheckpoint, chainStartedAt ?? (entries.Count > 0 ? time.GetUtcNow() : null)))
         {
-            if (!options.WithoutMerkleTree)
-                tree ??= await RangeAtAsync(connection, transaction, newHead, ct);
             checkpoint = await TryCheckpointAsync(connection, transaction, newHead, tree?.Root(), lastCheckpoint?.Number ?? 0, _nodes, ct);
         }
         else
@@ -121,7 +111,7 @@ public sealed class EventChainer(
         await transaction.CommitAsync(ct);
         _sections.End("commit");
         _highestWritten = newHead.Position;
-        // Only a committed range is kept for the next step.
+        // Only a committed range is kept for the next step (RangeAtAsync took it out while this step appended to it).
         (_range, _rangeHead) = tree is not null ? (tree, newHead.EntryHash) : (null, null);
         if (checkpoint is { } made)
         {
@@ -324,8 +314,14 @@ public sealed class EventChainer(
         return (head, checkpoint, startedAt, unfilled);
     }
 
+    /// <param name="tree">
+    /// The tree's right edge at <paramref name="head"/>, which each entry's leaf is appended to as it is read (null
+    /// without the tree): hashed while the entry's content is at hand, in the pass that hashes its link. Hashing them on
+    /// a second thread beside the COPY instead (until 2026-12-05) cost more than it saved on 2 cores: the COPY's server
+    /// process, the COPY's writer and the hashing thread then want three cores.
+    /// </param>
     private async Task<(List<NewEntry> Entries, bool WaitingOnGap)> ReadNewEntriesAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, ChainHead head, CancellationToken ct)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, ChainHead head, CompactRange? tree, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(
             "select pg_snapshot_xmin(pg_current_snapshot())::text::bigint, pg_snapshot_xmax(pg_current_snapshot())::text::bigint, " +
@@ -336,7 +332,7 @@ public sealed class EventChainer(
         await using var reader = await command.ExecuteReaderAsync(ct);
 
         var entries = new List<NewEntry>();
-        _contents.Clear();
+        var keep = _keepNode ??= (node, hash) => Keep(_nodes, node, hash);
         var expected = head.Sequence + 1;
         var prev = head.EntryHash;
         var position = head.Position;
@@ -367,11 +363,16 @@ public sealed class EventChainer(
             EventColumns.Write(reader, 3, _builder);
             var hash = new byte[EntryEncoding.HashLength];
             _builder.HashInto(hash);
-            // The leaf is hashed later, beside the COPY (LeafHashing): the entry keeps its content until then.
-            var content = options.WithoutMerkleTree ? default : _contents.Add(_builder.RoomAndContent);
+            byte[]? leaf = null;
+            if (tree is not null)
+            {
+                leaf = new byte[MerkleHash.Length];
+                _builder.LeafHashInto(leaf);
+                tree.Append(leaf, keep, MerkleTreeStore.StoredFromLevel);
+            }
 
             position++;
-            entries.Add(new NewEntry(position, seq, reader.GetGuid(4), hash, prev, content));
+            entries.Add(new NewEntry(position, seq, reader.GetGuid(4), hash, prev, leaf));
             prev = hash;
             expected = seq + 1;
             seen = seq;
@@ -409,9 +410,7 @@ public sealed class EventChainer(
         return reader.GetFieldValue<DateTimeOffset>(2) - new DateTimeOffset(DateTime.SpecifyKind(appended, DateTimeKind.Utc));
     }
 
-    /// <param name="leaves">Hashes the leaves beside this; null without the tree (the leaves are null).</param>
-    private async Task WriteAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, List<NewEntry> entries, LeafHashing? leaves, CancellationToken ct)
+    private async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<NewEntry> entries, CancellationToken ct)
     {
         _ = transaction;
         await using var importer = await connection.BeginBinaryImportAsync(
@@ -419,8 +418,6 @@ public sealed class EventChainer(
         for (var i = 0; i < entries.Count; i++)
         {
             var entry = entries[i];
-            if (leaves is not null)
-                await leaves.HashedAsync(i);
             await importer.StartRowAsync(ct);
             await importer.WriteAsync(entry.Position, NpgsqlDbType.Bigint, ct);
             await importer.WriteAsync(entry.Sequence, NpgsqlDbType.Bigint, ct);
@@ -442,54 +439,8 @@ public sealed class EventChainer(
         return await command.ExecuteScalarAsync(ct) is { } value and not DBNull ? (T)value : default!;
     }
 
-    private sealed record NewEntry(long Position, long Sequence, Guid EventId, byte[] Hash, byte[] Prev, StepContents.Slice Content)
-    {
-        /// <summary>The Merkle leaf hash, once <see cref="LeafHashing"/> has computed it; null without the tree.</summary>
-        public byte[]? Leaf { get; set; }
-    }
-
-    /// <summary>
-    /// Hashes the leaves of a step's entries in order, and appends them to the tree, on a thread of its own; the COPY
-    /// waits for a row's leaf (a chunk at a time) only if it gets ahead.
-    /// </summary>
-    private sealed class LeafHashing(List<NewEntry> entries, StepContents contents)
-    {
-        private const int Chunk = 256;
-
-        private readonly TaskCompletionSource[] _chunks =
-            Enumerable.Range(0, (entries.Count + Chunk - 1) / Chunk).Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
-
-        /// <summary>Completes once entry <paramref name="index"/>'s leaf is hashed (or fails as the hashing did).</summary>
-        public Task HashedAsync(int index) => _chunks[index / Chunk].Task;
-
-        public void Run(CompactRange tree, Action<TreeNode, byte[]> keep)
-        {
-            var chunk = 0;
-            try
-            {
-                for (; chunk < _chunks.Length; chunk++)
-                {
-                    var end = Math.Min(entries.Count, (chunk + 1) * Chunk);
-                    for (var i = chunk * Chunk; i < end; i++)
-                    {
-                        var leaf = new byte[MerkleHash.Length];
-                        EntryEncoding.HashLeafInto(contents.Of(entries[i].Content), leaf);
-                        entries[i].Leaf = leaf;
-                    }
-
-                    _chunks[chunk].SetResult();
-                    for (var i = chunk * Chunk; i < end; i++)
-                        tree.Append(entries[i].Leaf!, keep, MerkleTreeStore.StoredFromLevel);
-                }
-            }
-            catch (Exception ex)
-            {
-                for (; chunk < _chunks.Length; chunk++)
-                    _chunks[chunk].TrySetException(ex);
-                throw;
-            }
-        }
-    }
+    /// <param name="Leaf">The Merkle leaf hash; null without the tree.</param>
+    private sealed record NewEntry(long Position, long Sequence, Guid EventId, byte[] Hash, byte[] Prev, byte[]? Leaf);
 
     private sealed record LastCheckpoint(long Number, long Position, DateTimeOffset CreatedAt);
 }

@@ -12,8 +12,11 @@ namespace Console.Workflows.Audit.Integrity.Tree;
 /// </summary>
 public sealed class MerkleTreeStore(AuditDatabase database)
 {
-    /// <summary>Subtrees below this level (up to 8 leaves) are not stored; 1/8 row per entry is stored instead of 2.</summary>
-    public const int StoredFromLevel = 4;
+    /// <summary>
+    /// Subtrees below this level (up to 32 leaves) are not stored: 1/32 row per entry instead of 2, and a proof hashes at
+    /// most 63 leaf hashes of one 64-leaf block. Level 4 until 2026-12-05 (<see cref="Schema.TreeLevelMigration"/>).
+    /// </summary>
+    public const int StoredFromLevel = 6;
 
     /// <summary>The frontier of the tree of <paramref name="size"/> leaves (<see cref="CompactRange.FrontierOf"/> order).</summary>
     public async Task<CompactRange> RangeAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long size, CancellationToken ct)

@@ -26,8 +26,11 @@ internal sealed partial class ChainWalk
             return;
         if (!_subtrees.Remove(node, out var rebuilt))
         {
-            // Subtrees of entries above the chain head in this snapshot cannot exist; one that does was inserted.
-            TreeBreak(node, "is stored but the chain has no such complete subtree");
+            // Subtrees of entries above the chain head in this snapshot cannot exist, nor any below the stored level (rows
+            // of the old level 4 and 5 were removed when level 6 came into force); one that does was inserted.
+            TreeBreak(node, node.Level < MerkleTreeStore.StoredFromLevel
+                ? $"is stored, but the tree keeps no subtrees below level {MerkleTreeStore.StoredFromLevel}"
+                : "is stored but the chain has no such complete subtree");
         }
         else if (!rebuilt.AsSpan().SequenceEqual(hash))
         {

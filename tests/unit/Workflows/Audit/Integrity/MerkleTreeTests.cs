@@ -130,14 +130,15 @@ public sealed class MerkleTreeTests
     [Fact]
     public void CompactRange_ReportingFromTheStoredLevel_ReportsOnlyThoseSubtrees_EachWithItsOwnHash()
     {
-        var leaves = Leaves(100);
+        var leaves = Leaves(300);
         var range = new CompactRange();
         var completed = new Dictionary<TreeNode, byte[]>();
         foreach (var leaf in leaves)
             range.Append(leaf, (node, hash) => completed.Add(node, hash), MerkleTreeStore.StoredFromLevel);
 
-        completed.Keys.ShouldBe([new TreeNode(4, 0), new TreeNode(4, 1), new TreeNode(5, 0), new TreeNode(4, 2), new TreeNode(4, 3),
-            new TreeNode(5, 1), new TreeNode(6, 0), new TreeNode(4, 4), new TreeNode(4, 5), new TreeNode(5, 2)]);
+        MerkleTreeStore.StoredFromLevel.ShouldBe(6);
+        completed.Keys.ShouldBe([new TreeNode(6, 0), new TreeNode(6, 1), new TreeNode(7, 0), new TreeNode(6, 2), new TreeNode(6, 3),
+            new TreeNode(7, 1), new TreeNode(8, 0)]);
         foreach (var (node, hash) in completed)
             hash.ShouldBe(MerkleHash.Root(leaves[(int)node.FirstLeaf..(int)(node.FirstLeaf + node.Size)]), $"subtree {node}");
         Should.Throw<ArgumentException>(() => range.Append(new byte[31]));
