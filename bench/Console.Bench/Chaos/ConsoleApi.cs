@@ -37,10 +37,15 @@ public sealed partial class ConsoleApi(Func<IReadOnlyList<ConsoleNode>> liveNode
             Console.Workflows.Accounts.SteppingUp.TotpCodes.Decode(secret)!, DateTimeOffset.UtcNow);
     }
 
+    private readonly Dictionary<string, string> _passwords = [];
+
     public async Task SignInAsync(ConsoleNode node, params (string User, string Password)[] people)
     {
         foreach (var (user, password) in people)
+        {
+            _passwords[user] = password;
             _tokens[user] = await TokenAsync(node.BaseAddress, user, password);
+        }
     }
 
     /// <summary>
@@ -131,6 +136,14 @@ public sealed partial class ConsoleApi(Func<IReadOnlyList<ConsoleNode>> liveNode
                 var answer = await client.SendAsync(message);
                 if (expected.Contains(answer.StatusCode))
                     return new Sent(answer, null);
+                if (answer.StatusCode == HttpStatusCode.Unauthorized)
+                {
+                    // The access token ran out (a campaign outlasts its lifetime): sign in again, as a script would, and
+                    // send again; a refused token changed nothing.
+                    answer.Dispose();
+                    _tokens[user] = await TokenAsync(node.BaseAddress, user, _passwords[user]);
+                    continue;
+                }
                 last = $"{node.BaseAddress} answered {(int)answer.StatusCode}: {await answer.Content.ReadAsStringAsync()}";
                 answer.Dispose();
                 if ((int)answer.StatusCode < 500)
