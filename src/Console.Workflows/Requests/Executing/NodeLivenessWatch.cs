@@ -136,6 +136,18 @@ public sealed class NodeLivenessWatch(
             return;
         try
         {
+            // A pooled connection goes back to the pool still holding the lock until it is reused (Npgsql resets it only
+            // then); this node's next session could not take its own lock meanwhile. A broken one just fails here.
+            await using (var unlock = new NpgsqlCommand("select pg_advisory_unlock_all()", _session) { CommandTimeout = 2 })
+                await unlock.ExecuteNonQueryAsync();
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
+        {
+            logger.LogDebug(ex, "Releasing the liveness lock failed; the session is gone or going");
+        }
+
+        try
+        {
             await _session.DisposeAsync();
         }
         catch (Exception ex)
