@@ -13,7 +13,7 @@ namespace Console.Workflows.Audit.Integrity.Tree;
 public sealed class MerkleTreeStore(AuditDatabase database)
 {
     /// <summary>
-    /// Subtrees below this level (up to 32 leaves) are not stored: 1/32 row per entry instead of 2, and a proof hashes at
+    /// Subtrees below this level (up to 32 leaves) are not stored: 1/32 row per entry instead of 1/8, and a proof hashes at
     /// most 63 leaf hashes of one 64-leaf block. Level 4 until 2026-12-05 (<see cref="Schema.TreeLevelMigration"/>).
     /// </summary>
     public const int StoredFromLevel = 6;
