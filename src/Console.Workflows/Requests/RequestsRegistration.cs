@@ -63,11 +63,12 @@ public sealed class RequestWorkflowOptions
     public TimeSpan LivenessCheckInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// How long a node whose session ended must stay silent (no heartbeat, no new session) before it is ejected. Longer
-    /// than <see cref="NodeHealthCheckInterval"/>, so that a live node that only lost its lock's connection is heard from
-    /// (a heartbeat) or has its lock back first.
+    /// How long a node whose session ended must stay silent (no new session holding its lock, no heartbeat) before it is
+    /// ejected. At least two <see cref="LivenessCheckInterval"/>s: a live node that only lost its lock's connection
+    /// notices at its next look and takes its lock again at once. A live node keeps its lock however slow it is, so the
+    /// grace does not have to outlast a busy node's pause, only a reconnection.
     /// </summary>
-    public TimeSpan DeadSessionGrace { get; set; } = TimeSpan.FromSeconds(4);
+    public TimeSpan DeadSessionGrace { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
     /// The longest a killed node's stored messages can wait before another node may run them: stale, then seen stale
@@ -135,10 +136,10 @@ public sealed class RequestWorkflowOptions
             throw new InvalidOperationException(
                 $"{Section}:{nameof(DeadNodeAfter)} ({options.DeadNodeAfter}) must be at least three {nameof(NodeHealthCheckInterval)}s "
                 + $"({options.NodeHealthCheckInterval}), or a node that misses one check is taken for dead while it still works.");
-        if (options.LivenessCheckInterval <= TimeSpan.Zero || options.DeadSessionGrace <= options.NodeHealthCheckInterval)
+        if (options.LivenessCheckInterval <= TimeSpan.Zero || options.DeadSessionGrace < 2 * options.LivenessCheckInterval)
             throw new InvalidOperationException(
-                $"{Section}:{nameof(DeadSessionGrace)} ({options.DeadSessionGrace}) must be longer than {nameof(NodeHealthCheckInterval)} "
-                + $"({options.NodeHealthCheckInterval}) and {nameof(LivenessCheckInterval)} positive, or a live node that only lost its lock's connection could be taken for dead.");
+                $"{Section}:{nameof(DeadSessionGrace)} ({options.DeadSessionGrace}) must be at least two {nameof(LivenessCheckInterval)}s "
+                + $"({options.LivenessCheckInterval}), or a live node that only lost its lock's connection could be taken for dead before it takes the lock again.");
         return options;
     }
 }

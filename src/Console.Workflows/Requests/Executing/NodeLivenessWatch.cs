@@ -72,9 +72,18 @@ public sealed class NodeLivenessWatch(
             return false;   // Wolverine has not registered this node yet
         if (_session is not null && _heldNumber == number)
         {
-            await using var ping = new NpgsqlCommand("select 1", _session);
-            await ping.ExecuteScalarAsync(ct);
-            return true;
+            try
+            {
+                await using var ping = new NpgsqlCommand("select 1", _session);
+                await ping.ExecuteScalarAsync(ct);
+                return true;
+            }
+            catch (NpgsqlException ex)
+            {
+                // The lock went with the session: take it again now, not a look later, so that the others see it free
+                // for as short a time as possible.
+                logger.LogWarning(ex, "Node {Number} lost the session holding its liveness lock; taking it again", number);
+            }
         }
 
         await DropSessionAsync();

@@ -32,22 +32,22 @@ public sealed class RequestWorkflowOptionsTests
     }
 
     [Fact]
-    public void Defaults_AKilledProcessIsFoundByItsEndedSession_WithAGraceLongerThanAHealthCheck()
+    public void Defaults_AKilledProcessIsFoundByItsEndedSession_WithAGraceOfTwoLooks()
     {
         var options = From();
 
         options.EjectOnLostSession.ShouldBeTrue();
-        options.DeadSessionGrace.ShouldBeGreaterThan(options.NodeHealthCheckInterval);
+        options.DeadSessionGrace.ShouldBeGreaterThanOrEqualTo(2 * options.LivenessCheckInterval);
         (options.DeadSessionGrace + options.LivenessCheckInterval).ShouldBeLessThan(options.DeadNodeAfter);
     }
 
     [Fact]
-    public void From_DeadSessionGraceNoLongerThanAHealthCheck_IsRefusedAtStartWithTheReason()
+    public void From_DeadSessionGraceShorterThanTwoLooks_IsRefusedAtStartWithTheReason()
     {
         var refused = Should.Throw<InvalidOperationException>(() =>
-            From(("Workflow:NodeHealthCheckInterval", "00:00:03"), ("Workflow:DeadSessionGrace", "00:00:03")));
+            From(("Workflow:LivenessCheckInterval", "00:00:02"), ("Workflow:DeadSessionGrace", "00:00:03")));
 
-        refused.Message.ShouldContain("Workflow:DeadSessionGrace (00:00:03) must be longer than NodeHealthCheckInterval (00:00:03)");
+        refused.Message.ShouldContain("Workflow:DeadSessionGrace (00:00:03) must be at least two LivenessCheckIntervals (00:00:02)");
     }
 
     // Wolverine cancels any handler after a minute unless told otherwise; a real snapshot or migration takes longer.
