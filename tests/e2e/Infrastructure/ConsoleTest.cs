@@ -17,16 +17,55 @@ public abstract partial class ConsoleTest(ConsoleApp app, Browser browser) : IAs
 
     protected static TimeSpan Patience => TimeSpan.FromSeconds(30);
 
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+    // Where the console's output stood when this test began: a failure reports what it logged since.
+    private int _outputAtStart;
+
+    public ValueTask InitializeAsync()
+    {
+        _outputAtStart = App.Output.Length;
+        return ValueTask.CompletedTask;
+    }
 
     public async ValueTask DisposeAsync()
     {
+        if (TestContext.Current.TestState?.Result == TestResult.Failed)
+            await TellWhatWasSeenAsync();
         foreach (var context in _contexts)
         {
             await context.CloseAsync();
         }
 
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>
+    /// After a failure, into the test's output: what each open page showed (and a screenshot under
+    /// artifacts/screenshots/failures/), and the console's warnings and errors logged while the test ran. A failure on CI
+    /// can then be read instead of guessed.
+    /// </summary>
+    private async Task TellWhatWasSeenAsync()
+    {
+        var output = TestContext.Current.TestOutputHelper;
+        var name = TestContext.Current.Test?.TestCase.TestMethod?.MethodName ?? "test";
+        IPage[] pages;
+        lock (_contexts)
+            pages = [.. _contexts.SelectMany(c => c.Pages)];
+        for (var i = 0; i < pages.Length; i++)
+        {
+            try
+            {
+                output?.WriteLine($"Page {i + 1}: {await WhatThePageShowsAsync(pages[i])}");
+                await Screenshots.SaveAsync(pages[i], $"failures/{name}-{i + 1}");
+            }
+            catch (PlaywrightException e)
+            {
+                output?.WriteLine($"Page {i + 1}: could not be read ({e.Message.Split('\n')[0]})");
+            }
+        }
+
+        var log = App.Output;
+        output?.WriteLine("The console logged, at warning or above, while the test ran:");
+        output?.WriteLine(ConsoleLog.WarningsAndAbove(log[Math.Min(_outputAtStart, log.Length)..]));
     }
 
     protected Task<IPage> NewPageAsync() => NewPageAsync(App.BaseUrl);
@@ -123,7 +162,24 @@ public abstract partial class ConsoleTest(ConsoleApp app, Browser browser) : IAs
     {
         await ExpectConfirmationOfTheShownDigestAsync(page);
         await page.GetByTestId("approve-confirm").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("approve-dialog")).ToHaveCountAsync(0);
+        await ExpectDialogClosedAsync(page, "approve-dialog");
+    }
+
+    /// <summary>
+    /// A dialog closes once the console has handled the click that closes it: a round trip over the circuit, which on
+    /// a loaded 2-core machine may take longer than Playwright's default 5 s. Waits as long as any other step; should
+    /// the dialog still be open then, says what the page showed (a reconnecting circuit, a refusal, another dialog).
+    /// </summary>
+    protected static async Task ExpectDialogClosedAsync(IPage page, string testId)
+    {
+        try
+        {
+            await Assertions.Expect(page.GetByTestId(testId)).ToHaveCountAsync(0, new() { Timeout = (float)Patience.TotalMilliseconds });
+        }
+        catch (PlaywrightException e)
+        {
+            throw new Shouldly.ShouldAssertException($"The {testId} stayed open; the page shows: {await WhatThePageShowsAsync(page)}", e);
+        }
     }
 
     /// <summary>The request page's approval dialog opens naming the digest whose start the page shows.</summary>
@@ -157,7 +213,7 @@ public abstract partial class ConsoleTest(ConsoleApp app, Browser browser) : IAs
         {
             await TextBox(page, "step-up-code").FillAsync(await TestEnvironment.Account(userName).StepUpCodeAsync());
             await page.GetByTestId("step-up-confirm").ClickAsync();
-            await Assertions.Expect(dialog).ToHaveCountAsync(0);
+            await ExpectDialogClosedAsync(page, "step-up-dialog");
             // With the next step's code the answer is final (the caller checks it): the first try's "already used"
             // refusal may still be on the page, and reading it again as this try's answer clicked a button that had
             // gone with the approval (CI saw a 30 s wait for it).

@@ -100,7 +100,7 @@ public sealed class AmendTests(ConsoleApp app, Browser browser) : ConsoleTest(ap
             await page.GetByTestId("approve-confirm").ClickAsync();
             await TextBox(page, "step-up-code").FillAsync(await TestEnvironment.Account(userName).StepUpCodeAsync());
             await page.GetByTestId("step-up-confirm").ClickAsync();
-            await Assertions.Expect(page.GetByTestId("step-up-dialog")).ToHaveCountAsync(0);
+            await ExpectDialogClosedAsync(page, "step-up-dialog");
             await page.WaitForFunctionAsync(
                 "id => document.querySelector('[data-testid=action-refusal]') || !document.querySelector(`[data-request=\"${id}\"]`)",
                 requestId, new() { Timeout = (float)Patience.TotalMilliseconds });
