@@ -27,9 +27,10 @@ internal sealed partial class ChainWalk
         if (!_subtrees.Remove(node, out var rebuilt))
         {
             // Subtrees of entries above the chain head in this snapshot cannot exist, nor any below the stored level (rows
-            // of the old level 4 and 5 were removed when level 6 came into force); one that does was inserted.
+            // of the old level 4 and 5 were removed when level 6 came into force, all but those that did not match their
+            // leaves); one that does was inserted, or altered before the upgrade.
             TreeBreak(node, node.Level < MerkleTreeStore.StoredFromLevel
-                ? $"is stored, but the tree keeps no subtrees below level {MerkleTreeStore.StoredFromLevel}"
+                ? $"is stored, but the tree keeps no subtrees below level {MerkleTreeStore.StoredFromLevel}: inserted, or altered before that level came into force"
                 : "is stored but the chain has no such complete subtree");
         }
         else if (!rebuilt.AsSpan().SequenceEqual(hash))

@@ -29,12 +29,13 @@ public sealed class TreeLevelMigrationTests(ChainedLogTemplate template) : IClas
         before.FirstBreak.ShouldNotBeNull().Kind.ShouldBe(IntegrityBreakKind.TreeAltered);
         before.FirstBreak.Detail.ShouldContain($"the tree keeps no subtrees below level {MerkleTreeStore.StoredFromLevel}");
 
-        var removed = await MigrateAsync(log);
+        var change = (await MigrateAsync(log)).ShouldNotBeNull();
 
-        removed.ShouldBe(oldRows);
+        change.ShouldBe(new TreeLevelChange(oldRows, 0));
         (await log.ScalarAsync<long>($"select count(*) from audit_tree where level < {MerkleTreeStore.StoredFromLevel}")).ShouldBe(0);
         (await log.ScalarAsync<int>("select stored_from_level from audit_tree_layout")).ShouldBe(MerkleTreeStore.StoredFromLevel);
         (await log.ScalarAsync<long>("select subtrees_removed from audit_tree_layout")).ShouldBe(oldRows);
+        (await log.ScalarAsync<long>("select subtrees_kept from audit_tree_layout")).ShouldBe(0);
         var after = await log.VerifyAsync();
         after.Intact.ShouldBeTrue(after.FirstBreak?.Detail);
         after.Breaks.ShouldBeEmpty();
@@ -70,6 +71,29 @@ public sealed class TreeLevelMigrationTests(ChainedLogTemplate template) : IClas
         (await MigrateAsync(log)).ShouldBeNull();
         (await log.ScalarAsync<long>("select count(*) from audit_tree where level = 4")).ShouldBe(1);
         (await log.VerifyAsync()).FirstBreak.ShouldNotBeNull().Position.ShouldBe(forged.FirstLeaf + 1);
+    }
+
+    [Fact]
+    public async Task Migrate_ARowAlteredBeforeTheUpgrade_IsKeptAndRecorded_AndVerificationStillReportsIt()
+    {
+        await using var log = await template.CopyAsync();
+        var oldRows = await StoreOldLevelsAsync(log);
+        // An insider altered one of the old level's rows before the upgrade: proofs over it failed then.
+        var altered = new TreeNode(4, 3);
+        await log.AsAdministratorAsync($"update audit_tree set hash = sha256(hash) where level = {altered.Level} and idx = {altered.Index}");
+
+        var change = (await MigrateAsync(log)).ShouldNotBeNull();
+
+        // Every true row went; the altered one is evidence and stays, recorded as kept.
+        change.ShouldBe(new TreeLevelChange(oldRows - 1, 1));
+        (await log.ScalarAsync<long>($"select count(*) from audit_tree where level < {MerkleTreeStore.StoredFromLevel}")).ShouldBe(1);
+        (await log.ScalarAsync<long>("select subtrees_kept from audit_tree_layout")).ShouldBe(1);
+        var report = await log.VerifyAsync();
+        report.Breaks.Count.ShouldBe(1);
+        var first = report.FirstBreak.ShouldNotBeNull();
+        first.Kind.ShouldBe(IntegrityBreakKind.TreeAltered);
+        first.Position.ShouldBe(altered.FirstLeaf + 1);
+        first.Detail.ShouldContain("(level 4) is stored, but the tree keeps no subtrees below level");
     }
 
     [Fact]
@@ -119,7 +143,7 @@ public sealed class TreeLevelMigrationTests(ChainedLogTemplate template) : IClas
     }
 
     /// <summary>The owner's step at start-up (the test database's connection owns its tables).</summary>
-    private static async Task<long?> MigrateAsync(AuditLog log)
+    private static async Task<TreeLevelChange?> MigrateAsync(AuditLog log)
     {
         await using var connection = new NpgsqlConnection(log.ConnectionString);
         await connection.OpenAsync(Ct);
