@@ -39,6 +39,9 @@ public sealed class PostgresDatabase : IAsyncLifetime
 
     public DocumentStore Store { get; private set; } = null!;
 
+    /// <summary>False: the database is left empty, for a console that creates its schema itself (the single-role set-up).</summary>
+    public bool Migrated { get; init; } = true;
+
     public async ValueTask InitializeAsync()
     {
         _adminConnectionString = Environment.GetEnvironmentVariable(Variable);
@@ -58,11 +61,15 @@ public sealed class PostgresDatabase : IAsyncLifetime
             await create.ExecuteNonQueryAsync();
         }
 
-        await OwnerMigration.MigrateAsync(OwnerConnectionString, ConnectionString, new ConfigurationBuilder().Build(), (opts, connection) =>
+        if (Migrated)
         {
-            ConsoleDatabase.Configure(opts, connection);
-            opts.AutoCreateSchemaObjects = AutoCreate.All;
-        });
+            await OwnerMigration.MigrateAsync(OwnerConnectionString, ConnectionString, new ConfigurationBuilder().Build(), (opts, connection) =>
+            {
+                ConsoleDatabase.Configure(opts, connection);
+                opts.AutoCreateSchemaObjects = AutoCreate.All;
+            });
+        }
+
         Store = DocumentStore.For(ConfigureMarten);
     }
 
