@@ -9,22 +9,43 @@ namespace Console.Workflows.Notifications.Relaying;
 /// <summary>Turns relayed events and scheduled checks into notices: read the state, plan (pure), record and queue.</summary>
 public static class NotifyHandler
 {
-    public static async Task Handle(
+    /// <summary>A single relayed event, as stored before <see cref="RequestNoticeRelay"/> took a page at a time.</summary>
+    public static Task Handle(
         NotifyRequest message, IDocumentSession session, IMessageContext bus, NotificationOptions options, TimeProvider time, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
-        ArgumentNullException.ThrowIfNull(options);
-        if (await session.LoadAsync<ChangeRequest>(message.RequestId, ct) is not { } request)
-            return;
-        var now = time.GetUtcNow();
-        var people = await NoticeRecorder.PeopleAsync(session, ct);
-        var planned = NotificationPlanner.ForRequest(request, message.Moment, message.Detail, people, options.ConsoleBaseUrl);
-        await NoticeRecorder.RecordAsync(session, bus, message.Cause, planned, options, now, ct);
+        ArgumentNullException.ThrowIfNull(time);
+        return TellAsync(session, bus, [message], options, time.GetUtcNow(), ct);
+    }
 
-        if (message.Moment is RequestMoment.Submitted or RequestMoment.Amended && request.Status == RequestStatus.PendingApproval)
-            await bus.ScheduleAsync(
-                new EscalateRequest(request.Id, request.ContentDigest),
-                NotificationPlanner.EscalationAt(now, request.ExpiresAt, options.EscalateBeforeExpiry));
+    /// <summary>
+    /// Plans and records what people are told of these request events, reading each request, the people and the
+    /// existing notices once for all of them; schedules the escalation of a request that starts waiting for approvals.
+    /// </summary>
+    public static async Task TellAsync(
+        IDocumentSession session, IMessageBus bus, IReadOnlyList<NotifyRequest> moments, NotificationOptions options, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(bus);
+        ArgumentNullException.ThrowIfNull(moments);
+        ArgumentNullException.ThrowIfNull(options);
+        var requests = (await session.LoadManyAsync<ChangeRequest>(ct, moments.Select(m => m.RequestId).Distinct())).ToDictionary(r => r.Id);
+        var people = moments.Any(m => NotificationPlanner.ConcernsPeopleByRole(m.Moment)) ? await NoticeRecorder.PeopleAsync(session, ct) : [];
+        var planned = new List<(string Cause, PlannedNotice Plan)>();
+        foreach (var moment in moments)
+        {
+            if (!requests.TryGetValue(moment.RequestId, out var request))
+                continue;
+            planned.AddRange(NotificationPlanner.ForRequest(request, moment.Moment, moment.Detail, people, options.ConsoleBaseUrl)
+                .Select(p => (moment.Cause, p)));
+            if (moment.Moment is RequestMoment.Submitted or RequestMoment.Amended && request.Status == RequestStatus.PendingApproval)
+                await bus.ScheduleAsync(
+                    new EscalateRequest(request.Id, request.ContentDigest),
+                    NotificationPlanner.EscalationAt(now, request.ExpiresAt, options.EscalateBeforeExpiry));
+        }
+
+        await NoticeRecorder.RecordAsync(session, bus, planned, options, now, ct);
     }
 
     public static async Task Handle(

@@ -1,0 +1,79 @@
+using Console.Workflows.Notifications.Planning;
+using Console.Workflows.Requests;
+using JasperFx.Events;
+using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Wolverine;
+using Wolverine.Marten.Subscriptions;
+using Wolverine.Runtime;
+
+namespace Console.Workflows.Notifications.Relaying;
+
+/// <summary>
+/// Tells people of request events a page of the projection daemon at a time: the page's requests, the people and the
+/// notices already recorded are read once per page, the notices and their deliveries are stored in the transaction
+/// that moves the subscription on (the outbox commits there too), and a request event nobody is to hear of stores
+/// nothing. It replaced one stored, handled and deleted <see cref="NotifyRequest"/> message per event (three per
+/// request): what people are told, and the guarantees (nothing for a change that rolled back; a change committed
+/// while no node ran is told later; a repeated page tells nobody twice) are the same.
+/// </summary>
+public sealed class RequestNoticeRelay : BatchSubscription
+{
+    public const string Name = "request-notifications";
+
+    private readonly NotificationOptions _options;
+
+    public RequestNoticeRelay(NotificationOptions options) : base(Name)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        IncludeType<RequestSubmitted>();
+        IncludeType<RequestAmended>();
+        IncludeType<RequestApproved>();
+        IncludeType<RequestRejected>();
+        IncludeType<ExecutionCompleted>();
+        IncludeType<ExecutionFailed>();
+        // From the present: a new installation does not tell anyone of its whole past.
+        Options.SubscribeFromPresent();
+    }
+
+    /// <summary>The moments of a page's events people may be told of, in the order they were committed.</summary>
+    public static IReadOnlyList<NotifyRequest> MomentsOf(IEnumerable<IEvent> events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        return [.. events.Select(e => MomentOf(e.Data) is { } moment
+                ? new NotifyRequest(e.StreamId, moment, RequestDescriptions.Of(e.Data), e.Id.ToString("N"))
+                : null)
+            .OfType<NotifyRequest>()];
+    }
+
+    private static RequestMoment? MomentOf(object data) => data switch
+    {
+        RequestSubmitted => RequestMoment.Submitted,
+        RequestAmended => RequestMoment.Amended,
+        RequestApproved => RequestMoment.Approved,
+        RequestRejected => RequestMoment.Rejected,
+        ExecutionCompleted => RequestMoment.Completed,
+        ExecutionFailed => RequestMoment.Failed,
+        _ => null,
+    };
+
+    public override async Task ProcessEventsAsync(
+        EventRange page, ISubscriptionController controller, IDocumentOperations operations, IMessageBus bus, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        ArgumentNullException.ThrowIfNull(operations);
+        ArgumentNullException.ThrowIfNull(bus);
+        var moments = MomentsOf(page.Events);
+        if (moments.Count == 0)
+            return;
+        // The daemon hands a session (Wolverine enlists its outbox in it) and the bus of the Wolverine runtime, whose
+        // services hold the console's clock.
+        if (operations is not IDocumentSession session || bus is not MessageContext { Runtime: { } runtime })
+            throw new InvalidOperationException("The request notice relay runs only as a Wolverine subscription of Marten's daemon.");
+        var now = runtime.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+        await NotifyHandler.TellAsync(session, bus, moments, _options, now, cancellationToken);
+    }
+}
