@@ -23,6 +23,9 @@ namespace Console.Workflows.Notifications;
 public static class NotificationsRegistration
 {
     public const string Queue = "notifications";
+
+    /// <summary>The daemon's subscription that relays alerts (and, until 2026-12-05, request events) to the queue.</summary>
+    public const string AlertRelay = "notifications";
     public const string OverdueSchedule = "notifications-overdue-check";
 
     internal static readonly Type[] Handlers = [typeof(ChooseNotificationChannelsHandler), typeof(NotifyHandler), typeof(DeliverNoticeHandler)];
@@ -49,7 +52,7 @@ public static class NotificationsRegistration
     {
         ArgumentNullException.ThrowIfNull(marten);
         marten.SubscribeToEvents(new RequestNoticeRelay(NotificationOptions.From(configuration)));
-        marten.PublishEventsToWolverine("notifications", relay =>
+        marten.PublishEventsToWolverine(AlertRelay, relay =>
         {
             relay.Options.SubscribeFromPresent();
             relay.PublishEvent<ForkDetected>((e, bus) => bus.PublishAsync(new NotifyAlert(

@@ -5,6 +5,7 @@ using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Wolverine;
 using Wolverine.Marten.Subscriptions;
 using Wolverine.Runtime;
@@ -23,6 +24,9 @@ public sealed class RequestNoticeRelay : BatchSubscription
 {
     public const string Name = "request-notifications";
 
+    /// <summary>The relay that carried request events before this one, and still carries alerts.</summary>
+    public const string OldRelay = NotificationsRegistration.AlertRelay;
+
     private readonly NotificationOptions _options;
 
     public RequestNoticeRelay(NotificationOptions options) : base(Name)
@@ -37,6 +41,27 @@ public sealed class RequestNoticeRelay : BatchSubscription
         IncludeType<ExecutionFailed>();
         // From the present: a new installation does not tell anyone of its whole past.
         Options.SubscribeFromPresent();
+    }
+
+    /// <summary>
+    /// Until 2026-12-05 request events went out through the <see cref="OldRelay"/> relay (which now carries alerts only).
+    /// A new subscription starts from the present, which would skip the request events that relay had not taken yet when
+    /// the old nodes stopped. So before the daemon first runs this relay, it is given that relay's position: it goes on
+    /// where the other stopped. Once it has a position of its own, or on an installation without the old relay, this
+    /// changes nothing. Returns whether it took the position over.
+    /// </summary>
+    public static async Task<bool> ContinueWhereTheOldRelayStoppedAsync(IDocumentStore store, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var progression = $"{store.Options.Events.DatabaseSchemaName}.mt_event_progression";
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand(
+            $"insert into {progression} (name, last_seq_id, last_updated) " +
+            $"select @name, last_seq_id, now() from {progression} where name = @old on conflict (name) do nothing", connection);
+        command.Parameters.AddWithValue("name", new ShardName(Name).Identity);
+        command.Parameters.AddWithValue("old", new ShardName(OldRelay).Identity);
+        return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 
     /// <summary>The moments of a page's events people may be told of, in the order they were committed.</summary>
