@@ -5,6 +5,7 @@ using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using Wolverine;
 using Wolverine.Marten.Subscriptions;
@@ -68,11 +69,12 @@ public sealed class RequestNoticeRelay : BatchSubscription
     public static IReadOnlyList<NotifyRequest> MomentsOf(IEnumerable<IEvent> events)
     {
         ArgumentNullException.ThrowIfNull(events);
-        return [.. events.Select(e => MomentOf(e.Data) is { } moment
-                ? new NotifyRequest(e.StreamId, moment, RequestDescriptions.Of(e.Data), e.Id.ToString("N"))
-                : null)
-            .OfType<NotifyRequest>()];
+        return [.. events.Select(MomentOf).OfType<NotifyRequest>()];
     }
+
+    private static NotifyRequest? MomentOf(IEvent e) => MomentOf(e.Data) is { } moment
+        ? new NotifyRequest(e.StreamId, moment, RequestDescriptions.Of(e.Data), e.Id.ToString("N"))
+        : null;
 
     private static RequestMoment? MomentOf(object data) => data switch
     {
@@ -91,14 +93,23 @@ public sealed class RequestNoticeRelay : BatchSubscription
         ArgumentNullException.ThrowIfNull(page);
         ArgumentNullException.ThrowIfNull(operations);
         ArgumentNullException.ThrowIfNull(bus);
-        var moments = MomentsOf(page.Events);
-        if (moments.Count == 0)
+        var told = page.Events.Select(e => (Event: e, Moment: MomentOf(e))).Where(t => t.Moment is not null).ToList();
+        if (told.Count == 0)
             return;
+        var moments = told.Select(t => t.Moment!).ToList();
         // The daemon hands a session (Wolverine enlists its outbox in it) and the bus of the Wolverine runtime, whose
         // services hold the console's clock.
         if (operations is not IDocumentSession session || bus is not MessageContext { Runtime: { } runtime })
             throw new InvalidOperationException("The request notice relay runs only as a Wolverine subscription of Marten's daemon.");
         var now = runtime.Services.GetRequiredService<TimeProvider>().GetUtcNow();
-        await NotifyHandler.TellAsync(session, bus, moments, _options, now, cancellationToken);
+        var logger = runtime.Services.GetRequiredService<ILogger<RequestNoticeRelay>>();
+        // A request the planner fails on (a defect) is set aside as the daemon's dead letter, logged, and the page goes
+        // on: one bad request must not hold up everyone's notices behind it, as a failing page would.
+        await NotifyHandler.TellAsync(session, bus, moments, _options, now, async (moment, error) =>
+        {
+            logger.LogError(error, "The notices of request {RequestId} ({Moment}) could not be planned; the event is kept as a dead letter",
+                moment.RequestId, moment.Moment);
+            await controller.RecordDeadLetterEventAsync(told.First(t => t.Moment == moment).Event, error);
+        }, cancellationToken);
     }
 }
