@@ -63,7 +63,7 @@ public static class ConsoleStore
     {
         services.AddMarten(configureStore)
             .IntegrateWithConsoleWorkflow(configuration)
-            .RelayEventsToNotifications()
+            .RelayEventsToNotifications(configuration)
             .UseLightweightSessions();
         services.AddInventoryServices();
         services.AddConsoleWorkflow(configuration);

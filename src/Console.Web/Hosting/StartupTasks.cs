@@ -5,6 +5,7 @@ using Console.Workflows.Attestation.Enrolling;
 using Console.Workflows.Dashboards;
 using Console.Workflows.Dashboards.Seeding;
 using Console.Workflows.Inventory.Seeding;
+using Console.Workflows.Notifications.Relaying;
 using Console.Workflows.Nfv;
 using Console.Workflows.Requests;
 using Marten;
@@ -32,6 +33,10 @@ public static class StartupTasks
             // Before the demo seed, which seeds only an empty directory: a database with console_user rows keeps its people.
             await app.Services.GetRequiredService<LegacyUserMigration>().MigrateAsync(ct);
         }
+
+        // Before the daemon runs: request notices go on where the relay that carried them until 2026-12-05 stopped.
+        if (await RequestNoticeRelay.ContinueWhereTheOldRelayStoppedAsync(store, ct))
+            logger.LogInformation("Request notices continue from where the {OldRelay} relay stopped", RequestNoticeRelay.OldRelay);
 
         // A database older than event-sourced alerts gets an event for each alert it stored, once.
         await app.Services.GetRequiredService<AlertUpgrade>().RunAsync(ct);

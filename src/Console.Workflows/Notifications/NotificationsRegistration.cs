@@ -23,6 +23,9 @@ namespace Console.Workflows.Notifications;
 public static class NotificationsRegistration
 {
     public const string Queue = "notifications";
+
+    /// <summary>The daemon's subscription that relays alerts (and, until 2026-12-05, request events) to the queue.</summary>
+    public const string AlertRelay = "notifications";
     public const string OverdueSchedule = "notifications-overdue-check";
 
     internal static readonly Type[] Handlers = [typeof(ChooseNotificationChannelsHandler), typeof(NotifyHandler), typeof(DeliverNoticeHandler)];
@@ -38,23 +41,20 @@ public static class NotificationsRegistration
     }
 
     /// <summary>
-    /// A durable subscription of the projection daemon: what people are told of is relayed from committed events, so a
-    /// notice is never sent for a change that rolled back, and one committed while no node ran is still sent later. It
-    /// starts from the present, so a new installation does not tell anyone of its whole past.
+    /// Durable subscriptions of the projection daemon: what people are told of is relayed from committed events, so a
+    /// notice is never sent for a change that rolled back, and one committed while no node ran is still sent later.
+    /// They start from the present, so a new installation does not tell anyone of its whole past. Request events,
+    /// three or more per request, are told a page at a time (<see cref="RequestNoticeRelay"/>); the rare alerts each
+    /// go through a message of their own.
     /// </summary>
     public static MartenServiceCollectionExtensions.MartenConfigurationExpression RelayEventsToNotifications(
-        this MartenServiceCollectionExtensions.MartenConfigurationExpression marten)
+        this MartenServiceCollectionExtensions.MartenConfigurationExpression marten, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(marten);
-        marten.PublishEventsToWolverine("notifications", relay =>
+        marten.SubscribeToEvents(new RequestNoticeRelay(NotificationOptions.From(configuration)));
+        marten.PublishEventsToWolverine(AlertRelay, relay =>
         {
             relay.Options.SubscribeFromPresent();
-            relay.PublishEvent<RequestSubmitted>((e, bus) => Request(bus, e, RequestMoment.Submitted));
-            relay.PublishEvent<RequestAmended>((e, bus) => Request(bus, e, RequestMoment.Amended));
-            relay.PublishEvent<RequestApproved>((e, bus) => Request(bus, e, RequestMoment.Approved));
-            relay.PublishEvent<RequestRejected>((e, bus) => Request(bus, e, RequestMoment.Rejected));
-            relay.PublishEvent<ExecutionCompleted>((e, bus) => Request(bus, e, RequestMoment.Completed));
-            relay.PublishEvent<ExecutionFailed>((e, bus) => Request(bus, e, RequestMoment.Failed));
             relay.PublishEvent<ForkDetected>((e, bus) => bus.PublishAsync(new NotifyAlert(
                 "fork or roll-back detected", e.Data.Detail, "/security/alerts", e.Id.ToString("N"))));
             relay.PublishEvent<Continuity.Reconciling.HostDriftDetected>((e, bus) => bus.PublishAsync(new NotifyAlert(
@@ -78,9 +78,6 @@ public static class NotificationsRegistration
         });
         return marten;
     }
-
-    private static ValueTask Request<T>(IMessageBus bus, IEvent<T> e, RequestMoment moment) where T : notnull =>
-        bus.PublishAsync(new NotifyRequest(e.StreamId, moment, RequestDescriptions.Of(e.Data!), e.Id.ToString("N")));
 
     public static IServiceCollection AddNotificationServices(this IServiceCollection services, IConfiguration configuration)
     {

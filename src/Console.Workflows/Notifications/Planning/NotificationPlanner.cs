@@ -52,6 +52,13 @@ public static class NotificationPlanner
         };
     }
 
+    /// <summary>
+    /// Whether <see cref="ForRequest"/> looks among the people for this moment (approvers, managers), or tells only
+    /// the requester, whom the request names.
+    /// </summary>
+    public static bool ConcernsPeopleByRole(RequestMoment moment) =>
+        moment is RequestMoment.Submitted or RequestMoment.Amended or RequestMoment.NearingExpiry;
+
     /// <summary>Every security officer hears of a fork, refused evidence or a broken audit log.</summary>
     public static IReadOnlyList<PlannedNotice> ForAlert(string title, string detail, IReadOnlyList<Actor> people, string link)
     {

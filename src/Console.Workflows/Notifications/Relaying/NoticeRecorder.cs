@@ -19,8 +19,20 @@ public static class NoticeRecorder
             new Actor(a.UserName, a.DisplayName, a.Roles.ToHashSet(StringComparer.Ordinal)) { Groups = a.Groups.ToHashSet(StringComparer.Ordinal) })];
     }
 
+    public static Task<int> RecordAsync(
+        IDocumentSession session, IMessageBus bus, string cause, IReadOnlyList<PlannedNotice> planned, NotificationOptions options,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(planned);
+        return RecordAsync(session, bus, [.. planned.Select(p => (cause, p))], options, now, ct);
+    }
+
+    /// <summary>
+    /// Stores the notices not yet recorded (a notice's id is its cause and recipient) and queues their pending
+    /// deliveries; reads the existing notices and the recipients' profiles once for all of them.
+    /// </summary>
     public static async Task<int> RecordAsync(
-        IDocumentSession session, IMessageContext bus, string cause, IReadOnlyList<PlannedNotice> planned, NotificationOptions options,
+        IDocumentSession session, IMessageBus bus, IReadOnlyList<(string Cause, PlannedNotice Plan)> planned, NotificationOptions options,
         DateTimeOffset now, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(session);
@@ -29,13 +41,16 @@ public static class NoticeRecorder
         ArgumentNullException.ThrowIfNull(options);
         if (planned.Count == 0)
             return 0;
-        var ids = planned.Select(p => Notice.IdFor(cause, p.RecipientId)).ToList();
-        var existing = (await session.LoadManyAsync<Notice>(ct, ids)).Select(n => n.Id).ToHashSet();
-        var profiles = (await session.LoadManyAsync<NotificationProfile>(ct, planned.Select(p => NotificationProfile.IdFor(p.RecipientId))))
-            .ToDictionary(p => p.Id);
+        var ids = planned.Select(p => Notice.IdFor(p.Cause, p.Plan.RecipientId)).ToList();
+        var batch = session.CreateBatchQuery();
+        var existingRead = batch.LoadMany<Notice>().ById(ids.ToArray());
+        var profilesRead = batch.LoadMany<NotificationProfile>().ById(planned.Select(p => NotificationProfile.IdFor(p.Plan.RecipientId)).Distinct().ToArray());
+        await batch.Execute(ct);
+        var existing = (await existingRead).Select(n => n.Id).ToHashSet();
+        var profiles = (await profilesRead).ToDictionary(p => p.Id);
 
         var recorded = 0;
-        foreach (var (plan, id) in planned.Zip(ids))
+        foreach (var ((cause, plan), id) in planned.Zip(ids))
         {
             if (!existing.Add(id))
                 continue;

@@ -221,6 +221,35 @@ public sealed class NotificationDeliveryTests(NotificationFixture fixture) : ICl
     }
 
     [Fact]
+    public async Task Notify_RequestEvents_AreToldAPageAtATime_EachPersonOncePerEvent_WithNoMessageStoredPerEvent()
+    {
+        var scenarios = new List<RuntimeScenario>();
+        for (var i = 0; i < 3; i++)
+            scenarios.Add(await RuntimeScenario.CreateAsync(Host.Store));
+        var suffix = scenarios[0].Suffix;
+        var requester = Person($"op-{suffix}", Roles.NocOperator);
+        var approver = Person($"app-{suffix}", Roles.NocApprover);
+        await AccountsAsync(requester, approver);
+
+        // Submitted back to back: the relay sees them in one page or a few, and tells the approver of each once.
+        var ids = new List<Guid>();
+        foreach (var s in scenarios)
+            ids.Add(await SubmitAsync(s.Migration(s.DcB, s.ContextStore), requester));
+
+        var asked = await Eventually.Until(() => NoticesOf(approver.UserId), n => n.Count >= ids.Count, "the approver's notices");
+        asked.ShouldAllBe(n => n.Topic == NoticeTopic.ApprovalNeeded);
+        asked.Select(n => n.Link).Order().ShouldBe(ids.Select(id => $"https://console.test/requests/{id}").Order());
+        asked.Select(n => n.Cause).Distinct().Count().ShouldBe(ids.Count);
+        (await NoticesOf(requester.UserId)).ShouldBeEmpty();
+
+        // Handled messages stay in Wolverine's inbox for a while (its duplicate check): the request events took none.
+        await using var session = Host.Store.QuerySession();
+        var relayed = await session.QueryAsync<int>(
+            "select count(*)::int from wolverine_incoming_envelopes where message_type = ?", typeof(Console.Workflows.Notifications.Relaying.NotifyRequest).FullName!);
+        relayed.Single().ShouldBe(0);
+    }
+
+    [Fact]
     public async Task Notify_Webhook_ToAPrivateAddress_IsRefusedAndNothingChanges()
     {
         var officer = Person("sec-private", Roles.SecurityOfficer);

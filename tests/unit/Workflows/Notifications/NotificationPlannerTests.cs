@@ -47,6 +47,27 @@ public sealed class NotificationPlannerTests
     }
 
     [Fact]
+    public void ConcernsPeopleByRole_WhenFalse_ThePlanIsTheSameWithoutThePeople_WhenTrue_ItNeedsThem()
+    {
+        // The relay reads the people only for the moments that concern them; every other plan must not depend on them.
+        var pending = WithPendingCriticalMigration();
+        foreach (var moment in Enum.GetValues<RequestMoment>())
+        {
+            var withPeople = NotificationPlanner.ForRequest(pending, moment, "detail", Everyone, Base);
+            var withoutPeople = NotificationPlanner.ForRequest(pending, moment, "detail", [], Base);
+            if (NotificationPlanner.ConcernsPeopleByRole(moment))
+            {
+                withPeople.ShouldNotBeEmpty(moment.ToString());
+                withoutPeople.ShouldBeEmpty(moment.ToString());
+            }
+            else
+            {
+                withoutPeople.ShouldBe(withPeople, moment.ToString());
+            }
+        }
+    }
+
+    [Fact]
     public void ForRequest_Rejected_TellsOnlyTheRequesterWithTheReason()
     {
         var notices = NotificationPlanner.ForRequest(WithPendingCriticalMigration(), RequestMoment.Rejected, "Rejected: not in this window.", Everyone, Base);
