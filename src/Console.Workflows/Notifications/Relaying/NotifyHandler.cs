@@ -40,8 +40,8 @@ public static class NotifyHandler
             (request, moment) => NotificationPlanner.ForRequest(request, moment.Moment, moment.Detail, people, options.ConsoleBaseUrl));
         foreach (var (moment, error) in unplannable)
             await cannotPlan(moment, error);
-        var told = unplannable.Select(u => u.Moment).ToHashSet();
-        foreach (var moment in moments.Where(m => !told.Contains(m)))
+        var setAside = unplannable.Select(u => u.Moment).ToHashSet();
+        foreach (var moment in moments.Where(m => !setAside.Contains(m)))
         {
             if (requests.TryGetValue(moment.RequestId, out var request)
                 && moment.Moment is RequestMoment.Submitted or RequestMoment.Amended && request.Status == RequestStatus.PendingApproval)

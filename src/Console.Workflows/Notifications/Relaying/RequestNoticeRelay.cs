@@ -93,10 +93,9 @@ public sealed class RequestNoticeRelay : BatchSubscription
         ArgumentNullException.ThrowIfNull(page);
         ArgumentNullException.ThrowIfNull(operations);
         ArgumentNullException.ThrowIfNull(bus);
-        var told = page.Events.Select(e => (Event: e, Moment: MomentOf(e))).Where(t => t.Moment is not null).ToList();
-        if (told.Count == 0)
+        var moments = MomentsOf(page.Events);
+        if (moments.Count == 0)
             return;
-        var moments = told.Select(t => t.Moment!).ToList();
         // The daemon hands a session (Wolverine enlists its outbox in it) and the bus of the Wolverine runtime, whose
         // services hold the console's clock.
         if (operations is not IDocumentSession session || bus is not MessageContext { Runtime: { } runtime })
@@ -109,7 +108,7 @@ public sealed class RequestNoticeRelay : BatchSubscription
         {
             logger.LogError(error, "The notices of request {RequestId} ({Moment}) could not be planned; the event is kept as a dead letter",
                 moment.RequestId, moment.Moment);
-            await controller.RecordDeadLetterEventAsync(told.First(t => t.Moment == moment).Event, error);
+            await controller.RecordDeadLetterEventAsync(page.Events.First(e => e.Id.ToString("N") == moment.Cause), error);
         }, cancellationToken);
     }
 }
