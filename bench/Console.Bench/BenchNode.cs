@@ -21,6 +21,8 @@ public static class BenchNode
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Bench" });
         builder.Configuration.AddInMemoryCollection(settings);
+        // Any setting may be tried without a rebuild: CONSOLE_BENCH_Workflow__ExecutionParallelismUnderLoad=2.
+        builder.Configuration.AddEnvironmentVariables("CONSOLE_BENCH_");
         builder.Logging.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole();
         builder.Services.AddConsoleWorkflowHost(builder.Configuration, o => o.ConfigureConsoleStore(connectionString).AddNfvSimulator().AddNfvLab());
         builder.Services.AddNfvInfrastructure(builder.Configuration);

@@ -30,8 +30,11 @@ public static class Report
         lines.Add(string.Create(CultureInfo.InvariantCulture, $"approval throughput (both kinds): {approvals / approvalSeconds:F0}/s   target >= 300/s"));
         lines.Add(string.Create(CultureInfo.InvariantCulture, $"approval p95 (worse kind):        {p95:F2} ms   target < 25 ms"));
         lines.Add(string.Create(CultureInfo.InvariantCulture, $"approval / bare append (p50):     {ratioPartial:F2}x (1 event), {ratioCompleting:F2}x (2 events + execution message)   target <= 3x"));
+        lines.Add(string.Create(CultureInfo.InvariantCulture,
+            $"executions beside the approvals:   {r.ExecutedDuringApprovals} finished while the second round ran, the warm-up's included ({r.ExecutedDuringApprovals / r.ApproveCompleting.Wall.TotalSeconds:F0}/s)"));
         lines.Add(options.OperationMilliseconds == 0
-            ? string.Create(CultureInfo.InvariantCulture, $"executions drained in:            {r.ExecutionDrain.TotalSeconds:F1} s after the last approval")
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"executions drained in:            {r.ExecutionDrain.TotalSeconds:F1} s after the last approval; end to end {r.Submit.Count / r.EndToEnd.TotalSeconds:F0} requests/s (submitted, approved twice, executed: {r.EndToEnd.TotalSeconds:F1} s)")
             : "executions:                       still running at the end (not waited for; each operation takes " + options.OperationMilliseconds + " ms)");
         if (r.ApprovalSpend is { } approvalSpend)
             lines.Add($"spent per approval:               {approvalSpend.Per(approvals)} (both rounds, with whatever ran beside them)");

@@ -18,6 +18,12 @@ public sealed record WorkflowResults(
     /// <summary>The two approval rounds, executions running beside them.</summary>
     public Spend? ApprovalSpend { get; init; }
 
+    /// <summary>Executions (the warm-up's included) that finished while the second approval round ran.</summary>
+    public int ExecutedDuringApprovals { get; init; }
+
+    /// <summary>From the first submission of the counted round to the last execution finished (when waited for).</summary>
+    public TimeSpan EndToEnd { get; init; }
+
     /// <summary>From the first submission to the last execution finished (only when executions are waited for).</summary>
     public Spend? RequestSpend { get; init; }
 }
@@ -60,7 +66,8 @@ public sealed class WorkflowBench(IServiceProvider services, IDocumentStore stor
 
         var cpu = await CpuMeter.ForServerOfAsync(connectionString);
         var started = await Spend.NowAsync(cpu, connectionString);
-        var (submit, partial, completing, ids, approvalSpend) = await RoundAsync(options.Requests, targets, cpu);
+        var endToEnd = System.Diagnostics.Stopwatch.StartNew();
+        var (submit, partial, completing, ids, approvalSpend, executedDuringApprovals) = await RoundAsync(options.Requests, targets, cpu);
 
         // Executions (snapshots) run in the background after approval; let them finish so the bare appends below do
         // not compete with them, and report how long that took.
@@ -70,6 +77,7 @@ public sealed class WorkflowBench(IServiceProvider services, IDocumentStore stor
         if (options.OperationMilliseconds == 0)
             await WaitForAsync(ids, r => r.Status is RequestStatus.Completed or RequestStatus.Failed, TimeSpan.FromMinutes(10));
         drain.Stop();
+        endToEnd.Stop();
         var requestSpend = options.OperationMilliseconds == 0 ? (await Spend.NowAsync(cpu, connectionString)).Since(started) : null;
 
         var at = DateTimeOffset.UtcNow;
@@ -94,6 +102,8 @@ public sealed class WorkflowBench(IServiceProvider services, IDocumentStore stor
         {
             ApprovalSpend = approvalSpend,
             RequestSpend = requestSpend,
+            ExecutedDuringApprovals = executedDuringApprovals,
+            EndToEnd = endToEnd.Elapsed,
         };
     }
 
@@ -159,7 +169,7 @@ public sealed class WorkflowBench(IServiceProvider services, IDocumentStore stor
         return Measurement.Of("approval to execution start (idle queue)", latencies, wall.Elapsed);
     }
 
-    private async Task<(Measurement Submit, Measurement Partial, Measurement Completing, IReadOnlyList<Guid> Ids, Spend? ApprovalSpend)> RoundAsync(
+    private async Task<(Measurement Submit, Measurement Partial, Measurement Completing, IReadOnlyList<Guid> Ids, Spend? ApprovalSpend, int Executed)> RoundAsync(
         int count, IReadOnlyList<(Guid Vnf, Guid Component, string Name)> targets, CpuMeter? cpu = null)
     {
         var orders = Enumerable.Range(0, count).Select(i => targets[i % targets.Count]).ToArray();
@@ -182,9 +192,18 @@ public sealed class WorkflowBench(IServiceProvider services, IDocumentStore stor
 
         var before = cpu is null ? null : await Spend.NowAsync(cpu, connectionString);
         var partial = await ApproveAllAsync("approve (1st of 2, quorum not met)", submitted, Approver);
+        var finishedBefore = await FinishedAsync();
         var completing = await ApproveAllAsync("approve (2nd of 2, quorum met)", submitted, SecondApprover);
+        var executed = await FinishedAsync() - finishedBefore;
         var spent = cpu is null || before is null ? null : (await Spend.NowAsync(cpu, connectionString)).Since(before);
-        return (submit, partial, completing, submitted, spent);
+        return (submit, partial, completing, submitted, spent, executed);
+    }
+
+    /// <summary>Executions finished so far, the warm-up's included.</summary>
+    private async Task<int> FinishedAsync()
+    {
+        await using var query = store.QuerySession();
+        return await query.Query<ChangeRequest>().CountAsync(r => r.Status == RequestStatus.Completed || r.Status == RequestStatus.Failed);
     }
 
     private async Task<Measurement> ApproveAllAsync(string name, IReadOnlyList<Guid> ids, Actor approver)

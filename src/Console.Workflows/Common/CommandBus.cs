@@ -47,7 +47,7 @@ public interface IConsoleCommandBus
 /// afresh: a session signed in before a role, a group or the account itself was taken away is refused here, on every
 /// node and whatever page or API route the command came through, not only when the session is next revalidated.
 /// </summary>
-public sealed class CommandBus(IMessageBus bus, IAccessJournal journal, IDocumentStore store) : IConsoleCommandBus
+public sealed class CommandBus(IMessageBus bus, IAccessJournal journal, IDocumentStore store, CommandPressure pressure) : IConsoleCommandBus
 {
     /// <summary>
     /// What a person reads when the database went away under a command. A connection cut while committing leaves
@@ -70,6 +70,8 @@ public sealed class CommandBus(IMessageBus bus, IAccessJournal journal, IDocumen
     internal async Task<Outcome> IssueAsync(ICommandBy command, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(command);
+        // Executions on this node give way while this runs (ExecutionShare).
+        using var counted = pressure.Enter();
         Outcome outcome;
         try
         {

@@ -87,6 +87,22 @@ public sealed class RequestWorkflowOptions
     public int ExecutionParallelism { get; set; } = 16;
 
     /// <summary>
+    /// How many executions may run a step on this node's CPU and the database at once while people's commands are
+    /// being carried out on the node (<see cref="Executing.ExecutionShare"/>): the rest wait, so an approval is not
+    /// slowed by a backlog of executions. At least 1; as many as <see cref="ExecutionParallelism"/> turns it off.
+    /// </summary>
+    public int ExecutionParallelismUnderLoad { get; set; } = 1;
+
+    /// <summary>
+    /// The fraction of the time each place under load (<see cref="ExecutionParallelismUnderLoad"/>) may be busy: a step
+    /// that held it for 10 ms at 0.25 keeps it closed for 30 ms more. 1 gives it back at once.
+    /// </summary>
+    public double ExecutionDutyUnderLoad { get; set; } = 0.25;
+
+    /// <summary>How long after a person's command ended the node still counts as busy with commands.</summary>
+    public TimeSpan CommandLinger { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
     /// How long one delivery of an execution may run before it is cancelled and retried like any unexpected failure (the
     /// same attempt resumes; the infrastructure's operation id keeps the operation itself once), and recorded as failed
     /// when the retries run out. Wolverine's own limit for every handler, one minute, is shorter than a real snapshot or
@@ -129,6 +145,15 @@ public sealed class RequestWorkflowOptions
         if (options.ExecutionParallelism < 1)
             throw new InvalidOperationException(
                 $"{Section}:{nameof(ExecutionParallelism)} is {options.ExecutionParallelism}; it must be at least 1 or no approved request would ever run.");
+        if (options.ExecutionParallelismUnderLoad < 1)
+            throw new InvalidOperationException(
+                $"{Section}:{nameof(ExecutionParallelismUnderLoad)} is {options.ExecutionParallelismUnderLoad}; it must be at least 1, "
+                + "or a steady stream of approvals would stop every execution.");
+        if (!(options.ExecutionDutyUnderLoad is > 0 and <= 1))
+            throw new InvalidOperationException(
+                $"{Section}:{nameof(ExecutionDutyUnderLoad)} is {options.ExecutionDutyUnderLoad}; it is a fraction of the time, more than 0 and at most 1.");
+        if (options.CommandLinger < TimeSpan.Zero)
+            throw new InvalidOperationException($"{Section}:{nameof(CommandLinger)} is {options.CommandLinger}; it may not be negative.");
         if (options.ExecutionTimeout <= TimeSpan.Zero)
             throw new InvalidOperationException(
                 $"{Section}:{nameof(ExecutionTimeout)} is {options.ExecutionTimeout}; it must be positive, or no execution could run at all.");
@@ -238,6 +263,8 @@ public static class RequestsRegistration
         });
 
         services.AddSingleton<ExecutionPipeline>();
+        services.TryAddSingleton<CommandPressure>();
+        services.AddSingleton<ExecutionShare>();
         if (options.DurabilityMode == DurabilityMode.Balanced)
         {
             services.AddHostedService<ExecutionHandlerWarmup>();

@@ -27,26 +27,34 @@ public sealed class ExecutionPipeline
     private readonly TimeProvider _time;
     private readonly RequestWorkflowOptions _options;
     private readonly ILogger<ExecuteRequest> _logger;
-    private readonly KindExecutions _kinds;
+    private readonly INfvInfrastructure _infrastructure;
+    private readonly SnapshotServices _snapshots;
+    private readonly ContinuityServices _states;
+    private readonly ExecutionShare _share;
 
     public ExecutionPipeline(
         IDocumentStore store, INfvInfrastructure infrastructure, TimeProvider time, RequestWorkflowOptions options, IKeyStore keys,
         IManifestSigner signer, SecureDeletion deletion, IAttestationService attestation, IContinuityService continuity,
-        ISnapshotRestoreGuard restoreGuard, ILogger<ExecuteRequest> logger)
+        ISnapshotRestoreGuard restoreGuard, ExecutionShare share, ILogger<ExecuteRequest> logger)
     {
+        _share = share;
+        _infrastructure = infrastructure;
         _store = store;
         _attestation = attestation;
         _time = time;
         _options = options;
         _logger = logger;
-        _kinds = new KindExecutions(
-            infrastructure, new SnapshotServices(keys, signer, deletion),
-            new ContinuityServices(continuity, attestation, restoreGuard, store, time), time);
+        _snapshots = new SnapshotServices(keys, signer, deletion);
+        _states = new ContinuityServices(continuity, attestation, restoreGuard, store, time);
     }
 
     public async Task RunAsync(ExecuteRequest message, IMessageContext bus, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
+        // While people's commands run on this node, executions take turns (ExecutionShare); the infrastructure's
+        // operations wait outside the turn.
+        using var turn = _share.Begin();
+        await turn.TakeAsync(ct);
         var request = await StartAsync(message, bus, ct);
         if (request is null)
             return;
@@ -70,7 +78,8 @@ public sealed class ExecutionPipeline
 
         try
         {
-            var operated = await _kinds.For(request.Content.Kind).OperateAsync(
+            var kinds = new KindExecutions(new InfrastructureOutsideTheTurn(_infrastructure, turn), _snapshots, _states, _time);
+            var operated = await kinds.For(request.Content.Kind).OperateAsync(
                 new ExecutionRun(request, attempt, ExecutionDecider.OperationId(request.Id, attempt), vnf, attested), ct);
             await CompleteAsync(request, attempt, operated, ct);
         }

@@ -18,6 +18,10 @@ public sealed class ParallelExecutionFixture : WorkflowFixture
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
         ["Workflow:ExecutionParallelism"] = "20",
+        // They are submitted all at once: without this, the executions would take turns while the submissions run
+        // (ExecutionShare) and might never meet.
+        ["Workflow:ExecutionParallelismUnderLoad"] = "20",
+        ["Workflow:ExecutionDutyUnderLoad"] = "1",
     };
 }
 

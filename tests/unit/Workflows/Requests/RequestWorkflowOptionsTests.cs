@@ -50,6 +50,18 @@ public sealed class RequestWorkflowOptionsTests
         refused.Message.ShouldContain("Workflow:DeadSessionGrace (00:00:03) must be at least two LivenessCheckIntervals (00:00:02)");
     }
 
+    [Theory]
+    [InlineData("0", "0.5", "ExecutionParallelismUnderLoad is 0")]
+    [InlineData("1", "0", "ExecutionDutyUnderLoad is 0")]
+    [InlineData("1", "1.5", "ExecutionDutyUnderLoad is 1.5")]
+    public void From_NoPlaceForExecutionsUnderLoadOrADutyOutsideZeroToOne_IsRefusedAtStartWithTheReason(string places, string duty, string reason)
+    {
+        var refused = Should.Throw<InvalidOperationException>(() =>
+            From(("Workflow:ExecutionParallelismUnderLoad", places), ("Workflow:ExecutionDutyUnderLoad", duty)));
+
+        refused.Message.ShouldContain(reason);
+    }
+
     // Wolverine cancels any handler after a minute unless told otherwise; a real snapshot or migration takes longer.
     [Fact]
     public void Defaults_AnExecutionMayRunLongerThanWolverinesOneMinuteHandlerLimit()
