@@ -91,7 +91,7 @@ public sealed class ExecutionShare
 
 /// <summary>
 /// One execution's claim on an <see cref="ExecutionShare"/>: taken before the execution works, given back while it
-/// waits on the infrastructure and at its end.
+/// waits on the infrastructure and at its end. One execution's steps use it one after another, never at once.
 /// </summary>
 public sealed class ExecutionTurn(ExecutionShare share, long seniority) : IDisposable
 {
