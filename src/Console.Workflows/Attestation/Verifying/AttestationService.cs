@@ -27,6 +27,12 @@ public interface IAttestationService
 {
     /// <param name="vnfId">The VNF an instance belongs to, so that a refusal is listed with it.</param>
     Task<AttestationOutcome> VerifyAsync(AttestedSubjectKind kind, Guid subjectId, Guid? vnfId, CancellationToken ct);
+
+    /// <summary>
+    /// The same, asking the subject for its quote through <paramref name="through"/>: an execution passes the
+    /// infrastructure as it sees it, so that waiting for the quote does not hold its turn (<see cref="Requests.Executing.ExecutionShare"/>).
+    /// </summary>
+    Task<AttestationOutcome> VerifyAsync(AttestedSubjectKind kind, Guid subjectId, Guid? vnfId, INfvInfrastructure through, CancellationToken ct);
 }
 
 public sealed class AttestationService(
@@ -39,8 +45,14 @@ public sealed class AttestationService(
 {
     public const string By = "system:attestation";
 
-    public async Task<AttestationOutcome> VerifyAsync(AttestedSubjectKind kind, Guid subjectId, Guid? vnfId, CancellationToken ct)
+    public Task<AttestationOutcome> VerifyAsync(AttestedSubjectKind kind, Guid subjectId, Guid? vnfId, CancellationToken ct) =>
+        VerifyAsync(kind, subjectId, vnfId, infrastructure, ct);
+
+    public async Task<AttestationOutcome> VerifyAsync(
+        AttestedSubjectKind kind, Guid subjectId, Guid? vnfId, INfvInfrastructure through, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(through);
+        // Enrolment asks the infrastructure inside its own transactions: never through an execution's turn.
         var subject = await SubjectEnrolment.EnsureEnrolledAsync(store, infrastructure, time, kind, subjectId, ct);
         if (kind == AttestedSubjectKind.Environment && enrolment.DemoAtFirstUse && subject is not { HasEnrolmentHistory: true })
         {
@@ -49,7 +61,7 @@ public sealed class AttestationService(
             subject = await SubjectEnrolment.EnsureEnrolledAsync(store, infrastructure, time, kind, subjectId, ct);
         }
         var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-        var evidence = await infrastructure.QuoteAsync(kind, subjectId, nonce, ct);
+        var evidence = await through.QuoteAsync(kind, subjectId, nonce, ct);
         var now = time.GetUtcNow();
         // Enrolment first (no approved key, a pending, rejected or revoked one), then the evidence itself.
         var verdict = EnrolmentGate.Judge(kind, subjectId, subject, evidence.KeyId)

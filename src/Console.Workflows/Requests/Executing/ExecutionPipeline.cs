@@ -72,13 +72,14 @@ public sealed class ExecutionPipeline
             return;
         }
 
-        var attested = await AttestAsync(request, attempt, vnf, policy, snapshot, ct);
+        var infrastructure = new InfrastructureOutsideTheTurn(_infrastructure, turn);
+        var attested = await AttestAsync(request, attempt, vnf, policy, snapshot, infrastructure, ct);
         if (attested is null)
             return;
 
         try
         {
-            var kinds = new KindExecutions(new InfrastructureOutsideTheTurn(_infrastructure, turn), _snapshots, _states, _time);
+            var kinds = new KindExecutions(infrastructure, _snapshots, _states, _time);
             var operated = await kinds.For(request.Content.Kind).OperateAsync(
                 new ExecutionRun(request, attempt, ExecutionDecider.OperationId(request.Id, attempt), vnf, attested), ct);
             await CompleteAsync(request, attempt, operated, ct);
@@ -156,14 +157,15 @@ public sealed class ExecutionPipeline
     /// against the current policy and records the outcome on the request. Null when the attestation did not pass.
     /// </summary>
     private async Task<AttestationOutcome?> AttestAsync(
-        ChangeRequest request, int attempt, Vnf? vnf, ApprovalPolicy policy, Snapshot? snapshot, CancellationToken ct)
+        ChangeRequest request, int attempt, Vnf? vnf, ApprovalPolicy policy, Snapshot? snapshot, INfvInfrastructure infrastructure,
+        CancellationToken ct)
     {
         var environmentId = ExecutionDecider.EnvironmentToAttest(request);
         AttestationOutcome outcome;
         ExecutionEnvironment? environment;
         try
         {
-            outcome = await _attestation.VerifyAsync(AttestedSubjectKind.Environment, environmentId, vnf?.Id, ct);
+            outcome = await _attestation.VerifyAsync(AttestedSubjectKind.Environment, environmentId, vnf?.Id, infrastructure, ct);
             await using var query = _store.QuerySession();
             environment = await query.LoadAsync<ExecutionEnvironment>(environmentId, ct);
         }

@@ -23,6 +23,14 @@ public sealed class ExecutionShare
     /// </summary>
     internal static readonly TimeSpan LongestWait = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The longest rest after a step. A step that held its place much longer than its CPU needs (waiting on something
+    /// no wrapper gives the place back for, such as a quote asked during a re-attestation) would otherwise close the
+    /// place for several times that wait; the crash campaign saw interrupted executions resume 47 and 69 s after their
+    /// kills that way, with the simulator's quotes taking seconds.
+    /// </summary>
+    internal static readonly TimeSpan LongestRest = TimeSpan.FromMilliseconds(150);
+
     private readonly CommandPressure _pressure;
     private readonly TimeSpan _linger;
     private readonly double _duty;
@@ -73,7 +81,8 @@ public sealed class ExecutionShare
 
     /// <summary>
     /// Gives back a place held for <paramref name="held"/>: at once at a duty of 1, otherwise after a rest that keeps
-    /// the place busy only <see cref="RequestWorkflowOptions.ExecutionDutyUnderLoad"/> of the time.
+    /// the place busy only <see cref="RequestWorkflowOptions.ExecutionDutyUnderLoad"/> of the time, and never longer than
+    /// <see cref="LongestRest"/>.
     /// </summary>
     internal void Leave(TimeSpan held)
     {
@@ -85,7 +94,8 @@ public sealed class ExecutionShare
             return;
         }
 
-        _ = Task.Delay(held * ((1 - _duty) / _duty), _time).ContinueWith(_ => places.Release(), TaskScheduler.Default);
+        var rest = held * ((1 - _duty) / _duty);
+        _ = Task.Delay(rest < LongestRest ? rest : LongestRest, _time).ContinueWith(_ => places.Release(), TaskScheduler.Default);
     }
 }
 

@@ -121,11 +121,28 @@ public sealed class ExecutionShareTests
         using var command = pressure.Enter();
         var turn = share.Begin();
         await turn.TakeAsync(Ct);
-        time.Advance(TimeSpan.FromMilliseconds(100));
+        time.Advance(TimeSpan.FromMilliseconds(40));
 
         turn.Dispose();
-        time.Advance(TimeSpan.FromMilliseconds(299));
-        share.Taken.ShouldBe(1, "held 100 ms, it rests 300 ms");
+        time.Advance(TimeSpan.FromMilliseconds(119));
+        share.Taken.ShouldBe(1, "held 40 ms, it rests 120 ms");
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        await Eventually(() => share.Taken == 0);
+    }
+
+    [Fact]
+    public async Task Give_AfterAStepThatHeldThePlaceForSeconds_RestsNoLongerThanTheLongestRest()
+    {
+        var (share, pressure, time) = Share(places: 1, duty: 0.25);
+        using var command = pressure.Enter();
+        var turn = share.Begin();
+        await turn.TakeAsync(Ct);
+        // Waiting on something that does not give the place back: not CPU, so not three times as long again.
+        time.Advance(TimeSpan.FromSeconds(5));
+
+        turn.Dispose();
+        time.Advance(ExecutionShare.LongestRest - TimeSpan.FromMilliseconds(1));
+        share.Taken.ShouldBe(1);
         time.Advance(TimeSpan.FromMilliseconds(1));
         await Eventually(() => share.Taken == 0);
     }
