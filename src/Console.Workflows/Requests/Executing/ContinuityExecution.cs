@@ -80,7 +80,8 @@ internal static class ContinuityExecution
             var current = await services.Continuity.EnsureEstablishedAsync(vnfId, ct);
             var epoch = current?.Epoch ?? 0;
             var instance = await infrastructure.UnsealAsync(new UnsealOrder(operationId, vnfId, target, targetInstance, epoch, epoch + 1), ct);
-            var instanceAttestation = await services.Attestation.VerifyAsync(Attestation.AttestedSubjectKind.VnfInstance, instance.InstanceId, vnfId, ct);
+            var instanceAttestation = await services.Attestation.VerifyAsync(
+                Attestation.AttestedSubjectKind.VnfInstance, instance.InstanceId, vnfId, infrastructure, ct);
             if (!instanceAttestation.Accepted)
             {
                 await infrastructure.FenceAsync(new FenceOrder(vnfId, instance.InstanceId, "Its attestation was refused after unsealing."), ct);
