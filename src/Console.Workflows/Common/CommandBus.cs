@@ -70,14 +70,18 @@ public sealed class CommandBus(IMessageBus bus, IAccessJournal journal, IDocumen
     internal async Task<Outcome> IssueAsync(ICommandBy command, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(command);
-        // Executions on this node give way while this runs (ExecutionShare).
-        using var counted = pressure.Enter();
         Outcome outcome;
         try
         {
-            outcome = await StandingRefusalAsync(command.Actor, ct) is { } stale
-                ? Outcome.Refused(stale)
-                : await bus.InvokeAsync<Outcome>(command, ct, Timeout);
+            if (await StandingRefusalAsync(command.Actor, ct) is { } stale)
+                outcome = Outcome.Refused(stale);
+            else
+            {
+                // Executions on this node give way while this runs (ExecutionShare). Counted only once the account
+                // stands: an old session's commands are refused without holding anyone's executions back.
+                using var counted = pressure.Enter();
+                outcome = await bus.InvokeAsync<Outcome>(command, ct, Timeout);
+            }
         }
         catch (Exception ex) when (Concurrency.LostRace(ex))
         {

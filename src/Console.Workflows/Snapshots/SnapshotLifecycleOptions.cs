@@ -18,6 +18,9 @@ public sealed class SnapshotLifecycleOptions
     /// <summary>How many due snapshots the sweep reads and judges at a time.</summary>
     public int SweepBatchSize { get; set; } = 200;
 
+    /// <summary>How many of the sweep's deletions one node carries out at the same time (each waits on the infrastructure).</summary>
+    public int DeletionParallelism { get; set; } = 4;
+
     /// <summary>
     /// PEM file of the ECDSA P-256 key that signs snapshot manifests; default <c>manifest-signing.pem</c> in the
     /// <c>Keys:Folder</c>, created on first use. Several nodes must share the same key.
@@ -57,6 +60,8 @@ public sealed class SnapshotLifecycleOptions
         var options = configuration.GetSection(Section).Get<SnapshotLifecycleOptions>() ?? new SnapshotLifecycleOptions();
         if (options.SweepBatchSize is < 1 or > 5000)
             throw new InvalidOperationException($"{Section}:SweepBatchSize must be between 1 and 5000; it is {options.SweepBatchSize}.");
+        if (options.DeletionParallelism is < 1 or > 64)
+            throw new InvalidOperationException($"{Section}:DeletionParallelism must be between 1 and 64; it is {options.DeletionParallelism}.");
         _ = options.SweepCron();
         return options;
     }

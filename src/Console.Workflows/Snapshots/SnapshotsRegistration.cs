@@ -23,13 +23,19 @@ public static class SnapshotsRegistration
     /// <summary>The local queue the sweep and retention re-assignment run on, one message at a time per node.</summary>
     public const string LifecycleQueue = "snapshot-lifecycle";
 
+    /// <summary>
+    /// The local queue of the sweep's deletions (<see cref="DeleteDueSnapshot"/>), <see cref="SnapshotLifecycleOptions.DeletionParallelism"/>
+    /// at a time per node.
+    /// </summary>
+    public const string DeletionQueue = "snapshot-deletions";
+
     /// <summary>The name of the recurring sweep schedule (its identity in Wolverine's schedule tracking).</summary>
     public const string SweepSchedule = "snapshot-retention-sweep";
 
     internal static readonly Type[] Handlers =
     [
         typeof(PinSnapshotHandler), typeof(LegalHoldHandler), typeof(MarkSnapshotNotNeededHandler),
-        typeof(SweepSnapshotsHandler), typeof(ReassignRetentionHandler),
+        typeof(SweepSnapshotsHandler), typeof(DeleteDueSnapshotHandler), typeof(ReassignRetentionHandler),
     ];
 
     /// <summary>
@@ -71,6 +77,8 @@ public static class SnapshotsRegistration
         opts.PublishMessage<SweepSnapshots>().ToLocalQueue(LifecycleQueue);
         opts.PublishMessage<ReassignRetention>().ToLocalQueue(LifecycleQueue);
         opts.LocalQueue(LifecycleQueue).Sequential();
+        opts.PublishMessage<DeleteDueSnapshot>().ToLocalQueue(DeletionQueue);
+        opts.LocalQueue(DeletionQueue).MaximumParallelMessages(options.DeletionParallelism);
         opts.Schedules.ScheduleRecurring(SweepSchedule, options.SweepCron(), occurrence => new SweepSnapshots(occurrence));
         return opts;
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Console.Workflows.Common;
+using Console.Workflows.Snapshots.Sweeping;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Wolverine.Runtime;
@@ -11,7 +12,8 @@ namespace Console.Workflows.Requests.Executing;
 /// Wolverine compiles a handler the first time a message of its type is handled, under one lock per process, and on
 /// a busy two-core machine that took 8 to 61 s (crash campaign): a node that had not executed anything since it started paid it while
 /// taking over a killed node's executions, which then resumed well after the 30 s target (docs/cluster.md). Registered
-/// for <see cref="Wolverine.DurabilityMode.Balanced"/> only, where another node's work may have to be taken over.
+/// for <see cref="Wolverine.DurabilityMode.Balanced"/> only, where another node's work may have to be taken over. The
+/// retention sweep's deletion handler is taken over the same way (<see cref="DeleteDueSnapshot"/>) and compiled with it.
 /// </summary>
 public sealed class ExecutionHandlerWarmup(IWolverineRuntime runtime, IHostApplicationLifetime lifetime, ILogger<ExecutionHandlerWarmup> logger)
     : BackgroundService
@@ -22,7 +24,11 @@ public sealed class ExecutionHandlerWarmup(IWolverineRuntime runtime, IHostAppli
             return;
         // The compilation is synchronous and CPU-bound: off the thread that started the host.
         var clock = Stopwatch.StartNew();
-        await Task.Run(() => wolverine.Handlers.HandlerFor<ExecuteRequest>(), stoppingToken);
+        await Task.Run(() =>
+        {
+            wolverine.Handlers.HandlerFor<ExecuteRequest>();
+            wolverine.Handlers.HandlerFor<DeleteDueSnapshot>();
+        }, stoppingToken);
         logger.LogInformation("Execution handler compiled in {Seconds:0.0} s, ready to take over executions", clock.Elapsed.TotalSeconds);
     }
 }

@@ -1,4 +1,5 @@
 using Console.Workflows.Common;
+using Console.Workflows.Snapshots.Sweeping;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -19,13 +20,14 @@ namespace Console.Workflows.Requests.Executing;
 /// looks, once per health check interval, for released executions it saw released on its previous look as well, and
 /// recovers them with Wolverine's own command, which claims each row only while it is still released: a row the
 /// durability agent or another node takes first is not taken twice. <see cref="NodeLivenessWatch"/> asks for a look
-/// at once, without the wait, right after it ejected a node whose session ended.
+/// at once, without the wait, right after it ejected a node whose session ended. The retention sweep's deletions
+/// (<see cref="DeleteDueSnapshot"/>) are long infrastructure work too, taken over the same way.
 /// </summary>
 public sealed class ReleasedExecutionRecovery(
     IWolverineRuntime runtime, RequestWorkflowOptions options, IHostApplicationLifetime lifetime, ILogger<ReleasedExecutionRecovery> logger)
     : BackgroundService
 {
-    private static readonly string MessageType = typeof(ExecuteRequest).ToMessageTypeName();
+    private static readonly string[] MessageTypes = [typeof(ExecuteRequest).ToMessageTypeName(), typeof(DeleteDueSnapshot).ToMessageTypeName()];
 
     private HashSet<Guid> _releasedBefore = [];
 
@@ -64,9 +66,9 @@ public sealed class ReleasedExecutionRecovery(
         var released = new Dictionary<Guid, string>();
         await using (var command = ((NpgsqlDataSource)database.DataSource).CreateCommand(
             $"select id, received_at from {database.SchemaName}.{DatabaseConstants.IncomingTable} " +
-            "where status = 'Incoming' and owner_id = 0 and message_type = @type"))
+            "where status = 'Incoming' and owner_id = 0 and message_type = any(@types)"))
         {
-            command.Parameters.AddWithValue("type", MessageType);
+            command.Parameters.AddWithValue("types", MessageTypes);
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
                 released[reader.GetGuid(0)] = reader.GetString(1);
@@ -83,11 +85,12 @@ public sealed class ReleasedExecutionRecovery(
             if (runtime.Endpoints.FindListenerCircuit(address) is not { } circuit)
                 continue;
             if (afterEjection)
-                logger.LogWarning("{Count} execution(s) released from the node just ejected; this node recovers them", destination.Count());
+                logger.LogWarning("{Count} message(s) for {Queue} released from the node just ejected; this node recovers them",
+                    destination.Count(), address);
             else
                 logger.LogWarning(
-                    "{Count} execution(s) released from a dead node were not recovered within {Interval}; this node recovers them",
-                    destination.Count(), options.NodeHealthCheckInterval);
+                    "{Count} message(s) for {Queue} released from a dead node were not recovered within {Interval}; this node recovers them",
+                    destination.Count(), address, options.NodeHealthCheckInterval);
             await new RecoverIncomingMessagesCommand(database, new IncomingCount(address, destination.Count()), circuit,
                 runtime.DurabilitySettings, logger).ExecuteAsync(runtime, ct);
         }

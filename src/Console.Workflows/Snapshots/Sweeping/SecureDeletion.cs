@@ -3,6 +3,9 @@ using Console.Workflows.Keys;
 using Console.Workflows.Nfv;
 using Console.Workflows.Requests;
 using Marten;
+using Marten.Services;
+using Marten.Storage;
+using Npgsql;
 using Microsoft.Extensions.Logging;
 
 namespace Console.Workflows.Snapshots.Sweeping;
@@ -10,8 +13,9 @@ namespace Console.Workflows.Snapshots.Sweeping;
 /// <summary>
 /// Deletes a snapshot securely, in three steps each safe to repeat: begin (claim it with optimistic concurrency, so
 /// exactly one deleter proceeds), carry out (destroy its data keys, then have the infrastructure delete the artefact
-/// under the snapshot's one operation id), record the receipt. A deleter that stops halfway leaves the claim; the next
-/// sweep, or the request's retried execution, finishes it.
+/// under the snapshot's one operation id), record the receipt. A deleter that stops halfway leaves the claim; its
+/// message (the sweep's <see cref="DeleteDueSnapshot"/>, or the request's execution) is handled again and finishes it,
+/// and so would the next sweep. Carrying out is one deleter's turn at a time.
 /// </summary>
 public sealed class SecureDeletion(
     IDocumentStore store, IKeyStore keys, INfvInfrastructure infrastructure, TimeProvider time, ILogger<SecureDeletion> logger)
@@ -49,11 +53,42 @@ public sealed class SecureDeletion(
         return (snapshot.Apply((SnapshotDeletionStarted)decision.Events[0]), null);
     }
 
-    /// <summary>Destroys the data keys (crypto-shredding), then deletes the artefact; returns the receipt to record.</summary>
-    public async Task<SnapshotDeleted> CarryOutAsync(Snapshot claimed, string by, CancellationToken ct)
+    /// <summary>
+    /// Destroys the data keys (crypto-shredding), then deletes the artefact; returns the receipt to record. Waits while
+    /// another deleter carries the same snapshot out (see <see cref="TryCarryOutAsync"/>), then repeats what it did, which
+    /// is safe: the key store and the infrastructure answer a repeated deletion with what the first one did.
+    /// </summary>
+    public async Task<SnapshotDeleted> CarryOutAsync(Snapshot claimed, string by, CancellationToken ct) =>
+        await CarryOutInTurnAsync(claimed, by, wait: true, ct)
+        ?? throw new InvalidOperationException($"Deletion of snapshot {claimed.Id} got no turn.");
+
+    /// <summary>
+    /// As <see cref="CarryOutAsync"/>, but null at once when another deleter is carrying this snapshot out right now.
+    /// Only one deleter at a time carries a snapshot out: each holds a PostgreSQL advisory lock named after the snapshot
+    /// for as long as it works, on a transaction of its own that writes nothing. Two at once would both run the
+    /// infrastructure's deletion (the journal of the crash campaign counts that as an operation performed twice); the
+    /// lock of a node that dies goes with its connection, so the deleter that takes the work over is never kept out.
+    /// </summary>
+    public Task<SnapshotDeleted?> TryCarryOutAsync(Snapshot claimed, string by, CancellationToken ct) =>
+        CarryOutInTurnAsync(claimed, by, wait: false, ct);
+
+    private async Task<SnapshotDeleted?> CarryOutInTurnAsync(Snapshot claimed, string by, bool wait, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(claimed);
         var deletion = claimed.Deletion ?? throw new InvalidOperationException($"Deletion of snapshot {claimed.Id} was not begun.");
+        await using var connection = store.Storage.Database.CreateConnection(ConnectionUsage.ReadWrite);
+        await connection.OpenAsync(ct);
+        // Disposed without a commit: the rollback ends the turn (the transaction writes nothing).
+        await using var turn = await connection.BeginTransactionAsync(ct);
+        await using (var take = new NpgsqlCommand(
+                         wait ? "select pg_advisory_xact_lock(@space, @key)" : "select pg_try_advisory_xact_lock(@space, @key)", connection, turn))
+        {
+            take.Parameters.AddWithValue("space", TurnSpace);
+            take.Parameters.AddWithValue("key", BitConverter.ToInt32(claimed.Id.ToByteArray(), 0));
+            if (await take.ExecuteScalarAsync(ct) is false)
+                return null;
+        }
+
         var destroyed = new List<KeyDestruction>();
         foreach (var key in claimed.Keys)
         {
@@ -66,6 +101,12 @@ public sealed class SecureDeletion(
         var receipt = await infrastructure.DeleteSnapshotAsync(new SnapshotDeletionOrder(deletion.OperationId, claimed.Id), ct);
         return DeletionDecider.Receipt(claimed, destroyed, receipt, by, time.GetUtcNow());
     }
+
+    /// <summary>
+    /// The advisory-lock space of the deletion turns ("SDEL"): two-key locks never meet the one-key locks other work
+    /// takes, and two snapshots that share a key only take turns with each other.
+    /// </summary>
+    private const int TurnSpace = 0x5344454C;
 
     /// <summary>Appends the receipt unless the snapshot is already deleted. True when this call recorded it.</summary>
     public async Task<bool> RecordAsync(SnapshotDeleted receipt, CancellationToken ct)
@@ -90,13 +131,17 @@ public sealed class SecureDeletion(
         }
     }
 
-    /// <summary>Claim, carry out and record in one go; what happened, for the sweep's report.</summary>
+    /// <summary>
+    /// Claim, carry out and record in one go; what happened, for the sweep's report. Leaves the snapshot to the deleter
+    /// that is carrying it out right now, if any.
+    /// </summary>
     public async Task<DeletionOutcome> DeleteAsync(Guid snapshotId, Func<Snapshot, Decision> decide, string by, CancellationToken ct)
     {
         var (claimed, refusal) = await ClaimAsync(snapshotId, decide, ct);
         if (claimed is null)
             return new DeletionOutcome(snapshotId, false, refusal?.Message);
-        var receipt = await CarryOutAsync(claimed, by, ct);
+        if (await TryCarryOutAsync(claimed, by, ct) is not { } receipt)
+            return new DeletionOutcome(snapshotId, false, "Another deleter is carrying this deletion out.");
         var recorded = await RecordAsync(receipt, ct);
         if (recorded)
             logger.LogInformation(

@@ -3,35 +3,49 @@ using Console.Workflows.Nfv;
 using Console.Workflows.Policy;
 using Console.Workflows.Snapshots.Retention;
 using Marten;
+using JasperFx.Core;
 using Microsoft.Extensions.Logging;
+using Wolverine;
+using Wolverine.ErrorHandling;
+using Wolverine.Runtime.Handlers;
 
 namespace Console.Workflows.Snapshots.Sweeping;
 
 /// <summary>One occurrence of the retention sweep (Wolverine's recurring schedule publishes one per interval).</summary>
 public sealed record SweepSnapshots(DateTimeOffset Occurrence);
 
+/// <summary>
+/// One snapshot the sweep found due, handed to the deletion queue as a durable message of its own: the deletions of one
+/// sweep run side by side, and one interrupted by a node's death is taken over on its own, not redone after the ones
+/// before it in a single long sweep.
+/// </summary>
+public sealed record DeleteDueSnapshot(Guid SnapshotId);
+
 public sealed record SweepReport(int Examined, int Deleted, int Kept, int Failed);
+
+/// <summary>What a sweep found: the snapshots to delete (due, or their deletion begun and not finished), and how many it kept.</summary>
+public sealed record DueSnapshots(IReadOnlyList<Guid> ToDelete, int Examined, int Kept);
 
 /// <summary>
 /// The retention sweep: finds the available snapshots that are due (or whose deletion began and did not finish) through
 /// the indexed <see cref="Snapshot.DueAt"/>, judges each with <see cref="RetentionRules"/> and deletes those nothing
-/// keeps through <see cref="SecureDeletion"/>. Several sweeps may overlap (several nodes, a slow sweep); each snapshot
-/// is still deleted once, because only one deleter can begin it.
+/// keeps through <see cref="SecureDeletion"/>, judging each again when it deletes it. The scheduled sweep hands each
+/// deletion to the deletion queue (<see cref="SweepSnapshotsHandler"/>); <see cref="SweepAsync"/> runs the same steps
+/// inline. Several sweeps may overlap (several nodes, a slow sweep, a message handled again); each snapshot is still
+/// deleted once, because only one deleter can begin it and only one at a time carries it out.
 /// </summary>
 public sealed class SnapshotSweeper(
     IDocumentStore store, SecureDeletion deletion, TimeProvider time, SnapshotLifecycleOptions options, ILogger<SnapshotSweeper> logger)
 {
     public const string By = "system:retention-sweep";
 
-    public async Task<SweepReport> SweepAsync(CancellationToken ct = default)
+    /// <summary>The snapshots due for deletion now that nothing keeps, read and judged a batch at a time.</summary>
+    public async Task<DueSnapshots> FindDueAsync(CancellationToken ct = default)
     {
         var now = time.GetUtcNow();
         List<Guid> due;
-        bool keepLastGood;
         await using (var query = store.QuerySession())
         {
-            var policy = await query.LoadAsync<ApprovalPolicy>(ApprovalPolicy.StreamId, ct);
-            keepLastGood = policy?.Document.KeepLastGoodSnapshot ?? true;
             // PostgreSQL keeps microseconds and rounds, .NET keeps ticks: a snapshot due this very instant must not
             // slip to the next sweep. The judgement below is exact.
             var upTo = now.AddMilliseconds(1);
@@ -42,42 +56,77 @@ public sealed class SnapshotSweeper(
                 .ToListAsync(ct)];
         }
 
-        int deleted = 0, kept = 0, failed = 0;
+        var keepLastGood = await KeepLastGoodAsync(ct);
+        var toDelete = new List<Guid>();
         foreach (var chunk in due.Chunk(options.SweepBatchSize))
         {
             ct.ThrowIfCancellationRequested();
             var (snapshots, newestPerVnf) = await LoadAsync(chunk, ct);
-            foreach (var snapshot in snapshots)
-            {
-                var isLastGood = newestPerVnf.TryGetValue(snapshot.VnfId, out var newest) && newest == snapshot.Id;
-                var verdict = RetentionRules.Judge(snapshot, isLastGood, keepLastGood, now);
-                if (verdict.State is not (RetentionState.Due or RetentionState.Deleting))
-                {
-                    kept++;
-                    continue;
-                }
-
-                try
-                {
-                    var outcome = await deletion.DeleteAsync(
-                        snapshot.Id, fresh => DeletionDecider.StartBySweep(fresh, isLastGood, keepLastGood, By, time.GetUtcNow()), By, ct);
-                    if (outcome.Deleted)
-                        deleted++;
-                }
-                catch (Exception ex) when (ex is InfrastructureException or KeyUnavailableException)
-                {
-                    failed++;
-                    logger.LogWarning("Deleting snapshot {SnapshotId} failed; the next sweep carries on: {Reason}", snapshot.Id, ex.Message);
-                }
-            }
+            toDelete.AddRange(snapshots.Where(s => Judge(s, newestPerVnf, keepLastGood, now).IsDue).Select(s => s.Id));
         }
 
         if (due.Count > 0)
-            logger.LogInformation("Retention sweep: {Examined} due, {Deleted} deleted, {Kept} kept, {Failed} failed", due.Count, deleted, kept, failed);
-        return new SweepReport(due.Count, deleted, kept, failed);
+            logger.LogInformation("Retention sweep: {Examined} due, {ToDelete} to delete, {Kept} kept", due.Count, toDelete.Count, due.Count - toDelete.Count);
+        return new DueSnapshots(toDelete, due.Count, due.Count - toDelete.Count);
     }
 
-    /// <summary>The chunk's snapshots, and for their VNFs the newest available snapshot (keep-last-good).</summary>
+    /// <summary>
+    /// Deletes one snapshot the sweep found, judged again on its state now (a pin, a hold or a newer snapshot may have
+    /// come since). Nothing happens when it is kept, already deleted, or being carried out by another deleter right now.
+    /// </summary>
+    /// <exception cref="InfrastructureException">The infrastructure did not delete it; the next sweep tries again.</exception>
+    /// <exception cref="KeyUnavailableException">Its keys could not be destroyed; the next sweep tries again.</exception>
+    public async Task<DeletionOutcome> DeleteDueAsync(Guid snapshotId, CancellationToken ct = default)
+    {
+        var keepLastGood = await KeepLastGoodAsync(ct);
+        var (snapshots, newestPerVnf) = await LoadAsync([snapshotId], ct);
+        if (snapshots.Count == 0)
+            return new DeletionOutcome(snapshotId, false, "This snapshot does not exist.");
+        var verdict = Judge(snapshots[0], newestPerVnf, keepLastGood, time.GetUtcNow());
+        if (!verdict.IsDue)
+            return new DeletionOutcome(snapshotId, false, "Not due, or kept.");
+        return await deletion.DeleteAsync(
+            snapshotId, fresh => DeletionDecider.StartBySweep(fresh, verdict.IsLastGood, keepLastGood, By, time.GetUtcNow()), By, ct);
+    }
+
+    /// <summary>The whole sweep inline: finds what is due and deletes it, one after another (tests and tools).</summary>
+    public async Task<SweepReport> SweepAsync(CancellationToken ct = default)
+    {
+        var found = await FindDueAsync(ct);
+        int deleted = 0, failed = 0;
+        foreach (var id in found.ToDelete)
+        {
+            ct.ThrowIfCancellationRequested();
+            try
+            {
+                if ((await DeleteDueAsync(id, ct)).Deleted)
+                    deleted++;
+            }
+            catch (Exception ex) when (ex is InfrastructureException or KeyUnavailableException)
+            {
+                failed++;
+                logger.LogWarning("Deleting snapshot {SnapshotId} failed; the next sweep carries on: {Reason}", id, ex.Message);
+            }
+        }
+
+        return new SweepReport(found.Examined, deleted, found.Kept, failed);
+    }
+
+    private static (bool IsDue, bool IsLastGood) Judge(Snapshot snapshot, Dictionary<Guid, Guid> newestPerVnf, bool keepLastGood, DateTimeOffset now)
+    {
+        var isLastGood = newestPerVnf.TryGetValue(snapshot.VnfId, out var newest) && newest == snapshot.Id;
+        var verdict = RetentionRules.Judge(snapshot, isLastGood, keepLastGood, now);
+        return (verdict.State is RetentionState.Due or RetentionState.Deleting, isLastGood);
+    }
+
+    private async Task<bool> KeepLastGoodAsync(CancellationToken ct)
+    {
+        await using var query = store.QuerySession();
+        var policy = await query.LoadAsync<ApprovalPolicy>(ApprovalPolicy.StreamId, ct);
+        return policy?.Document.KeepLastGoodSnapshot ?? true;
+    }
+
+    /// <summary>The snapshots, and for their VNFs the newest available snapshot (keep-last-good).</summary>
     private async Task<(IReadOnlyList<Snapshot> Snapshots, Dictionary<Guid, Guid> NewestPerVnf)> LoadAsync(Guid[] ids, CancellationToken ct)
     {
         await using var query = store.QuerySession();
@@ -94,13 +143,47 @@ public sealed class SnapshotSweeper(
     }
 }
 
-/// <summary>Runs the sweep for each occurrence of the recurring schedule.</summary>
+/// <summary>
+/// Each occurrence of the recurring schedule finds what is due and hands every deletion to the deletion queue as a
+/// message of its own (<see cref="SnapshotsRegistration.DeletionQueue"/>).
+/// </summary>
 public static class SweepSnapshotsHandler
 {
-    // Returns nothing: a returned value would be published as a cascading message.
-    public static async Task Handle(SweepSnapshots message, SnapshotSweeper sweeper, CancellationToken ct)
+    public static async Task<OutgoingMessages> Handle(SweepSnapshots message, SnapshotSweeper sweeper, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(sweeper);
-        await sweeper.SweepAsync(ct);
+        var found = await sweeper.FindDueAsync(ct);
+        var deletions = new OutgoingMessages();
+        deletions.AddRange(found.ToDelete.Select(id => new DeleteDueSnapshot(id)));
+        return deletions;
+    }
+}
+
+/// <summary>Deletes one snapshot the sweep handed over.</summary>
+public static class DeleteDueSnapshotHandler
+{
+    public static void Configure(HandlerChain chain)
+    {
+        ArgumentNullException.ThrowIfNull(chain);
+        // A deletion waits on the infrastructure for as long as its operation takes; Wolverine's default bound is a minute.
+        chain.ExecutionTimeoutInSeconds = 600;
+        // The database briefly gone, or a race lost twice: every step is safe to repeat, so try again shortly. When
+        // that is exhausted the snapshot is still found by the next sweep.
+        chain.OnException(ex => ex is not OperationCanceledException, "deletion step failed")
+            .RetryWithCooldown(1.Seconds(), 5.Seconds(), 15.Seconds());
+    }
+
+    public static async Task Handle(DeleteDueSnapshot message, SnapshotSweeper sweeper, ILogger<SnapshotSweeper> logger, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(sweeper);
+        try
+        {
+            await sweeper.DeleteDueAsync(message.SnapshotId, ct);
+        }
+        catch (Exception ex) when (ex is InfrastructureException or KeyUnavailableException)
+        {
+            logger.LogWarning("Deleting snapshot {SnapshotId} failed; the next sweep carries on: {Reason}", message.SnapshotId, ex.Message);
+        }
     }
 }

@@ -64,6 +64,26 @@ public sealed class CommandBusStandingTests : IAsyncLifetime
         (await IssueAsync(new ChangeAccountRoles("ada", (await AccountAsync("ada")).Version, [Roles.Auditor], "Moved to the audit team"), Boss))
             .Succeeded.ShouldBeTrue();
 
+    /// <summary>
+    /// Executions give way while people's commands run (ExecutionShare). An old session must not be a lever to hold
+    /// them back: its refused commands do not count as people waiting.
+    /// </summary>
+    [Fact]
+    public async Task OldSession_RefusedCommands_DoNotCountAsPeopleWaiting_ButAStandingAccountsCommandDoes()
+    {
+        var pressure = _host.Services.GetRequiredService<CommandPressure>();
+        var adasOldSession = Person("ada", Roles.Administrator);
+        await TakeAdministratorAwayFromAdaAsync();
+
+        var before = pressure.CommandsCounted;
+        for (var i = 0; i < 5; i++)
+            (await IssueAsync(new RegisterTrustDomain($"Lever {i}", "platform-admins"), adasOldSession)).Succeeded.ShouldBeFalse();
+        pressure.CommandsCounted.ShouldBe(before);
+
+        (await IssueAsync(new RegisterTrustDomain("By the boss", "platform-admins"), Boss)).Succeeded.ShouldBeTrue();
+        pressure.CommandsCounted.ShouldBe(before + 1);
+    }
+
     [Fact]
     public async Task OldSession_RoleTakenAway_NextCommandRefusedAtOnce_NothingChanges_AndTheHistoryKeepsIt()
     {

@@ -24,6 +24,7 @@ public sealed class CommandPressureTests
         var first = pressure.Enter();
         var second = pressure.Enter();
         pressure.InFlight.ShouldBe(2);
+        pressure.CommandsCounted.ShouldBe(2);
         first.Dispose();
         pressure.InFlight.ShouldBe(1);
         time.Advance(TimeSpan.FromSeconds(10));

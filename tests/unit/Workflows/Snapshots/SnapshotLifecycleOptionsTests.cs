@@ -33,4 +33,20 @@ public sealed class SnapshotLifecycleOptionsTests
     [Fact]
     public void From_Defaults_SweepEveryFiveMinutes() =>
         SnapshotLifecycleOptions.From(new ConfigurationBuilder().Build()).SweepInterval.ShouldBe(TimeSpan.FromMinutes(5));
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("65")]
+    public void From_DeletionParallelismOutOfRange_FailsAtStartWithTheSetting(string parallelism)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Snapshots:DeletionParallelism"] = parallelism }).Build();
+
+        Should.Throw<InvalidOperationException>(() => SnapshotLifecycleOptions.From(configuration)).Message
+            .ShouldContain("Snapshots:DeletionParallelism");
+    }
+
+    [Fact]
+    public void From_Defaults_FourDeletionsAtATime() =>
+        SnapshotLifecycleOptions.From(new ConfigurationBuilder().Build()).DeletionParallelism.ShouldBe(4);
 }
