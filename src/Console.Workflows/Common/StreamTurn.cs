@@ -6,29 +6,45 @@ using Npgsql;
 namespace Console.Workflows.Common;
 
 /// <summary>
-/// Work that must not race to start one stream (executions or nodes arriving at the same moment): each takes its turn
-/// on a transaction-scoped PostgreSQL advisory lock named after the stream and runs in that transaction, so it sees
-/// what the turn before it committed. Racing to the insert instead makes the losers fail on the stream's primary key.
+/// Work on one stream that must not run twice at once (executions or nodes arriving at the same moment to start a
+/// stream, two deleters of one snapshot): each takes its turn on a transaction-scoped PostgreSQL advisory lock named
+/// after the stream and runs in that transaction, so it sees what the turn before it committed. Racing to the insert
+/// instead makes the losers fail on the stream's primary key. A node that dies loses its turn with its connection.
 /// </summary>
 public static class StreamTurn
 {
     /// <param name="work">Runs holding the turn, with a session on its transaction (saving commits it).</param>
     public static async Task<T> TakeAsync<T>(
-        IDocumentStore store, Guid streamId, Func<IDocumentSession, NpgsqlTransaction, Task<T>> work, CancellationToken ct)
+        IDocumentStore store, Guid streamId, Func<IDocumentSession, NpgsqlTransaction, Task<T>> work, CancellationToken ct) =>
+        (await RunInTurnAsync(store, streamId, wait: true, work, ct)).Result!;
+
+    /// <summary>
+    /// As <see cref="TakeAsync{T}"/>, but does not wait: Taken is false, and the work does not run, while another holds
+    /// the stream's turn.
+    /// </summary>
+    public static Task<(bool Taken, T? Result)> TryTakeAsync<T>(
+        IDocumentStore store, Guid streamId, Func<IDocumentSession, NpgsqlTransaction, Task<T>> work, CancellationToken ct) =>
+        RunInTurnAsync(store, streamId, wait: false, work, ct);
+
+    private static async Task<(bool Taken, T? Result)> RunInTurnAsync<T>(
+        IDocumentStore store, Guid streamId, bool wait, Func<IDocumentSession, NpgsqlTransaction, Task<T>> work, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(work);
         await using var connection = store.Storage.Database.CreateConnection(ConnectionUsage.ReadWrite);
         await connection.OpenAsync(ct);
+        // Disposed without a commit (work that does not save): the rollback ends the turn.
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await using (var take = new NpgsqlCommand("select pg_advisory_xact_lock(@key)", connection, transaction))
+        await using (var take = new NpgsqlCommand(
+                         wait ? "select pg_advisory_xact_lock(@key)" : "select pg_try_advisory_xact_lock(@key)", connection, transaction))
         {
             take.Parameters.AddWithValue("key", BitConverter.ToInt64(streamId.ToByteArray(), 0));
-            await take.ExecuteNonQueryAsync(ct);
+            if (await take.ExecuteScalarAsync(ct) is false)
+                return (false, default);
         }
 
         await using var session = store.LightweightSession(SessionOptions.ForTransaction(transaction, shouldAutoCommit: true));
-        return await work(session, transaction);
+        return (true, await work(session, transaction));
     }
 
     /// <summary>

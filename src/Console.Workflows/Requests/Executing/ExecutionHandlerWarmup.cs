@@ -29,6 +29,6 @@ public sealed class ExecutionHandlerWarmup(IWolverineRuntime runtime, IHostAppli
             wolverine.Handlers.HandlerFor<ExecuteRequest>();
             wolverine.Handlers.HandlerFor<DeleteDueSnapshot>();
         }, stoppingToken);
-        logger.LogInformation("Execution handler compiled in {Seconds:0.0} s, ready to take over executions", clock.Elapsed.TotalSeconds);
+        logger.LogInformation("Execution and deletion handlers compiled in {Seconds:0.0} s, ready to take over their work", clock.Elapsed.TotalSeconds);
     }
 }

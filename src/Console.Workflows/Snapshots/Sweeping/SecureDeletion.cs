@@ -3,9 +3,6 @@ using Console.Workflows.Keys;
 using Console.Workflows.Nfv;
 using Console.Workflows.Requests;
 using Marten;
-using Marten.Services;
-using Marten.Storage;
-using Npgsql;
 using Microsoft.Extensions.Logging;
 
 namespace Console.Workflows.Snapshots.Sweeping;
@@ -58,37 +55,29 @@ public sealed class SecureDeletion(
     /// another deleter carries the same snapshot out (see <see cref="TryCarryOutAsync"/>), then repeats what it did, which
     /// is safe: the key store and the infrastructure answer a repeated deletion with what the first one did.
     /// </summary>
-    public async Task<SnapshotDeleted> CarryOutAsync(Snapshot claimed, string by, CancellationToken ct) =>
-        await CarryOutInTurnAsync(claimed, by, wait: true, ct)
-        ?? throw new InvalidOperationException($"Deletion of snapshot {claimed.Id} got no turn.");
+    public Task<SnapshotDeleted> CarryOutAsync(Snapshot claimed, string by, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(claimed);
+        return StreamTurn.TakeAsync(store, claimed.Id, (_, _) => DestroyAndDeleteAsync(claimed, by, ct), ct);
+    }
 
     /// <summary>
     /// As <see cref="CarryOutAsync"/>, but null at once when another deleter is carrying this snapshot out right now.
-    /// Only one deleter at a time carries a snapshot out: each holds a PostgreSQL advisory lock named after the snapshot
-    /// for as long as it works, on a transaction of its own that writes nothing. Two at once would both run the
-    /// infrastructure's deletion (the journal of the crash campaign counts that as an operation performed twice); the
-    /// lock of a node that dies goes with its connection, so the deleter that takes the work over is never kept out.
+    /// Only one deleter at a time carries a snapshot out: each works in the snapshot stream's <see cref="StreamTurn"/>.
+    /// Two at once would both run the infrastructure's deletion (the journal of the crash campaign counts that as an
+    /// operation performed twice); the turn of a node that dies goes with its connection, so the deleter that takes the
+    /// work over is never kept out.
     /// </summary>
-    public Task<SnapshotDeleted?> TryCarryOutAsync(Snapshot claimed, string by, CancellationToken ct) =>
-        CarryOutInTurnAsync(claimed, by, wait: false, ct);
-
-    private async Task<SnapshotDeleted?> CarryOutInTurnAsync(Snapshot claimed, string by, bool wait, CancellationToken ct)
+    public async Task<SnapshotDeleted?> TryCarryOutAsync(Snapshot claimed, string by, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(claimed);
-        var deletion = claimed.Deletion ?? throw new InvalidOperationException($"Deletion of snapshot {claimed.Id} was not begun.");
-        await using var connection = store.Storage.Database.CreateConnection(ConnectionUsage.ReadWrite);
-        await connection.OpenAsync(ct);
-        // Disposed without a commit: the rollback ends the turn (the transaction writes nothing).
-        await using var turn = await connection.BeginTransactionAsync(ct);
-        await using (var take = new NpgsqlCommand(
-                         wait ? "select pg_advisory_xact_lock(@space, @key)" : "select pg_try_advisory_xact_lock(@space, @key)", connection, turn))
-        {
-            take.Parameters.AddWithValue("space", TurnSpace);
-            take.Parameters.AddWithValue("key", BitConverter.ToInt32(claimed.Id.ToByteArray(), 0));
-            if (await take.ExecuteScalarAsync(ct) is false)
-                return null;
-        }
+        var (taken, receipt) = await StreamTurn.TryTakeAsync(store, claimed.Id, (_, _) => DestroyAndDeleteAsync(claimed, by, ct), ct);
+        return taken ? receipt : null;
+    }
 
+    private async Task<SnapshotDeleted> DestroyAndDeleteAsync(Snapshot claimed, string by, CancellationToken ct)
+    {
+        var deletion = claimed.Deletion ?? throw new InvalidOperationException($"Deletion of snapshot {claimed.Id} was not begun.");
         var destroyed = new List<KeyDestruction>();
         foreach (var key in claimed.Keys)
         {
@@ -101,12 +90,6 @@ public sealed class SecureDeletion(
         var receipt = await infrastructure.DeleteSnapshotAsync(new SnapshotDeletionOrder(deletion.OperationId, claimed.Id), ct);
         return DeletionDecider.Receipt(claimed, destroyed, receipt, by, time.GetUtcNow());
     }
-
-    /// <summary>
-    /// The advisory-lock space of the deletion turns ("SDEL"): two-key locks never meet the one-key locks other work
-    /// takes, and two snapshots that share a key only take turns with each other.
-    /// </summary>
-    private const int TurnSpace = 0x5344454C;
 
     /// <summary>Appends the receipt unless the snapshot is already deleted. True when this call recorded it.</summary>
     public async Task<bool> RecordAsync(SnapshotDeleted receipt, CancellationToken ct)
@@ -151,4 +134,5 @@ public sealed class SecureDeletion(
     }
 }
 
-public sealed record DeletionOutcome(Guid SnapshotId, bool Deleted, string? Why);
+/// <param name="Failed">The infrastructure or the key store failed; the next sweep tries again.</param>
+public sealed record DeletionOutcome(Guid SnapshotId, bool Deleted, string? Why, bool Failed = false);

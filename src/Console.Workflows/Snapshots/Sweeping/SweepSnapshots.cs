@@ -43,25 +43,22 @@ public sealed class SnapshotSweeper(
     public async Task<DueSnapshots> FindDueAsync(CancellationToken ct = default)
     {
         var now = time.GetUtcNow();
-        List<Guid> due;
-        await using (var query = store.QuerySession())
-        {
-            // PostgreSQL keeps microseconds and rounds, .NET keeps ticks: a snapshot due this very instant must not
-            // slip to the next sweep. The judgement below is exact.
-            var upTo = now.AddMilliseconds(1);
-            due = [.. await query.Query<Snapshot>()
-                .Where(s => s.Status == SnapshotStatus.Available && ((s.DueAt != null && s.DueAt <= upTo) || s.Deletion != null))
-                .OrderBy(s => s.DueAt)
-                .Select(s => s.Id)
-                .ToListAsync(ct)];
-        }
+        await using var query = store.QuerySession();
+        // PostgreSQL keeps microseconds and rounds, .NET keeps ticks: a snapshot due this very instant must not slip to
+        // the next sweep. The judgement below is exact.
+        var upTo = now.AddMilliseconds(1);
+        List<Guid> due = [.. await query.Query<Snapshot>()
+            .Where(s => s.Status == SnapshotStatus.Available && ((s.DueAt != null && s.DueAt <= upTo) || s.Deletion != null))
+            .OrderBy(s => s.DueAt)
+            .Select(s => s.Id)
+            .ToListAsync(ct)];
 
-        var keepLastGood = await KeepLastGoodAsync(ct);
+        var keepLastGood = await KeepLastGoodAsync(query, ct);
         var toDelete = new List<Guid>();
         foreach (var chunk in due.Chunk(options.SweepBatchSize))
         {
             ct.ThrowIfCancellationRequested();
-            var (snapshots, newestPerVnf) = await LoadAsync(chunk, ct);
+            var (snapshots, newestPerVnf) = await LoadAsync(query, chunk, ct);
             toDelete.AddRange(snapshots.Where(s => Judge(s, newestPerVnf, keepLastGood, now).IsDue).Select(s => s.Id));
         }
 
@@ -73,20 +70,33 @@ public sealed class SnapshotSweeper(
     /// <summary>
     /// Deletes one snapshot the sweep found, judged again on its state now (a pin, a hold or a newer snapshot may have
     /// come since). Nothing happens when it is kept, already deleted, or being carried out by another deleter right now.
+    /// When the infrastructure or the key store fails, the outcome says so and the next sweep tries again.
     /// </summary>
-    /// <exception cref="InfrastructureException">The infrastructure did not delete it; the next sweep tries again.</exception>
-    /// <exception cref="KeyUnavailableException">Its keys could not be destroyed; the next sweep tries again.</exception>
     public async Task<DeletionOutcome> DeleteDueAsync(Guid snapshotId, CancellationToken ct = default)
     {
-        var keepLastGood = await KeepLastGoodAsync(ct);
-        var (snapshots, newestPerVnf) = await LoadAsync([snapshotId], ct);
-        if (snapshots.Count == 0)
-            return new DeletionOutcome(snapshotId, false, "This snapshot does not exist.");
-        var verdict = Judge(snapshots[0], newestPerVnf, keepLastGood, time.GetUtcNow());
+        bool keepLastGood;
+        (bool IsDue, bool IsLastGood) verdict;
+        await using (var query = store.QuerySession())
+        {
+            keepLastGood = await KeepLastGoodAsync(query, ct);
+            var (snapshots, newestPerVnf) = await LoadAsync(query, [snapshotId], ct);
+            if (snapshots.Count == 0)
+                return new DeletionOutcome(snapshotId, false, "This snapshot does not exist.");
+            verdict = Judge(snapshots[0], newestPerVnf, keepLastGood, time.GetUtcNow());
+        }
+
         if (!verdict.IsDue)
             return new DeletionOutcome(snapshotId, false, "Not due, or kept.");
-        return await deletion.DeleteAsync(
-            snapshotId, fresh => DeletionDecider.StartBySweep(fresh, verdict.IsLastGood, keepLastGood, By, time.GetUtcNow()), By, ct);
+        try
+        {
+            return await deletion.DeleteAsync(
+                snapshotId, fresh => DeletionDecider.StartBySweep(fresh, verdict.IsLastGood, keepLastGood, By, time.GetUtcNow()), By, ct);
+        }
+        catch (Exception ex) when (ex is InfrastructureException or KeyUnavailableException)
+        {
+            logger.LogWarning("Deleting snapshot {SnapshotId} failed; the next sweep carries on: {Reason}", snapshotId, ex.Message);
+            return new DeletionOutcome(snapshotId, false, ex.Message, Failed: true);
+        }
     }
 
     /// <summary>The whole sweep inline: finds what is due and deletes it, one after another (tests and tools).</summary>
@@ -97,16 +107,9 @@ public sealed class SnapshotSweeper(
         foreach (var id in found.ToDelete)
         {
             ct.ThrowIfCancellationRequested();
-            try
-            {
-                if ((await DeleteDueAsync(id, ct)).Deleted)
-                    deleted++;
-            }
-            catch (Exception ex) when (ex is InfrastructureException or KeyUnavailableException)
-            {
-                failed++;
-                logger.LogWarning("Deleting snapshot {SnapshotId} failed; the next sweep carries on: {Reason}", id, ex.Message);
-            }
+            var outcome = await DeleteDueAsync(id, ct);
+            deleted += outcome.Deleted ? 1 : 0;
+            failed += outcome.Failed ? 1 : 0;
         }
 
         return new SweepReport(found.Examined, deleted, found.Kept, failed);
@@ -119,17 +122,16 @@ public sealed class SnapshotSweeper(
         return (verdict.State is RetentionState.Due or RetentionState.Deleting, isLastGood);
     }
 
-    private async Task<bool> KeepLastGoodAsync(CancellationToken ct)
+    private static async Task<bool> KeepLastGoodAsync(IQuerySession query, CancellationToken ct)
     {
-        await using var query = store.QuerySession();
         var policy = await query.LoadAsync<ApprovalPolicy>(ApprovalPolicy.StreamId, ct);
         return policy?.Document.KeepLastGoodSnapshot ?? true;
     }
 
     /// <summary>The snapshots, and for their VNFs the newest available snapshot (keep-last-good).</summary>
-    private async Task<(IReadOnlyList<Snapshot> Snapshots, Dictionary<Guid, Guid> NewestPerVnf)> LoadAsync(Guid[] ids, CancellationToken ct)
+    private static async Task<(IReadOnlyList<Snapshot> Snapshots, Dictionary<Guid, Guid> NewestPerVnf)> LoadAsync(
+        IQuerySession query, Guid[] ids, CancellationToken ct)
     {
-        await using var query = store.QuerySession();
         var snapshots = await query.LoadManyAsync<Snapshot>(ct, ids);
         var vnfIds = snapshots.Select(s => s.VnfId).Distinct().ToArray();
         var available = await query.Query<Snapshot>()
@@ -173,17 +175,10 @@ public static class DeleteDueSnapshotHandler
             .RetryWithCooldown(1.Seconds(), 5.Seconds(), 15.Seconds());
     }
 
-    public static async Task Handle(DeleteDueSnapshot message, SnapshotSweeper sweeper, ILogger<SnapshotSweeper> logger, CancellationToken ct)
+    public static async Task Handle(DeleteDueSnapshot message, SnapshotSweeper sweeper, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(sweeper);
-        try
-        {
-            await sweeper.DeleteDueAsync(message.SnapshotId, ct);
-        }
-        catch (Exception ex) when (ex is InfrastructureException or KeyUnavailableException)
-        {
-            logger.LogWarning("Deleting snapshot {SnapshotId} failed; the next sweep carries on: {Reason}", message.SnapshotId, ex.Message);
-        }
+        await sweeper.DeleteDueAsync(message.SnapshotId, ct);
     }
 }

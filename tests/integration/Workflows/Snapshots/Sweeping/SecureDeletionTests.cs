@@ -136,6 +136,41 @@ public sealed class SecureDeletionTests(SnapshotLifecycleFixture fixture) : ICla
         deleted.Receipt.ShouldNotBeNull().Reason.ShouldContain("Upgrade went fine.");
     }
 
+    /// <summary>
+    /// An insider who can write Wolverine's inbox, or replays an old message, asks for deletions the sweep would not
+    /// make: each deletion judges its snapshot itself, so the message decides nothing.
+    /// </summary>
+    [Fact]
+    public async Task SecureDeletion_ForgedDeletionMessages_ForSnapshotsNotDue_HeldOrLastGood_OrMissing_DeleteNothing()
+    {
+        var s = await SnapshotScenario.CreateAsync(Host);
+        var older = await s.TakePublicSnapshotAsync();
+        fixture.Clock.Advance(TimeSpan.FromMinutes(1));
+        var newest = await s.TakePublicSnapshotAsync();
+
+        await DeleteByMessageAsync(older.Id);
+        var held = await Host.With<Console.Workflows.Common.IConsoleCommandBus, Console.Workflows.Common.Outcome>(c => c.IssueAsync(
+            new Console.Workflows.Snapshots.Holding.PlaceLegalHold(older.Id, older.Version, "Case 2026-30", null), s.Security));
+        held.Succeeded.ShouldBeTrue(held.Refusal?.Message);
+        fixture.Clock.Advance(TimeSpan.FromDays(31));
+        await DeleteByMessageAsync(older.Id);
+        await DeleteByMessageAsync(newest.Id);
+        await DeleteByMessageAsync(Guid.NewGuid());
+
+        foreach (var snapshot in new[] { older, newest })
+        {
+            (await s.LoadAsync(snapshot.Id)).ShouldNotBeNull().Status.ShouldBe(SnapshotStatus.Available);
+            (await s.EventsOfAsync(snapshot.Id)).OfType<SnapshotDeletionStarted>().ShouldBeEmpty();
+            (await Keys.UnwrapAsync(snapshot.Keys[0].KeyId, snapshot.Keys[0].TrustDomainId, Ct)).Key.Length.ShouldBe(32);
+        }
+    }
+
+    private async Task DeleteByMessageAsync(Guid snapshotId)
+    {
+        await using var scope = Host.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<Wolverine.IMessageBus>().InvokeAsync(new DeleteDueSnapshot(snapshotId), Ct);
+    }
+
     private static string Decrypt(Guid snapshotId, SimulatedArtefactPart part, Guid domain, string keyId, byte[] key)
     {
         var plain = new byte[part.Ciphertext.Length];
