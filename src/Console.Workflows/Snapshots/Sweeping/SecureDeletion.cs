@@ -26,7 +26,11 @@ public sealed class SecureDeletion(
         ArgumentNullException.ThrowIfNull(decide);
         await using var session = store.LightweightSession();
         var stream = await session.Events.FetchForWriting<Snapshot>(snapshotId, ct);
-        if (stream.Aggregate is not { } snapshot)
+        // Judged on what the snapshot's events say, not on the stored document the fetch starts from: the events are
+        // the hash-chained record, while a document row is a copy that whoever can write the table could change (lift
+        // a legal hold, back-date the expiry, point the keys elsewhere) to have evidence crypto-shredded.
+        if (stream.Aggregate is null
+            || await session.Events.AggregateStreamAsync<Snapshot>(snapshotId, token: ct) is not { } snapshot)
             return (null, Refusal.Because("This snapshot does not exist.", RefusalKind.NotFound));
 
         var decision = decide(snapshot);

@@ -165,6 +165,42 @@ public sealed class SecureDeletionTests(SnapshotLifecycleFixture fixture) : ICla
         }
     }
 
+    /// <summary>
+    /// A database owner lifts a legal hold and back-dates the expiry in the stored snapshot document, where no hold event
+    /// was ever recorded against: the sweep would then crypto-shred evidence under a hold. Deletions judge what the
+    /// snapshot's events say, so the forged document deletes nothing.
+    /// </summary>
+    [Fact]
+    public async Task SecureDeletion_HoldLiftedInTheStoredDocumentOnly_TheSnapshotIsKept()
+    {
+        var s = await SnapshotScenario.CreateAsync(Host);
+        var older = await s.TakePublicSnapshotAsync();
+        fixture.Clock.Advance(TimeSpan.FromMinutes(1));
+        await s.TakePublicSnapshotAsync();
+        var held = await Host.With<Console.Workflows.Common.IConsoleCommandBus, Console.Workflows.Common.Outcome>(c => c.IssueAsync(
+            new Console.Workflows.Snapshots.Holding.PlaceLegalHold(older.Id, older.Version, "Case 2026-31", null), s.Security));
+        held.Succeeded.ShouldBeTrue(held.Refusal?.Message);
+
+        var past = fixture.Clock.GetUtcNow().AddDays(-1).ToString("O");
+        await using (var connection = new Npgsql.NpgsqlConnection(fixture.Database.OwnerConnectionString))
+        {
+            await connection.OpenAsync(Ct);
+            await using var forge = new Npgsql.NpgsqlCommand(
+                "update mt_doc_snapshot set data = (data - 'LegalHold') || jsonb_build_object('ExpiresAt', @past::text, 'DueAt', @past::text) where id = @id",
+                connection);
+            forge.Parameters.AddWithValue("past", past);
+            forge.Parameters.AddWithValue("id", older.Id);
+            (await forge.ExecuteNonQueryAsync(Ct)).ShouldBe(1);
+        }
+
+        await Sweeper.SweepAsync(Ct);
+        await DeleteByMessageAsync(older.Id);
+
+        (await s.EventsOfAsync(older.Id)).OfType<SnapshotDeletionStarted>().ShouldBeEmpty();
+        (await Keys.UnwrapAsync(older.Keys[0].KeyId, older.Keys[0].TrustDomainId, Ct)).Key.Length.ShouldBe(32);
+        (await Infrastructure.InspectSnapshotAsync(older.Id, Ct)).ShouldNotBeNull().DeletedAt.ShouldBeNull();
+    }
+
     private async Task DeleteByMessageAsync(Guid snapshotId)
     {
         await using var scope = Host.Services.CreateAsyncScope();
